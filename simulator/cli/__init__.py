@@ -1,0 +1,50 @@
+"""The `simulator` command: starts the app, or runs one of the subcommands headless.
+
+Each subcommand lives in its own module with `add_parser(subparsers)` and `run(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> module under simulator.cli; imported lazily so `simulator validate` never loads Qt.
+SUBCOMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "play": "play",
+    "assess": "assess",
+    "schema": "schema",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="simulator",
+        description="De-escalation simulator. With no command, starts the desktop app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(f"simulator.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"simulator.cli.{module_name}":
+                raise
+            continue
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from simulator.ui.app import run_app
+
+        return run_app()
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130

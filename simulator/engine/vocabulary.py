@@ -1,0 +1,66 @@
+"""The shared names of the rubric: intents, techniques, triggers, tone labels, moods, outcomes.
+
+Scenario conditions, the analysis and the debrief all speak these names, so they live in one place.
+"""
+
+from typing import Literal
+
+Intent = Literal["deescalate", "neutral", "escalate"]
+INTENTS: tuple[str, ...] = ("deescalate", "neutral", "escalate")
+
+ToneLabel = Literal["calm", "raised", "shouting", "flat"]
+TONE_LABELS: tuple[str, ...] = ("calm", "raised", "shouting", "flat")
+
+Outcome = Literal["resolved", "unresolved", "escalated"]
+OUTCOMES: tuple[str, ...] = ("resolved", "unresolved", "escalated")
+
+# Moods the customer's portrait can show, from settled to out of control.
+Mood = Literal["pleased", "calm", "uneasy", "annoyed", "angry", "furious"]
+MOODS: tuple[str, ...] = ("pleased", "calm", "uneasy", "annoyed", "angry", "furious")
+
+Setting = Literal["retail", "security"]
+SETTINGS: tuple[str, ...] = ("retail", "security")
+
+# Behaviours the rubric rewards. Keys are the ids used in scenario conditions and in judgements.
+TECHNIQUES: dict[str, str] = {
+    "empathy": "Acknowledging the feeling",
+    "name_emotion": "Naming the emotion",
+    "reflect": "Reflecting back what they said",
+    "apologise": "Apologising",
+    "offer_options": "Offering options or a next step",
+    "explain_why": "Explaining why",
+    "open_question": "Asking an open question",
+    "use_name": "Using their name",
+    "thank": "Thanking them for their patience",
+    "set_boundary": "A clear, respectful limit with choices",
+}
+
+# Behaviours the rubric punishes.
+TRIGGERS: dict[str, str] = {
+    "calm_down": "Ordering them to calm down",
+    "blame": "Blaming them",
+    "policy": "Hiding behind policy",
+    "threat": "Threats and ultimatums",
+    "sarcasm": "Sarcasm",
+    "dismissal": "Dismissing them",
+    "insult": "Insults and profanity",
+    "argue": "Arguing or correcting them",
+}
+
+# Skills a scenario can say it practises: every technique, plus staying composed under pressure.
+SKILLS: dict[str, str] = {**TECHNIQUES, "steady_tone": "Keeping a steady, warm voice"}
+
+
+def mood_for_agitation(agitation: float) -> str:
+    """The mood a customer shows at an agitation level (0-100) when a node does not set one."""
+    if agitation < 15:
+        return "pleased"
+    if agitation < 35:
+        return "calm"
+    if agitation < 50:
+        return "uneasy"
+    if agitation < 65:
+        return "annoyed"
+    if agitation < 82:
+        return "angry"
+    return "furious"
