@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="De-escalation simulator. With no command, starts the desktop app.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module_name in SUBCOMMANDS.items():
+    for module_name in SUBCOMMANDS.values():
         try:
             module = importlib.import_module(f"simulator.cli.{module_name}")
         except ModuleNotFoundError as exc:

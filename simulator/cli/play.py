@@ -1,0 +1,148 @@
+"""`simulator play SCENARIO`: play a scenario in the terminal, with typed replies from a file or the keyboard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.cli._scenarios import NotFound, find
+from simulator.engine.judgement import Reply
+from simulator.engine.loader import ScenarioError
+from simulator.engine.session import Runner, TurnRecord
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("play", help="play a scenario in the terminal",
+                       description="Play a scenario headless. With --replies, one reply per line of FILE "
+                                   "until an ending or the replies run out; without it, type your replies.")
+    p.add_argument("scenario", metavar="SCENARIO_OR_ID")
+    p.add_argument("--replies", type=Path, metavar="FILE", help="a text file with one reply per line")
+    p.add_argument("--seed", type=int, default=None, help="makes the customer's lines reproducible")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the turns and the outcome")
+    p.set_defaults(run=run)
+
+
+def _findings(items) -> str:
+    return ", ".join(f"{f.name} (\"{f.evidence}\")" for f in items) or "none"
+
+
+def _print_turn(runner: Runner, turn: TurnRecord, out=sys.stdout) -> None:
+    j = turn.judgement
+    print(f"  judged: {j.intent} ({j.confidence:.2f})", file=out)
+    print(f"  techniques: {_findings(j.techniques)}", file=out)
+    print(f"  triggers: {_findings(j.triggers)}", file=out)
+    if j.tone is not None:
+        print(f"  tone: {j.tone.label}", file=out)
+    sign = "+" if turn.applied_delta >= 0 else ""
+    print(f"  agitation: {turn.agitation_before:.0f} -> {turn.agitation_after:.0f} ({sign}{turn.applied_delta:.1f})",
+          file=out)
+    for sentence in j.explanation:
+        print(f"  - {sentence}", file=out)
+
+
+def _say(runner: Runner, out=sys.stdout) -> None:
+    line = runner.current_line
+    name = runner.scenario.customer.first_name
+    print(f"\n{name} [{line.mood}, agitation {line.agitation:.0f}]: {line.text}", file=out)
+
+
+def _turn_json(turn: TurnRecord) -> dict[str, Any]:
+    return {
+        "index": turn.index,
+        "node": turn.node_id,
+        "customer_line": turn.customer_line,
+        "mood": turn.mood,
+        "reply": turn.reply,
+        "judgement": turn.judgement.model_dump(mode="json"),
+        "agitation_before": turn.agitation_before,
+        "agitation_after": turn.agitation_after,
+        "applied_delta": turn.applied_delta,
+        "next": turn.target,
+    }
+
+
+def _result_json(runner: Runner) -> dict[str, Any]:
+    s = runner.state
+    final = runner.current_line.text if runner.ended else None
+    return {
+        "scenario": runner.scenario.id,
+        "seed": s.seed,
+        "turns": [_turn_json(t) for t in s.turns],
+        "ended": runner.ended,
+        "outcome": s.outcome,
+        "ending": s.ending_id,
+        "final_line": final,
+        "agitation": s.agitation,
+    }
+
+
+def _make_runner(args: argparse.Namespace) -> Runner:
+    from simulator.analysis.judge import RubricJudge
+
+    return Runner(find(args.scenario), RubricJudge(), seed=args.seed)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        replies: list[str] | None = None
+        if args.replies is not None:
+            try:
+                replies = [ln.strip() for ln in args.replies.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            except OSError as exc:
+                print(f"{args.replies}: cannot read the replies file: {exc.strerror}", file=sys.stderr)
+                return 2
+            except UnicodeDecodeError:
+                print(f"{args.replies}: the replies file is not UTF-8 text", file=sys.stderr)
+                return 2
+        runner = _make_runner(args)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except NotFound as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    quiet = args.json
+    if not quiet:
+        sc = runner.scenario
+        print(f"{sc.title} ({sc.setting}, difficulty {sc.difficulty})\n{sc.brief}")
+        if replies is None:
+            print("Type your reply and press Enter. An empty line makes them repeat; Ctrl-D stops.")
+    feed = iter(replies) if replies is not None else None
+    while not runner.ended:
+        if not quiet:
+            _say(runner)
+        if feed is not None:
+            text = next(feed, None)
+            if text is None:
+                break
+            if not quiet:
+                print(f"You: {text}")
+        else:
+            try:
+                text = input("You: ").strip()
+            except EOFError:
+                print()
+                break
+            if not text:
+                runner.repeat()
+                continue
+        turn = runner.respond(Reply(text))
+        if not quiet:
+            _print_turn(runner, turn)
+
+    if args.json:
+        print(json.dumps(_result_json(runner), indent=2))
+        return 0
+    if runner.ended:
+        _say(runner)
+        ending = runner.scenario.endings[runner.state.ending_id or ""]
+        print(f"\nOutcome: {runner.outcome}")
+        if ending.summary:
+            print(ending.summary)
+    else:
+        print(f"\nThe conversation stopped before an ending after {len(runner.state.turns)} turn(s).")
+    return 0

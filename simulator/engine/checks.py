@@ -1,0 +1,78 @@
+"""Checks on a scenario's graph that types alone cannot express: targets, reachability, ways out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from simulator.engine.loader import Path_, Problem
+from simulator.engine.model import Scenario
+from simulator.engine.vocabulary import OUTCOMES
+
+
+def _edges(scenario: Scenario) -> dict[str, list[str]]:
+    return {nid: [b.goto for b in node.branches if b.goto in scenario.nodes or b.goto in scenario.endings]
+            for nid, node in scenario.nodes.items()}
+
+
+def _reachable(start: str, edges: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def check_graph(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def error(path: Path_, message: str, severity: str = "error") -> None:
+        problems.append(Problem(file, line(path), message, severity))
+
+    for shared in sorted(set(scenario.nodes) & set(scenario.endings)):
+        error(("endings", shared), f"'{shared}' is both a node and an ending; ids must be unique")
+
+    if scenario.start is not None and scenario.start not in scenario.nodes:
+        error(("start",), f"start node '{scenario.start}' does not exist (nodes: {', '.join(scenario.nodes)})")
+        return problems
+
+    targets = set(scenario.nodes) | set(scenario.endings)
+    for nid, node in scenario.nodes.items():
+        fallback_at = None
+        for i, branch in enumerate(node.branches):
+            where = ("nodes", nid, "branches", i)
+            if branch.goto not in targets:
+                error(where + ("goto",), f"branch goes to '{branch.goto}', which is neither a node nor an ending")
+            if branch.otherwise and fallback_at is None:
+                fallback_at = i
+            elif fallback_at is not None:
+                error(where, f"this branch comes after `otherwise` at branches[{fallback_at}] and can never be taken")
+        if fallback_at is None:
+            error(("nodes", nid, "branches"), f"node '{nid}' has no `otherwise` branch: when no condition matches, "
+                                              "the conversation would have nowhere to go; add one last")
+
+    edges = _edges(scenario)
+    reached = _reachable(scenario.start_node, edges)
+    for nid in scenario.nodes:
+        if nid not in reached:
+            error(("nodes", nid), f"node '{nid}' cannot be reached from the start node '{scenario.start_node}'")
+    for eid in scenario.endings:
+        if eid not in reached:
+            error(("endings", eid), f"ending '{eid}' cannot be reached from the start node '{scenario.start_node}'")
+
+    # A node from which no ending can be reached traps the trainee in a loop forever.
+    endings = set(scenario.endings)
+    for nid in scenario.nodes:
+        if nid in reached and not (_reachable(nid, edges) & endings):
+            error(("nodes", nid), f"node '{nid}' has no way out: no ending can be reached from it")
+
+    outcomes = {scenario.endings[e].outcome for e in reached if e in scenario.endings}
+    if "resolved" not in outcomes:
+        error(("endings",), "no `resolved` ending can be reached: a trainee could never succeed")
+    for outcome in OUTCOMES:
+        if outcome != "resolved" and outcome not in outcomes:
+            error(("endings",), f"no reachable ending has outcome `{outcome}`; trainees learn most when every "
+                                "outcome is possible", severity="warning")
+    return problems

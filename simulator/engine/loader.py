@@ -1,0 +1,290 @@
+"""Reads scenario YAML into `Scenario` models, reporting every problem as `file:line: message`.
+
+YAML is parsed twice: `safe_load` for the data and `compose` for the line of every key, so a
+pydantic error's location can be turned back into a line the writer can find.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from simulator.engine.model import FORMAT_VERSION, Scenario
+
+MAX_BYTES = 1_000_000  # a scenario is a few KB; anything near this is not a scenario
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario file. `line` is 1-based; 0 when the whole file is at fault."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # or "warning": worth fixing, but the scenario still plays
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file could not be loaded; `problems` lists every error found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+Path_ = tuple[str | int, ...]
+
+
+class _Marks:
+    """Line numbers of every key and value in a YAML document, by path."""
+
+    def __init__(self, root: yaml.Node | None):
+        self.key_lines: dict[Path_, int] = {}
+        self.value_lines: dict[Path_, int] = {}
+        self.duplicates: list[tuple[Path_, int]] = []
+        if root is not None:
+            self._walk(root, (), 0)
+
+    def _walk(self, node: yaml.Node, path: Path_, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        self.value_lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in seen:
+                    self.duplicates.append((path + (key,), key_node.start_mark.line + 1))
+                seen.add(key)
+                self.key_lines[path + (key,)] = key_node.start_mark.line + 1
+                self._walk(value_node, path + (key,), depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, path + (i,), depth + 1)
+
+    def line(self, path: Path_) -> int:
+        """The line of the deepest part of `path` that exists in the file."""
+        for cut in range(len(path), -1, -1):
+            sub = path[:cut]
+            if sub in self.key_lines:
+                return self.key_lines[sub]
+            if sub in self.value_lines:
+                return self.value_lines[sub]
+        return 1
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _allowed_fields(model: type, path: Path_) -> list[str]:
+    """The field names valid at `path`, for 'did you mean' hints."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or current is None:
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                # a key of a dict field (node id): stay on the dict's value type
+                continue
+            current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _explain(error: dict[str, Any]) -> tuple[Path_, str]:
+    loc: Path_ = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # pydantic adds the tag of union members ('list[...]', 'str') to locations; they mean nothing to a writer
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "bool"})))
+    kind = error["type"]
+    field = _dotted(loc)
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _allowed_fields(Scenario, loc[:-1])
+        hint = difflib.get_close_matches(name, allowed, n=1)
+        msg = f"unknown field '{name}' in {_dotted(loc[:-1])}"
+        msg += f"; did you mean '{hint[0]}'?" if hint else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        return loc, msg
+    if kind == "missing":
+        return loc[:-1], f"missing field '{loc[-1]}' in {_dotted(loc[:-1])}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return loc, f"{field}: {error['input']!r} is not one of {expected}"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return loc, f"{field}: {message}"
+
+
+def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
+    """Validate scenario text. Returns the scenario (None if it has errors) and every problem found."""
+    if not text.strip():
+        return None, [Problem(file, 0, "the file is empty: start from a scenario in scenarios/ or docs/authoring.md")]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+        marks = _Marks(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        detail = exc.problem or str(exc)
+        return None, [Problem(file, line, f"this is not valid YAML: {detail} (check indentation and quotes)")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(file, 0, f"this is not valid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(file, 0, f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario never needs that")]
+    if not isinstance(data, dict):
+        return None, [Problem(file, 1, "a scenario file must be a mapping of fields (format_version, id, title, ...), "
+                                       f"not a {type(data).__name__}")]
+
+    problems = [Problem(file, line, f"'{path[-1]}' appears twice in {_dotted(path[:-1])}; the second one would silently win")
+                for path, line in marks.duplicates]
+
+    version = data.get("format_version")
+    if version is None:
+        problems.append(Problem(file, 1, f"missing 'format_version': add `format_version: {FORMAT_VERSION}` at the top"))
+        return None, problems
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(Problem(file, marks.line(("format_version",)), f"format_version must be a whole number, such as {FORMAT_VERSION}"))
+        return None, problems
+    if version > FORMAT_VERSION:
+        problems.append(Problem(file, marks.line(("format_version",)),
+                                f"written for scenario format {version}, but this simulator reads format {FORMAT_VERSION}: "
+                                "update the simulator to play it"))
+        return None, problems
+    if version < FORMAT_VERSION:
+        problems.append(Problem(file, marks.line(("format_version",)),
+                                f"format_version {version} is older than any this simulator reads (it reads {FORMAT_VERSION})"))
+        return None, problems
+
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc, message = _explain(error)  # type: ignore[arg-type]
+            problems.append(Problem(file, marks.line(loc), message))
+        return None, sorted(problems, key=lambda p: p.line)
+
+    from simulator.engine.checks import check_graph
+
+    problems.extend(check_graph(scenario, file, marks.line))
+    problems.sort(key=lambda p: (p.line, p.severity))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return scenario, problems
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem saying plainly why it cannot be read."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(file, 0, f"the file is {size // 1024} KB; a scenario is never more than "
+                                           f"{MAX_BYTES // 1000} KB, so this is probably not a scenario")]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(file, 0, "no such file")]
+    except IsADirectoryError:
+        return None, [Problem(file, 0, "this is a folder, not a scenario file")]
+    except PermissionError:
+        return None, [Problem(file, 0, "permission denied: the file cannot be read; ask whoever set up this computer to let you read it")]
+    except OSError as exc:
+        return None, [Problem(file, 0, f"the file cannot be read: {exc.strerror}")]
+    if b"\x00" in raw:
+        return None, [Problem(file, 0, "this is a binary file, not a YAML scenario")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(file, line, "the file is not UTF-8 text: save it as UTF-8 in your editor")]
+
+
+def check_file(path: Path) -> tuple[Scenario | None, list[Problem]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse(text, str(path))
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Load one scenario file or raise ScenarioError with every problem in it."""
+    scenario, problems = check_file(path)
+    if scenario is None:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+
+
+@dataclass
+class Library:
+    """Every scenario found in some folders, and the problems of those that failed to load."""
+
+    scenarios: dict[str, Scenario]
+    files: dict[str, Path]
+    problems: list[Problem]
+
+    def find(self, key: str) -> Scenario | None:
+        """A scenario by id, or by file name or path."""
+        if key in self.scenarios:
+            return self.scenarios[key]
+        for sid, path in self.files.items():
+            if key in {path.name, path.stem, str(path)}:
+                return self.scenarios[sid]
+        return None
+
+
+def load_library(folders: list[Path]) -> Library:
+    scenarios: dict[str, Scenario] = {}
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in scenario_files(folder):
+            scenario, found = check_file(path)
+            problems.extend(found)
+            if scenario is None:
+                continue
+            if scenario.id in scenarios:
+                problems.append(Problem(str(path), 0, f"id '{scenario.id}' is already used by {files[scenario.id]}; "
+                                                      "give this scenario another id"))
+                continue
+            scenarios[scenario.id] = scenario
+            files[scenario.id] = path
+    return Library(scenarios, files, problems)
