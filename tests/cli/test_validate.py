@@ -1,0 +1,37 @@
+"""`simulator validate`: exit codes and file:line messages, on real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from simulator import paths
+from simulator.cli import main
+from tests.engine.conftest import MINI
+
+
+def test_every_shipped_scenario_is_valid(capsys):
+    assert main(["validate", str(paths.SCENARIOS_DIR)]) == 0
+    out = capsys.readouterr()
+    assert "error" not in out.err
+    assert "warning" not in out.out
+
+
+def test_broken_file_exits_1_with_file_and_line(tmp_path, capsys):
+    good = tmp_path / "good.yaml"
+    good.write_text(MINI)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.replace("id: mini", "id: other").replace("difficulty: 1", "difficulty: 11"))
+    assert main(["validate", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:5: difficulty" in err
+
+
+def test_as_a_real_command(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [")
+    result = subprocess.run([sys.executable, "-m", "simulator", "validate", str(bad)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{bad}:" in result.stderr

@@ -1,0 +1,189 @@
+"""The loader reports every kind of problem as file:line: message, one test per kind."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from simulator.engine.loader import check_file, load_library, load_scenario, ScenarioError
+from tests.engine.conftest import MINI, parse_inline
+
+
+def problems_of(text: str):
+    scenario, problems = parse_inline(text)
+    errors = [p for p in problems if p.severity == "error"]
+    assert scenario is None and errors, "expected the scenario to be rejected"
+    return errors
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, ln in enumerate(text.splitlines(), 1) if needle in ln)
+
+
+def test_the_mini_scenario_is_valid(mini):
+    assert mini.start_node == "start"
+    assert mini.customer.first_name == "Dana"
+
+
+def test_yaml_syntax_error_names_the_line():
+    text = MINI.replace("    mood: angry\n", "    mood: angry\n   bad: [unclosed\n")
+    [p] = problems_of(text)
+    assert p.line >= line_of(text, "bad: [unclosed")
+    assert "not valid YAML" in p.message
+
+
+def test_unknown_field_is_named_with_a_suggestion():
+    text = MINI.replace("    mood: angry", "    mod: angry")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "mod: angry")
+    assert "unknown field 'mod'" in p.message and "did you mean 'mood'" in p.message
+
+
+def test_missing_field():
+    text = MINI.replace("title: A late order\n", "")
+    [p] = problems_of(text)
+    assert "missing field 'title'" in p.message
+
+
+def test_wrong_type():
+    text = MINI.replace("difficulty: 1", "difficulty: hard")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "difficulty: hard")
+    assert "difficulty" in p.message
+
+
+def test_unknown_technique_in_a_condition():
+    text = MINI.replace("triggers: [calm_down, threat]", "triggers: [calm_down, threats]")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "threats")
+    assert "'threats'" in p.message
+
+
+def test_branch_to_a_node_that_does_not_exist():
+    text = MINI.replace("goto: listening\n      - when: {keywords", "goto: listenin\n      - when: {keywords")
+    errors = problems_of(text)
+    assert any("'listenin'" in p.message and p.line == line_of(text, "goto: listenin") for p in errors)
+
+
+def test_node_no_path_reaches():
+    text = MINI.replace("endings:", "  island:\n    say: Nobody gets here.\n    branches:\n"
+                                    "      - otherwise: true\n        goto: resolved\nendings:")
+    [p] = problems_of(text)
+    assert "'island' cannot be reached" in p.message
+    assert p.line == line_of(text, "island:")
+
+
+def test_node_with_no_way_out():
+    # 'listening' only loops on itself: once there, no ending can ever be reached.
+    text = MINI.replace("""      - when: {intent: deescalate, agitation_below: 60}
+        goto: resolved
+      - when: {intent: escalate}
+        goto: furious
+""", "")
+    errors = problems_of(text)
+    assert any("'listening' has no way out" in p.message for p in errors)
+
+
+def test_node_without_otherwise():
+    text = MINI.replace("      - otherwise: true\n        goto: listening\n", "")
+    errors = problems_of(text)
+    assert any("no `otherwise` branch" in p.message for p in errors)
+
+
+def test_branch_after_otherwise_is_dead():
+    text = MINI.replace("      - otherwise: true\n        goto: start\n",
+                        "      - otherwise: true\n        goto: start\n      - when: {intent: neutral}\n        goto: gave_up\n")
+    errors = problems_of(text)
+    assert any("can never be taken" in p.message for p in errors)
+
+
+def test_no_resolved_ending_reachable():
+    text = MINI.replace("outcome: resolved", "outcome: unresolved")
+    errors = problems_of(text)
+    assert any("no `resolved` ending" in p.message for p in errors)
+
+
+def test_missing_outcome_is_a_warning_not_an_error():
+    text = MINI.replace("outcome: unresolved", "outcome: escalated")
+    scenario, problems = parse_inline(text)
+    assert scenario is not None
+    assert [p.severity for p in problems] == ["warning"]
+    assert "unresolved" in problems[0].message
+
+
+def test_every_problem_is_reported_not_only_the_first():
+    text = MINI.replace("difficulty: 1", "difficulty: 9").replace("    mood: angry", "    mood: livid")
+    errors = problems_of(text)
+    assert len(errors) == 2
+    assert [p.line for p in errors] == sorted(p.line for p in errors)
+
+
+def test_duplicate_key():
+    text = MINI.replace("  listening:\n", "  start:\n    say: again\n    branches:\n"
+                                          "      - otherwise: true\n        goto: resolved\n  listening:\n", 1)
+    errors = problems_of(text)
+    assert any("'start' appears twice" in p.message for p in errors)
+
+
+def test_wrong_format_version():
+    [p] = problems_of(MINI.replace("format_version: 1", "format_version: 7"))
+    assert "format 7" in p.message and "update the simulator" in p.message
+    [p] = problems_of(MINI.replace("format_version: 1\n", ""))
+    assert "format_version" in p.message
+
+
+def test_empty_file():
+    [p] = problems_of("")
+    assert "empty" in p.message
+
+
+def test_not_a_mapping():
+    [p] = problems_of("- just\n- a list\n")
+    assert "mapping" in p.message
+
+
+def test_deeply_nested():
+    [p] = problems_of("a: " + "[" * 200 + "]" * 200 + "\n")
+    assert "nested" in p.message
+
+
+def test_binary_and_enormous_and_unreadable_files(tmp_path):
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"\x00\x01\x02PNG")
+    _, [p] = check_file(binary)
+    assert "binary" in p.message and p.file == str(binary)
+
+    big = tmp_path / "big.yaml"
+    big.write_text("x: " + "a" * 2_000_000)
+    _, [p] = check_file(big)
+    assert "KB" in p.message
+
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"title: caf\xe9\n")
+    _, [p] = check_file(latin)
+    assert "UTF-8" in p.message
+
+    if os.geteuid() != 0:  # root reads everything
+        locked = tmp_path / "locked.yaml"
+        locked.write_text(MINI)
+        locked.chmod(0)
+        _, [p] = check_file(locked)
+        assert "permission" in p.message
+
+
+def test_load_scenario_raises_with_every_problem(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(MINI.replace("difficulty: 1", "difficulty: 9"))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value).startswith(f"{path}:")
+
+
+def test_duplicate_ids_in_a_library(tmp_path):
+    (tmp_path / "a.yaml").write_text(MINI)
+    (tmp_path / "b.yaml").write_text(MINI)
+    lib = load_library([tmp_path])
+    assert list(lib.scenarios) == ["mini"]
+    assert any("already used" in p.message for p in lib.problems)
+    assert lib.find("a") is lib.scenarios["mini"]

@@ -1,0 +1,110 @@
+"""Runner transcripts: inline scenarios in, lines, branches and outcomes out."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.engine.judgement import Reply
+from simulator.engine.session import Runner, SessionOver, SessionState
+from tests.engine.conftest import ScriptedJudge
+
+
+def play(scenario, replies, seed=1):
+    runner = Runner(scenario, ScriptedJudge(), seed=seed)
+    transcript = []
+    for text in replies:
+        if runner.ended:
+            break
+        transcript.append(runner.current_line.node_id)
+        runner.respond(Reply(text))
+    return runner, transcript
+
+
+def test_calm_path_reaches_resolved(mini):
+    runner, nodes = play(mini, ["+ I'm so sorry you've waited", "+ let me get it for you right now"])
+    assert nodes == ["start", "listening"]
+    assert runner.outcome == "resolved"
+    assert runner.current_line.text == "Thank you."
+    assert runner.current_line.is_ending
+
+
+def test_calm_down_escalates_even_before_intent(mini):
+    runner, _ = play(mini, ["! calm down"])
+    assert runner.outcome == "escalated"
+    assert runner.state.turns[0].branch_index == 0
+
+
+def test_keyword_branch(mini):
+    runner, _ = play(mini, ["Do you want to speak to a Manager?"])
+    assert runner.outcome == "unresolved"
+
+
+def test_otherwise_loops_and_agitation_moves_by_temperament(mini):
+    runner, nodes = play(mini, ["ok", "ok"])
+    assert nodes == ["start", "start"]
+    assert not runner.ended
+    assert runner.state.agitation == pytest.approx(64)
+
+
+def test_agitation_condition_uses_the_level_after_the_reply(mini):
+    # From 60, one calming reply (-15 scaled by resistance) leaves ~50.7: below 60 resolves.
+    runner, _ = play(mini, ["+ sorry", "- whatever", "+ sorry"])
+    assert runner.outcome in {"escalated", "resolved"}
+    turns = runner.state.turns
+    assert turns[0].agitation_after < 60
+    assert turns[1].target == "furious"
+
+
+def test_seed_reproduces_the_lines_and_different_seeds_vary(mini):
+    lines = {Runner(mini, ScriptedJudge(), seed=s).current_line.text for s in range(20)}
+    assert lines == set(mini.nodes["start"].say)
+    a = Runner(mini, ScriptedJudge(), seed=5).current_line.text
+    assert a == Runner(mini, ScriptedJudge(), seed=5).current_line.text
+
+
+def test_state_round_trips_through_json_after_every_turn(mini):
+    runner = Runner(mini, ScriptedJudge(), seed=3)
+    runner.respond(Reply("+ sorry"))
+    saved = runner.state.model_dump_json()
+    resumed = Runner(mini, ScriptedJudge(), state=SessionState.model_validate_json(saved))
+    assert resumed.current_line == runner.current_line
+    resumed.respond(Reply("+ here it is"))
+    assert resumed.outcome == "resolved"
+    assert [t.reply for t in resumed.state.turns] == ["+ sorry", "+ here it is"]
+
+
+def test_trainer_override_changes_the_branch(mini):
+    runner = Runner(mini, ScriptedJudge(), seed=1)
+    proposed = runner.judge(Reply("ok"))
+    assert proposed.intent == "neutral"
+    turn = runner.apply(Reply("ok"), proposed, override="calmer")
+    assert turn.target == "listening"
+    assert turn.override == "calmer" and turn.judgement.intent == "neutral"
+
+
+def test_rewind_tries_again_from_a_turn(mini):
+    runner, _ = play(mini, ["+ sorry", "- no"])
+    assert runner.outcome == "escalated"
+    runner.rewind(1)
+    assert not runner.ended and runner.current_line.node_id == "listening"
+    runner.respond(Reply("+ here"))
+    assert runner.outcome == "resolved"
+
+
+def test_no_reply_after_the_end(mini):
+    runner, _ = play(mini, ["! calm down"])
+    with pytest.raises(SessionOver):
+        runner.respond(Reply("+ sorry"))
+
+
+def test_repeat_keeps_the_line(mini):
+    runner = Runner(mini, ScriptedJudge(), seed=2)
+    before = runner.current_line
+    assert runner.repeat() == before
+    assert runner.state.repeats == 1 and not runner.state.turns
+
+
+def test_state_of_another_scenario_is_refused(mini):
+    state = SessionState(scenario_id="other", seed=1, node_id="start", agitation=10)
+    with pytest.raises(ValueError, match="other"):
+        Runner(mini, ScriptedJudge(), state=state)
