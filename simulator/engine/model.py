@@ -6,7 +6,7 @@ generated from them (`simulator.engine.schema`), so the file format has one defi
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -23,9 +23,17 @@ from simulator.engine.vocabulary import (
 
 FORMAT_VERSION = 1
 
-TechniqueId = Literal[tuple(TECHNIQUES)]  # type: ignore[valid-type]
-TriggerId = Literal[tuple(TRIGGERS)]  # type: ignore[valid-type]
-SkillId = Literal[tuple(SKILLS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    TechniqueId: TypeAlias = str
+    TriggerId: TypeAlias = str
+    SkillId: TypeAlias = str
+else:
+    # Built from the vocabulary so the schema lists the valid names and a typo is caught at load.
+    TechniqueId = Literal[tuple(TECHNIQUES)]
+    TriggerId = Literal[tuple(TRIGGERS)]
+    SkillId = Literal[tuple(SKILLS)]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -158,7 +166,8 @@ class Scenario(_Strict):
     def lines(self) -> list[str]:
         """Every line the customer can say, so they can be rendered to audio ahead of time."""
         out: list[str] = []
-        for item in [*self.nodes.values(), *self.endings.values()]:
+        items: list[Node | Ending] = [*self.nodes.values(), *self.endings.values()]
+        for item in items:
             out.extend(item.say)
         return out
 
