@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+
+from simulator.logs import setup_logging
 
 # name -> module under simulator.cli; imported lazily so `simulator validate` never loads Qt.
 SUBCOMMANDS: dict[str, str] = {
@@ -39,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_path = setup_logging()
     if args.command is None:
         from simulator.ui.app import run_app
 
@@ -48,3 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a trainer should see what went wrong, never a traceback
+        logging.getLogger("simulator.cli").exception("simulator %s failed", args.command)
+        where = f" Details are in {log_path}." if log_path else ""
+        print(f"simulator {args.command}: unexpected error: {exc}.{where}", file=sys.stderr)
+        return 3
