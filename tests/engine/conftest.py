@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from simulator.engine.judgement import Finding, Judgement, JudgeContext, Reply
+from simulator.engine.judgement import Finding, JudgeContext, Judgement, Reply
 from simulator.engine.loader import parse
 
 # A small complete scenario: calm path start -> listening -> resolved; escalation and an unresolved exit.

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from simulator.engine.loader import check_file, load_library, load_scenario, ScenarioError
+from simulator.engine.loader import ScenarioError, check_file, load_library, load_scenario
 from tests.engine.conftest import MINI, parse_inline
 
 
