@@ -1,0 +1,112 @@
+"""Small building blocks every screen uses: styled labels, chips, banners, and emptying a layout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def label(text: str = "", role: str | None = None, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(text, parent)
+    if role:
+        widget.setObjectName(role)
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse if wrap
+                                   else Qt.TextInteractionFlag.NoTextInteraction)
+    return widget
+
+
+def chip(text: str, kind: str = "chip") -> QLabel:
+    """A rounded tag; kind is chip, chipMuted, chip_success, chip_warning or chip_danger."""
+    widget = QLabel(text)
+    widget.setObjectName(kind)
+    widget.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+    return widget
+
+
+def button(text: str, role: str | None = None, tooltip: str | None = None) -> QPushButton:
+    widget = QPushButton(text)
+    if role:
+        widget.setObjectName(role)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    return widget
+
+
+def separator() -> QFrame:
+    line = QFrame()
+    line.setObjectName("sep")
+    return line
+
+
+def clear_layout(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+def restyle(widget: QWidget) -> None:
+    """Re-apply the stylesheet after a dynamic property that it selects on has changed."""
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+class Banner(QFrame):
+    """A coloured notice across a screen: a title, a sentence, and optional action buttons."""
+
+    def __init__(self, kind: str = "info", title: str = "", text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"banner_{kind}")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(16)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.title = label(title, "h3", wrap=True)
+        self.text = label(text, None, wrap=True)
+        texts.addWidget(self.title)
+        texts.addWidget(self.text)
+        self.title.setVisible(bool(title))
+        self.text.setVisible(bool(text))
+        outer.addLayout(texts, 1)
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(8)
+        outer.addLayout(self.actions)
+
+    def set_kind(self, kind: str) -> None:
+        self.setObjectName(f"banner_{kind}")
+        restyle(self)
+
+    def set_text(self, title: str, text: str = "") -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.title.setVisible(bool(title))
+        self.text.setVisible(bool(text))
+
+    def add_action(self, text: str, role: str | None = None) -> QPushButton:
+        widget = button(text, role)
+        self.actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        return widget
+
+
+class Page(QWidget):
+    """A screen's background, with generous margins that grow with the window."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

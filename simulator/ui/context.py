@@ -1,0 +1,143 @@
+"""What every screen shares: the settings, the session store, the task runner, the judge and the devices.
+
+The app builds one `AppContext` with the real services; tests build one with a synchronous runner,
+a scripted judge and an inline scenario library, and drive the very same window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator import paths
+from simulator.engine.judgement import Judge
+from simulator.engine.loader import Library
+from simulator.records.sessions import SessionStore
+from simulator.settings import Settings, load_settings, save_settings
+from simulator.ui.workers import SyncRunner, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def default_judge() -> Judge:
+    """The rubric judge from simulator.analysis (wording and tone)."""
+    from simulator.analysis.judge import RubricJudge
+
+    return RubricJudge()
+
+
+def default_library() -> Library:
+    from simulator.cli._scenarios import library
+
+    return library()
+
+
+def data_root(settings: Settings) -> Path:
+    """The data folder the trainee chose in Settings, else the standard one."""
+    return Path(settings.data_dir).expanduser() if settings.data_dir else paths.data_dir()
+
+
+@dataclass
+class Devices:
+    """The audio services, each None when it is missing (no package yet, no device, no sound server)."""
+
+    voice: Any = None
+    microphone: Any = None
+    listener: Any = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def can_listen(self) -> bool:
+        return self.listener is not None and _available(self.listener)
+
+    @property
+    def can_speak(self) -> bool:
+        return self.voice is not None and _available(self.voice)
+
+
+def _available(service: Any) -> bool:
+    check = getattr(service, "is_available", None)
+    try:
+        return bool(check()) if callable(check) else True
+    except Exception:  # a device that cannot even say whether it works does not work
+        log.exception("device availability check failed")
+        return False
+
+
+def create_devices(settings: Settings) -> Devices:
+    """The real audio services, with whichever of them can be made to work on this machine."""
+    devices = Devices()
+    try:
+        from simulator.devices.voice_out import VoiceOut
+
+        devices.voice = VoiceOut()
+        if settings.output_device and hasattr(devices.voice, "set_device"):
+            devices.voice.set_device(settings.output_device)
+    except Exception as exc:
+        log.warning("the customer's voice is unavailable: %s", exc)
+        devices.problems.append("The customer's voice is unavailable, so their lines are shown as subtitles.")
+        devices.voice = None
+    try:
+        from simulator.devices.microphone import Microphone
+
+        devices.microphone = Microphone()
+    except Exception as exc:
+        log.warning("the microphone is unavailable: %s", exc)
+        devices.microphone = None
+    try:
+        from simulator.devices.listener import Listener
+
+        devices.listener = _make_listener(Listener, settings, devices.microphone)
+    except Exception as exc:
+        log.warning("speech recognition is unavailable: %s", exc)
+        devices.listener = None
+    return devices
+
+
+def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
+    """A Listener built from the settings, whatever keyword arguments this version takes."""
+    import inspect
+
+    wanted = {
+        "microphone": microphone,
+        "settings": settings,
+        "engine": settings.recognizer,
+        "recognizer": settings.recognizer,
+        "model_dir": settings.recognizer_model_dir,
+        "device_id": settings.input_device,
+        "hands_free": settings.listen_mode == "hands_free",
+        "mode": settings.listen_mode,
+    }
+    try:
+        params = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return cls()
+    kwargs = {k: v for k, v in wanted.items() if k in params}
+    return cls(**kwargs)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    store: SessionStore
+    tasks: TaskRunner | SyncRunner
+    judge_factory: Callable[[], Judge] = default_judge
+    library_loader: Callable[[], Library] = default_library
+    devices: Devices = field(default_factory=Devices)
+    settings_file: Path | None = None
+
+    @classmethod
+    def for_app(cls) -> AppContext:
+        settings = load_settings()
+        store = SessionStore(data_root(settings) / "sessions")
+        return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings))
+
+    def save_settings(self) -> None:
+        save_settings(self.settings, self.settings_file)
+        self.store = SessionStore(data_root(self.settings) / "sessions")
+
+    def make_judge(self) -> Judge:
+        return self.judge_factory()

@@ -1,0 +1,411 @@
+"""The debrief screen: the score and its rubric, agitation over time, and every turn explained, with its recording.
+
+Signals (DebriefPage):
+    retry_requested(str, int): try again from a turn (session id, turn index).
+    again_requested(str): play the scenario again from the start (scenario id).
+    back_requested(): return to the library.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.engine.model import Scenario
+from simulator.engine.scoring import Score, score_session
+from simulator.engine.session import TurnRecord
+from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
+from simulator.records.sessions import SessionRecord
+from simulator.ui.common import Page, button, chip, clear_layout, label
+from simulator.ui.context import AppContext
+from simulator.ui.library import friendly_time
+from simulator.ui.theme import OUTCOME_TEXT, agitation_color
+from simulator.ui.widgets.chart import AgitationChart
+
+log = logging.getLogger(__name__)
+
+
+def baseline_value(baseline: dict[str, Any] | None, *keys: str) -> float | None:
+    """A measurement from the saved calibration, wherever in the dict the analysis kept it."""
+    if not baseline:
+        return None
+    stack: list[Any] = [baseline]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in keys:
+                value = item.get(key)
+                if isinstance(value, int | float):
+                    return float(value)
+            stack.extend(v for v in item.values() if isinstance(v, dict))
+    return None
+
+
+def describe_tone(turn: TurnRecord, baseline: dict[str, Any] | None) -> list[str]:
+    """How a reply sounded, in sentences, measured against the trainee's own calm voice where known."""
+    tone = turn.judgement.tone
+    if tone is None:
+        return ["Typed reply: tone of voice was not assessed."]
+    lines = [f"Sounded <b>{tone.label}</b>."]
+    if tone.loudness_db is not None:
+        base = baseline_value(baseline, "loudness_db")
+        if base is not None:
+            diff = tone.loudness_db - base
+            way = "louder" if diff > 0 else "quieter"
+            lines.append(f"Loudness {tone.loudness_db:.0f} dB: {abs(diff):.0f} dB {way} than your calm baseline.")
+        else:
+            lines.append(f"Loudness {tone.loudness_db:.0f} dB.")
+    if tone.pitch_hz is not None:
+        base = baseline_value(baseline, "pitch_hz")
+        if base:
+            import math
+
+            semis = 12 * math.log2(tone.pitch_hz / base)
+            way = "higher" if semis > 0 else "lower"
+            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz: {abs(semis):.1f} semitones {way} than your baseline "
+                         f"({base:.0f} Hz).")
+        else:
+            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz.")
+    if tone.pitch_range_semitones is not None:
+        lines.append(f"Pitch range {tone.pitch_range_semitones:.1f} semitones.")
+    if tone.rate_wps is not None:
+        lines.append(f"About {tone.rate_wps * 60:.0f} words a minute.")
+    lines.extend(tone.cues)
+    return lines
+
+
+class RubricPanel(QFrame):
+    """The overall score and, under it, each behaviour's points and why."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.col = QVBoxLayout(self)
+        self.col.setContentsMargins(20, 16, 20, 16)
+        self.col.setSpacing(8)
+
+    def show_score(self, score: Score) -> None:
+        clear_layout(self.col)
+        head = QHBoxLayout()
+        self.total = label(f"{score.total:.0f}", "score")
+        self.total.setAccessibleName(f"Score {score.total:.0f} out of 100")
+        head.addWidget(self.total)
+        side = QVBoxLayout()
+        side.setSpacing(0)
+        side.addWidget(label("out of 100", "muted"))
+        side.addWidget(label(score.grade, "h2"))
+        head.addLayout(side)
+        head.addStretch(1)
+        self.col.addLayout(head)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(4)
+        row = 0
+        for item in score.lines:
+            name = label(item.behaviour, "h3")
+            grid.addWidget(name, row, 0)
+            if item.measured:
+                bar = QProgressBar()
+                bar.setRange(0, 100)
+                bar.setValue(round(100 * item.points / item.max_points) if item.max_points else 0)
+                bar.setTextVisible(False)
+                bar.setAccessibleName(f"{item.behaviour}: {item.points:g} of {item.max_points:g}")
+                grid.addWidget(bar, row, 1)
+                grid.addWidget(label(f"{item.points:g} / {item.max_points:g}", "small"), row, 2)
+            else:
+                grid.addWidget(label("not measured", "small"), row, 1, 1, 2)
+            detail = label(item.detail, "small", wrap=True)
+            grid.addWidget(detail, row + 1, 0, 1, 3)
+            row += 2
+        grid.setColumnStretch(1, 1)
+        self.col.addLayout(grid)
+
+
+class TurnCard(QFrame):
+    """One exchange explained: the words, the sound, what was found and what would have worked."""
+
+    def __init__(self, turn: TurnRecord, scenario: Scenario, baseline: dict[str, Any] | None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.turn = turn
+        self.setObjectName("card")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(20, 16, 20, 16)
+        col.setSpacing(8)
+        j = turn.judgement
+
+        head = QHBoxLayout()
+        head.addWidget(label(f"Turn {turn.index + 1}", "h2"))
+        delta = turn.agitation_after - turn.agitation_before
+        arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "■")
+        change = label(f"agitation {turn.agitation_before:.0f} → {turn.agitation_after:.0f}  {arrow} {abs(delta):.0f}",
+                       "h3")
+        change.setStyleSheet(f"color: {agitation_color(turn.agitation_after).darker(125).name()};")
+        head.addWidget(change)
+        head.addStretch(1)
+        intent = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
+                  "escalate": ("Inflaming", "chip_danger")}[j.intent]
+        head.addWidget(chip(intent[0], intent[1]))
+        col.addLayout(head)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(label(f"{scenario.customer.first_name} said", "speaker"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(label(f"“{turn.customer_line}”", None, wrap=True), 0, 1)
+        grid.addWidget(label("You said", "speaker"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        you = QHBoxLayout()
+        you.addWidget(label(f"“{turn.reply}”", "h3", wrap=True), 1)
+        self.play: QPushButton | None = None
+        if turn.audio_file and Path(turn.audio_file).is_file():
+            self.play = button("▶ Play", None, "Hear your reply")
+            self.play.setAccessibleName(f"Play your reply to turn {turn.index + 1}")
+            you.addWidget(self.play, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(you, 1, 1)
+        grid.addWidget(label("How it sounded", "speaker"), 2, 0, Qt.AlignmentFlag.AlignTop)
+        sound = label(" ".join(describe_tone(turn, baseline)), "small", wrap=True)
+        sound.setTextFormat(Qt.TextFormat.RichText)
+        grid.addWidget(sound, 2, 1)
+        grid.setColumnStretch(1, 1)
+        col.addLayout(grid)
+
+        if j.techniques or j.triggers:
+            found = QVBoxLayout()
+            found.setSpacing(4)
+            for finding in j.techniques:
+                found.addWidget(self._finding(TECHNIQUES.get(finding.name, finding.name), finding.evidence, True))
+            for finding in j.triggers:
+                found.addWidget(self._finding(TRIGGERS.get(finding.name, finding.name), finding.evidence, False))
+            col.addLayout(found)
+        else:
+            col.addWidget(label("No technique or trigger was found in these words.", "small"))
+        if j.explanation:
+            why = label("<br>".join(f"• {sentence}" for sentence in j.explanation), None, wrap=True)
+            why.setTextFormat(Qt.TextFormat.RichText)
+            col.addWidget(why)
+
+        node = scenario.nodes.get(turn.node_id)
+        if node is not None and (node.model_answer or node.coach):
+            box = QFrame()
+            box.setObjectName("banner_info")
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(14, 10, 14, 10)
+            inner.setSpacing(4)
+            if node.model_answer:
+                inner.addWidget(label("A reply that works here", "speaker"))
+                inner.addWidget(label(f"“{node.model_answer}”", None, wrap=True))
+            if node.coach:
+                coach = label(node.coach, "small", wrap=True)
+                inner.addWidget(coach)
+            col.addWidget(box)
+
+        foot = QHBoxLayout()
+        foot.addStretch(1)
+        self.retry = button("Try again from this turn", None,
+                            "Go back to just before this reply and answer differently")
+        foot.addWidget(self.retry)
+        col.addLayout(foot)
+
+    def _finding(self, name: str, evidence: str, good: bool) -> QWidget:
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.setSpacing(8)
+        h.addWidget(chip(("✓ " if good else "✗ ") + name, "chip_success" if good else "chip_danger"))
+        if evidence:
+            h.addWidget(label(f"in “{evidence}”", "small", wrap=True), 1)
+        else:
+            h.addStretch(1)
+        return row
+
+
+class DebriefPage(Page):
+    retry_requested = Signal(str, int)
+    again_requested = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.record: SessionRecord | None = None
+        self.scenario: Scenario | None = None
+        self.score: Score | None = None
+        self.cards: list[TurnCard] = []
+        self._player: Any = None
+        self._audio: Any = None
+        self._playing: QPushButton | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroll)
+        body = QWidget()
+        self.scroll.setWidget(body)
+        col = QVBoxLayout(body)
+        col.setContentsMargins(36, 28, 36, 28)
+        col.setSpacing(16)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(4)
+        self.heading = label("How it went", "h1")
+        titles.addWidget(self.heading)
+        self.subheading = label("", "muted", wrap=True)
+        titles.addWidget(self.subheading)
+        head.addLayout(titles, 1)
+        self.outcome = chip("")
+        head.addWidget(self.outcome, 0, Qt.AlignmentFlag.AlignTop)
+        self.back_button = button("Back to library")
+        self.back_button.clicked.connect(self.back_requested)
+        head.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.again_button = button("Play again", "primary")
+        self.again_button.clicked.connect(self._on_again_clicked)
+        head.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
+        col.addLayout(head)
+
+        self.summary = label("", None, wrap=True)
+        col.addWidget(self.summary)
+
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        self.rubric = RubricPanel()
+        top.addWidget(self.rubric, 5)
+        chart_panel = QFrame()
+        chart_panel.setObjectName("panel")
+        cp = QVBoxLayout(chart_panel)
+        cp.setContentsMargins(20, 16, 20, 16)
+        cp.addWidget(label("The customer's agitation", "h3"))
+        cp.addWidget(label("Lower is calmer. Click a point to jump to that turn.", "small"))
+        self.chart = AgitationChart()
+        self.chart.turn_clicked.connect(self._on_chart_turn_clicked)
+        cp.addWidget(self.chart, 1)
+        top.addWidget(chart_panel, 6)
+        col.addLayout(top)
+
+        col.addWidget(label("Turn by turn", "h2"))
+        self.turns = QVBoxLayout()
+        self.turns.setSpacing(12)
+        col.addLayout(self.turns)
+        self.no_turns = label("No exchanges were saved in this session.", "muted")
+        col.addWidget(self.no_turns)
+        col.addStretch(1)
+
+    def show_record(self, record: SessionRecord, scenario: Scenario) -> None:
+        self._stop_playback()
+        self.record = record
+        self.scenario = scenario
+        state = record.state
+        self.score = score_session(state.turns, state.outcome)
+        if record.score != self.score.total and state.turns:
+            record.score = self.score.total
+            try:
+                self.ctx.store.save(record)
+            except OSError as exc:
+                log.warning("saving the score failed: %s", exc)
+        self.heading.setText(f"How it went: {scenario.title}")
+        who = f"{record.trainee}, " if record.trainee else ""
+        self.subheading.setText(f"{who}{friendly_time(state.started_at)} · {len(state.turns)} "
+                                f"exchange{'s' if len(state.turns) != 1 else ''} with {scenario.customer.name}")
+        if state.outcome:
+            text, kind = OUTCOME_TEXT[state.outcome]
+            self.outcome.setText(text)
+            self.outcome.setObjectName(f"chip_{kind}")
+        else:
+            self.outcome.setText("Not finished")
+            self.outcome.setObjectName("chipMuted")
+        self.outcome.style().unpolish(self.outcome)
+        self.outcome.style().polish(self.outcome)
+        ending = scenario.endings.get(state.ending_id or "")
+        self.summary.setText(ending.summary if ending and ending.summary else "")
+        self.summary.setVisible(bool(self.summary.text()))
+        self.rubric.show_score(self.score)
+        start = state.turns[0].agitation_before if state.turns else state.agitation
+        self.chart.set_values(start, [t.agitation_after for t in state.turns])
+        clear_layout(self.turns)
+        self.cards = []
+        for turn in state.turns:
+            card = TurnCard(turn, scenario, self.ctx.settings.baseline)
+            card.retry.clicked.connect(lambda _=False, i=turn.index: self._on_retry_clicked(i))
+            if card.play is not None:
+                card.play.clicked.connect(lambda _=False, c=card: self._on_play_clicked(c))
+            self.turns.addWidget(card)
+            self.cards.append(card)
+        self.no_turns.setVisible(not state.turns)
+        self.scroll.verticalScrollBar().setValue(0)
+        self.again_button.setFocus()
+
+    # -- playback --------------------------------------------------------------------------------
+    def _ensure_player(self) -> bool:
+        if self._player is not None:
+            return True
+        try:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        except ImportError:
+            return False
+        self._audio = QAudioOutput(self)
+        self._player = QMediaPlayer(self)
+        self._player.setAudioOutput(self._audio)
+        self._player.playbackStateChanged.connect(self._on_player_playback_state_changed)
+        return True
+
+    def _on_play_clicked(self, card: TurnCard) -> None:
+        if card.play is self._playing:
+            self._stop_playback()
+            return
+        self._stop_playback()
+        if not self._ensure_player() or not card.turn.audio_file:
+            return
+        self._playing = card.play
+        self._player.setSource(QUrl.fromLocalFile(card.turn.audio_file))
+        self._player.play()
+        if card.play is not None:
+            card.play.setText("■ Stop")
+
+    def _stop_playback(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+        if self._playing is not None:
+            self._playing.setText("▶ Play")
+        self._playing = None
+
+    def _on_player_playback_state_changed(self, state) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.StoppedState and self._playing is not None:
+            self._playing.setText("▶ Play")
+            self._playing = None
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self._stop_playback()
+        super().hideEvent(event)
+
+    # -- slots -----------------------------------------------------------------------------------
+    def _on_chart_turn_clicked(self, index: int) -> None:
+        if 0 <= index < len(self.cards):
+            self.chart.set_highlight(index)
+            self.scroll.ensureWidgetVisible(self.cards[index], 0, 40)
+
+    def _on_retry_clicked(self, index: int) -> None:
+        if self.record is not None:
+            self.retry_requested.emit(self.record.session_id, index)
+
+    def _on_again_clicked(self) -> None:
+        if self.record is not None:
+            self.again_requested.emit(self.record.state.scenario_id)

@@ -1,0 +1,328 @@
+"""The library screen: scenario cards with their skills and best result, filters, resumable sessions, broken files.
+
+Signals (LibraryPage):
+    start_requested(str): the trainee chose a scenario (its id).
+    resume_requested(str): continue an interrupted session (its id).
+    review_requested(str): open the debrief of a session (its id).
+    microphone_requested(): open the microphone check.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.engine.loader import Library, Problem
+from simulator.engine.model import Scenario
+from simulator.engine.vocabulary import SKILLS
+from simulator.records.sessions import SessionRecord
+from simulator.ui import dialogs
+from simulator.ui.common import Banner, Page, button, chip, clear_layout, label
+from simulator.ui.context import AppContext
+from simulator.ui.theme import OUTCOME_TEXT
+
+log = logging.getLogger(__name__)
+
+SETTING_NAMES = {"retail": "Retail", "security": "Security"}
+DIFFICULTY_NAMES = {1: "Introductory", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Very hard"}
+CARD_WIDTH = 330
+
+
+def estimated_minutes(scenario: Scenario) -> int:
+    """The scenario's own estimate, else about a minute per exchange on a typical path."""
+    if scenario.minutes:
+        return scenario.minutes
+    return max(3, min(20, round(len(scenario.nodes) * 0.75)))
+
+
+def friendly_time(iso: str) -> str:
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return when.strftime("%d %b %Y, %H:%M")
+
+
+class ScenarioCard(QFrame):
+    """One scenario: what it is, how hard, what it practises and how the trainee did before."""
+
+    def __init__(self, scenario: Scenario, best: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.scenario = scenario
+        self.setObjectName("card")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 16)
+        layout.setSpacing(8)
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        chips.addWidget(chip(SETTING_NAMES.get(scenario.setting, scenario.setting)))
+        dots = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
+        level = chip(f"{dots}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
+        level.setToolTip(f"Difficulty {scenario.difficulty} of 5")
+        chips.addWidget(level)
+        chips.addWidget(chip(f"about {estimated_minutes(scenario)} min", "chipMuted"))
+        chips.addStretch(1)
+        layout.addLayout(chips)
+        title = label(scenario.title, "h2", wrap=True)
+        layout.addWidget(title)
+        customer = scenario.customer
+        who = customer.name + (f", {customer.age}" if customer.age else "")
+        layout.addWidget(label(f"With {who}", "muted"))
+        skills = " · ".join(SKILLS.get(s, s) for s in scenario.skills)
+        practise = label(f"<b>Practises</b>  {skills}", "small", wrap=True)
+        practise.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(practise)
+        layout.addStretch(1)
+        bottom = QHBoxLayout()
+        if best:
+            text, kind = OUTCOME_TEXT[best]
+            badge = chip(f"Best: {text}", f"chip_{kind}")
+        else:
+            badge = chip("Not tried yet", "chipMuted")
+        self.best_label = badge
+        bottom.addWidget(badge)
+        bottom.addStretch(1)
+        self.start = button("Start", "primary")
+        self.start.setAccessibleName(f"Start {scenario.title}")
+        bottom.addWidget(self.start)
+        layout.addLayout(bottom)
+        self.setToolTip(scenario.brief)
+
+
+class LibraryPage(Page):
+    start_requested = Signal(str)
+    resume_requested = Signal(str)
+    review_requested = Signal(str)
+    microphone_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.library: Library | None = None
+        self.cards: list[ScenarioCard] = []
+        self._filter = "all"
+        self._columns = 0
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self._body = body
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(36, 28, 36, 28)
+        layout.setSpacing(16)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(4)
+        titles.addWidget(label("Choose a conversation", "h1"))
+        self.greeting = label("", "muted")
+        titles.addWidget(self.greeting)
+        head.addLayout(titles, 1)
+        self.filters = QButtonGroup(self)
+        self.filters.setExclusive(True)
+        for key, text in (("all", "All"), ("retail", "Retail"), ("security", "Security")):
+            b = button(text, "filter")
+            b.setCheckable(True)
+            b.setChecked(key == "all")
+            b.setProperty("filter_key", key)
+            b.setAccessibleName(f"Show {text.lower()} scenarios")
+            self.filters.addButton(b)
+            head.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self.filters.buttonClicked.connect(self._on_filters_button_clicked)
+        layout.addLayout(head)
+
+        self.mic_banner = Banner("warning")
+        self.mic_banner.set_text("Your microphone hasn't been checked yet",
+                                 "A one-minute check sets your normal speaking voice, so the simulator can tell "
+                                 "when you sound calm or raised. You can also type your replies.")
+        self.mic_banner.add_action("Check microphone", "primary").clicked.connect(self.microphone_requested)
+        layout.addWidget(self.mic_banner)
+
+        self.resume_banner = Banner("info")
+        self.resume_button = self.resume_banner.add_action("Resume", "primary")
+        self.review_button = self.resume_banner.add_action("Review")
+        self.discard_button = self.resume_banner.add_action("Discard")
+        self.resume_button.clicked.connect(self._on_resume_clicked)
+        self.review_button.clicked.connect(self._on_review_clicked)
+        self.discard_button.clicked.connect(self._on_discard_clicked)
+        layout.addWidget(self.resume_banner)
+        self._unfinished: SessionRecord | None = None
+
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
+        layout.addLayout(self.grid)
+        self.empty = label("", "muted", wrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+
+        self.problems_panel = QFrame()
+        self.problems_panel.setObjectName("panel")
+        pl = QVBoxLayout(self.problems_panel)
+        pl.setContentsMargins(16, 12, 16, 12)
+        head_row = QHBoxLayout()
+        self.problems_title = label("", "h3")
+        head_row.addWidget(self.problems_title, 1)
+        self.problems_toggle = button("Show details", "link")
+        self.problems_toggle.clicked.connect(self._on_problems_toggle_clicked)
+        head_row.addWidget(self.problems_toggle)
+        pl.addLayout(head_row)
+        pl.addWidget(label("These files were skipped. Send the lines below to whoever wrote them; "
+                           "the other scenarios are not affected.", "small", wrap=True))
+        self.problems_text = QPlainTextEdit()
+        self.problems_text.setReadOnly(True)
+        self.problems_text.setMaximumHeight(140)
+        self.problems_text.setVisible(False)
+        self.problems_text.setAccessibleName("Scenario file problems")
+        pl.addWidget(self.problems_text)
+        layout.addWidget(self.problems_panel)
+        layout.addStretch(1)
+
+    # -- data ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the scenario files, the trainee's results and any interrupted session."""
+        try:
+            self.library = self.ctx.library_loader()
+        except Exception as exc:  # the library screen must open even if a folder cannot be read
+            log.exception("loading the scenario library failed")
+            self.library = Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")])
+        settings = self.ctx.settings
+        name = settings.trainee_name.strip()
+        self.greeting.setText((f"Welcome back, {name}. " if name else "")
+                              + "Pick a situation to practise. Each takes a few minutes.")
+        self.mic_banner.setVisible(not settings.baseline_wav)
+        self._show_unfinished()
+        self._show_cards()
+        self._show_problems(self.library.problems)
+
+    def _show_unfinished(self) -> None:
+        try:
+            unfinished = self.ctx.store.unfinished()
+        except OSError:
+            unfinished = []
+        record = next((r for r in unfinished if self.library and r.state.scenario_id in self.library.scenarios), None)
+        self._unfinished = record
+        self.resume_banner.setVisible(record is not None)
+        if record is not None:
+            turns = len(record.state.turns)
+            self.resume_banner.set_text(
+                f"You left “{record.scenario_title or record.state.scenario_id}” part-way through",
+                f"{turns} exchange{'s' if turns != 1 else ''} saved, last on {friendly_time(record.updated_at)}. "
+                "Carry on where you stopped, look at how it went so far, or discard it.")
+
+    def _show_cards(self) -> None:
+        clear_layout(self.grid)
+        self.cards = []
+        if self.library is None:
+            return
+        try:
+            best = self.ctx.store.best_outcomes(self.ctx.settings.trainee_name or None)
+        except OSError:
+            best = {}
+        scenarios = sorted(self.library.scenarios.values(), key=lambda s: (s.difficulty, s.title))
+        for scenario in scenarios:
+            card = ScenarioCard(scenario, best.get(scenario.id))
+            card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
+            self.cards.append(card)
+        self._layout_cards()
+
+    def visible_cards(self) -> list[ScenarioCard]:
+        return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]
+
+    def _layout_cards(self) -> None:
+        while self.grid.count():
+            self.grid.takeAt(0)
+        width = max(self._body.width() - 72, CARD_WIDTH)
+        columns = max(1, min(4, width // CARD_WIDTH))
+        self._columns = columns
+        shown = self.visible_cards()
+        for card in self.cards:
+            card.setVisible(card in shown)
+        for i, card in enumerate(shown):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for c in range(4):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        if not self.cards:
+            self.empty.setText("No scenarios were found. Scenario files go in the scenarios folder "
+                               "(see the problems below if some could not be read).")
+        elif not shown:
+            self.empty.setText("No scenarios for this setting yet.")
+        self.empty.setVisible(not shown)
+        # Keyboard users move from card to card in reading order.
+        for a, b in zip(shown, shown[1:], strict=False):
+            QWidget.setTabOrder(a.start, b.start)
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        files = sorted({p.file for p in errors})
+        self.problems_panel.setVisible(bool(errors))
+        if errors:
+            self.problems_title.setText(f"{len(files)} scenario file{'s' if len(files) != 1 else ''} could not be loaded")
+            self.problems_text.setPlainText("\n".join(str(p) for p in errors))
+
+    def set_filter(self, key: str) -> None:
+        self._filter = key
+        for b in self.filters.buttons():
+            b.setChecked(b.property("filter_key") == key)
+        self._layout_cards()
+
+    # -- slots -----------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        width = max(self._body.width() - 72, CARD_WIDTH)
+        if max(1, min(4, width // CARD_WIDTH)) != self._columns:
+            self._layout_cards()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._layout_cards()
+
+    def _on_filters_button_clicked(self, which) -> None:
+        self.set_filter(which.property("filter_key"))
+
+    def _on_problems_toggle_clicked(self) -> None:
+        show = not self.problems_text.isVisible()
+        self.problems_text.setVisible(show)
+        self.problems_toggle.setText("Hide details" if show else "Show details")
+
+    def _on_resume_clicked(self) -> None:
+        if self._unfinished is not None:
+            self.resume_requested.emit(self._unfinished.session_id)
+
+    def _on_review_clicked(self) -> None:
+        if self._unfinished is not None:
+            self.review_requested.emit(self._unfinished.session_id)
+
+    def _on_discard_clicked(self) -> None:
+        record = self._unfinished
+        if record is None:
+            return
+        answer = dialogs.ask(self, "Discard this session?",
+                             "Stop offering to resume this conversation? It stays in your history and "
+                             "you can still review it.", [("keep", "Keep it"), ("discard", "Discard")])
+        if answer != "discard":
+            return
+        record.closed = True
+        try:
+            self.ctx.store.save(record)
+        except OSError as exc:
+            dialogs.tell(self, "Could not save", str(exc), warning=True)
+        self.refresh()

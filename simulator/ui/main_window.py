@@ -1,0 +1,237 @@
+"""The main window: a sidebar for the library, microphone check and settings, and the screens it switches between."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.engine.model import Scenario
+from simulator.records.sessions import SessionRecord
+from simulator.ui import dialogs
+from simulator.ui.calibration import CalibrationPage
+from simulator.ui.common import button, label
+from simulator.ui.context import AppContext
+from simulator.ui.conversation import ConversationPage
+from simulator.ui.conversation_presenter import rewound_state
+from simulator.ui.debrief import DebriefPage
+from simulator.ui.library import LibraryPage
+from simulator.ui.settings_page import SettingsPage
+from simulator.ui.theme import apply_theme
+from simulator.ui.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "De-escalation Simulator"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(1024, 640)
+        self.resize(1280, 720)
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.sidebar = self._build_sidebar()
+        row.addWidget(self.sidebar)
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+
+        self.welcome = WelcomePage(context)
+        self.library = LibraryPage(context)
+        self.calibration = CalibrationPage(context)
+        self.settings_page = SettingsPage(context)
+        self.conversation = ConversationPage(context)
+        self.debrief = DebriefPage(context)
+        for page in (self.welcome, self.library, self.calibration, self.settings_page, self.conversation,
+                     self.debrief):
+            self.stack.addWidget(page)
+
+        self.welcome.check_microphone.connect(self.show_calibration)
+        self.welcome.skip.connect(self.show_library)
+        self.library.start_requested.connect(self.start_scenario)
+        self.library.resume_requested.connect(self.resume_session)
+        self.library.review_requested.connect(self.review_session)
+        self.library.microphone_requested.connect(self.show_calibration)
+        self.calibration.done.connect(self.show_library)
+        self.calibration.calibrated.connect(self._on_calibration_calibrated)
+        self.settings_page.saved.connect(self._on_settings_page_saved)
+        self.conversation.presenter.finished.connect(self.review_session)
+        self.conversation.presenter.left.connect(self.show_library)
+        self.debrief.back_requested.connect(self.show_library)
+        self.debrief.again_requested.connect(self.start_scenario)
+        self.debrief.retry_requested.connect(self.retry_from_turn)
+
+        for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
+                           ("Ctrl+3", self.show_settings), ("Ctrl+Q", self.close)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=slot: self._navigate(s))
+
+        if context.settings.first_run_done:
+            self.show_library()
+        else:
+            self._show(self.welcome, None)
+
+    def _build_sidebar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("sidebar")
+        bar.setFixedWidth(230)
+        col = QVBoxLayout(bar)
+        col.setContentsMargins(14, 22, 14, 18)
+        col.setSpacing(6)
+        brand = label("De-escalation", "brand")
+        col.addWidget(brand)
+        col.addWidget(label("Simulator · practice mode", "brandSub"))
+        col.addSpacing(22)
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.nav_library = self._nav_button("Scenarios", "Ctrl+1", self.show_library)
+        self.nav_microphone = self._nav_button("Microphone check", "Ctrl+2", self.show_calibration)
+        self.nav_settings = self._nav_button("Settings", "Ctrl+3", self.show_settings)
+        for b in (self.nav_library, self.nav_microphone, self.nav_settings):
+            col.addWidget(b)
+        col.addStretch(1)
+        self.who = label("", "sidebarFoot")
+        self.who.setWordWrap(True)
+        col.addWidget(self.who)
+        col.addWidget(label("Everything stays on this computer.", "sidebarFoot"))
+        self._update_who()
+        return bar
+
+    def _nav_button(self, text: str, keys: str, slot) -> QFrame:
+        b = button(text, "nav", f"{text} ({keys})")
+        b.setCheckable(True)
+        b.clicked.connect(lambda: self._navigate(slot))
+        self.nav.addButton(b)
+        return b
+
+    def _update_who(self) -> None:
+        name = self.ctx.settings.trainee_name.strip()
+        self.who.setText(f"Practising as {name}" if name else "")
+        self.who.setVisible(bool(name))
+
+    # -- navigation ------------------------------------------------------------------------------
+    def _navigate(self, slot) -> None:
+        """Sidebar and shortcuts: leaving a conversation goes through its own (safe) leave question."""
+        if self.stack.currentWidget() is self.conversation:
+            presenter = self.conversation.presenter
+            if presenter.phase not in ("ended", "briefing", "idle") and presenter.runner is not None \
+                    and presenter.runner.state.turns:
+                answer = presenter.request_leave()
+                if answer in ("later", "end"):
+                    slot()
+                return
+        slot()
+
+    def _show(self, page: QWidget, nav) -> None:
+        self.sidebar.setVisible(page is not self.conversation)
+        self.stack.setCurrentWidget(page)
+        if nav is not None:
+            nav.setChecked(True)
+        else:
+            checked = self.nav.checkedButton()
+            if checked is not None:
+                self.nav.setExclusive(False)
+                checked.setChecked(False)
+                self.nav.setExclusive(True)
+
+    def show_library(self) -> None:
+        self.library.refresh()
+        self._show(self.library, self.nav_library)
+
+    def show_calibration(self) -> None:
+        self._show(self.calibration, self.nav_microphone)
+
+    def show_settings(self) -> None:
+        self.settings_page.load()
+        self._show(self.settings_page, self.nav_settings)
+
+    def _scenario(self, scenario_id: str) -> Scenario | None:
+        lib = self.library.library or self.ctx.library_loader()
+        scenario = lib.scenarios.get(scenario_id)
+        if scenario is None:
+            dialogs.tell(self, "Scenario not found",
+                         f"The scenario “{scenario_id}” is no longer in the library. It may have been renamed "
+                         "or removed.", warning=True)
+        return scenario
+
+    def start_scenario(self, scenario_id: str) -> None:
+        scenario = self._scenario(scenario_id)
+        if scenario is not None:
+            self.conversation.open(scenario)
+            self._show(self.conversation, None)
+
+    def _load_record(self, session_id: str) -> SessionRecord | None:
+        try:
+            return self.ctx.store.load(session_id)
+        except (OSError, ValueError) as exc:
+            dialogs.tell(self, "Session unavailable", f"That session could not be opened: {exc}", warning=True)
+            return None
+
+    def resume_session(self, session_id: str) -> None:
+        record = self._load_record(session_id)
+        if record is None:
+            return
+        scenario = self._scenario(record.state.scenario_id)
+        if scenario is not None:
+            self.conversation.open(scenario, record.state)
+            self._show(self.conversation, None)
+
+    def review_session(self, session_id: str) -> None:
+        record = self._load_record(session_id)
+        if record is None:
+            return
+        scenario = self._scenario(record.state.scenario_id)
+        if scenario is not None:
+            self.debrief.show_record(record, scenario)
+            self._show(self.debrief, None)
+
+    def retry_from_turn(self, session_id: str, turn_index: int) -> None:
+        record = self._load_record(session_id)
+        if record is None:
+            return
+        scenario = self._scenario(record.state.scenario_id)
+        if scenario is None:
+            return
+        self.conversation.open(scenario, rewound_state(scenario, record.state, turn_index))
+        self._show(self.conversation, None)
+
+    # -- slots -----------------------------------------------------------------------------------
+    def _on_settings_page_saved(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.ctx.settings.text_scale)
+        self._update_who()
+
+    def _on_calibration_calibrated(self) -> None:
+        self.library.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        presenter = self.conversation.presenter
+        if self.stack.currentWidget() is self.conversation and presenter.runner is not None \
+                and presenter.phase not in ("ended", "briefing") and presenter.runner.state.turns:
+            # Every turn is already saved; closing just leaves the session resumable.
+            presenter.leave_for_later()
+        self.ctx.tasks.wait(3000)
+        super().closeEvent(event)
+
+
+def focus_first(widget: QWidget) -> None:
+    widget.setFocus(Qt.FocusReason.TabFocusReason)

@@ -1,0 +1,249 @@
+"""The settings screen: voice, listening, recogniser, subtitles, text size, data folder and the trainee's name.
+
+Changes apply when the trainee presses Save (saved with simulator.settings.save_settings);
+Revert puts the form back to what is saved.
+
+Signals (SettingsPage):
+    saved(): the settings were saved (the window re-applies the text size and reloads what depends on them).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.settings import Settings
+from simulator.ui import dialogs
+from simulator.ui.common import Page, button, label
+from simulator.ui.context import AppContext, data_root
+
+log = logging.getLogger(__name__)
+
+TEXT_SIZES = [0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5]
+RECOGNISERS = [
+    ("pocketsphinx", "PocketSphinx (built in, works offline)"),
+    ("vosk", "Vosk (needs a model folder)"),
+    ("whisper", "Whisper (needs a model folder)"),
+]
+
+
+class SettingsPage(Page):
+    saved = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        col = QVBoxLayout(body)
+        col.setContentsMargins(36, 28, 36, 28)
+        col.setSpacing(16)
+        col.addWidget(label("Settings", "h1"))
+        col.addWidget(label("Changes take effect when you press Save.", "muted"))
+
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        left = QVBoxLayout()
+        left.setSpacing(16)
+        right = QVBoxLayout()
+        right.setSpacing(16)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        col.addLayout(columns)
+
+        you = QGroupBox("You")
+        form = self._form(you)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Sam Taylor")
+        self.name.setAccessibleName("Your name")
+        form.addRow("Your name", self.name)
+        form.addRow("", label("Shown on your debriefs and used to keep your best results.", "small", wrap=True))
+        left.addWidget(you)
+
+        customer = QGroupBox("The customer")
+        form = self._form(customer)
+        self.voice = QCheckBox("The customer speaks aloud")
+        form.addRow(self.voice)
+        self.subtitles = QCheckBox("Show subtitles of what they say")
+        form.addRow(self.subtitles)
+        form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",
+                          wrap=True))
+        left.addWidget(customer)
+
+        display = QGroupBox("Display")
+        form = self._form(display)
+        self.text_size = QComboBox()
+        for size in TEXT_SIZES:
+            self.text_size.addItem(f"{size:.0%}", size)
+        self.text_size.setAccessibleName("Text size")
+        form.addRow("Text size", self.text_size)
+        form.addRow("", label("Larger sizes suit a projector or a large classroom screen.", "small", wrap=True))
+        left.addWidget(display)
+        left.addStretch(1)
+
+        listening = QGroupBox("Listening")
+        form = self._form(listening)
+        self.mode_group = QButtonGroup(self)
+        self.push_to_talk = QRadioButton("Push to talk: hold the Space bar while you speak")
+        self.hands_free = QRadioButton("Hands-free: the simulator listens when it's your turn")
+        self.mode_group.addButton(self.push_to_talk)
+        self.mode_group.addButton(self.hands_free)
+        form.addRow(self.push_to_talk)
+        form.addRow(self.hands_free)
+        self.recognizer = QComboBox()
+        for key, text in RECOGNISERS:
+            self.recognizer.addItem(text, key)
+        self.recognizer.setAccessibleName("Speech recogniser")
+        self.recognizer.currentIndexChanged.connect(self._on_recognizer_current_index_changed)
+        form.addRow("Recogniser", self.recognizer)
+        model_row = QHBoxLayout()
+        self.model_dir = QLineEdit()
+        self.model_dir.setPlaceholderText("Folder with the downloaded model")
+        self.model_dir.setAccessibleName("Recogniser model folder")
+        model_row.addWidget(self.model_dir, 1)
+        self.model_browse = button("Browse…")
+        self.model_browse.clicked.connect(self._on_model_browse_clicked)
+        model_row.addWidget(self.model_browse)
+        form.addRow("Model folder", model_row)
+        self.model_note = label("", "small", wrap=True)
+        form.addRow("", self.model_note)
+        right.addWidget(listening)
+
+        data = QGroupBox("Your data")
+        form = self._form(data)
+        data_row = QHBoxLayout()
+        self.data_dir = QLineEdit()
+        self.data_dir.setAccessibleName("Data folder")
+        data_row.addWidget(self.data_dir, 1)
+        self.data_browse = button("Browse…")
+        self.data_browse.clicked.connect(self._on_data_browse_clicked)
+        data_row.addWidget(self.data_browse)
+        form.addRow("Data folder", data_row)
+        form.addRow("", label("Your sessions and recordings are kept here. Leave it empty for the standard place.",
+                              "small", wrap=True))
+        right.addWidget(data)
+        right.addStretch(1)
+
+        buttons = QHBoxLayout()
+        self.status = label("", "muted")
+        buttons.addWidget(self.status, 1)
+        self.defaults_button = button("Restore defaults")
+        self.defaults_button.clicked.connect(self._on_defaults_clicked)
+        buttons.addWidget(self.defaults_button)
+        self.revert_button = button("Revert")
+        self.revert_button.clicked.connect(self.load)
+        buttons.addWidget(self.revert_button)
+        self.save_button = button("Save", "primary")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        col.addLayout(buttons)
+        col.addStretch(1)
+        self.load()
+
+    def _form(self, box: QGroupBox) -> QFormLayout:
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(10)
+        return form
+
+    # -- form <-> settings -----------------------------------------------------------------------
+    def load(self, settings: Settings | None = None) -> None:
+        s = settings or self.ctx.settings
+        self.name.setText(s.trainee_name)
+        self.voice.setChecked(s.voice_enabled)
+        self.subtitles.setChecked(s.subtitles)
+        self.push_to_talk.setChecked(s.listen_mode == "push_to_talk")
+        self.hands_free.setChecked(s.listen_mode == "hands_free")
+        self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
+        self.model_dir.setText(s.recognizer_model_dir or "")
+        index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
+        self.text_size.setCurrentIndex(index)
+        self.data_dir.setText(s.data_dir or "")
+        self.data_dir.setPlaceholderText(str(data_root(Settings())))
+        self._on_recognizer_current_index_changed()
+        self.status.setText("")
+
+    def form_values(self) -> dict:
+        return {
+            "trainee_name": self.name.text().strip(),
+            "voice_enabled": self.voice.isChecked(),
+            "subtitles": self.subtitles.isChecked(),
+            "listen_mode": "hands_free" if self.hands_free.isChecked() else "push_to_talk",
+            "recognizer": self.recognizer.currentData(),
+            "recognizer_model_dir": self.model_dir.text().strip() or None,
+            "text_scale": float(self.text_size.currentData()),
+            "data_dir": self.data_dir.text().strip() or None,
+        }
+
+    def save(self) -> bool:
+        values = self.form_values()
+        if values["recognizer"] != "pocketsphinx" and not values["recognizer_model_dir"]:
+            self.status.setText("Choose the model folder for this recogniser, or pick PocketSphinx.")
+            self.model_dir.setFocus()
+            return False
+        updated = self.ctx.settings.model_copy(update=values)
+        try:
+            Settings.model_validate(updated.model_dump())
+        except ValueError as exc:
+            self.status.setText(f"Not saved: {exc}")
+            return False
+        previous = self.ctx.settings
+        self.ctx.settings = updated
+        try:
+            self.ctx.save_settings()
+        except OSError as exc:
+            self.ctx.settings = previous
+            dialogs.tell(self, "Settings not saved", str(exc), warning=True)
+            return False
+        self.status.setText("Saved.")
+        self.saved.emit()
+        return True
+
+    # -- slots -----------------------------------------------------------------------------------
+    def _on_recognizer_current_index_changed(self, *_: object) -> None:
+        needs_model = self.recognizer.currentData() != "pocketsphinx"
+        self.model_dir.setEnabled(needs_model)
+        self.model_browse.setEnabled(needs_model)
+        self.model_note.setText(
+            "Vosk and Whisper models are not included: download one on a connected computer and choose its folder."
+            if needs_model else "PocketSphinx needs nothing else and works offline.")
+
+    def _on_model_browse_clicked(self) -> None:
+        folder = dialogs.choose_folder(self, "Choose the recogniser's model folder", self.model_dir.text())
+        if folder:
+            self.model_dir.setText(folder)
+
+    def _on_data_browse_clicked(self) -> None:
+        folder = dialogs.choose_folder(self, "Choose where to keep your sessions", self.data_dir.text())
+        if folder:
+            self.data_dir.setText(folder)
+
+    def _on_defaults_clicked(self) -> None:
+        keep = {"trainee_name", "baseline", "baseline_wav", "first_run_done", "data_dir"}
+        defaults = Settings().model_copy(update={k: getattr(self.ctx.settings, k) for k in keep})
+        self.load(defaults)
+        self.status.setText("Defaults restored in the form; press Save to keep them.")

@@ -1,0 +1,1 @@
+"""Custom-drawn widgets the screens share: portrait, meters, chart, cards."""

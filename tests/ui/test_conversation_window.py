@@ -1,0 +1,147 @@
+"""A whole scenario played with typed replies through the real window, then its debrief."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+pytestmark = pytest.mark.gui
+
+
+def type_reply(qtbot, win, text: str) -> None:
+    page = win.conversation
+    page.reply_box.setFocus()
+    qtbot.keyClicks(page.reply_box, text)
+    qtbot.keyClick(page.reply_box, Qt.Key.Key_Return)
+
+
+def start_parcel(qtbot, win):
+    lib = win.library
+    assert [c.scenario.id for c in lib.cards] == ["parcel"]
+    qtbot.mouseClick(lib.cards[0].start, Qt.MouseButton.LeftButton)
+    page = win.conversation
+    assert win.stack.currentWidget() is page
+    assert page.stack.currentWidget() is page.briefing
+    assert "parcel was promised" in page.brief_text.text()
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    assert page.stack.currentWidget() is page.talk
+    return page
+
+
+def test_full_conversation_with_typed_replies_then_debrief(qtbot, window, judge):
+    win = window
+    assert not win.sidebar.isHidden()
+    page = start_parcel(qtbot, win)
+    assert win.sidebar.isHidden()
+    assert page.bubbles[-1].text_value == "I was promised this parcel today. Where is it?"
+    assert page.meter.value == 60
+    assert "Type what you would say" in page.phase_label.text()  # no microphone in this context
+
+    type_reply(qtbot, win, "I'm so sorry, Sam, I understand how frustrating this is.")
+    assert judge.calls == ["I'm so sorry, Sam, I understand how frustrating this is."]
+    assert page.bubbles[-2].text_value.startswith("I'm so sorry")
+    assert page.bubbles[-1].text_value == "Fine. So what are you going to do about it?"
+    assert page.meter.value < 60
+    # Saved after the turn, not closed yet.
+    records = win.ctx.store.all()
+    assert len(records) == 1 and len(records[0].state.turns) == 1 and not records[0].closed
+
+    type_reply(qtbot, win, "I'm sorry. I can refund you right now, or redeliver tomorrow.")
+    assert page.reply_stack.currentWidget() is page.ending_panel
+    assert page.outcome_chip.text() == "Resolved"
+    record = win.ctx.store.all()[0]
+    assert record.closed and record.state.outcome == "resolved" and len(record.state.turns) == 2
+
+    qtbot.mouseClick(page.debrief_button, Qt.MouseButton.LeftButton)
+    debrief = win.debrief
+    assert win.stack.currentWidget() is debrief
+    assert len(debrief.cards) == 2
+    assert debrief.chart.values[0] == 60 and debrief.chart.values[-1] < 60
+    assert debrief.score is not None and debrief.score.total > 70
+    assert debrief.outcome.text() == "Resolved"
+    first = debrief.cards[0]
+    texts = " ".join(w.text() for w in first.findChildren(type(page.phase_label)))
+    assert "I'm really sorry, Sam" in texts  # the model answer from the node
+    assert "Apologising" in texts
+    assert win.ctx.store.all()[0].score == debrief.score.total
+
+    # Try again from the second turn: a new session that starts with the first turn kept.
+    qtbot.mouseClick(debrief.cards[1].retry, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is page
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    assert page.bubbles[-1].text_value == "Fine. So what are you going to do about it?"
+    type_reply(qtbot, win, "Calm down, it's only a parcel.")
+    assert page.outcome_chip.text() == "Escalated"
+    sessions = win.ctx.store.all()
+    assert len(sessions) == 2
+    assert {s.state.outcome for s in sessions} == {"resolved", "escalated"}
+
+
+def test_best_result_shows_on_the_card(qtbot, window):
+    win = window
+    page = start_parcel(qtbot, win)
+    type_reply(qtbot, win, "Calm down.")
+    assert page.outcome_chip.text() == "Escalated"
+    qtbot.mouseClick(page.debrief_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(win.debrief.back_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.library
+    assert win.library.cards[0].best_label.text() == "Best: Escalated"
+
+
+def test_leave_for_later_then_resume(qtbot, window, answer):
+    win = window
+    page = start_parcel(qtbot, win)
+    type_reply(qtbot, win, "Hello, can I have your order number?")
+    answer("leave", "later")
+    qtbot.mouseClick(page.leave_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.library
+    lib = win.library
+    assert lib.resume_banner.isVisible()
+    assert "1 exchange saved" in lib.resume_banner.text.text()
+    qtbot.mouseClick(lib.resume_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is page
+    assert page.brief_resumed.isVisible()
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    # The earlier exchange is back in the transcript, then the customer's current line.
+    assert [b.text_value for b in page.bubbles][:2] == ["I was promised this parcel today. Where is it?",
+                                                        "Hello, can I have your order number?"]
+    type_reply(qtbot, win, "I'm sorry, I understand.")
+    records = win.ctx.store.all()
+    assert len(records) == 1 and len(records[0].state.turns) == 2
+
+
+def test_pause_restart_and_end_early(qtbot, window, answer):
+    win = window
+    page = start_parcel(qtbot, win)
+    type_reply(qtbot, win, "What's the order number?")
+    qtbot.keyClick(page.reply_box, Qt.Key.Key_Escape)
+    assert page.presenter.paused and page.stack.currentWidget() is page.paused_panel
+    # Nothing can be sent while paused.
+    assert not page.presenter.submit_text("Hello?")
+    qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+    assert not page.presenter.paused and page.stack.currentWidget() is page.talk
+
+    answer("restart", "stay")
+    qtbot.mouseClick(page.restart_button, Qt.MouseButton.LeftButton)
+    assert len(page.presenter.runner.state.turns) == 1  # kept going
+    answer("restart", "restart")
+    qtbot.mouseClick(page.restart_button, Qt.MouseButton.LeftButton)
+    assert page.presenter.runner.state.turns == []
+    old = win.ctx.store.all()
+    assert len(old) == 1 and old[0].closed and len(old[0].state.turns) == 1
+
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    type_reply(qtbot, win, "Give me a second.")
+    answer("leave", "end")
+    qtbot.mouseClick(page.leave_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.debrief
+    assert win.debrief.outcome.text() == "Not finished"
+    assert len(win.debrief.cards) == 1
+
+
+def test_empty_reply_is_not_judged(qtbot, window, judge):
+    win = window
+    page = start_parcel(qtbot, win)
+    type_reply(qtbot, win, "   ")
+    assert judge.calls == []
+    assert page.notice.isVisible()
