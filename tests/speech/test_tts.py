@@ -1,0 +1,211 @@
+"""Rendering lines with the installed engine (espeak-ng through pyttsx3), the render cache and pre-rendering."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import wave
+from pathlib import Path
+
+import numpy as np
+import parselmouth
+import pytest
+
+from simulator import paths
+from simulator.engine.loader import parse
+from simulator.engine.model import Voice
+from simulator.speech.cache import VoiceCache, line_key
+from simulator.speech.tts import (
+    MISSING_MESSAGE,
+    SAMPLE_RATE,
+    LineRenderer,
+    Synthesizer,
+    TtsUnavailable,
+    finish,
+    prerender,
+    read_wav,
+)
+from simulator.speech.voices import Delivery
+
+LINE = "Forty minutes. I have been standing at this counter for forty minutes. Where is it?"
+DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
+RAJ = Voice(gender="male", pitch=40, rate=165, volume=0.85, accent="en-us")
+
+SCENARIO = textwrap.dedent("""\
+    format_version: 1
+    id: tiny
+    title: A late order
+    setting: retail
+    difficulty: 1
+    brief: The order is late.
+    skills: [empathy]
+    customer:
+      name: Dana Whitfield
+      agitation: 60
+      voice: {gender: female, pitch: 55, rate: 185, accent: en-gb}
+    nodes:
+      start:
+        say: ["Where is my order?", "I've waited forty minutes!"]
+        branches:
+          - otherwise: true
+            goto: done
+    endings:
+      done:
+        outcome: resolved
+        say: Thank you.
+    """)
+
+
+@pytest.fixture(scope="module")
+def synth() -> Synthesizer:
+    synth = Synthesizer()
+    if not synth.available:
+        pytest.skip("espeak-ng is not installed")
+    return synth
+
+
+@pytest.fixture
+def renderer(synth, private_data_dir) -> LineRenderer:
+    return LineRenderer(synth)
+
+
+def wav_info(path: Path) -> tuple[wave._wave_params, np.ndarray]:
+    with wave.open(str(path)) as wav:
+        params = wav.getparams()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").astype(np.float64) / 32768
+    return params, samples
+
+
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples**2)))
+
+
+def median_pitch(path: Path) -> float:
+    f0 = parselmouth.Sound(str(path)).to_pitch(pitch_floor=60, pitch_ceiling=500).selected_array["frequency"]
+    return float(np.median(f0[f0 > 0]))
+
+
+def test_a_rendered_line_is_a_mono_16_bit_wav_of_speech(renderer):
+    path = renderer.render(LINE, DANA, 50)
+    params, samples = wav_info(path)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, SAMPLE_RATE)
+    seconds = params.nframes / params.framerate
+    assert 3.0 < seconds < 7.0  # 14 words at 185 wpm, with two sentence pauses
+    assert rms(samples) > 0.03  # speech, not silence (silence is below 0.001)
+    assert np.max(np.abs(samples)) < 0.99  # levelled without clipping
+    # Playback must start speaking at once: little silence before the first sound.
+    onset = int(np.argmax(np.abs(samples) > 0.02))
+    assert onset / SAMPLE_RATE < 0.05
+    assert path.parent.parent == paths.cache_dir() / "voice"
+
+
+def test_agitation_is_heard_faster_higher_and_louder(renderer):
+    calm = renderer.render(LINE, DANA, 5)
+    furious = renderer.render(LINE, DANA, 95)
+    (calm_params, calm_samples), (hot_params, hot_samples) = wav_info(calm), wav_info(furious)
+    assert hot_params.nframes < calm_params.nframes * 0.75
+    assert rms(hot_samples) > rms(calm_samples) * 1.2
+    assert median_pitch(furious) > median_pitch(calm) * 1.1
+
+
+def test_voices_are_levelled_to_the_same_loudness(renderer):
+    her = rms(wav_info(renderer.render(LINE, DANA, 50))[1])
+    him = rms(wav_info(renderer.render(LINE, RAJ, 50))[1])
+    assert her == pytest.approx(him, rel=0.25)
+
+
+def test_different_customers_sound_different(renderer):
+    her, him = renderer.render(LINE, DANA, 50), renderer.render(LINE, RAJ, 50)
+    assert renderer.delivery_for(DANA, 50).voice_id != renderer.delivery_for(RAJ, 50).voice_id
+    assert median_pitch(her) > median_pitch(him) * 1.4
+
+
+def test_the_cache_hits_on_the_second_render_and_misses_on_any_change(synth, private_data_dir):
+    cache = VoiceCache()
+    renderer = LineRenderer(synth, cache)
+    first = renderer.render(LINE, DANA, 50)
+    assert (cache.hits, cache.misses) == (0, 1)
+    stamp = first.stat().st_mtime_ns
+    # Same text, voice and band (52 and 50 share the 40-60 band): the same file, not re-rendered.
+    assert renderer.render(LINE, DANA, 52) == first
+    assert first.stat().st_mtime_ns == stamp
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert renderer.cached(LINE, DANA, 50) == first
+
+    assert renderer.cached(LINE + " Now!", DANA, 50) is None  # new text
+    assert renderer.cached(LINE, RAJ, 50) is None  # another voice
+    assert renderer.cached(LINE, DANA, 90) is None  # another band
+
+    class Upgraded(Synthesizer):
+        @property
+        def engine_id(self) -> str:
+            return super().engine_id + "-next"
+
+    upgraded = LineRenderer(Upgraded(), cache)
+    assert upgraded.cached(LINE, DANA, 50) is None
+    assert upgraded.render(LINE, DANA, 50) != first
+    assert len(cache.files()) == 2
+
+
+def test_cache_keys_cover_every_delivery_setting():
+    base = Delivery("gmw/en+f2", 185, 55, 0.85, 0.3)
+    keys = {line_key("Hello", base, "espeak:1")}
+    for changed in (
+        Delivery("gmw/en+f3", 185, 55, 0.85, 0.3), Delivery("gmw/en+f2", 186, 55, 0.85, 0.3),
+        Delivery("gmw/en+f2", 185, 56, 0.85, 0.3), Delivery("gmw/en+f2", 185, 55, 0.9, 0.3),
+        Delivery("gmw/en+f2", 185, 55, 0.85, 0.2),
+    ):
+        keys.add(line_key("Hello", changed, "espeak:1"))
+    keys.add(line_key("Hello", base, "espeak:2"))
+    keys.add(line_key("Hello!", base, "espeak:1"))
+    assert len(keys) == 8
+
+
+def test_prerender_renders_every_line_at_every_band_once(synth, private_data_dir):
+    scenario, problems = parse(SCENARIO, "tiny.yaml")
+    assert scenario is not None, problems
+    renderer = LineRenderer(synth, bands=5)
+    report = renderer.prerender(scenario)
+    assert (report.lines, report.renders, report.rendered, report.reused) == (3, 15, 15, 0)
+    assert report.cache_bytes == renderer.cache.size_bytes() > 0
+    # Every line is now found without synthesis, whatever the agitation during the session.
+    for text in scenario.lines():
+        for agitation in (0, 33, 61, 100):
+            assert renderer.cached(text, scenario.customer.voice, agitation) is not None
+    again = prerender(scenario, bands=5, renderer=renderer)
+    assert (again.rendered, again.reused) == (0, 15)
+
+
+def test_no_engine_gives_the_clear_error(private_data_dir):
+    # The real lookup, pointed at a driver that is not installed.
+    missing = Synthesizer(driver="no_such_engine")
+    assert not missing.available
+    with pytest.raises(TtsUnavailable) as error:
+        LineRenderer(missing).render(LINE, DANA, 50)
+    assert str(error.value).startswith(MISSING_MESSAGE)
+    assert "sudo apt install espeak-ng" in str(error.value)
+    assert "no_such_engine" in str(error.value)
+
+
+def test_finish_shortens_long_pauses_more_when_agitated():
+    rate = SAMPLE_RATE
+    tone = 0.3 * np.sin(np.arange(rate // 2) * 2 * np.pi * 200 / rate).astype(np.float32)
+    gap = np.zeros(rate, np.float32)  # one second of silence between two words
+    line = np.concatenate([np.zeros(rate // 4, np.float32), tone, gap, tone, gap[: rate // 2]])
+    calm = finish(line, rate, Delivery("v", 150, 50, 0.7, 0.45))
+    sharp = finish(line, rate, Delivery("v", 150, 50, 0.7, 0.12))
+    assert len(calm) / rate == pytest.approx(0.01 + 0.5 + 0.45 + 0.5 + 0.08, abs=0.03)
+    assert len(sharp) / rate == pytest.approx(0.01 + 0.5 + 0.12 + 0.5 + 0.08, abs=0.03)
+
+
+def test_other_engines_wav_formats_are_converted():
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:  # 16 kHz stereo, as some SAPI5 voices write
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes((np.ones((16000, 2)) * 8000).astype("<i2").tobytes())
+    samples, rate = read_wav(buffer.getvalue())
+    assert rate == 16000 and samples.shape == (16000,)
+    out = finish(samples, rate, Delivery("v", 150, 50, 1.0, 0.3))
+    assert len(out) == pytest.approx(SAMPLE_RATE + 0.01 * SAMPLE_RATE, abs=0.1 * SAMPLE_RATE)
