@@ -1,0 +1,179 @@
+"""Opening the records database: which one (SQLite file or a shared PostgreSQL), and migrating it.
+
+The database is, in order of precedence: the URL a caller passes, the `SIMULATOR_DATABASE_URL`
+environment variable, the `database_url` setting, else `<data folder>/simulator.db` (SQLite).
+
+Migrations run automatically the first time a process opens a database. To add one after a schema
+change in schema.py, write the next module in migrations/versions/ by hand, or generate it:
+
+    .venv/bin/python -c "from simulator.records.db import revision; revision('add x to y')"
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from simulator.fileio import StorageError
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "SIMULATOR_DATABASE_URL"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: PostgreSQL stations starting together take turns to migrate under this lock.
+_MIGRATION_LOCK_KEY = 0x5E5510
+
+
+class DatabaseUnavailable(StorageError):
+    """The records database cannot be opened or written; the message says what to check."""
+
+
+def configured_url(root: Path) -> str:
+    """The database to use when none is passed: the env var, the setting, or SQLite in `root`."""
+    url = os.environ.get(ENV_VAR, "").strip()
+    if not url:
+        from simulator.settings import load_settings
+
+        # Read with getattr: the setting is optional (absent in older settings models).
+        url = (getattr(load_settings(), "database_url", None) or "").strip()
+    return url or sqlite_url(root / "simulator.db")
+
+
+def sqlite_url(path: Path) -> str:
+    return URL.create("sqlite+pysqlite", database=str(path)).render_as_string()
+
+
+def describe(url: URL) -> str:
+    """Where a database is, for messages, never with its password: host:port, or the file."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "(in memory)"
+    host = url.host or url.query.get("host") or "localhost"
+    if isinstance(host, tuple):
+        host = host[0]
+    port = url.port or (5432 if url.get_backend_name() == "postgresql" else None)
+    return f"{host}:{port}" if port else str(host)
+
+
+def unreachable(url: URL, exc: BaseException | None = None) -> DatabaseUnavailable:
+    if url.get_backend_name() == "sqlite":
+        detail = f" ({short(exc)})" if exc is not None else ""
+        return DatabaseUnavailable(
+            f"cannot open the database file {url.database}{detail}: check that the data folder "
+            "can be written to, or choose another one in Settings")
+    return DatabaseUnavailable(f"cannot reach the database at {describe(url)}: check the connection setting")
+
+
+def short(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the trainer's report read while a session is being written; FULL syncs each
+    # commit so a turn that was saved survives a power cut, not only a crash of the app.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Another process (the command line, a second window) may hold the write lock briefly.
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for a records database URL, set up for its backend. Raises DatabaseUnavailable."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"the database connection setting is not a valid URL: {exc}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database:
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise unreachable(parsed, exc) from exc
+        engine = sa.create_engine(parsed)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        # Fail in seconds, not minutes, when the server is down or the network is cut.
+        connect_args = {"connect_timeout": 5} if parsed.get_driver_name() == "psycopg" else {}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    raise DatabaseUnavailable(f"unsupported database '{backend}': use sqlite or postgresql+psycopg")
+
+
+def _alembic_config(connection: sa.Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _known(script: ScriptDirectory, revision_id: str) -> bool:
+    try:
+        return script.get_revision(revision_id) is not None
+    except CommandError:  # alembic's "Can't locate revision"
+        return False
+
+
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database's schema up to this version of the app (once per process and database)."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _migrate_lock:
+        if key in _migrated:
+            return
+        script = ScriptDirectory.from_config(_alembic_config())
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    # Released at commit; a second station waits here rather than racing us.
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+                current = MigrationContext.configure(connection).get_current_revision()
+                if current is not None and not _known(script, current):
+                    raise DatabaseUnavailable(
+                        f"the database at {describe(engine.url)} was written by a newer version of the "
+                        f"simulator (schema {current}): update this station")
+                if current != script.get_current_head():
+                    log.info("migrating %s from %s to %s", describe(engine.url), current,
+                             script.get_current_head())
+                    command.upgrade(_alembic_config(connection), "head")
+        except OperationalError as exc:
+            raise unreachable(engine.url, exc) from exc
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(
+                f"the database at {describe(engine.url)} could not be prepared: {short(exc)}") from exc
+        _migrated.add(key)
+
+
+def revision(message: str) -> None:
+    """Write a new migration for the differences between schema.py and a fresh database's schema."""
+    engine = create_engine("sqlite://")
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+        command.revision(_alembic_config(connection), message=message, autogenerate=True)

@@ -1,0 +1,62 @@
+"""Opening the records database: migrations at start, SQLite's WAL mode, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from simulator.records import db
+from simulator.records.db import DatabaseUnavailable
+from simulator.records.schema import metadata
+from simulator.records.sessions import SessionStore
+
+
+def test_the_migrated_schema_is_exactly_the_models(store):
+    with store.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+    assert db.current_revision(store.engine) == db.head_revision()
+
+
+def test_default_is_sqlite_in_the_data_folder_in_wal_mode(private_data_dir, monkeypatch):
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+    store = SessionStore()
+    assert store.engine.url.database == str(private_data_dir / "simulator.db")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
+
+
+def test_the_env_var_points_every_store_at_one_database(store, database_url):
+    assert SessionStore().url == database_url
+
+
+def test_a_database_from_a_newer_version_is_refused_clearly(store, database_url):
+    version = sa.table("alembic_version", sa.column("version_num"))
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(version).values(version_num="9999_future"))
+    db._migrated.clear()
+    with pytest.raises(DatabaseUnavailable, match="newer version of the simulator.*update this station"):
+        SessionStore(url=database_url)
+
+
+def test_an_unreachable_server_says_where_and_what_to_check():
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    with pytest.raises(DatabaseUnavailable) as caught:
+        SessionStore(url="postgresql+psycopg://trainer:secret@127.0.0.1:1/records")
+    assert str(caught.value) == "cannot reach the database at 127.0.0.1:1: check the connection setting"
+    assert "secret" not in str(caught.value)
+
+
+def test_a_bad_url_and_an_unwritable_folder_are_explained(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="not a valid URL"):
+        SessionStore(url="not a url")
+    with pytest.raises(DatabaseUnavailable, match="unsupported database 'mysql'"):
+        SessionStore(url="mysql://x@y/z")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(DatabaseUnavailable, match="cannot open the database file"):
+        SessionStore(url=db.sqlite_url(blocker / "sub" / "simulator.db"))
