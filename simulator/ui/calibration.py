@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 SENTENCE = ("Good afternoon. I'm sorry you've had to wait. Let me have a look at what's happened "
             "and see what I can do to help you today.")
 MAX_SECONDS = 12
-MIN_SECONDS = 2.0
 
 
 @dataclass
@@ -43,52 +42,24 @@ class CalibrationResult:
 def analyse(wav: Path) -> CalibrationResult:
     """Check a calibration recording and measure it. Runs off the GUI thread."""
     from simulator.analysis.audio import AudioError, load_wav
+    from simulator.analysis.calibration import MESSAGES, check_calibration
+    from simulator.analysis.tone import Baseline, measure
 
     try:
         audio = load_wav(wav)
-    except (AudioError, OSError, ValueError) as exc:
+    except AudioError as exc:
+        if "silent" in str(exc):
+            return CalibrationResult(None, [MESSAGES["no_speech"]])
         return CalibrationResult(None, [f"The recording could not be read ({exc}). Please record it again."])
-    problems = _check(audio.samples, audio.rate)
-    if audio.duration < MIN_SECONDS:
-        problems.append("The recording is very short. Read the whole sentence at your normal pace.")
-    baseline: dict[str, Any] | None = None
+    features = measure(audio)
+    problems = [p.message for p in check_calibration(audio.samples, audio.rate, features)]
+    if problems:
+        return CalibrationResult(None, problems, audio.duration)
     try:
-        from simulator.analysis import tone
-
-        make = getattr(tone, "Baseline", None)
-        if make is not None:
-            baseline = make.from_wav(wav).to_dict()
-        else:
-            baseline = {"features": tone.measure(audio).to_dict()}
-    except Exception as exc:  # a recording we cannot measure is reported, not a crash
-        log.exception("measuring the calibration recording failed")
-        problems.append(f"Your voice could not be measured in this recording ({exc}). Please record it again.")
-    return CalibrationResult(baseline, problems, audio.duration)
-
-
-def _check(samples: Any, rate: int) -> list[str]:
-    """Clipping and level problems, in words that say what to change."""
-    for module_name in ("simulator.analysis.calibration", "simulator.analysis.tone"):
-        try:
-            module = __import__(module_name, fromlist=["check_calibration"])
-        except ImportError:
-            continue
-        check = getattr(module, "check_calibration", None)
-        if check is not None:
-            return [getattr(p, "message", str(p)) for p in check(samples, rate)]
-    import numpy as np
-
-    x = np.asarray(samples, dtype=float)
-    if x.size == 0:
-        return ["Nothing was recorded. Check that the right microphone is chosen and not muted."]
-    problems = []
-    if float(np.mean(np.abs(x) > 0.99)) > 0.001:
-        problems.append("Your voice is clipping (too loud for the microphone). Move back a little or turn the "
-                        "input volume down.")
-    rms = float(np.sqrt(np.mean(x**2)))
-    if rms < 0.003:
-        problems.append("The recording is too quiet. Move closer to the microphone or turn the input volume up.")
-    return problems
+        baseline = Baseline.from_features(features).to_dict()
+    except AudioError:
+        return CalibrationResult(None, [MESSAGES["no_speech"]], audio.duration)
+    return CalibrationResult(baseline, [], audio.duration)
 
 
 class CalibrationPage(Page):
@@ -224,6 +195,8 @@ class CalibrationPage(Page):
         self.device.clear()
         for ident, name in found:
             self.device.addItem(name, ident)
+        if not found:
+            self.device.addItem("No microphone found", None)
         chosen = self.device.findData(self.ctx.settings.input_device) if self.ctx.settings.input_device else -1
         self.device.setCurrentIndex(max(0, chosen))
         self.device.blockSignals(False)
@@ -236,7 +209,7 @@ class CalibrationPage(Page):
 
     def _start_monitor(self) -> None:
         mic = self.microphone
-        if mic is None or self.device.count() == 0:
+        if mic is None or self.device.currentData() is None:
             return
         try:
             mic.start(self.device.currentData())
@@ -302,7 +275,7 @@ class CalibrationPage(Page):
     def _on_analysed(self, candidate: Path, result: CalibrationResult) -> None:
         self.result = result
         self.busy.setVisible(False)
-        self.record_button.setEnabled(self.device.count() > 0)
+        self.record_button.setEnabled(bool(self.devices()))
         self.wav_button.setEnabled(True)
         if result.problems or result.baseline is None:
             # The old baseline stays: a bad take must never replace a good one.
@@ -326,7 +299,7 @@ class CalibrationPage(Page):
     def _on_analyse_failed(self, exc: BaseException) -> None:
         log.error("calibration analysis failed", exc_info=exc)
         self.busy.setVisible(False)
-        self.record_button.setEnabled(self.device.count() > 0)
+        self.record_button.setEnabled(bool(self.devices()))
         self.wav_button.setEnabled(True)
         self._show_status("danger", "Something went wrong measuring your voice", f"{exc}. Please try again.")
 

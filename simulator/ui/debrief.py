@@ -33,7 +33,7 @@ from simulator.records.sessions import SessionRecord
 from simulator.ui.common import Page, button, chip, clear_layout, label
 from simulator.ui.context import AppContext
 from simulator.ui.library import friendly_time
-from simulator.ui.theme import OUTCOME_TEXT, agitation_color
+from simulator.ui.theme import COLORS, OUTCOME_TEXT
 from simulator.ui.widgets.chart import AgitationChart
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,8 @@ class TurnCard(QFrame):
         arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "■")
         change = label(f"agitation {turn.agitation_before:.0f} → {turn.agitation_after:.0f}  {arrow} {abs(delta):.0f}",
                        "h3")
-        change.setStyleSheet(f"color: {agitation_color(turn.agitation_after).darker(125).name()};")
+        tint = COLORS["danger"] if delta > 0 else COLORS["success"] if delta < 0 else COLORS["muted"]
+        change.setStyleSheet(f"color: {tint};")
         head.addWidget(change)
         head.addStretch(1)
         intent = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
@@ -254,6 +255,7 @@ class DebriefPage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(self.scroll)
         body = QWidget()

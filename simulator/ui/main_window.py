@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
         self.who = label("", "sidebarFoot")
         self.who.setWordWrap(True)
         col.addWidget(self.who)
-        col.addWidget(label("Everything stays on this computer.", "sidebarFoot"))
+        foot = label("Everything stays on this computer.", "sidebarFoot")
+        foot.setWordWrap(True)
+        col.addWidget(foot)
         self._update_who()
         return bar
 
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
         slot()
 
     def _show(self, page: QWidget, nav) -> None:
-        self.sidebar.setVisible(page is not self.conversation)
+        self.sidebar.setVisible(page not in (self.conversation, self.welcome))
         self.stack.setCurrentWidget(page)
         if nav is not None:
             nav.setChecked(True)

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Screenshots of every screen of the app, taken offscreen at 1280x720 into docs/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--size 1280x720] [--scale 1.0]
+
+Plays the shipped late-pickup scenario with typed replies (the real judge when it is installed)
+in a throwaway data folder, so the library, conversation and debrief show real content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPLIES = [
+    "I'm really sorry you've been kept waiting, Dana. Forty minutes is far too long and I can see how frustrating that is.",
+    "That sounds really stressful, you're worried you'll miss your daughter's solo. Let's make sure that doesn't happen.",
+    "It was put on the wrong shelf in the stockroom, that's our mistake and I'm sorry. A colleague is bringing it now.",
+]
+
+
+def _judge():
+    try:
+        from simulator.analysis.judge import RubricJudge
+
+        return RubricJudge()
+    except ImportError:
+        from simulator.engine.judgement import Finding, Judgement
+
+        class DemoJudge:
+            """Stands in until the rubric judge is installed: warm words calm, anything else is neutral."""
+
+            def judge(self, reply, context):
+                text = reply.text.lower()
+                if "sorry" in text or "frustrat" in text or "stressful" in text:
+                    found = [Finding(name="apologise", evidence="I'm really sorry")] if "sorry" in text else []
+                    if "frustrat" in text or "stressful" in text:
+                        found.append(Finding(name="empathy", evidence="I can see how frustrating"))
+                    return Judgement(intent="deescalate", confidence=0.9, agitation_delta=-14, techniques=found,
+                                     explanation=["You acknowledged the wait before explaining anything."])
+                return Judgement(intent="neutral", confidence=0.6, agitation_delta=3)
+
+        return DemoJudge()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--scale", type=float, default=1.0, help="text size, as in Settings")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    data = Path(tempfile.mkdtemp(prefix="simulator-shots-"))
+    os.environ["SIMULATOR_DATA_DIR"] = str(data)
+
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.records.sessions import SessionStore
+    from simulator.settings import Settings
+    from simulator.ui.context import AppContext, Devices, default_library
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.theme import apply_theme
+    from simulator.ui.workers import SyncRunner
+
+    app = QApplication(sys.argv[:1])
+    settings = Settings(first_run_done=False, trainee_name="", voice_enabled=False, text_scale=args.scale)
+    ctx = AppContext(settings=settings, store=SessionStore(data / "sessions"), tasks=SyncRunner(),
+                     judge_factory=_judge, library_loader=default_library, devices=Devices(),
+                     settings_file=data / "settings.json")
+    apply_theme(app, args.scale)
+    win = MainWindow(ctx)
+    win.resize(width, height)
+    win.show()
+
+    def shot(name: str) -> None:
+        for _ in range(5):
+            app.processEvents()
+        # Let the meter and portrait animations finish so the picture shows where they settle.
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        QTimer.singleShot(800, loop.quit)
+        loop.exec()
+        path = args.out / f"{name}.png"
+        win.grab().save(str(path))
+        print(path)
+
+    shot("01-welcome")
+    win.welcome.name.setText("Alex Morgan")
+    win.welcome._on_skip_clicked()
+    shot("02-library")
+    win.show_calibration()
+    shot("03-microphone-check")
+    win.show_settings()
+    shot("04-settings")
+
+    win.start_scenario("late-pickup")
+    shot("05-briefing")
+    page = win.conversation
+    page.presenter.begin()
+    shot("06-conversation-start")
+    for reply in REPLIES[:2]:
+        page.reply_box.setText(reply)
+        page._on_send_clicked()
+    page.reply_box.setText("Can I take your order number, please?")
+    shot("07-conversation")
+    page.presenter.pause()
+    shot("08-paused")
+    page.presenter.resume()
+    page.reply_box.clear()
+    for reply in REPLIES[2:]:
+        page.reply_box.setText(reply)
+        page._on_send_clicked()
+    # End here so the debrief has a few turns to explain.
+    page.presenter.end_now()
+    shot("09-debrief")
+    win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
+    shot("10-debrief-turns")
+    win.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

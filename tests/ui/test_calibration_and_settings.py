@@ -1,0 +1,132 @@
+"""The microphone check (calibrating from WAV files, good and bad) and the settings screen, through the real window."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from simulator.settings import load_settings
+
+pytestmark = pytest.mark.gui
+
+SHARED_TONE = Path(__file__).resolve().parents[3] / "shared" / "data" / "speech-tone"
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture
+def speech_wav(tmp_path) -> Path:
+    """A spoken sentence: a real recording when the shared data is here, else espeak-ng's voice."""
+    manifest = SHARED_TONE / "manifest.csv"
+    if manifest.is_file():
+        with manifest.open(newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r.get("label") == "neutral")
+        path_key = next(k for k in row if k in ("path", "file", "wav", "audio"))
+        return SHARED_TONE / row[path_key]
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if espeak is None:
+        pytest.skip("no speech recording available (no shared data, no espeak-ng)")
+    out = tmp_path / "speech.wav"
+    subprocess.run([espeak, "-w", str(out), "Good afternoon. I'm sorry you've had to wait. Let me have a look "
+                    "at what has happened and see what I can do to help you today."], check=True)
+    return out
+
+
+def test_calibration_from_a_wav_then_a_bad_retake(qtbot, window, speech_wav, tmp_path):
+    win = window
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = win.calibration
+    assert win.stack.currentWidget() is page
+    # No microphone in this context: the screen says so and still offers a WAV file.
+    assert page.no_mic.isVisible()
+    assert not page.record_button.isEnabled() and page.wav_button.isEnabled()
+    assert page.status.title.text() == "Not calibrated yet"
+
+    page.calibrate_from_wav(speech_wav)
+    settings = win.ctx.settings
+    assert page.status.title.text().startswith("Done"), page.status.text.text()
+    assert settings.baseline and settings.baseline["source"] == "calibration"
+    assert Path(settings.baseline_wav).is_file()
+    saved = load_settings(win.ctx.settings_file)
+    assert saved.baseline == settings.baseline and saved.baseline_wav == settings.baseline_wav
+    kept = Path(settings.baseline_wav).read_bytes()
+
+    # A clipping retake is refused with what to change, and the good baseline stays.
+    t = np.arange(16000 * 3) / 16000
+    clipped = write_wav(tmp_path / "loud.wav", np.sign(np.sin(2 * np.pi * 160 * t)) * 1.0)
+    page.calibrate_from_wav(clipped)
+    assert page.status.title.text() == "Please record it again"
+    assert "clipping" in page.status.text.text()
+    assert Path(settings.baseline_wav).read_bytes() == kept
+    silent = write_wav(tmp_path / "silent.wav", np.zeros(16000 * 2))
+    page.calibrate_from_wav(silent)
+    assert "No speech was heard" in page.status.text.text()
+
+    # The library no longer nags about the microphone.
+    qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.library
+    assert not win.library.mic_banner.isVisible()
+
+
+def test_settings_change_and_restore(qtbot, window):
+    win = window
+    app = QApplication.instance()
+    base_size = app.font().pointSizeF()
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = win.settings_page
+    assert win.stack.currentWidget() is page
+    assert page.name.text() == "Alex"
+
+    page.name.setText("Jordan Lee")
+    page.hands_free.setChecked(True)
+    page.subtitles.setChecked(False)
+    page.text_size.setCurrentIndex(page.text_size.findData(1.5))
+    page.recognizer.setCurrentIndex(page.recognizer.findData("vosk"))
+    assert page.model_dir.isEnabled()
+    # Vosk without a model folder is refused, with the reason.
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "model folder" in page.status.text()
+    assert load_settings(win.ctx.settings_file).trainee_name != "Jordan Lee"
+    page.model_dir.setText("/opt/models/vosk-small")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "Saved."
+    saved = load_settings(win.ctx.settings_file)
+    assert (saved.trainee_name, saved.listen_mode, saved.subtitles, saved.text_scale, saved.recognizer,
+            saved.recognizer_model_dir) == ("Jordan Lee", "hands_free", False, 1.5, "vosk", "/opt/models/vosk-small")
+    assert app.font().pointSizeF() == pytest.approx(base_size * 1.5)
+    assert "Jordan Lee" in win.who.text()
+
+    # Unsaved edits are reverted; defaults restore everything but who you are.
+    page.name.setText("Someone else")
+    qtbot.mouseClick(page.revert_button, Qt.MouseButton.LeftButton)
+    assert page.name.text() == "Jordan Lee"
+    qtbot.mouseClick(page.defaults_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    saved = load_settings(win.ctx.settings_file)
+    assert (saved.trainee_name, saved.listen_mode, saved.subtitles, saved.text_scale, saved.recognizer) == \
+        ("Jordan Lee", "push_to_talk", True, 1.0, "pocketsphinx")
+    assert app.font().pointSizeF() == pytest.approx(base_size)
+
+
+def test_data_folder_setting_moves_the_sessions(qtbot, window, tmp_path):
+    win = window
+    win.show_settings()
+    page = win.settings_page
+    page.data_dir.setText(str(tmp_path / "elsewhere"))
+    assert page.save()
+    assert win.ctx.store.root == tmp_path / "elsewhere" / "sessions"
