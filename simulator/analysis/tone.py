@@ -487,11 +487,12 @@ def _cues(
         said.append((steps["pitch"], f"pitch {abs(p):.1f} semitones {'above' if p > 0 else 'below'} {ref}"))
     b = m.get("tilt_vs_baseline")
     if b is not None and abs(b) >= 1.5:
-        text = (
-            f"more high-frequency energy than {ref} ({b:+.1f} dB): a strained, raised voice"
-            if b > 0
-            else f"softer, darker voice than {ref} ({b:+.1f} dB of high-frequency energy)"
-        )
+        if b > 0:
+            text = f"more high-frequency energy than {ref} ({b:+.1f} dB)"
+            if label in ("raised", "shouting"):
+                text += ": a strained, raised voice"
+        else:
+            text = f"a softer, darker voice than {ref} ({b:+.1f} dB of high-frequency energy)"
         said.append((steps["bright"], text))
     h = m.get("hnr_db_vs_baseline")
     if h is not None and h <= -1.5:
