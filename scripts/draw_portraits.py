@@ -271,6 +271,8 @@ class Portrait:
         )
 
     def pattern(self, pid: str, size: float, background: str | None, shapes: str) -> str:
+        """A tiled fill. Qt can leave hairline seams between tiles, so a pattern laid over a solid
+        fill of the same shape is best given no background of its own."""
         back = el("rect", width=size, height=size, fill=background) if background else ""
         self.defs.append(
             f'<pattern id="{pid}" width="{n(size)}" height="{n(size)}" patternUnits="userSpaceOnUse">'
@@ -396,8 +398,9 @@ def clothes_checked_shirt(p: Portrait) -> list[str]:
     col = p.c.clothes["colour"]
     base = p.c.clothes.get("under", "#eef0f2")
     band = f'<rect width="28" height="13" fill="{col}" opacity="0.5"/><rect width="13" height="28" fill="{col}" opacity="0.5"/>'
-    fill = p.pattern("check", 28, base, band)
+    fill = p.pattern("check", 28, None, band)
     return [
+        path(torso_path(22, 40), base),
         path(torso_path(22, 40), fill),
         *_collar(mix(col, base, 0.35), 30, 40),
         stroke(f"M{pts((CX, 432), (CX, 512))}", shade(col, 0.2), 3),
@@ -412,8 +415,9 @@ def clothes_going_out_shirt(p: Portrait) -> list[str]:
     leaves = el("ellipse", cx=10, cy=10, rx=6, ry=2.6, fill=print_, transform="rotate(-35 10 10)") + el(
         "ellipse", cx=30, cy=30, rx=6, ry=2.6, fill=print_, transform="rotate(35 30 30)"
     )
-    fill = p.pattern("print", 40, col, leaves)
+    fill = p.pattern("print", 40, None, leaves)
     return [
+        path(torso_path(48, 38, v=True), col),
         path(torso_path(48, 38, v=True), fill),
         *_collar(shade(col, 0.18), 44, 40),
         el("circle", cx=CX, cy=480, r=3.5, fill=tint(col, 0.6)),
@@ -462,9 +466,10 @@ def clothes_party_top(p: Portrait) -> list[str]:
         for x, y, r, o in [(6, 8, 3, 0.9), (26, 4, 2, 0.5), (40, 18, 2.6, 0.75), (16, 26, 1.8, 0.6),
                            (30, 36, 3, 0.85), (8, 42, 2, 0.5), (44, 44, 1.6, 0.6)]
     )  # fmt: skip
-    fill = p.pattern("sequins", 48, col, sequins)
+    fill = p.pattern("sequins", 48, None, sequins)
     star = "M0,-10L2.4,-2.4L10,0L2.4,2.4L0,10L-2.4,2.4L-10,0L-2.4,-2.4Z"
     return [
+        path(torso_path(34, 52, 408), col),
         path(torso_path(34, 52, 408), fill),
         stroke(f"M{pts((CX - 52, 408))}Q{pts((CX, 442), (CX + 52, 408))}", shade(col, 0.25), 4),
         path(star, "#ffffff", transform=f"translate({CX - 100},466)"),
@@ -680,8 +685,10 @@ def hair_bob(p: Portrait, front: bool) -> list[str]:
             f"M{pts((CX - w - 26, 336))}C{pts((CX - w - 36, 250), (CX - w - 30, 150), (CX - w - 10, 120))}"
             f"C{pts((CX - 60, 76), (CX + 60, 76), (CX + w + 10, 120))}"
             f"C{pts((CX + w + 30, 150), (CX + w + 36, 250), (CX + w + 26, 336))}"
-            f"Q{pts((CX + w + 8, 344), (CX + w - 6, 334))}C{pts((CX + w - 4, 280), (CX + w - 2, 220), (CX + w - 12, 190))}"
-            f"Q{pts((CX, 196), (CX - w + 12, 190))}C{pts((CX - w + 2, 220), (CX - w + 4, 280), (CX - w + 6, 334))}"
+            f"Q{pts((CX + w + 8, 344), (CX + w - 6, 334))}C{pts((CX + w - 4, 280), (CX + w - 2, 220), (CX + w - 12, 178))}"
+            # A straight fringe, cut just above the brows so that they still show the mood.
+            f"L{pts((CX + 40, 182), (CX + 30, 176), (CX - 10, 182), (CX - 20, 176), (CX - 60, 182))}"
+            f"L{pts((CX - w + 12, 178))}C{pts((CX - w + 2, 220), (CX - w + 4, 280), (CX - w + 6, 334))}"
             f"Q{pts((CX - w - 8, 344), (CX - w - 26, 336))}Z",
             col,
         ),
