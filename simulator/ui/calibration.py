@@ -245,6 +245,7 @@ class CalibrationPage(Page):
 
     def show_current(self) -> None:
         s = self.ctx.settings
+        self.record_button.setText("Record again" if s.baseline_wav else "Record")
         if s.baseline_wav and Path(s.baseline_wav).is_file():
             when = datetime.fromtimestamp(Path(s.baseline_wav).stat().st_mtime).strftime("%d %b %Y, %H:%M")
             self._show_status("success", "Your voice is calibrated", f"Recorded {when}. Record again to retake it.")
@@ -294,6 +295,7 @@ class CalibrationPage(Page):
             return
         self._show_status("success", "Done: your voice is calibrated",
                           f"{result.duration_s:.1f} seconds recorded and measured. You can retake it at any time.")
+        self.record_button.setText("Record again")
         self.calibrated.emit()
 
     def _on_analyse_failed(self, exc: BaseException) -> None:

@@ -130,3 +130,32 @@ def test_data_folder_setting_moves_the_sessions(qtbot, window, tmp_path):
     page.data_dir.setText(str(tmp_path / "elsewhere"))
     assert page.save()
     assert win.ctx.store.root == tmp_path / "elsewhere" / "sessions"
+
+
+def test_recording_the_sentence_with_a_microphone(qtbot, make_context, speech_wav):
+    from simulator.ui.context import Devices
+    from simulator.ui.main_window import MainWindow
+    from tests.ui.fakes import FakeMicrophone
+
+    mic = FakeMicrophone(recording=speech_wav)
+    win = MainWindow(make_context(devices=Devices(microphone=mic)))
+    qtbot.addWidget(win)
+    win.show()
+    win.show_calibration()
+    page = win.calibration
+    assert not page.no_mic.isVisible()
+    assert [page.device.itemText(i) for i in range(page.device.count())] == ["Virtual microphone", "USB headset"]
+    assert mic.running == "mic"  # the level shows as soon as the screen opens
+    mic.level.emit(0.4)
+    assert page.level.level == pytest.approx(0.4)
+    page.device.setCurrentIndex(1)
+    assert mic.running == "usb" and win.ctx.settings.input_device == "usb"
+
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert page.recording and page.record_button.text() == "Stop"
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert not page.recording
+    assert page.status.title.text().startswith("Done"), page.status.text.text()
+    assert page.record_button.text() == "Record again"
+    win.show_library()
+    assert mic.running is None  # leaving the screen releases the microphone

@@ -1,0 +1,523 @@
+"""Training reports as PDF, drawn with Qt: a summary page, then each session's agitation chart and turns.
+
+    write_pdf(build_report(store, trainee="Sam Patel"), Path("sam.pdf"))
+
+The text is a QTextDocument (HTML) laid out on A4 and painted page by page into a QPdfWriter,
+with a running header and "Page n of m" footer; the charts are drawn with QPainter into images
+at the PDF's resolution. Needs a QGuiApplication (for fonts): `ensure_app()` makes one offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
+
+from simulator.engine.session import TurnRecord
+from simulator.fileio import atomic_write_bytes
+from simulator.records.reports import Report, behaviour_label, summarise
+from simulator.records.sessions import SessionRecord
+
+DPI = 300
+# QTextDocument reads <img width/height> in 96-dpi pixels and scales them to the device.
+_IMG = 96 / DPI
+APP_NAME = "De-escalation Simulator"
+
+INK = "#1d2733"
+MUTED = "#5f6b7a"
+RULE = "#d5dbe3"
+NAVY = "#1f3a5f"
+PANEL = "#eef2f7"
+OUTCOME_COLOURS = {"resolved": "#2e7d32", "unresolved": "#b26a00", "escalated": "#c62828"}
+INTENT_COLOURS = {"deescalate": "#2e7d32", "neutral": "#607d8b", "escalate": "#c62828"}
+INTENT_WORDS = {"deescalate": "de-escalating", "neutral": "neutral", "escalate": "escalating"}
+OVERRIDE_WORDS = {"calmer": "trainer judged it calmer", "escalate": "trainer judged it escalating"}
+FONT_FAMILIES = ["Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans", "Liberation Sans"]
+
+
+def ensure_app() -> QGuiApplication:
+    """The running Qt application, or a new offscreen one (the command line has no window)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([APP_NAME])
+    return app  # type: ignore[return-value]
+
+
+def _font(point_size: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+def _pixel_font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+def _date(iso: str, with_time: bool = True) -> str:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.strftime("%d %b %Y %H:%M" if with_time else "%d %b %Y")
+
+
+# -- charts ----------------------------------------------------------------------------------------
+def agitation_chart(record: SessionRecord, width: int, height: int) -> QImage:
+    """The customer's agitation from the start through each reply, over the mood bands.
+
+    Dots are coloured by what the reply was judged to be; a ring marks a trainer's override.
+    """
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    unit = height / 100  # every size below scales with the image
+    p.setFont(_pixel_font(round(unit * 5.2)))
+    # Room on the right for the last turn's label, centred under its point.
+    left, right, top, bottom = unit * 16, unit * 12, unit * 5, unit * 12
+    plot = QRectF(left, top, width - left - right, height - top - bottom)
+
+    def y(value: float) -> float:
+        return plot.bottom() - plot.height() * max(0.0, min(100.0, value)) / 100
+
+    # Mood bands: where the customer settles (green) and where they are out of control (red).
+    for low, high, colour in ((0, 35, "#e8f5e9"), (35, 65, "#fff8e1"), (65, 100, "#ffebee")):
+        p.fillRect(QRectF(plot.left(), y(high), plot.width(), y(low) - y(high)), QColor(colour))
+    p.setPen(QPen(QColor(RULE), unit * 0.3))
+    for value in (0, 25, 50, 75, 100):
+        p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
+        p.setPen(QColor(MUTED))
+        p.drawText(QRectF(0, y(value) - unit * 4, left - unit * 2, unit * 8),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
+        p.setPen(QPen(QColor(RULE), unit * 0.3))
+    p.setPen(QColor(MUTED))
+    p.save()
+    p.translate(unit * 3.5, plot.center().y())
+    p.rotate(-90)
+    p.drawText(QRectF(-plot.height() / 2, -unit * 3, plot.height(), unit * 7),
+               Qt.AlignmentFlag.AlignCenter, "agitation")
+    p.restore()
+    for text, low, high in (("calm", 0, 35), ("tense", 35, 65), ("angry", 65, 100)):
+        p.drawText(QRectF(plot.right() - unit * 30, y(high), unit * 29, y(low) - y(high)),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+
+    turns = record.state.turns
+    values = ([turns[0].agitation_before] if turns else [record.state.agitation]) + [t.agitation_after for t in turns]
+    step = plot.width() / max(1, len(values) - 1)
+    points = [QPointF(plot.left() + i * step if len(values) > 1 else plot.center().x(), y(v))
+              for i, v in enumerate(values)]
+    for i, point in enumerate(points):
+        text = "start" if i == 0 else f"turn {i}"
+        p.drawText(QRectF(point.x() - unit * 12, plot.bottom() + unit * 2, unit * 24, unit * 7),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+    path = QPainterPath(points[0])
+    for point in points[1:]:
+        path.lineTo(point)
+    p.setPen(QPen(QColor(NAVY), unit * 0.9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                  Qt.PenJoinStyle.RoundJoin))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawPath(path)
+    for i, point in enumerate(points):
+        turn = turns[i - 1] if i > 0 else None
+        colour = INTENT_COLOURS.get(turn.judgement.intent, NAVY) if turn else NAVY
+        p.setPen(QPen(QColor("white"), unit * 0.5))
+        p.setBrush(QBrush(QColor(colour)))
+        p.drawEllipse(point, unit * 2.2, unit * 2.2)
+        if turn is not None and turn.override:
+            p.setPen(QPen(QColor(INK), unit * 0.5))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(point, unit * 3.8, unit * 3.8)
+    p.end()
+    return image
+
+
+def score_chart(records: list[SessionRecord], width: int, height: int) -> QImage:
+    """Each scored session's score, oldest first: is the trainee improving?"""
+    scored = [r for r in records if r.score is not None]
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    unit = height / 100
+    p.setFont(_pixel_font(round(unit * 5.2)))
+    left, right, top, bottom = unit * 16, unit * 4, unit * 5, unit * 14
+    plot = QRectF(left, top, width - left - right, height - top - bottom)
+
+    def y(value: float) -> float:
+        return plot.bottom() - plot.height() * max(0.0, min(100.0, value)) / 100
+
+    for value in (0, 25, 50, 75, 100):
+        p.setPen(QPen(QColor(RULE), unit * 0.3))
+        p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
+        p.setPen(QColor(MUTED))
+        p.drawText(QRectF(0, y(value) - unit * 4, left - unit * 2, unit * 8),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
+    slot = plot.width() / max(1, len(scored))
+    bar = min(slot * 0.6, unit * 18)
+    for i, r in enumerate(scored):
+        centre = plot.left() + slot * (i + 0.5)
+        colour = QColor(OUTCOME_COLOURS.get(r.state.outcome or "", NAVY))
+        p.fillRect(QRectF(centre - bar / 2, y(r.score or 0), bar, plot.bottom() - y(r.score or 0)), colour)
+        p.setPen(QColor(INK))
+        p.drawText(QRectF(centre - slot / 2, y(r.score or 0) - unit * 7, slot, unit * 6),
+                   Qt.AlignmentFlag.AlignCenter, f"{r.score:.0f}")
+        p.setPen(QColor(MUTED))
+        p.drawText(QRectF(centre - slot / 2, plot.bottom() + unit * 2, slot, unit * 7),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                   _date(r.state.started_at, with_time=False))
+    p.end()
+    return image
+
+
+# -- the document ----------------------------------------------------------------------------------
+CSS = f"""
+body {{ color: {INK}; }}
+h1 {{ font-size: 20pt; color: {NAVY}; margin-bottom: 2pt; }}
+h2 {{ font-size: 14pt; color: {NAVY}; margin-top: 0; margin-bottom: 2pt; }}
+h3 {{ font-size: 10.5pt; color: {NAVY}; margin-top: 12pt; margin-bottom: 4pt; }}
+p {{ margin-top: 0; margin-bottom: 4pt; }}
+.muted {{ color: {MUTED}; }}
+.small {{ font-size: 8pt; }}
+.kpi {{ font-size: 17pt; font-weight: bold; color: {NAVY}; }}
+.label {{ color: {MUTED}; font-size: 8pt; }}
+th {{ text-align: left; color: {MUTED}; font-size: 8pt; font-weight: bold; background-color: {PANEL}; }}
+td.key {{ color: {MUTED}; font-size: 8.5pt; }}
+.good {{ color: #2e7d32; }}
+.bad {{ color: #c62828; }}
+"""
+
+
+def _outcome_html(outcome: str | None) -> str:
+    if outcome is None:
+        return '<span class="muted">not finished</span>'
+    return f'<b style="color:{OUTCOME_COLOURS.get(outcome, INK)}">{escape(outcome)}</b>'
+
+
+def _score_html(score: float | None) -> str:
+    return "—" if score is None else f"{score:.0f}"
+
+
+def _table(headers: list[str], rows: list[list[str]], widths: list[int] | None = None) -> str:
+    head = "".join(f'<th{f" width={w}%" if widths else ""}>{h}</th>'
+                   for h, w in zip(headers, widths or [0] * len(headers), strict=True))
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<table width="100%" cellspacing="0" cellpadding="5" border="1" '
+            f'style="border-collapse: collapse; border-color: {RULE}; border-style: solid">'
+            f"<tr>{head}</tr>{body}</table>")
+
+
+def _summary_html(report: Report) -> str:
+    s = summarise(report)
+    kpis = [
+        (str(s.sessions), "sessions" if s.sessions != 1 else "session"),
+        (str(s.turns), "replies judged"),
+        (str(s.outcomes["resolved"]), "resolved"),
+        (str(s.outcomes["escalated"]), "escalated"),
+        ("—" if s.mean_score is None else f"{s.mean_score:.0f}", "average score"),
+        (str(s.overrides), "trainer overrides"),
+    ]
+    cells = "".join(f'<td align="center" bgcolor="{PANEL}"><span class="kpi">{v}</span><br>'
+                    f'<span class="label">{escape(label)}</span></td>' for v, label in kpis)
+    html = [f'<table width="100%" cellspacing="6" cellpadding="8"><tr>{cells}</tr></table>']
+
+    strengths = ", ".join(f"{escape(behaviour_label(n))} ({c})" for n, c in s.techniques[:4]) or "none yet"
+    watch = ", ".join(f"{escape(behaviour_label(n))} ({c})" for n, c in s.triggers[:4]) or "none"
+    html.append(f'<p><b class="good">Techniques used most:</b> {strengths}</p>')
+    html.append(f'<p><b class="bad">Triggers to work on:</b> {watch}</p>')
+    return "".join(html)
+
+
+def _behaviour_table(report: Report) -> str:
+    """How often each technique and trigger showed: per session for a trainee, per trainee for a class."""
+    columns: list[tuple[str, list[SessionRecord]]]
+    if report.scope == "class":
+        columns = [(f"{escape(t.name)} ({sum(r.trainee == t.name for r in report.sessions)})",
+                    [r for r in report.sessions if r.trainee == t.name]) for t in report.roster]
+        caption = "Times each behaviour was found in each trainee's sessions (number of sessions in brackets)."
+    else:
+        recent = report.sessions[-8:]
+        columns = [(_date(r.state.started_at, with_time=False), [r]) for r in recent]
+        caption = "Times each behaviour was found per session, oldest session first"
+        if len(report.sessions) > len(recent):
+            caption += f" (the last {len(recent)} of {len(report.sessions)})"
+        caption += "."
+    kinds: dict[str, str] = {}
+    counts: dict[str, list[int]] = {}
+    for i, (_, records) in enumerate(columns):
+        for t in (t for r in records for t in r.state.turns):
+            for kind, items in (("technique", t.judgement.techniques), ("trigger", t.judgement.triggers)):
+                for f in items:
+                    kinds[f.name] = kind
+                    counts.setdefault(f.name, [0] * len(columns))[i] += 1
+    if not counts:
+        return ""
+    order = sorted(counts, key=lambda n: (kinds[n] != "technique", -sum(counts[n]), n))
+    html = ["<h3>Behaviours</h3>"]
+    # At most seven count columns to a table, so names and numbers stay legible on A4.
+    for first in range(0, len(columns), 7):
+        part = slice(first, first + 7)
+        rows = []
+        for name in order:
+            good = kinds[name] == "technique"
+            mark = '<span class="good">✓</span>' if good else '<span class="bad">✗</span>'
+            rows.append([f"{mark} {escape(behaviour_label(name))}",
+                         *[str(c) if c else '<span class="muted">·</span>' for c in counts[name][part]]])
+        html.append(_table(["Behaviour", *[h for h, _ in columns[part]]], rows))
+    html.append(f"<p class='small muted'>{caption}</p>")
+    return "".join(html)
+
+
+def _roster_table(report: Report) -> str:
+    rows = []
+    for trainee in report.roster:
+        mine = [r for r in report.sessions if r.trainee == trainee.name]
+        scores = [r.score for r in mine if r.score is not None]
+        s = summarise(Report("trainee", trainee.name, mine))
+        rows.append([
+            escape(trainee.name), str(len(mine)), str(s.outcomes["resolved"]),
+            f"{sum(scores) / len(scores):.0f}" if scores else "—",
+            escape(behaviour_label(s.techniques[0][0])) if s.techniques else "—",
+            escape(behaviour_label(s.triggers[0][0])) if s.triggers else "—",
+            _date(mine[-1].state.started_at, with_time=False) if mine else '<span class="muted">no sessions yet</span>',
+        ])
+    return "<h3>Trainees</h3>" + _table(
+        ["Trainee", "Sessions", "Resolved", "Average score", "Most used technique", "Most frequent trigger",
+         "Last session"], rows, [16, 11, 11, 10, 20, 19, 13])
+
+
+def _sessions_table(report: Report) -> str:
+    rows = [[_date(r.state.started_at), escape(r.trainee or "—"), escape(r.scenario_title or r.state.scenario_id),
+             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(r.score)]
+            for r in report.sessions]
+    return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
+                                        [19, 18, 32, 7, 15, 9])
+
+
+def _findings_html(items, good: bool) -> str:
+    if not items:
+        return '<span class="muted">none</span>'
+    mark, css = ("✓", "good") if good else ("✗", "bad")
+    return "<br>".join(f'<span class="{css}">{mark}</span> <b>{escape(behaviour_label(f.name))}</b>'
+                       + (f' <span class="muted">— “{escape(f.evidence)}”</span>' if f.evidence else "")
+                       for f in items)
+
+
+def _turn_html(t: TurnRecord) -> str:
+    j = t.judgement
+    delta = t.agitation_after - t.agitation_before
+    judged = (f'<b style="color:{INTENT_COLOURS.get(j.intent, INK)}">{INTENT_WORDS.get(j.intent, j.intent)}</b>'
+              f' <span class="muted">({j.confidence:.0%} sure)</span>')
+    if t.override:
+        judged += f' · <b>{OVERRIDE_WORDS.get(t.override, t.override)}</b>'
+    tone = "—"
+    if j.tone is not None:
+        tone = f"<b>{escape(j.tone.label)}</b>"
+        if j.tone.cues:
+            tone += ' <span class="muted">— ' + escape("; ".join(j.tone.cues)) + "</span>"
+    rows = [
+        ("Customer said", f"<i>“{escape(t.customer_line)}”</i>"),
+        ("Reply", f"“{escape(t.reply)}”" if t.reply else '<span class="muted">(no reply)</span>'),
+        ("Judged", judged),
+        ("Techniques", _findings_html(j.techniques, good=True)),
+        ("Triggers", _findings_html(j.triggers, good=False)),
+        ("Tone", tone),
+    ]
+    if j.explanation:
+        rows.append(("Why", "<br>".join(f"• {escape(s)}" for s in j.explanation)))
+    body = "".join(f'<tr><td class="key" width="17%">{k}</td><td>{v}</td></tr>' for k, v in rows)
+    head = (f'<tr><td colspan="2" bgcolor="{PANEL}"><b>Turn {t.index + 1}</b>'
+            f'<span class="muted"> · customer {escape(t.mood)} · agitation {t.agitation_before:.0f} → '
+            f'{t.agitation_after:.0f} ({delta:+.0f})</span></td></tr>')
+    return (f'<table width="100%" cellspacing="0" cellpadding="4" border="1" '
+            f'style="border-collapse: collapse; border-color: {RULE}; border-style: solid">'
+            f"{head}{body}</table><p></p>")
+
+
+def _session_html(r: SessionRecord, chart: str, chart_width: int, chart_height: int, first: bool) -> str:
+    s = r.state
+    brk = "" if first else ' style="page-break-before: always"'
+    title = escape(r.scenario_title or s.scenario_id)
+    who = f" — {escape(r.trainee)}" if r.trainee else ""
+    start = s.turns[0].agitation_before if s.turns else s.agitation
+    meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
+            f"outcome {_outcome_html(s.outcome)} · score {_score_html(r.score)} · "
+            f"agitation {start:.0f} → {s.agitation:.0f}")
+    ident = f"Session {escape(s.session_id)}" + (f" · station {escape(r.station)}" if r.station else "")
+    overrides = sum(t.override is not None for t in s.turns)
+    parts = [
+        f"<h2{brk}>{title}{who}</h2>",
+        f"<p>{meta}</p>",
+        f'<p class="small muted">{ident}'
+        + (f" · {overrides} trainer override{'s' if overrides != 1 else ''}" if overrides else "") + "</p>",
+        f'<p><img src="{chart}" width="{chart_width * _IMG:.0f}" height="{chart_height * _IMG:.0f}"></p>',
+        '<p class="small muted">Agitation after each reply, 0 (settled) to 100 (out of control). '
+        "Dots: green de-escalating, grey neutral, red escalating; a ring marks a trainer override.</p>",
+        "<h3>Turn by turn</h3>",
+    ]
+    if s.turns:
+        parts.extend(_turn_html(t) for t in s.turns)
+    else:
+        parts.append('<p class="muted">No replies were given in this session.</p>')
+    return "".join(parts)
+
+
+def _document(report: Report, width: float) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDefaultFont(_font(9.5))
+    doc.setDefaultStyleSheet(CSS)
+    doc.setDocumentMargin(0)
+    chart_w = int(width)
+    chart_h = int(width * 0.30)
+    html = [f"<h1>{escape(report.title)}</h1>"]
+    sub = {"session": "One session", "trainee": "All sessions of one trainee",
+           "class": "All sessions of the class"}[report.scope]
+    if report.scope == "trainee" and report.roster and report.roster[0].class_name:
+        sub += f" · class {escape(report.roster[0].class_name)}"
+    html.append(f'<p class="muted">{sub} · generated {_date(report.generated_at)} by {APP_NAME} · times in UTC</p>')
+    if report.scope != "session":
+        html.append(_summary_html(report))
+        if report.scope == "trainee" and any(r.score is not None for r in report.sessions):
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart:scores"),
+                            score_chart(report.sessions, chart_w, int(chart_h * 0.8)))
+            html.append("<h3>Scores</h3>"
+                        f'<p><img src="chart:scores" width="{chart_w * _IMG:.0f}" '
+                        f'height="{chart_h * 0.8 * _IMG:.0f}"></p>')
+        if report.scope == "class":
+            html.append(_roster_table(report))
+        html.append(_behaviour_table(report))
+        html.append(_sessions_table(report) if report.sessions
+                    else '<p class="muted">No sessions recorded yet.</p>')
+    for i, r in enumerate(report.sessions):
+        name = f"chart:session{i}"
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), agitation_chart(r, chart_w, chart_h))
+        html.append(_session_html(r, name, chart_w, chart_h, first=report.scope == "session"))
+    doc.setHtml("".join(html))
+    return doc
+
+
+def _keep_tables_whole(doc: QTextDocument, page_height: float) -> None:
+    """Start a table on a new page rather than split it, when it fits on one page.
+
+    Qt breaks tables between rows; a turn's feedback read across two pages is hard to follow.
+    Tables are handled top down, each after the layout has taken the earlier moves into account.
+    """
+    layout = doc.documentLayout()
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable):
+            continue
+        rect = layout.frameBoundingRect(frame)
+        if rect.height() >= page_height * 0.95:
+            continue
+        if int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height):
+            heading = doc.findBlock(frame.firstPosition() - 1)
+            if heading.isValid() and heading.blockFormat().headingLevel() > 0:
+                # Take the table's heading along instead of leaving it alone at the foot of a page.
+                cursor = QTextCursor(heading)
+                block_format = heading.blockFormat()
+                block_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                cursor.setBlockFormat(block_format)
+            else:
+                fmt = frame.format()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                frame.setFormat(fmt)
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as PDF bytes (A4)."""
+    ensure_app()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(16, 14, 16, 14), QPageLayout.Unit.Millimeter))
+    writer.setTitle(report.title)
+    writer.setCreator(APP_NAME)
+    area = writer.pageLayout().paintRectPixels(DPI)
+    width, height = float(area.width()), float(area.height())
+    mm = DPI / 25.4
+    header_h, footer_h = 9 * mm, 9 * mm
+    body_h = height - header_h - footer_h
+
+    doc = _document(report, width)
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setPageSize(QSizeF(width, body_h))
+    _keep_tables_whole(doc, body_h)
+    pages = doc.pageCount()
+
+    painter = QPainter(writer)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for page in range(pages):
+        if page:
+            writer.newPage()
+        painter.setFont(_font(7.5))
+        painter.setPen(QColor(MUTED))
+        painter.drawText(QRectF(0, 0, width * 0.7, header_h - 2 * mm),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{APP_NAME} · training report")
+        painter.drawText(QRectF(width * 0.3, 0, width * 0.7, header_h - 2 * mm),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, report.title)
+        painter.setPen(QPen(QColor(NAVY), 0.5 * mm / 2))
+        painter.drawLine(QPointF(0, header_h - 2 * mm), QPointF(width, header_h - 2 * mm))
+
+        painter.save()
+        painter.translate(0, header_h - page * body_h)
+        doc.drawContents(painter, QRectF(0, page * body_h, width, body_h))
+        painter.restore()
+
+        top = height - footer_h + 2 * mm
+        painter.setPen(QPen(QColor(RULE), 0.3 * mm / 2))
+        painter.drawLine(QPointF(0, top), QPointF(width, top))
+        painter.setPen(QColor(MUTED))
+        painter.drawText(QRectF(0, top, width * 0.75, footer_h - 2 * mm),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         f"Generated {_date(report.generated_at)} UTC · contains personal training records: "
+                         "keep confidential")
+        painter.drawText(QRectF(width * 0.75, top, width * 0.25, footer_h - 2 * mm),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"Page {page + 1} of {pages}")
+    painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_pdf(report: Report, path: Path) -> None:
+    """Write the report to `path` (whole or not at all). Raises StorageError if it cannot be written."""
+    atomic_write_bytes(path, render_pdf(report))
+

@@ -1,0 +1,122 @@
+"""Stand-ins for the audio services with the same signals, so the GUI tests control every event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+
+class FakeVoice(QObject):
+    """Like simulator.devices.voice_out.VoiceOut; `finish()` ends the current line."""
+
+    started = Signal(str)
+    finished = Signal(str)
+    failed = Signal(str)
+    prepared = Signal()
+
+    def __init__(self, available: bool = True):
+        super().__init__()
+        self.available = available
+        self.spoken: list[tuple[str, str]] = []
+        self.stops = 0
+        self.current: str | None = None
+
+    def is_available(self) -> bool:
+        return self.available
+
+    def prepare(self, scenario) -> None:
+        self.prepared.emit()
+
+    def speak(self, line_id, text, voice, agitation) -> None:
+        self.spoken.append((line_id, text))
+        self.current = line_id
+        self.started.emit(line_id)
+
+    def finish(self) -> None:
+        if self.current is not None:
+            line, self.current = self.current, None
+            self.finished.emit(line)
+
+    def stop(self) -> None:
+        self.stops += 1
+        self.current = None
+
+    def set_device(self, device_id) -> None:
+        pass
+
+
+@dataclass
+class FakeResult:
+    text: str
+    confidence: float = 0.9
+    low_confidence: bool = False
+    wav_path: Path | None = None
+    timings: dict = field(default_factory=dict)
+
+
+class FakeListener(QObject):
+    """Like simulator.devices.listener.Listener; `hear(...)` delivers a recognised reply."""
+
+    listening = Signal()
+    speech_started = Signal()
+    partial = Signal(str)
+    level = Signal(float)
+    reply_ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self.presses = 0
+        self.releases = 0
+
+    def is_available(self) -> bool:
+        return True
+
+    def press(self) -> None:
+        self.presses += 1
+        self.listening.emit()
+
+    def release(self) -> None:
+        self.releases += 1
+
+    def stop(self) -> None:
+        pass
+
+    def hear(self, text: str, **kwargs) -> None:
+        self.reply_ready.emit(FakeResult(text, **kwargs))
+
+
+class FakeMicrophone(QObject):
+    """Like simulator.devices.microphone.Microphone; `save_wav` writes the recording it was given."""
+
+    level = Signal(float)
+    chunk = Signal(bytes)
+    started = Signal()
+    finished = Signal()
+    failed = Signal(str)
+
+    def __init__(self, recording: Path | None = None):
+        super().__init__()
+        self.recording = recording
+        self.running: str | None = None
+
+    def devices(self) -> list[tuple[str, str]]:
+        return [("mic", "Virtual microphone"), ("usb", "USB headset")]
+
+    def start(self, device_id=None) -> None:
+        self.running = device_id or "mic"
+        self.started.emit()
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running = None
+            self.finished.emit()
+
+    def save_wav(self, path) -> None:
+        import shutil
+
+        if self.recording is None:
+            raise OSError("nothing was recorded")
+        shutil.copyfile(self.recording, path)

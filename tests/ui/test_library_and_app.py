@@ -1,0 +1,98 @@
+"""The first-run page, the library's filters and broken-file panel, the task runner, and starting without a display."""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.settings import Settings, load_settings
+from simulator.ui.workers import SyncRunner, TaskRunner
+from tests.ui.conftest import BROKEN, SCENARIO
+
+pytestmark = pytest.mark.gui
+
+
+def test_first_run_explains_then_goes_to_the_microphone_check(qtbot, make_context):
+    from simulator.ui.main_window import MainWindow
+
+    win = MainWindow(make_context(Settings()))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.stack.currentWidget() is win.welcome and win.sidebar.isHidden()
+    qtbot.keyClicks(win.welcome.name, "Priya")
+    qtbot.keyClick(win.welcome.name, Qt.Key.Key_Return)
+    assert win.stack.currentWidget() is win.calibration
+    saved = load_settings(win.ctx.settings_file)
+    assert saved.first_run_done and saved.trainee_name == "Priya"
+
+
+def test_filters_and_broken_files(qtbot, make_context, scenario_dir):
+    from simulator.ui.main_window import MainWindow
+
+    security = textwrap.dedent(SCENARIO).replace("id: parcel", "id: door").replace("setting: retail",
+                                                                                   "setting: security")
+    (scenario_dir / "door.yaml").write_text(security, encoding="utf-8")
+    (scenario_dir / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    win = MainWindow(make_context())
+    qtbot.addWidget(win)
+    win.show()
+    lib = win.library
+    assert sorted(c.scenario.id for c in lib.visible_cards()) == ["door", "parcel"]
+    security_button = next(b for b in lib.filters.buttons() if b.property("filter_key") == "security")
+    qtbot.mouseClick(security_button, Qt.MouseButton.LeftButton)
+    assert [c.scenario.id for c in lib.visible_cards()] == ["door"]
+    assert lib.problems_panel.isVisible()
+    assert "1 scenario file could not be loaded" == lib.problems_title.text()
+    assert not lib.problems_text.isVisible()
+    qtbot.mouseClick(lib.problems_toggle, Qt.MouseButton.LeftButton)
+    assert lib.problems_text.isVisible()
+    assert "broken.yaml:" in lib.problems_text.toPlainText()
+    assert "Traceback" not in lib.problems_text.toPlainText()
+    card = lib.cards[0]
+    assert "Acknowledging the feeling" in " ".join(w.text() for w in card.findChildren(type(lib.greeting)))
+
+
+def test_task_runner_runs_work_off_the_gui_thread(qtbot):
+    runner = TaskRunner(busy_delay_ms=10)
+    gui = threading.get_ident()
+    seen: dict = {}
+    release = threading.Event()
+
+    def work():
+        seen["thread"] = threading.get_ident()
+        release.wait(2)
+        return 42
+
+    with qtbot.waitSignal(runner.busy_changed, timeout=2000) as busy:
+        runner.submit(work, on_done=lambda r: seen.update(result=r, done_on=threading.get_ident()))
+    assert busy.args == [True]
+    release.set()
+    qtbot.waitUntil(lambda: "result" in seen, timeout=2000)
+    assert seen["thread"] != gui and seen["done_on"] == gui and seen["result"] == 42
+    errors = []
+    runner.submit(lambda: 1 / 0, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=2000)
+    assert isinstance(errors[0], ZeroDivisionError)
+    assert runner.wait(2000) and runner.pending == 0
+
+
+def test_sync_runner_is_immediate():
+    runner = SyncRunner()
+    out = []
+    runner.submit(lambda: "x", on_done=out.append)
+    runner.submit(lambda: 1 / 0, on_error=lambda e: out.append(type(e).__name__))
+    assert out == ["x", "ZeroDivisionError"]
+
+
+def test_no_display_gives_a_clear_message(monkeypatch, capsys):
+    from simulator.ui import app
+
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    assert app.run_app() == 2
+    assert "no graphical display" in capsys.readouterr().err

@@ -1,0 +1,142 @@
+"""Spoken replies with stand-in audio services: push-to-talk on Space, recordings kept, say-again, voice turns."""
+
+from __future__ import annotations
+
+import wave
+
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.settings import Settings
+from simulator.ui.context import Devices
+from simulator.ui.conversation_presenter import SAY_AGAIN
+from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def devices():
+    return Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+
+
+@pytest.fixture
+def spoken_window(qtbot, make_context, devices):
+    from simulator.ui.main_window import MainWindow
+
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=False),
+                       devices)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.start_scenario("parcel")
+    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
+    return win
+
+
+def a_wav(path):
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x00\x01" * 16000)
+    return path
+
+
+def test_the_customer_speaks_then_it_is_your_turn(qtbot, spoken_window, devices):
+    page = spoken_window.conversation
+    voice = devices.voice
+    assert voice.spoken[-1][1] == "I was promised this parcel today. Where is it?"
+    assert page.presenter.phase == "speaking"
+    assert "is speaking" in page.phase_label.text()
+    # Subtitles are off by choice: the line is not shown, and toggling shows it.
+    assert page.bubbles[-1].text.text() != page.bubbles[-1].text_value
+    page.subtitles.setChecked(True)
+    assert page.bubbles[-1].text.text() == page.bubbles[-1].text_value
+    voice.finish()
+    assert page.presenter.phase == "your_turn"
+    assert "Hold the Space bar" in page.phase_label.text()
+
+
+def test_space_is_push_to_talk_and_the_recording_is_kept(qtbot, spoken_window, devices, tmp_path, judge):
+    win = spoken_window
+    page = win.conversation
+    listener = devices.listener
+    devices.voice.finish()
+    page.talk_button.setFocus()
+    page.setFocus()
+    qtbot.keyPress(page, Qt.Key.Key_Space)
+    assert listener.presses == 1 and page.presenter.phase == "listening"
+    listener.partial.emit("I'm so sorry")
+    assert page.partial.isVisible() and "so sorry" in page.partial.text()
+    qtbot.keyRelease(page, Qt.Key.Key_Space)
+    assert listener.releases == 1 and page.presenter.phase == "thinking"
+
+    listener.hear("I'm so sorry Sam I understand", wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
+    record = win.ctx.store.all()[0]
+    turn = record.state.turns[0]
+    kept = win.ctx.store.recording_path(record.session_id, 0)
+    assert turn.audio_file == str(kept) and kept.is_file()
+    assert turn.reply == "I'm so sorry Sam I understand"
+    assert page.bubbles[-2].text_value == "I'm so sorry Sam I understand"
+    assert devices.voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
+
+    # In the typing box, Space is just a space.
+    devices.voice.finish()
+    page.reply_box.setFocus()
+    qtbot.keyClick(page.reply_box, Qt.Key.Key_Space)
+    assert listener.presses == 1 and page.reply_box.text() == " "
+
+    # The debrief offers the recording and describes the (spoken) tone.
+    page.reply_box.setText("I can refund you now, sorry.")
+    page._on_send_clicked()
+    page.presenter.show_debrief()
+    card = win.debrief.cards[0]
+    assert card.play is not None
+    assert "Sounded <b>calm</b>" in " ".join(w.text() for w in card.findChildren(type(page.phase_label)))
+
+
+def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devices, judge):
+    page = spoken_window.conversation
+    devices.voice.finish()
+    page.presenter.press_to_talk()
+    page.presenter.release_to_talk()
+    devices.listener.hear("I'm sorry bam", confidence=0.2)
+    assert judge.calls == []  # never a silent wrong judgement
+    assert page.bubbles[-1].text_value == SAY_AGAIN
+    assert devices.voice.spoken[-1][1] == SAY_AGAIN
+    assert page.notice.isVisible() and "type your reply" in page.notice.text.text()
+    assert page.presenter.runner.state.repeats == 1 and page.presenter.runner.state.turns == []
+    devices.voice.finish()
+    devices.listener.hear("", low_confidence=True)
+    assert page.presenter.runner.state.repeats == 2
+    # Typing still works.
+    page.reply_box.setText("I'm sorry, I understand.")
+    page._on_send_clicked()
+    assert judge.calls == ["I'm sorry, I understand."]
+
+
+def test_talking_over_the_customer_stops_their_voice(qtbot, spoken_window, devices):
+    page = spoken_window.conversation
+    assert page.presenter.phase == "speaking"
+    before = devices.voice.stops
+    assert page.presenter.press_to_talk()
+    assert devices.voice.stops > before
+
+
+def test_no_microphone_means_typing(qtbot, make_context):
+    from simulator.ui.main_window import MainWindow
+
+    win = MainWindow(make_context(devices=Devices(voice=FakeVoice(available=False))))
+    qtbot.addWidget(win)
+    win.start_scenario("parcel")
+    page = win.conversation
+    assert "Type what you would say" in page.brief_how.text()
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    assert page.talk_row.isHidden()
+    assert "No microphone was found" in page.no_mic.text()
+    # No voice: subtitles are shown and can't be turned off.
+    assert page.subtitles.isChecked() and not page.subtitles.isEnabled()
+    assert not page.presenter.press_to_talk()
