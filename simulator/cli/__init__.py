@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "play": "play",
     "assess": "assess",
     "schema": "schema",
+    "report": "report",
 }
 
 

@@ -1,0 +1,170 @@
+"""What a report covers (one session, one trainee, a class) and its CSV export; no Qt.
+
+    report = build_report(store, class_name="Tuesday evening")
+    write_csv(report, Path("tuesday.csv"))      # one row per turn, opens in a spreadsheet
+    simulator.ui.reports_pdf.write_pdf(report, Path("tuesday.pdf"))
+
+The PDF (simulator/ui/reports_pdf.py) and the CSV read the same `Report`, so they always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import mean
+
+from simulator.engine.judgement import Finding
+from simulator.engine.session import TurnRecord
+from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
+from simulator.fileio import atomic_write_text
+from simulator.records.sessions import SessionRecord, SessionStore, Trainee
+
+CSV_COLUMNS = [
+    "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
+    "outcome", "score", "closed", "turn", "at", "customer_mood", "customer_line", "reply",
+    "intent", "confidence", "override", "techniques", "triggers", "tone", "tone_cues",
+    "agitation_before", "agitation_after", "explanation", "recording",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The sessions a report covers, oldest first, and who they belong to."""
+
+    scope: str  # "session", "trainee" or "class"
+    subject: str  # the session id, the trainee's name or the class's name
+    sessions: list[SessionRecord]
+    # Everyone the report is about, with their class: a class report lists its whole roster,
+    # including trainees with no sessions yet.
+    roster: list[Trainee] = field(default_factory=list)
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def title(self) -> str:
+        if self.scope == "session":
+            s = self.sessions[0]
+            who = f" — {s.trainee}" if s.trainee else ""
+            return f"Session report: {s.scenario_title or s.state.scenario_id}{who}"
+        return f"{self.scope.capitalize()} report: {self.subject}"
+
+    def class_of(self, trainee: str) -> str:
+        return next((t.class_name or "" for t in self.roster if t.name == trainee), "")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures at the top of a report."""
+
+    sessions: int
+    finished: int
+    turns: int
+    trainees: int
+    outcomes: dict[str, int]  # resolved / unresolved / escalated -> sessions
+    mean_score: float | None
+    techniques: list[tuple[str, int]]  # id -> times found, most first
+    triggers: list[tuple[str, int]]
+    overrides: int
+
+
+def build_report(store: SessionStore, *, session_id: str | None = None, trainee: str | None = None,
+                 class_name: str | None = None) -> Report:
+    """Collect one session, one trainee's or one class's sessions.
+
+    Raises SessionNotFound, UnknownTrainee or UnknownClass (their messages name what was asked for).
+    """
+    if sum(x is not None for x in (session_id, trainee, class_name)) != 1:
+        raise ValueError("a report is about exactly one session, trainee or class")
+    if session_id is not None:
+        record = store.load(session_id)
+        roster = [store.trainee(record.trainee)] if record.trainee else []
+        return Report("session", session_id, [record], roster)
+    if trainee is not None:
+        return Report("trainee", trainee, store.sessions(trainee=trainee), [store.trainee(trainee)])
+    assert class_name is not None
+    return Report("class", class_name, store.sessions(class_name=class_name), store.trainees(class_name))
+
+
+def summarise(report: Report) -> Summary:
+    techniques: Counter[str] = Counter()
+    triggers: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    scores: list[float] = []
+    overrides = turns = 0
+    for record in report.sessions:
+        if record.state.outcome:
+            outcomes[record.state.outcome] += 1
+        if record.score is not None:
+            scores.append(record.score)
+        for t in record.state.turns:
+            turns += 1
+            overrides += t.override is not None
+            techniques.update(f.name for f in t.judgement.techniques)
+            triggers.update(f.name for f in t.judgement.triggers)
+    return Summary(
+        sessions=len(report.sessions), finished=sum(outcomes.values()), turns=turns,
+        trainees=len({r.trainee for r in report.sessions if r.trainee}),
+        outcomes={o: outcomes.get(o, 0) for o in ("resolved", "unresolved", "escalated")},
+        mean_score=round(mean(scores), 1) if scores else None,
+        techniques=techniques.most_common(), triggers=triggers.most_common(), overrides=overrides,
+    )
+
+
+def behaviour_label(name: str) -> str:
+    """A technique's or trigger's name as trainees read it ("empathy" -> "Acknowledging the feeling")."""
+    return TECHNIQUES.get(name) or TRIGGERS.get(name) or name.replace("_", " ")
+
+
+def findings_text(items: list[Finding]) -> str:
+    return "; ".join(f'{f.name}: "{f.evidence}"' if f.evidence else f.name for f in items)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # A reply such as "=SUM(...)" must stay text when the CSV is opened in a spreadsheet.
+        return "'" + value
+    return str(value)
+
+
+def _rows(report: Report) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for r in report.sessions:
+        s = r.state
+        head = [report.class_of(r.trainee), r.trainee, s.session_id, r.station, s.scenario_id,
+                r.scenario_title, s.started_at, s.outcome, r.score, r.closed]
+        turns: list[TurnRecord | None] = list(s.turns) or [None]
+        for t in turns:
+            if t is None:
+                rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head)))
+                continue
+            j = t.judgement
+            rows.append([_cell(v) for v in head + [
+                t.index + 1, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
+                t.override, findings_text(j.techniques), findings_text(j.triggers),
+                j.tone.label if j.tone else None, "; ".join(j.tone.cues) if j.tone else None,
+                t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file,
+            ]])
+    return rows
+
+
+def csv_text(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_rows(report))
+    return out.getvalue()
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """One row per turn (a session without turns gets one row). Raises StorageError if unwritable."""
+    # The byte-order mark makes Excel read the file as UTF-8 (names, quotes, dashes).
+    atomic_write_text(path, "\ufeff" + csv_text(report))
