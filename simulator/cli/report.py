@@ -46,8 +46,14 @@ def _said(exc: StorageError) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.pdf is None and args.csv is None:
         return _fail("say where to write the report: --pdf FILE and/or --csv FILE")
+    # Imported here: every command's parser is built at start, and the database code is heavy.
     from simulator.records.reports import build_report, write_csv
-    from simulator.records.sessions import SessionNotFound, SessionStore, UnknownClass, UnknownTrainee
+    from simulator.records.sessions import (
+        SessionNotFound,
+        SessionStore,
+        UnknownClass,
+        UnknownTrainee,
+    )
 
     try:
         store = SessionStore(url=args.database)
