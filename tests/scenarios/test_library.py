@@ -164,6 +164,42 @@ def test_escalating_trainee_escalates(scenario_id, judge):
 
 
 @pytest.mark.parametrize("scenario_id", IDS)
+def test_every_model_answer_is_judged_deescalating(scenario_id, judge):
+    s = load(scenario_id)
+    wrong = []
+    for nid, node in s.nodes.items():
+        runner = Runner(s, judge, seed=1)
+        runner.state.node_id = nid  # judge the answer in the context of its own node
+        j = runner.judge(Reply(node.model_answer or ""))
+        if j.intent != "deescalate" or j.triggers:
+            wrong.append(f"{nid}: {j.intent}, triggers {[(f.name, f.evidence) for f in j.triggers]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+def test_following_the_model_answers_resolves(scenario_id, judge):
+    s = load(scenario_id)
+    runner = Runner(s, judge, seed=1)
+    while not runner.ended and len(runner.state.turns) < 20:
+        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""))
+    assert runner.outcome == "resolved", transcript(runner)
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+@pytest.mark.parametrize("slip", ["Calm down, please.", "It's policy, I'm afraid."])
+def test_one_slip_repaired_with_the_model_answers_still_resolves(scenario_id, slip, judge):
+    """A trigger early on sends the customer to a recovery node; a real repair brings them back."""
+    s = load(scenario_id)
+    runner = Runner(s, judge, seed=1)
+    runner.respond(Reply(slip))
+    assert runner.state.node_id in s.nodes, transcript(runner)
+    while not runner.ended and len(runner.state.turns) < 20:
+        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""))
+    assert runner.outcome == "resolved", transcript(runner)
+    assert runner.state.turns[0].judgement.intent == "escalate", transcript(runner)
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
 def test_the_two_trainees_take_different_paths(scenario_id, judge):
     s = load(scenario_id)
     calm = play(s, judge, script(scenario_id, "deescalate"))
