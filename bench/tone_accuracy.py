@@ -152,10 +152,15 @@ def balanced(confusion: dict[tuple[str, str], int]) -> tuple[float, float, float
 
 
 def score_condition(
-    clips: list[Clip], feats: dict[int, ToneFeatures], speakers: set[str], threshold: float | None = None
+    clips: list[Clip],
+    feats: dict[int, ToneFeatures],
+    speakers: set[str],
+    threshold: float | None = None,
+    base_feats: dict[int, ToneFeatures] | None = None,
 ) -> tuple[dict[tuple[str, str], int], dict[str, int], list[tuple[float, str]]]:
     """Every neutral clip of each speaker takes a turn as the baseline; the other 15 are scored.
 
+    `base_feats` measures the baseline clips in another condition (default: the same one).
     Returns the confusion (summed over turns), the label counts, and (arousal, truth) pairs.
     """
     confusion: dict[tuple[str, str], int] = defaultdict(int)
@@ -167,7 +172,7 @@ def score_condition(
             by_speaker[c.speaker].append(i)
     for members in by_speaker.values():
         for b in (i for i in members if clips[i].label == "neutral"):
-            baseline = Baseline.from_features(feats[b])
+            baseline = Baseline.from_features((base_feats or feats)[b])
             for i in members:
                 if i == b:
                     continue
@@ -263,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
         label_counts = " ".join(f"{k}:{labels[k]}" for k in ("calm", "flat", "raised", "shouting"))
         print(f"{cond:<17} {acc:7.3f} {ra:6.3f} {rn:7.3f}  {acc_odd:5.3f} {acc_even:5.3f}  {cv:5.3f}  "
               f"{matrix:<38} {label_counts}")
+
+    print("\nCalibrated in the quiet, as recorded; replies in another condition (built-in thresholds)")
+    for cond in conditions[1:]:
+        conf = score_condition(clips, feats[cond], speakers, base_feats=feats["recorded"])[0]
+        acc, ra, rn = balanced(conf)
+        print(f"{cond:<17} {acc:7.3f} {ra:6.3f} {rn:7.3f}")
 
     print(f"\nWithout a baseline (population defaults), as recorded: "
           f"{no_baseline_figure(clips, feats['recorded']):.3f}")

@@ -269,6 +269,7 @@ _POPULATION_COMMON = {
     "hammarberg_db": 25.5,
     "dynamics_db": 8.5,
     "rate_wps": 2.9,
+    "snr_db": 40.0,
 }
 # Between the two population voices: a pitch above it is taken as a higher (typically female) voice.
 _PITCH_SPLIT_HZ = math.sqrt(115.0 * 205.0)
@@ -286,6 +287,7 @@ class Baseline:
     hnr_db: float
     dynamics_db: float
     rate_wps: float
+    snr_db: float = 40.0  # how far the calibration speech stood above the room's background
     # "calibration" when measured on the trainee's own voice, else "population".
     source: str = "calibration"
     gender: str | None = None
@@ -378,6 +380,11 @@ _FLAT_SHARE = 0.5
 _FLAT_MAX_ST = 3.0
 _FLAT_MIN_ST = 2.0
 _MIN_VOICED_S = 0.3
+# Spectral cues are fully trusted in a clean reply, or one no more than 6 dB noisier than the
+# calibration, and ignored once it is 18 dB noisier.
+_CLEAN_SNR_DB = 20.0
+_SNR_SLACK_DB = 6.0
+_SNR_FADE_DB = 12.0
 
 
 def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReading:
@@ -434,8 +441,14 @@ def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReadi
     if features.dynamics_db is not None:
         m["dynamics_db_vs_baseline"] = features.dynamics_db - base.dynamics_db
 
+    weights = dict(_WEIGHTS)
+    trust = _spectral_trust(features.snr_db, base.snr_db)
+    m["spectral_trust"] = trust
+    weights["bright"] *= trust
+    weights["quality"] *= trust
     # A weighted mean of the cues there are, so a missing cue neither adds nor subtracts.
-    arousal = sum(_WEIGHTS[k] * v for k, v in steps.items()) / sum(_WEIGHTS[k] for k in steps)
+    total = sum(weights[k] for k in steps)
+    arousal = sum(weights[k] * v for k, v in steps.items()) / total if total else 0.0
     m["arousal"] = arousal
     for k, v in steps.items():
         m[f"{k}_steps"] = v
@@ -452,6 +465,20 @@ def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReadi
         label = "calm"
     cues = _cues(label, m, steps, base, features, flat_limit)
     return ToneReading(label=label, cues=cues, measurements=m, **common)  # type: ignore[arg-type]
+
+
+def _spectral_trust(reply_snr: float | None, base_snr: float) -> float:
+    """How far the spectral balance and voice quality cues can be trusted, 0..1.
+
+    Background noise adds its own high frequencies and aperiodicity. When the reply is much
+    noisier than the calibration (a quiet calibration, a reply in a busy shop), those cues would
+    call any reply raised, so they fade out and pitch and loudness decide.
+    """
+    if reply_snr is None or reply_snr >= _CLEAN_SNR_DB:
+        return 1.0
+    # A calibration in a silent room is no cleaner, for this purpose, than one at 40 dB.
+    deficit = min(base_snr, 40.0) - reply_snr
+    return float(np.clip(1.0 - (deficit - _SNR_SLACK_DB) / _SNR_FADE_DB, 0.0, 1.0))
 
 
 def analyse(audio: Audio, baseline: Baseline | None = None) -> ToneReading:
