@@ -74,8 +74,10 @@ def create_devices(settings: Settings) -> Devices:
         from simulator.devices.voice_out import VoiceOut
 
         devices.voice = VoiceOut()
-        if settings.output_device and hasattr(devices.voice, "set_device"):
-            devices.voice.set_device(settings.output_device)
+        if settings.output_device:
+            devices.voice.set_device(settings.output_device.encode())
+        if hasattr(devices.voice, "warm_up") and devices.voice.is_available():
+            devices.voice.warm_up()  # the first stream is slow to open; do it before the first line
     except Exception as exc:
         log.warning("the customer's voice is unavailable: %s", exc)
         devices.problems.append("The customer's voice is unavailable, so their lines are shown as subtitles.")

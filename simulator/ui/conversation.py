@@ -515,6 +515,7 @@ class ConversationPage(Page):
         self.no_mic.setVisible(bool(talk_problem))
         self.subtitles.setEnabled(can_speak)
         if not can_speak:
+            self.subtitles.setChecked(True)
             self.subtitles.setToolTip("The customer's voice is off, so subtitles are always shown")
 
     def set_paused(self, paused: bool) -> None:

@@ -351,7 +351,9 @@ class ConversationPresenter(QObject):
 
     def _on_voice_failed(self, message: str) -> None:
         log.warning("voice failed: %s", message)
-        self.view.show_notice("The customer's voice couldn't play, so read their line on screen.", "warning")
+        self.view.show_notice(f"{message.rstrip('.')}. Read their line on screen; subtitles are on.", "warning")
+        can_talk, problem = self._talk_capability()
+        self.view.set_capabilities(can_talk, problem, False)
         if self.phase == "speaking":
             self._your_turn()
 

@@ -33,6 +33,7 @@ from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, chip, clear_layout, label
 from simulator.ui.context import AppContext
 from simulator.ui.theme import OUTCOME_TEXT
+from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,22 @@ class ScenarioCard(QFrame):
         chips.addWidget(chip(f"about {estimated_minutes(scenario)} min", "chipMuted"))
         chips.addStretch(1)
         layout.addLayout(chips)
-        title = label(scenario.title, "h2", wrap=True)
-        layout.addWidget(title)
         customer = scenario.customer
+        head = QHBoxLayout()
+        head.setSpacing(14)
+        face = Portrait()
+        face.setMinimumSize(64, 64)
+        face.setFixedSize(64, 64)
+        start_mood = scenario.nodes[scenario.start_node].mood or "annoyed"
+        face.set_customer(customer.portrait, customer.name, start_mood)
+        head.addWidget(face, 0, Qt.AlignmentFlag.AlignTop)
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(label(scenario.title, "h2", wrap=True))
         who = customer.name + (f", {customer.age}" if customer.age else "")
-        layout.addWidget(label(f"With {who}", "muted"))
+        names.addWidget(label(f"With {who}", "muted"))
+        head.addLayout(names, 1)
+        layout.addLayout(head)
         skills = " · ".join(SKILLS.get(s, s) for s in scenario.skills)
         practise = label(f"<b>Practises</b>  {skills}", "small", wrap=True)
         practise.setTextFormat(Qt.TextFormat.RichText)

@@ -69,8 +69,12 @@ def ensure_app() -> QGuiApplication:
     """The running Qt application, or a new offscreen one (the command line has no window)."""
     app = QGuiApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([APP_NAME])
+        # A QApplication, not the lighter QGuiApplication: whatever runs next in this process
+        # (the app's own windows, a widget test) needs one, and Qt allows only one per process.
+        app = QApplication([APP_NAME])
     return app  # type: ignore[return-value]
 
 

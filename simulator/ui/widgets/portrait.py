@@ -97,8 +97,9 @@ class Portrait(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = self._square()
+        radius = max(6.0, rect.width() * 0.06)
         clip = QPainterPath()
-        clip.addRoundedRect(rect, 18, 18)
+        clip.addRoundedRect(rect, radius, radius)
         painter.setClipPath(clip)
         painter.fillRect(rect, QColor(COLORS["surface"]))
         if self._fade < 1.0:
@@ -110,7 +111,7 @@ class Portrait(QWidget):
         painter.setClipping(False)
         painter.setPen(QPen(QColor(MOOD_COLORS.get(self._mood, COLORS["border"])), 3))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), 18, 18)
+        painter.drawRoundedRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), radius, radius)
 
     def _paint_face(self, painter: QPainter, rect: QRectF, renderer: QSvgRenderer | None, mood: str) -> None:
         if renderer is not None:
