@@ -256,8 +256,8 @@ def _pauses(active: np.ndarray) -> tuple[int, float, float]:
 # --- the baseline ---------------------------------------------------------------------------------
 
 # Typical neutral read speech, for trainees who have not calibrated. Pitch differs by sex; the
-# spectral balance and voice quality figures are medians of neutral read sentences and matter
-# less than pitch (which is why the label leans on them only half as much without a calibration).
+# spectral balance and voice quality figures are medians of neutral read sentences. Loudness is
+# listed but never used without a calibration: nobody knows the microphone's gain.
 _POPULATION: dict[str, dict[str, float]] = {
     "male": {"pitch_hz": 115.0, "hnr_db": 8.5},
     "female": {"pitch_hz": 205.0, "hnr_db": 12.5},
@@ -303,7 +303,8 @@ class Baseline:
         voice = _POPULATION.get(g or "", None)
         if voice is None:
             g = None
-            # Halfway between the two voices, on a log scale; the label then ignores pitch level.
+            # Halfway between the two voices, on a log scale; `judge` measures the reply's pitch
+            # against whichever population voice is nearer.
             voice = {"pitch_hz": _PITCH_SPLIT_HZ, "hnr_db": 10.5}
         return cls(**voice, **_POPULATION_COMMON, source="population", gender=g)
 
@@ -411,7 +412,7 @@ def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReadi
     ref_pitch = base.pitch_hz
     if not base.calibrated and base.gender is None:
         # No calibration and no sex given: judge pitch against the nearer population voice, so a
-        # naturally high voice is not taken for a raised one; the level says less then.
+        # naturally high voice is not taken for a raised one (a raised low voice may be missed).
         ref_pitch = _POPULATION["female" if features.pitch_hz > _PITCH_SPLIT_HZ else "male"]["pitch_hz"]
     pitch_st = 12.0 * math.log2(features.pitch_hz / ref_pitch)
     m["pitch_st_vs_baseline"] = pitch_st
