@@ -650,19 +650,22 @@ class _Analysis:
             return []
         theirs = {_stem(t.word) for t in self.rubric.normalise(customer_line) if _is_content(t.word)}
         shared = [i for i, t in enumerate(self.tokens) if _is_content(t.word) and _stem(t.word) in theirs]
-        if len({_stem(self.tokens[i].word) for i in shared}) < category.min_shared:
+        # Their words said back close together ("you've been waiting forty minutes") reflect them;
+        # the same words scattered over a long reply are more likely coincidence.
+        best: tuple[int, int, int] | None = None  # (shared words, first, last)
+        for k, start_at in enumerate(shared):
+            window = [i for i in shared[k:] if i - start_at <= _REFLECT_WINDOW]
+            enough = len({_stem(self.tokens[i].word) for i in window}) >= category.min_shared
+            if enough and (best is None or len(window) > best[0]):
+                best = (len(window), start_at, window[-1])
+        if best is None:
             return []
-        first, last = shared[0], shared[-1]
-        if last - first <= 10:
-            for back in (1, 2):
-                if first - back >= 0 and self.tokens[first - back].word in _SECOND_PERSON:
-                    first -= back
-                    break
-            evidence, start, end = self._evidence(first, last)
-        else:
-            words = dict.fromkeys(self.text[self.tokens[i].start:self.tokens[i].end] for i in shared)
-            evidence = " ... ".join(words)
-            start, end = self.tokens[first].start, self.tokens[last].end
+        _, first, last = best
+        for back in (1, 2):
+            if first - back >= 0 and self.tokens[first - back].word in _SECOND_PERSON:
+                first -= back
+                break
+        evidence, start, end = self._evidence(first, last)
         return [Hit(category.name, evidence, category.weight, start, end, "(their own words)")]
 
     # -- using the customer's name, tolerant of small recognition errors ---------------------------
@@ -692,6 +695,7 @@ class _Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+_REFLECT_WINDOW = 7
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "missus", "sir", "madam", "mx"}
 _STOPWORDS = frozenset("""
 a about above after again against all am an and any are as at be because been before being below
