@@ -146,6 +146,11 @@ class Synthesizer:
 
     # -- the engine --------------------------------------------------------------------------
     def _state(self) -> _EngineState:
+        state = _ENGINES.get(self.driver)
+        if state is not None and state.catalogue is not None:
+            # Started already: no lock, so a cache lookup on the GUI thread never waits for a
+            # render that holds it.
+            return state
         with _LOCK:
             state = _ENGINES.get(self.driver)
             if state is None:

@@ -1,0 +1,187 @@
+"""VoiceOut against the virtual speaker: lines are really rendered, played and recorded back."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulator.devices.voice_out import NO_SPEAKERS, VoiceOut
+from simulator.engine.loader import parse
+from simulator.engine.model import Voice
+from simulator.speech.tts import MISSING_MESSAGE, LineRenderer, Synthesizer
+from simulator.ui.workers import SyncRunner
+
+LINE = "Where is my order? I have waited forty minutes."
+DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
+
+SCENARIO = textwrap.dedent("""\
+    format_version: 1
+    id: tiny
+    title: A late order
+    setting: retail
+    difficulty: 1
+    brief: The order is late.
+    skills: [empathy]
+    customer:
+      name: Dana Whitfield
+      agitation: 60
+      voice: {gender: female, pitch: 55, rate: 185, accent: en-gb}
+    nodes:
+      start:
+        say: ["Where is my order?", "I've waited forty minutes!"]
+        branches:
+          - otherwise: true
+            goto: done
+    endings:
+      done:
+        outcome: resolved
+        say: Thank you.
+    """)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _engine():
+    if not Synthesizer().available:
+        pytest.skip("espeak-ng is not installed")
+
+
+@pytest.fixture
+def runner(qtbot) -> SyncRunner:
+    return SyncRunner()
+
+
+@pytest.fixture
+def voice_out(qtbot, runner, private_data_dir) -> VoiceOut:
+    out = VoiceOut(runner=runner)
+    yield out
+    out.stop()
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path)) as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+def loud_span(path: Path) -> tuple[float, float]:
+    """RMS of the recording's sound (not its silence) and how long the sound lasts, in seconds."""
+    with wave.open(str(path)) as wav:
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").astype(np.float64) / 32768
+    frame = rate // 100
+    n = len(samples) // frame
+    energy = np.sqrt((samples[: n * frame].reshape(n, frame) ** 2).mean(axis=1))
+    loud = np.flatnonzero(energy > 0.005)
+    if len(loud) == 0:
+        return 0.0, 0.0
+    sound = samples[loud[0] * frame: (loud[-1] + 1) * frame]
+    return float(np.sqrt(np.mean(sound**2))), (loud[-1] + 1 - loud[0]) / 100
+
+
+@pytest.mark.audio
+def test_a_spoken_line_is_heard_on_the_speaker(qtbot, pulse, voice_out, tmp_path):
+    assert b"spk" in [bytes(d.id()) for d in voice_out.devices()]
+    voice_out.set_device(b"spk")
+    assert voice_out.is_available()
+    rendered = voice_out._renderer.render(LINE, DANA, 50)
+    events: list[tuple[str, str]] = []
+    voice_out.started.connect(lambda line: events.append(("started", line)))
+    voice_out.finished.connect(lambda line: events.append(("finished", line)))
+    voice_out.failed.connect(lambda message: events.append(("failed", message)))
+
+    recording = tmp_path / "speaker.wav"
+    recorder = pulse.record_speaker(recording)
+    try:
+        time.sleep(0.3)  # parec is listening before the line starts
+        with qtbot.waitSignal(voice_out.finished, timeout=10000):
+            voice_out.speak("start", LINE, DANA, 50)
+            assert voice_out.speaking == "start"
+        # The monitor can hand over the first sound it carries late (see bench/voice_latency.py).
+        qtbot.wait(1600)
+    finally:
+        pulse.stop_recording(recorder)
+
+    assert events == [("started", "start"), ("finished", "start")]
+    assert voice_out.speaking is None
+    level, seconds = loud_span(recording)
+    assert level > 0.02  # speech: the virtual speaker is digital silence otherwise
+    assert seconds == pytest.approx(wav_seconds(rendered), abs=0.3)
+
+
+@pytest.mark.audio
+def test_an_uncached_line_is_rendered_on_the_runner_then_played(qtbot, pulse, voice_out, runner):
+    with qtbot.waitSignals([voice_out.started, voice_out.finished], order="strict", timeout=10000):
+        voice_out.speak("thanks", "Thank you.", DANA, 20)
+    assert runner.calls == 1
+    # Now cached: played straight from the cache, without the worker.
+    with qtbot.waitSignal(voice_out.started, timeout=5000):
+        voice_out.speak("thanks", "Thank you.", DANA, 25)
+    assert runner.calls == 1
+
+
+@pytest.mark.audio
+def test_stop_ends_the_line_at_once(qtbot, pulse, voice_out):
+    with qtbot.waitSignal(voice_out.started, timeout=10000):
+        voice_out.speak("start", LINE, DANA, 50)
+    with qtbot.waitSignal(voice_out.finished, timeout=100) as finished:
+        voice_out.stop()
+    assert finished.args == ["start"]
+    assert voice_out.speaking is None
+    with qtbot.assertNotEmitted(voice_out.finished, wait=200):
+        voice_out.stop()  # nothing is playing: nothing more to say
+
+
+@pytest.mark.audio
+def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_data_dir):
+    scenario, problems = parse(SCENARIO, "tiny.yaml")
+    assert scenario is not None, problems
+    out = VoiceOut()  # the real thread pool
+    try:
+        with qtbot.waitSignal(out.prepared, timeout=20000):
+            began = time.perf_counter()
+            out.prepare(scenario)
+            assert time.perf_counter() - began < 0.2  # handed to the worker, not done here
+        assert out.last_report is not None and out.last_report.renders == 15
+        renderer = out._renderer
+        assert all(renderer.cached(text, scenario.customer.voice, a) for text in scenario.lines()
+                   for a in (0, 50, 100))
+    finally:
+        out._runner.wait()
+
+
+@pytest.mark.audio
+def test_a_speaker_that_does_not_exist_fails_clearly(qtbot, pulse, voice_out):
+    with qtbot.waitSignal(voice_out.failed, timeout=1000) as failed:
+        voice_out.set_device(b"no-such-speaker")
+    assert "no-such-speaker" in failed.args[0] and "not connected" in failed.args[0]
+    # The default speaker is kept, so the customer is still heard.
+    with qtbot.waitSignal(voice_out.started, timeout=10000):
+        voice_out.speak("thanks", "Thank you.", DANA, 50)
+
+
+def test_no_speech_engine_is_said_once(qtbot, runner, private_data_dir):
+    out = VoiceOut(renderer=LineRenderer(Synthesizer(driver="no_such_engine")), runner=runner)
+    messages: list[str] = []
+    finished: list[str] = []
+    out.failed.connect(messages.append)
+    out.finished.connect(finished.append)
+    out.speak("start", LINE, DANA, 50)
+    out.speak("next", LINE, DANA, 70)
+    assert len(messages) == 1 and messages[0].startswith(MISSING_MESSAGE)
+    assert finished == ["next"]  # later lines end at once, so the conversation is not held up
+    assert out.tts_available is False
+    assert not out.is_available()
+
+
+def test_no_speakers_is_said_clearly(qtbot, runner, private_data_dir, monkeypatch):
+    # Removing the test speaker would affect every other test, so only the lookup is replaced.
+    out = VoiceOut(runner=runner)
+    monkeypatch.setattr(out, "_device", lambda: None)
+    with qtbot.waitSignal(out.failed, timeout=5000) as failed:
+        out.speak("start", "Thank you.", DANA, 50)
+    assert failed.args == [NO_SPEAKERS]
+    assert not out.is_available()
