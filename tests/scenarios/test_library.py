@@ -223,6 +223,31 @@ def test_different_seeds_give_different_customer_lines(scenario_id, judge):
     assert any(lines(seed) != first for seed in range(2, 8))
 
 
+class _VoiceJudge:
+    """The real judge's words, heard in a given tone of voice (as if spoken that way)."""
+
+    def __init__(self, label: str):
+        from simulator.analysis.judge import combine
+        from simulator.analysis.wording import analyse
+
+        self.label, self._combine, self._analyse = label, combine, analyse
+
+    def judge(self, reply, context):
+        from simulator.engine.judgement import ToneReading
+
+        words = self._analyse(reply.text, context.customer_line, context.customer_name)
+        return self._combine(words, ToneReading(label=self.label))
+
+
+@pytest.mark.parametrize("scenario_id", IDS)
+@pytest.mark.parametrize(("tone", "expected"), [("calm", "resolved"), ("shouting", "escalated"),
+                                                 ("raised", "escalated"), ("flat", "unresolved")])
+def test_the_same_good_words_in_another_voice(scenario_id, tone, expected, judge):
+    """Shouted or raised, good words escalate; in a flat, detached voice the customer feels unheard."""
+    runner = play(load(scenario_id), _VoiceJudge(tone), script(scenario_id, "deescalate"))
+    assert runner.outcome == expected, transcript(runner)
+
+
 def test_the_play_command_runs_a_scenario_headless(tmp_path):
     import json
     import subprocess
