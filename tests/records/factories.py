@@ -54,3 +54,67 @@ def record(trainee: str = "Sam Patel", scenario_id: str = "late-pickup", n_turns
         state.ending_id = outcome
     return SessionRecord(trainee=trainee, scenario_title=scenario_id.replace("-", " ").title(),
                          closed=closed, score=score, state=state)
+
+
+def _turn(i: int, line: str, mood: str, before: float, reply: str, intent: str, delta: float,
+          techniques=(), triggers=(), tone: str = "calm", cues=(), explanation=(), override=None) -> TurnRecord:
+    j = Judgement(intent=intent, confidence=0.82, techniques=[Finding(name=n, evidence=e) for n, e in techniques],
+                  triggers=[Finding(name=n, evidence=e) for n, e in triggers],
+                  tone=ToneReading(label=tone, cues=list(cues)), agitation_delta=delta, explanation=list(explanation))
+    return TurnRecord(index=i, node_id=f"n{i}", customer_line=line, mood=mood, agitation_before=before,
+                      reply=reply, judgement=j, override=override, applied_delta=delta,
+                      agitation_after=before + delta, branch_index=0, target=f"n{i + 1}")
+
+
+def sample_class(store) -> dict[str, SessionRecord]:
+    """A realistic class: 'Tuesday evening' with Sam (three sessions), Alex (two) and Jo (none)."""
+    for name in ("Sam Patel", "Alex Moreno", "Jo Kim"):
+        store.add_trainee(name, "Tuesday evening")
+    store.add_trainee("Other Person", "Weekend")
+    pickup = [
+        _turn(0, "I've been waiting forty minutes and nobody can tell me where my order is!", "angry", 72,
+              "Calm down, sir. Our policy is that orders can take up to an hour.", "escalate", 14,
+              triggers=[("calm_down", "Calm down"), ("policy", "Our policy is")], tone="raised",
+              cues=["pitch 3.2 semitones above your baseline"],
+              explanation=["Telling someone to calm down usually does the opposite."]),
+        _turn(1, "Don't tell me to calm down! I want my order NOW.", "furious", 86,
+              "I'm sorry, you're right to be frustrated. Let me check the back room right now.", "deescalate", -12,
+              techniques=[("apologise", "I'm sorry"), ("name_emotion", "right to be frustrated"),
+                          ("offer_options", "Let me check the back room")],
+              explanation=["You named the feeling: 'frustrated'."], override="calmer"),
+        _turn(2, "Fine. Delivered tomorrow would do, I suppose.", "uneasy", 74,
+              "Thank you for your patience, Mr Okafor. I'll set that up now.", "deescalate", -18,
+              techniques=[("thank", "Thank you for your patience"), ("use_name", "Mr Okafor")]),
+    ]
+    door = [
+        _turn(0, "You can't let me in without ID? I work here!", "angry", 70, "Rules are rules.", "escalate", 16,
+              triggers=[("dismissal", "Rules are rules")], tone="flat"),
+    ]
+    refund = [
+        _turn(0, "I want a refund and I don't have the receipt.", "annoyed", 60,
+              "I understand. Can you tell me what happened?", "deescalate", -10,
+              techniques=[("empathy", "I understand"), ("open_question", "Can you tell me")]),
+        _turn(1, "It was a gift.", "uneasy", 50, "=1+1 let's see what we can do", "neutral", -2),
+    ]
+
+    def save(key, trainee, scenario_id, title, started, turns, outcome, score):
+        state = SessionState(scenario_id=scenario_id, seed=1, node_id="end", agitation=turns[-1].agitation_after,
+                             turns=turns, outcome=outcome, ending_id=outcome, started_at=started)
+        r = SessionRecord(trainee=trainee, scenario_title=title, state=state, score=score, closed=outcome is not None)
+        store.save(r)
+        return key, r
+
+    return dict([
+        save("sam_door", "Sam Patel", "door-no-id", "Staff member without ID", "2025-02-25T18:00:00+00:00",
+             door, "escalated", 22.0),
+        save("sam_pickup", "Sam Patel", "late-pickup", "Late click-and-collect pickup",
+             "2025-03-04T18:10:00+00:00", pickup, "resolved", 78.0),
+        save("sam_refund", "Sam Patel", "refund-no-receipt", "Refund without a receipt",
+             "2025-03-11T18:05:00+00:00", refund, "unresolved", 55.0),
+        save("alex_pickup", "Alex Moreno", "late-pickup", "Late click-and-collect pickup",
+             "2025-03-04T18:30:00+00:00", pickup[:2], None, None),
+        save("alex_refund", "Alex Moreno", "refund-no-receipt", "Refund without a receipt",
+             "2025-03-05T18:30:00+00:00", refund, "resolved", 81.0),
+        save("other", "Other Person", "late-pickup", "Late click-and-collect pickup",
+             "2025-03-06T10:00:00+00:00", door, "escalated", 10.0),
+    ])

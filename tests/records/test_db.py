@@ -13,11 +13,13 @@ from simulator.records.schema import metadata
 from simulator.records.sessions import SessionStore
 
 
-def test_the_migrated_schema_is_exactly_the_models(store):
+def test_a_fresh_database_is_migrated_to_exactly_the_models(fresh_database_url):
+    store = SessionStore(url=fresh_database_url)
     with store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
     assert db.current_revision(store.engine) == db.head_revision()
+    store.close()
 
 
 def test_default_is_sqlite_in_the_data_folder_in_wal_mode(private_data_dir, monkeypatch):
@@ -34,13 +36,15 @@ def test_the_env_var_points_every_store_at_one_database(store, database_url):
     assert SessionStore().url == database_url
 
 
-def test_a_database_from_a_newer_version_is_refused_clearly(store, database_url):
+def test_a_database_from_a_newer_version_is_refused_clearly(fresh_database_url):
+    store = SessionStore(url=fresh_database_url)
     version = sa.table("alembic_version", sa.column("version_num"))
     with store.engine.begin() as conn:
         conn.execute(sa.update(version).values(version_num="9999_future"))
-    db._migrated.clear()
+    store.close()
+    db._migrated.discard(store.engine.url.render_as_string(hide_password=False))
     with pytest.raises(DatabaseUnavailable, match="newer version of the simulator.*update this station"):
-        SessionStore(url=database_url)
+        SessionStore(url=fresh_database_url)
 
 
 def test_an_unreachable_server_says_where_and_what_to_check():
@@ -60,3 +64,13 @@ def test_a_bad_url_and_an_unwritable_folder_are_explained(tmp_path):
     blocker.write_text("")
     with pytest.raises(DatabaseUnavailable, match="cannot open the database file"):
         SessionStore(url=db.sqlite_url(blocker / "sub" / "simulator.db"))
+
+
+def test_records_never_load_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, simulator.records.sessions, simulator.records.reports, simulator.cli.report; "
+            "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True)

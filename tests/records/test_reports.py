@@ -1,0 +1,89 @@
+"""What a report covers, its summary figures, and the CSV export (one row per turn)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from simulator.fileio import StorageError
+from simulator.records.reports import CSV_COLUMNS, build_report, csv_text, summarise, write_csv
+from simulator.records.sessions import SessionNotFound, UnknownClass, UnknownTrainee
+from tests.records.factories import record, sample_class
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(text.lstrip("\ufeff").splitlines()))
+
+
+def test_a_class_report_covers_its_roster_oldest_session_first(store):
+    s = sample_class(store)
+    report = build_report(store, class_name="Tuesday evening")
+    assert [r.session_id for r in report.sessions] == [
+        s[k].session_id for k in ("sam_door", "sam_pickup", "alex_pickup", "alex_refund", "sam_refund")]
+    assert [t.name for t in report.roster] == ["Alex Moreno", "Jo Kim", "Sam Patel"]
+    assert report.title == "Class report: Tuesday evening"
+    summary = summarise(report)
+    assert (summary.sessions, summary.finished, summary.turns, summary.trainees) == (5, 4, 10, 2)
+    assert summary.outcomes == {"resolved": 2, "unresolved": 1, "escalated": 1}
+    assert summary.mean_score == 59.0
+    assert summary.overrides == 2
+    assert summary.triggers[0] == ("calm_down", 2)
+
+
+def test_trainee_and_session_reports(store):
+    s = sample_class(store)
+    trainee = build_report(store, trainee="Sam Patel")
+    assert len(trainee.sessions) == 3 and trainee.roster[0].class_name == "Tuesday evening"
+    one = build_report(store, session_id=s["sam_pickup"].session_id)
+    assert one.sessions == [store.load(s["sam_pickup"].session_id)]
+    assert one.title == "Session report: Late click-and-collect pickup — Sam Patel"
+
+
+def test_unknown_subjects_are_named(store):
+    sample_class(store)
+    with pytest.raises(UnknownClass, match="no class called 'Friday'"):
+        build_report(store, class_name="Friday")
+    with pytest.raises(UnknownTrainee, match="no trainee called 'Zed'"):
+        build_report(store, trainee="Zed")
+    with pytest.raises(SessionNotFound):
+        build_report(store, session_id="missing")
+    with pytest.raises(ValueError):
+        build_report(store, trainee="Sam Patel", class_name="Tuesday evening")
+
+
+def test_csv_has_a_row_per_turn_with_the_feedback(store, tmp_path):
+    s = sample_class(store)
+    path = tmp_path / "class.csv"
+    write_csv(build_report(store, class_name="Tuesday evening"), path)
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    rows = _rows(raw.decode("utf-8"))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 10
+    turn = next(r for r in rows if r["session_id"] == s["sam_pickup"].session_id and r["turn"] == "1")
+    assert turn["class"] == "Tuesday evening" and turn["trainee"] == "Sam Patel"
+    assert turn["triggers"] == 'calm_down: "Calm down"; policy: "Our policy is"'
+    assert turn["intent"] == "escalate" and turn["tone"] == "raised"
+    assert turn["agitation_before"] == "72" and turn["agitation_after"] == "86"
+    assert turn["outcome"] == "resolved" and turn["score"] == "78"
+    assert "calm down usually does the opposite" in turn["explanation"]
+    overridden = next(r for r in rows if r["session_id"] == s["sam_pickup"].session_id and r["turn"] == "2")
+    assert overridden["override"] == "calmer"
+    # A reply that looks like a formula stays text in a spreadsheet.
+    assert any(r["reply"] == "'=1+1 let's see what we can do" for r in rows)
+
+
+def test_a_session_without_turns_still_gets_a_row(store):
+    empty = record("Ann", n_turns=0)
+    store.save(empty)
+    rows = _rows(csv_text(build_report(store, session_id=empty.session_id)))
+    assert len(rows) == 1 and rows[0]["session_id"] == empty.session_id and rows[0]["turn"] == ""
+
+
+def test_an_unwritable_csv_path_is_explained(store, tmp_path):
+    sample_class(store)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StorageError, match="could not be saved"):
+        write_csv(build_report(store, trainee="Sam Patel"), blocker / "out.csv")

@@ -1,0 +1,122 @@
+"""PDF reports: rendered to page images with poppler's pdftoppm and checked for content, page by page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from simulator.fileio import StorageError
+from simulator.records.reports import build_report
+from simulator.records.sessions import SessionStore
+from tests.records.factories import sample_class
+
+
+@pytest.fixture
+def poppler() -> None:
+    if not (shutil.which("pdftoppm") and shutil.which("pdftotext")):
+        reason = "poppler-utils (pdftoppm, pdftotext) is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def store(private_data_dir, monkeypatch, qapp):
+    monkeypatch.delenv("SIMULATOR_DATABASE_URL", raising=False)
+    s = SessionStore(station="station-a")
+    yield s
+    s.close()
+
+
+def _pages(pdf: Path, out: Path) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(out / "page")], check=True)
+    return sorted(out.glob("page-*.png"))
+
+
+def _ink(png: Path) -> float:
+    """The share of a page's pixels that are not white."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png)).convertToFormat(QImage.Format.Format_Grayscale8)
+    data = bytes(image.constBits())[: image.bytesPerLine() * image.height()]
+    return sum(1 for b in data if b < 235) / len(data)
+
+
+def _text(pdf: Path) -> str:
+    """The PDF's words in reading order, on one line, with typographic ligatures and quotes undone."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for fancy, plain in (("ﬀ", "ff"), ("ﬁ", "fi"), ("ﬂ", "fl"), ("“", '"'), ("”", '"')):
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+def test_trainee_report_pages_have_charts_and_feedback(store, tmp_path, poppler):
+    from simulator.ui.reports_pdf import write_pdf
+
+    sample_class(store)
+    pdf = tmp_path / "sam.pdf"
+    write_pdf(build_report(store, trainee="Sam Patel"), pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pages = _pages(pdf, tmp_path)
+    assert len(pages) >= 4  # the summary, then a page or more per session
+    assert all(_ink(p) > 0.01 for p in pages), [(_ink(p), p.name) for p in pages]
+    text = _text(pdf)
+    for expected in ("Trainee report: Sam Patel", "Late click-and-collect pickup", "Turn 1",
+                     "nobody can tell me where my order is", "Ordering them to calm down",
+                     '"Calm down"', "trainer judged it calmer", "calm down usually does the opposite",
+                     "raised", f"Page 1 of {len(pages)}", "Behaviours", "Scores"):
+        assert expected in text, expected
+
+
+def test_class_and_session_reports_render(store, tmp_path, poppler):
+    from simulator.ui.reports_pdf import render_pdf
+
+    s = sample_class(store)
+    for name, report in (("class", build_report(store, class_name="Tuesday evening")),
+                         ("session", build_report(store, session_id=s["sam_door"].session_id))):
+        pdf = tmp_path / f"{name}.pdf"
+        pdf.write_bytes(render_pdf(report))
+        folder = tmp_path / name
+        folder.mkdir()
+        pages = _pages(pdf, folder)
+        assert pages and all(_ink(p) > 0.01 for p in pages)
+    class_text = _text(tmp_path / "class.pdf")
+    assert "Jo Kim" in class_text and "no sessions yet" in class_text
+    assert "Other Person" not in class_text  # another class's trainee
+    assert "Staff member without ID" in _text(tmp_path / "session.pdf")
+
+
+def test_a_class_with_no_sessions_yet_is_one_page(store, tmp_path, poppler):
+    from simulator.ui.reports_pdf import write_pdf
+
+    store.add_trainee("New Starter", "Monday")
+    pdf = tmp_path / "monday.pdf"
+    write_pdf(build_report(store, class_name="Monday"), pdf)
+    assert len(_pages(pdf, tmp_path)) == 1
+    assert "No sessions recorded yet" in _text(pdf)
+
+
+def test_the_agitation_chart_marks_escalating_replies_in_red(store):
+    from PySide6.QtGui import QColor
+
+    from simulator.ui.reports_pdf import INTENT_COLOURS, agitation_chart
+
+    s = sample_class(store)
+    red = QColor(INTENT_COLOURS["escalate"])
+    chart = agitation_chart(s["sam_door"], 900, 270)
+    assert chart.width() == 900
+    assert any(chart.pixelColor(x, y) == red for x in range(0, 900, 2) for y in range(0, 270, 2))
+
+
+def test_an_unwritable_pdf_path_is_explained(store, tmp_path):
+    from simulator.ui.reports_pdf import write_pdf
+
+    sample_class(store)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StorageError, match="could not be saved"):
+        write_pdf(build_report(store, trainee="Sam Patel"), blocker / "out.pdf")
