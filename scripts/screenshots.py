@@ -72,7 +72,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     settings = Settings(first_run_done=False, trainee_name="", voice_enabled=False, text_scale=args.scale)
-    ctx = AppContext(settings=settings, store=SessionStore(data / "sessions"), tasks=SyncRunner(),
+    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=SyncRunner(),
                      judge_factory=_judge, library_loader=default_library, devices=Devices(),
                      settings_file=data / "settings.json")
     apply_theme(app, args.scale)

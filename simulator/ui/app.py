@@ -51,5 +51,6 @@ def run_app(argv: list[str] | None = None) -> int:
     apply_theme(app, context.settings.text_scale)
     window = MainWindow(context)
     window.show()
+    app.aboutToQuit.connect(lambda: getattr(context.store, "close", lambda: None)())
     log.info("app started (platform %s)", app.platformName())
     return int(app.exec())

@@ -35,6 +35,23 @@ def default_library() -> Library:
     return library()
 
 
+def scenario_signature() -> tuple[tuple[str, int, int], ...]:
+    """What the scenario folders hold now (names, times, sizes): the library reloads only when it changes."""
+    from simulator.cli._scenarios import scenario_folders
+
+    found: list[tuple[str, int, int]] = []
+    for folder in scenario_folders():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 def data_root(settings: Settings) -> Path:
     """The data folder the trainee chose in Settings, else the standard one."""
     return Path(settings.data_dir).expanduser() if settings.data_dir else paths.data_dir()
@@ -128,18 +145,29 @@ class AppContext:
     tasks: TaskRunner | SyncRunner
     judge_factory: Callable[[], Judge] = default_judge
     library_loader: Callable[[], Library] = default_library
+    library_signature: Callable[[], tuple] = scenario_signature
     devices: Devices = field(default_factory=Devices)
     settings_file: Path | None = None
+    _judge: Judge | None = field(default=None, repr=False)
 
     @classmethod
     def for_app(cls) -> AppContext:
         settings = load_settings()
-        store = SessionStore(data_root(settings) / "sessions")
+        store = SessionStore(data_root(settings))
         return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings))
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.settings_file)
-        self.store = SessionStore(data_root(self.settings) / "sessions")
+        root = data_root(self.settings)
+        if root != self.store.root:
+            # A new data folder means another records database; open it (and migrate it) once.
+            old, self.store = self.store, SessionStore(root)
+            close = getattr(old, "close", None)
+            if callable(close):
+                close()
 
     def make_judge(self) -> Judge:
-        return self.judge_factory()
+        """The judge, made once: loading the rubric takes a moment, and a judge keeps no per-session state."""
+        if self._judge is None:
+            self._judge = self.judge_factory()
+        return self._judge

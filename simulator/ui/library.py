@@ -128,6 +128,8 @@ class LibraryPage(Page):
         self.cards: list[ScenarioCard] = []
         self._filter = "all"
         self._columns = 0
+        self._signature: tuple | None = None
+        self.loading = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +185,9 @@ class LibraryPage(Page):
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
         layout.addLayout(self.grid)
+        self.loading_label = label("Loading scenarios…", "muted")
+        self.loading_label.setVisible(False)
+        layout.addWidget(self.loading_label)
         self.empty = label("", "muted", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
@@ -211,20 +216,51 @@ class LibraryPage(Page):
 
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the scenario files, the trainee's results and any interrupted session."""
+        """Show the trainee's results and any interrupted session; reload scenario files that changed.
+
+        Reading YAML takes a second or more for a full library, so it happens on the task runner and
+        only when a file was added, removed or edited.
+        """
+        self._show_header()
         try:
-            self.library = self.ctx.library_loader()
-        except Exception as exc:  # the library screen must open even if a folder cannot be read
-            log.exception("loading the scenario library failed")
-            self.library = Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")])
+            signature = self.ctx.library_signature()
+        except OSError:
+            signature = None
+        if self.library is not None and signature == self._signature:
+            self._show_library()
+            return
+        if self.loading:
+            return
+        self._signature = signature
+        self.loading = True
+        self.loading_label.setVisible(self.library is None)
+        self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
+                              on_error=self._on_library_failed)
+
+    def _on_library_loaded(self, library: Library) -> None:
+        self.loading = False
+        self.loading_label.setVisible(False)
+        self.library = library
+        self._show_library()
+
+    def _on_library_failed(self, exc: BaseException) -> None:
+        # The library screen must open even if a folder cannot be read.
+        log.error("loading the scenario library failed", exc_info=exc)
+        self._on_library_loaded(
+            Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")]))
+
+    def _show_library(self) -> None:
+        assert self.library is not None
+        self._show_unfinished()
+        self._show_cards()
+        self._show_problems(self.library.problems)
+
+    def _show_header(self) -> None:
         settings = self.ctx.settings
         name = settings.trainee_name.strip()
         self.greeting.setText((f"Welcome back, {name}. " if name else "")
                               + "Pick a situation to practise. Each takes a few minutes.")
         self.mic_banner.setVisible(not settings.baseline_wav)
-        self._show_unfinished()
-        self._show_cards()
-        self._show_problems(self.library.problems)
 
     def _show_unfinished(self) -> None:
         try:
@@ -273,6 +309,9 @@ class LibraryPage(Page):
             self.grid.addWidget(card, i // columns, i % columns)
         for c in range(4):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        if self.library is None:
+            self.empty.setVisible(False)
+            return
         if not self.cards:
             self.empty.setText("No scenarios were found. Scenario files go in the scenarios folder "
                                "(see the problems below if some could not be read).")

@@ -124,7 +124,7 @@ def make_context(scenario_dir, judge, private_data_dir):
         settings = settings or Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False)
         return AppContext(
             settings=settings,
-            store=SessionStore(private_data_dir / "sessions"),
+            store=SessionStore(private_data_dir),
             tasks=SyncRunner(),
             judge_factory=lambda: judge_ or judge,
             library_loader=lambda: load_library([scenario_dir]),

@@ -129,7 +129,7 @@ def test_data_folder_setting_moves_the_sessions(qtbot, window, tmp_path):
     page = win.settings_page
     page.data_dir.setText(str(tmp_path / "elsewhere"))
     assert page.save()
-    assert win.ctx.store.root == tmp_path / "elsewhere" / "sessions"
+    assert win.ctx.store.root == tmp_path / "elsewhere"
 
 
 def test_recording_the_sentence_with_a_microphone(qtbot, make_context, speech_wav):

@@ -17,6 +17,7 @@ def type_reply(qtbot, win, text: str) -> None:
 
 def start_parcel(qtbot, win):
     lib = win.library
+    qtbot.waitUntil(lambda: not lib.loading)  # the library loads on the task runner
     assert [c.scenario.id for c in lib.cards] == ["parcel"]
     qtbot.mouseClick(lib.cards[0].start, Qt.MouseButton.LeftButton)
     page = win.conversation
@@ -145,3 +146,29 @@ def test_empty_reply_is_not_judged(qtbot, window, judge):
     type_reply(qtbot, win, "   ")
     assert judge.calls == []
     assert page.notice.isVisible()
+
+
+def test_real_judge_on_worker_threads(qtbot, make_context):
+    """The rubric judge from simulator.analysis, run by the real thread pool: the window waits, never blocks."""
+    judge_module = pytest.importorskip("simulator.analysis.judge")
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.workers import TaskRunner
+
+    ctx = make_context(judge_=judge_module.RubricJudge())
+    ctx.tasks = TaskRunner()
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    page = start_parcel(qtbot, win)
+    for reply, expected in (("I'm so sorry, Sam, I understand how frustrating this is.", 1),
+                            ("I'm sorry. I can refund you right now, or redeliver it tomorrow.", 2)):
+        type_reply(qtbot, win, reply)
+        assert page.presenter.busy or len(page.presenter.runner.state.turns) == expected
+        qtbot.waitUntil(lambda n=expected: len(page.presenter.runner.state.turns) == n and not page.presenter.busy,
+                        timeout=5000)
+    assert page.outcome_chip.text() == "Resolved"
+    page.presenter.show_debrief()
+    card = win.debrief.cards[0]
+    found = " ".join(w.text() for w in card.findChildren(type(page.phase_label)))
+    assert "Apologising" in found and "You apologised" in found
+    assert ctx.tasks.wait(2000)
