@@ -48,7 +48,7 @@ class Token:
 
 
 _RAW_TOKEN = re.compile(
-    r"\d+(?:[.,:]\d+)*|[^\W\d_]+(?:['’‘`][^\W\d_]+)*|[.!?;]+|[,:\u2013\u2014]|(?<=\s)-(?=\s)"
+    r"[0-9]+(?:[.,:][0-9]+)*|[^\W\d_]+(?:['’‘`][^\W\d_]+)*|[.!?;]+|[,:\u2013\u2014]|(?<=\s)-(?=\s)"
 )
 
 # Contractions written out, with or without the apostrophe (recognisers and phone keyboards drop it).
@@ -100,7 +100,7 @@ def _number_words(n: int) -> list[str]:
 
 
 def _digits_to_words(raw: str) -> list[str]:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+    if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+", raw):
         return _number_words(int(raw.replace(",", "")))
     words: list[str] = []
     for part in re.split(r"[.,:]", raw):
@@ -130,7 +130,7 @@ def _raw_tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _RAW_TOKEN.finditer(text):
         raw = m.group()
-        if raw[0].isdigit():
+        if raw[0] in "0123456789":
             words: Iterable[str] = _digits_to_words(raw)
         elif raw[0] in ".!?;":
             words = (".",)
@@ -415,6 +415,7 @@ class Rubric:
         self.respell_rules = self._respell_rules(data.get("respell") or [])
         self.negators = {self._one_word(w) for w in self._words(negation, "words", "negation")}
         self.clause_words = set(self._words(negation, "clause_words", "negation"))
+        self.transparent = set(self._words(negation, "transparent", "negation"))
         sounds_like = self._sounds_like(data.get("sounds_like") or {})
         macros = data.get("macros") or {}
         if not isinstance(macros, dict) or not all(isinstance(v, list) for v in macros.values()):
@@ -586,7 +587,8 @@ class _Analysis:
                 return False
             if word in r.negators:
                 return True
-            seen += 1
+            if word not in r.transparent:
+                seen += 1
             i -= 1
         return False
 
@@ -646,8 +648,9 @@ class _Analysis:
 
     # -- reflecting: shared content words with the customer's line ------------------------------
     def _reflect_overlap(self, customer_line: str, category: Category) -> list[Hit]:
-        if not any(t.word in _SECOND_PERSON for t in self.tokens):
-            return []
+        # Said to them ("you", "your") two shared words do; said about the situation, it takes three,
+        # so "a refund needs a receipt" is not mistaken for reflecting "I lost my receipt, I want a refund".
+        needed = category.min_shared + (0 if any(t.word in _SECOND_PERSON for t in self.tokens) else 1)
         theirs = {_stem(t.word) for t in self.rubric.normalise(customer_line) if _is_content(t.word)}
         shared = [i for i, t in enumerate(self.tokens) if _is_content(t.word) and _stem(t.word) in theirs]
         # Their words said back close together ("you've been waiting forty minutes") reflect them;
@@ -655,7 +658,7 @@ class _Analysis:
         best: tuple[int, int, int] | None = None  # (shared words, first, last)
         for k, start_at in enumerate(shared):
             window = [i for i in shared[k:] if i - start_at <= _REFLECT_WINDOW]
-            enough = len({_stem(self.tokens[i].word) for i in window}) >= category.min_shared
+            enough = len({_stem(self.tokens[i].word) for i in window}) >= needed
             if enough and (best is None or len(window) > best[0]):
                 best = (len(window), start_at, window[-1])
         if best is None:
@@ -715,7 +718,8 @@ _COMMON_WORDS = _STOPWORDS | {"will", "grace", "hope", "mark", "rose", "bill", "
 
 
 def _is_content(word: str) -> bool:
-    return len(word) > 2 and word not in _STOPWORDS and word not in {",", "."}
+    # Numbers alone are not a reflection: "fourteen ninety-nine" answers a price, it does not echo it.
+    return len(word) > 2 and word not in _STOPWORDS and word not in NUMBER_WORDS and word not in {",", "."}
 
 
 def _stem(word: str) -> str:
