@@ -1,0 +1,173 @@
+"""`simulator assess`: typed replies, recordings and batches, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"intent", "confidence", "techniques", "triggers", "tone", "agitation_delta"}
+TONE_KEYS = {"label", "loudness_db", "pitch_hz", "pitch_range_semitones", "rate_wps", "cues"}
+needs_tts = pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
+                               reason="needs espeak-ng and sox")
+
+
+def simulator(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator", "assess", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def speak(tmp_path: Path, text: str, name: str = "reply.wav") -> Path:
+    raw, wav = tmp_path / f"raw-{name}", tmp_path / name
+    subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+    return wav
+
+
+# -- typed replies -------------------------------------------------------------------------------------------
+
+def test_text_json_through_the_real_command():
+    done = simulator("--text", "I understand, but calm down", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert KEYS <= set(out) and "transcript" not in out
+    assert out["intent"] == "escalate"
+    assert out["tone"] is None
+    assert {"name": "calm_down", "evidence": "calm down"} in out["triggers"]
+    assert {"name": "empathy", "evidence": "I understand"} in out["techniques"]
+    assert 0 < out["agitation_delta"] <= 30
+    assert any("Calm down" in s for s in out["explanation"])
+
+
+def test_text_with_name_and_customer_line(capsys):
+    code = main(["assess", "--text", "So you've been waiting forty minutes, Mrs Okoye. I'm sorry.",
+                 "--name", "Grace Okoye", "--customer-line", "I've been waiting forty minutes!", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["intent"] == "deescalate"
+    assert {"reflect", "use_name", "apologise"} <= {t["name"] for t in out["techniques"]}
+    assert out["agitation_delta"] < 0
+
+
+def test_readable_output_without_json(capsys):
+    assert main(["assess", "--text", "I can see you're frustrated."]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("De-escalating")
+    assert "You named the feeling: 'I can see you're frustrated'." in out
+
+
+def test_a_broken_rubric_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "phrases.yaml"
+    bad.write_text("techniques:\n  empathy: [\n", encoding="utf-8")
+    done = simulator("--text", "hello", "--rubric", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"{bad}:") and "Traceback" not in done.stderr
+
+
+# -- batches -------------------------------------------------------------------------------------------------
+
+def test_batch_of_typed_replies_keeps_order(tmp_path):
+    tsv = tmp_path / "replies.tsv"
+    tsv.write_text("id\treply\tnote\n1\tWhatever.\tx\n2\tI'm so sorry about that.\ty\n3\tID please.\tz\n",
+                   encoding="utf-8")
+    done = simulator("--batch", str(tsv), "--json")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["intent"] for o in lines] == ["escalate", "deescalate", "neutral"]
+    assert all(KEYS <= set(o) for o in lines)
+
+
+def test_a_thousand_typed_replies_in_under_five_seconds(tmp_path):
+    replies = ["I can see you're frustrated, let me check.", "Calm down.", "Can I see your receipt?",
+               "i hear you mate but rules are rules", "So you've been waiting an hour? I'm sorry."]
+    tsv = tmp_path / "many.tsv"
+    tsv.write_text("reply\n" + "\n".join(replies[i % len(replies)] + f" ({i})" for i in range(1000)) + "\n",
+                   encoding="utf-8")
+    started = time.perf_counter()
+    done = simulator("--batch", str(tsv), "--json")
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1000
+    assert elapsed < 5.0, f"{elapsed:.2f} s"
+
+
+def test_a_tsv_without_reply_or_audio_column(tmp_path):
+    tsv = tmp_path / "bad.tsv"
+    tsv.write_text("text\tintent\nhello\tneutral\n", encoding="utf-8")
+    done = simulator("--batch", str(tsv), "--json")
+    assert done.returncode == 2
+    assert str(tsv) in done.stderr and "'reply'" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_tsv(tmp_path):
+    done = simulator("--batch", str(tmp_path / "nope.tsv"))
+    assert done.returncode == 2 and "no such file" in done.stderr
+
+
+@needs_tts
+def test_batch_with_audio_rows_and_a_bad_row(tmp_path):
+    speak(tmp_path, "thank you for waiting", "a.wav")
+    tsv = tmp_path / "audio.tsv"
+    tsv.write_text("audio\tbaseline\na.wav\ta.wav\nmissing.wav\t\n" + f"{tmp_path / 'a.wav'}\t\n",
+                   encoding="utf-8")
+    done = simulator("--batch", str(tsv), "--json", timeout=300)
+    assert done.returncode == 2
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["tone"] is not None and "transcript" in lines[0]
+    assert lines[1]["row"] == 3 and "missing.wav" in lines[1]["error"] and "no such file" in lines[1]["error"]
+    assert "transcript" in lines[2]
+    assert "Traceback" not in done.stderr and "row 3" in done.stderr
+
+
+# -- recordings ------------------------------------------------------------------------------------------------
+
+@needs_tts
+def test_audio_with_baseline(tmp_path):
+    reply = speak(tmp_path, "I can see you are frustrated, let me check that for you")
+    baseline = speak(tmp_path, "The quick brown fox jumps over the lazy dog", "baseline.wav")
+    done = simulator("--audio", str(reply), "--baseline", str(baseline), "--json", timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert KEYS <= set(out) and isinstance(out["transcript"], str)
+    assert TONE_KEYS <= set(out["tone"])
+    assert out["tone"]["label"] in ("calm", "raised", "shouting", "flat")
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda p: None, "no such file"),
+    (lambda p: p.write_bytes(b""), "empty"),
+    (lambda p: p.write_text("not audio at all"), "not a WAV file"),
+    (lambda p: p.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt "), ""),
+    (lambda p: p.mkdir(), "folder"),
+])
+def test_bad_audio_is_one_line_and_exit_2(tmp_path, make, expected):
+    path = tmp_path / "reply.wav"
+    make(path)
+    done = simulator("--audio", str(path), "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_baseline_is_reported_by_name(tmp_path, capsys):
+    reply = tmp_path / "reply.wav"
+    reply.write_text("nope")
+    assert main(["assess", "--audio", str(tmp_path / "missing.wav"), "--baseline", str(reply)]) == 2
+    assert "missing.wav" in capsys.readouterr().err
+
+
+def test_exactly_one_source_is_required():
+    done = simulator("--text", "hi", "--batch", "x.tsv")
+    assert done.returncode == 2 and "not allowed with" in done.stderr
