@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from simulator import paths
 from simulator.engine.judgement import Judgement
+from simulator.engine.scoring import score_session
 from simulator.engine.session import SessionState, TurnRecord
 from simulator.records import db
 from simulator.records.db import DatabaseUnavailable
@@ -163,6 +164,10 @@ class SessionStore:
         now = _now()
         record.updated_at = _iso(now)
         state = record.state
+        if record.score is None and state.outcome is not None:
+            # Ended but never shown in the debrief (the app was closed first): score it the
+            # same way the debrief would, so reports and trends have every finished session.
+            record.score = round(score_session(state.turns, state.outcome).total, 1)
         with self._begin() as conn:
             trainee_id = self._trainee_id(conn, record.trainee) if record.trainee else None
             values = {

@@ -238,3 +238,15 @@ def test_delete_my_data_removes_sessions_turns_recordings_and_profile(store):
     with pytest.raises(UnknownTrainee):
         store.delete_trainee_data("Ann")
     assert store.score_trend("Bo")[0].techniques == {"empathy": 2}
+
+
+def test_a_finished_session_without_a_score_is_scored_as_the_debrief_would(store):
+    from simulator.engine.scoring import score_session
+
+    ended = record(outcome="resolved")
+    store.save(ended)
+    expected = round(score_session(ended.state.turns, "resolved").total, 1)
+    assert store.load(ended.session_id).score == expected == ended.score
+    unfinished = record()
+    store.save(unfinished)
+    assert store.load(unfinished.session_id).score is None
