@@ -19,11 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-REPLIES = [
-    "I'm really sorry you've been kept waiting, Dana. Forty minutes is far too long and I can see how frustrating that is.",
-    "That sounds really stressful, you're worried you'll miss your daughter's solo. Let's make sure that doesn't happen.",
-    "It was put on the wrong shelf in the stockroom, that's our mistake and I'm sorry. A colleague is bringing it now.",
-]
+REPLIES = ["I'm really sorry you've been kept waiting. I can see how frustrating that is."]
 
 
 def _judge():
@@ -107,23 +103,30 @@ def main() -> int:
     page = win.conversation
     page.presenter.begin()
     shot("06-conversation-start")
-    for reply in REPLIES[:2]:
-        page.reply_box.setText(reply)
+    runner = page.presenter.runner
+
+    def reply_well() -> None:
+        # The node's own model answer: the debrief then shows a conversation that was resolved.
+        node = runner.scenario.nodes[runner.state.node_id]
+        page.reply_box.setText(node.model_answer or REPLIES[0])
         page._on_send_clicked()
+
+    for _ in range(2):
+        reply_well()
     page.reply_box.setText("Can I take your order number, please?")
     shot("07-conversation")
     page.presenter.pause()
     shot("08-paused")
     page.presenter.resume()
-    page.reply_box.clear()
-    for reply in REPLIES[2:]:
-        page.reply_box.setText(reply)
-        page._on_send_clicked()
-    # End here so the debrief has a few turns to explain.
-    page.presenter.end_now()
-    shot("09-debrief")
+    for _ in range(12):
+        if runner.ended:
+            break
+        reply_well()
+    shot("09-conversation-ended")
+    page.presenter.show_debrief()
+    shot("10-debrief")
     win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
-    shot("10-debrief-turns")
+    shot("11-debrief-turns")
     win.close()
     return 0
 

@@ -202,6 +202,7 @@ class ConversationPage(Page):
         left_box.setLayout(left)
         left_box.setMinimumWidth(260)
         left_box.setMaximumWidth(440)
+        self.left_box = left_box
         row.addWidget(left_box, 4)
 
         right = QVBoxLayout()
@@ -411,6 +412,7 @@ class ConversationPage(Page):
 
     def show_conversation(self, scenario: Scenario, history: list[TurnRecord]) -> None:
         customer = scenario.customer
+        self.left_box.setMaximumWidth(round(440 * self.ctx.settings.text_scale))
         clear_layout(self.transcript)
         self.transcript.addStretch(1)
         self.bubbles = []

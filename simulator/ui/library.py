@@ -138,6 +138,7 @@ class LibraryPage(Page):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
+        self._scroll = scroll
         body = QWidget()
         scroll.setWidget(body)
         self._body = body
@@ -299,8 +300,7 @@ class LibraryPage(Page):
     def _layout_cards(self) -> None:
         while self.grid.count():
             self.grid.takeAt(0)
-        width = max(self._body.width() - 72, CARD_WIDTH)
-        columns = max(1, min(4, width // CARD_WIDTH))
+        columns = self._column_count()
         self._columns = columns
         shown = self.visible_cards()
         for card in self.cards:
@@ -322,6 +322,13 @@ class LibraryPage(Page):
         for a, b in zip(shown, shown[1:], strict=False):
             QWidget.setTabOrder(a.start, b.start)
 
+    def _column_count(self) -> int:
+        card = round(CARD_WIDTH * self.ctx.settings.text_scale)
+        # A card never gets narrower than its contents need (chips and buttons grow with the text).
+        card = max([card, *(c.minimumSizeHint().width() + self.grid.spacing() for c in self.cards)])
+        # The viewport, not the body: the body widens to fit the cards it holds.
+        return max(1, min(4, max(self._scroll.viewport().width() - 72, card) // card))
+
     def _show_problems(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         files = sorted({p.file for p in errors})
@@ -339,8 +346,7 @@ class LibraryPage(Page):
     # -- slots -----------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        width = max(self._body.width() - 72, CARD_WIDTH)
-        if max(1, min(4, width // CARD_WIDTH)) != self._columns:
+        if self._column_count() != self._columns:
             self._layout_cards()
 
     def showEvent(self, event) -> None:  # noqa: N802

@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
     def _build_sidebar(self) -> QFrame:
         bar = QFrame()
         bar.setObjectName("sidebar")
-        bar.setFixedWidth(230)
+        bar.setFixedWidth(round(230 * self.ctx.settings.text_scale))
         col = QVBoxLayout(bar)
         col.setContentsMargins(14, 22, 14, 18)
         col.setSpacing(6)
@@ -220,6 +220,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, self.ctx.settings.text_scale)
+        # Widths that hold text grow with it, so a projector's large text is never clipped.
+        self.sidebar.setFixedWidth(round(230 * self.ctx.settings.text_scale))
         self._update_who()
 
     def _on_calibration_calibrated(self) -> None:

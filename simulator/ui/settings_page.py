@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
+    QLayout,
     QLineEdit,
     QRadioButton,
     QScrollArea,
@@ -40,6 +42,18 @@ RECOGNISERS = [
     ("vosk", "Vosk (needs a model folder)"),
     ("whisper", "Whisper (needs a model folder)"),
 ]
+
+
+def noted(field: QWidget | QLayout, note: str | QLabel) -> QVBoxLayout:
+    """A form field with its explanation directly beneath it."""
+    box = QVBoxLayout()
+    box.setSpacing(4)
+    if isinstance(field, QWidget):
+        box.addWidget(field)
+    else:
+        box.addLayout(field)
+    box.addWidget(note if isinstance(note, QLabel) else label(note, "small", wrap=True))
+    return box
 
 
 class SettingsPage(Page):
@@ -78,8 +92,7 @@ class SettingsPage(Page):
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Sam Taylor")
         self.name.setAccessibleName("Your name")
-        form.addRow("Your name", self.name)
-        form.addRow("", label("Shown on your debriefs and used to keep your best results.", "small", wrap=True))
+        form.addRow("Your name", noted(self.name, "Shown on your debriefs and used to keep your best results."))
         left.addWidget(you)
 
         customer = QGroupBox("The customer")
@@ -98,8 +111,7 @@ class SettingsPage(Page):
         for size in TEXT_SIZES:
             self.text_size.addItem(f"{size:.0%}", size)
         self.text_size.setAccessibleName("Text size")
-        form.addRow("Text size", self.text_size)
-        form.addRow("", label("Larger sizes suit a projector or a large classroom screen.", "small", wrap=True))
+        form.addRow("Text size", noted(self.text_size, "Larger sizes suit a projector or a large classroom screen."))
         left.addWidget(display)
         left.addStretch(1)
 
@@ -127,9 +139,8 @@ class SettingsPage(Page):
         self.model_browse = button("Browse…")
         self.model_browse.clicked.connect(self._on_model_browse_clicked)
         model_row.addWidget(self.model_browse)
-        form.addRow("Model folder", model_row)
         self.model_note = label("", "small", wrap=True)
-        form.addRow("", self.model_note)
+        form.addRow("Model folder", noted(model_row, self.model_note))
         right.addWidget(listening)
 
         data = QGroupBox("Your data")
@@ -142,9 +153,8 @@ class SettingsPage(Page):
         self.data_browse = button("Browse…")
         self.data_browse.clicked.connect(self._on_data_browse_clicked)
         data_row.addWidget(self.data_browse)
-        form.addRow("Data folder", data_row)
-        form.addRow("", label("Your sessions and recordings are kept here. Leave it empty for the standard place.",
-                              "small", wrap=True))
+        form.addRow("Data folder", noted(data_row, "Your sessions and recordings are kept here. Leave it empty "
+                                                   "for the standard place."))
         right.addWidget(data)
         right.addStretch(1)
 

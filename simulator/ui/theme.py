@@ -177,6 +177,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QComboBox QAbstractItemView {{ background: {c['surface']}; selection-background-color: {c['accent_soft']};
                                    selection-color: {c['text']}; border: 1px solid {c['border']}; }}
     QCheckBox, QRadioButton {{ spacing: 8px; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {round(15 * scale)}px; height: {round(15 * scale)}px; }}
     QCheckBox:focus, QRadioButton:focus {{ color: {c['accent']}; }}
     QSlider::groove:horizontal {{ height: 6px; background: {c['border']}; border-radius: 3px; }}
     QSlider::handle:horizontal {{ background: {c['accent']}; width: 18px; margin: -7px 0; border-radius: 9px; }}
