@@ -579,6 +579,11 @@ class _Analysis:
 
     def _negated(self, first: int) -> bool:
         r = self.rubric
+        # A phrase that starts with its own subject ("you are wrong", "i am sorry") is a new clause:
+        # a negation before it belongs to the previous one ("that isn't on, I'm sorry") unless a
+        # verb of saying or thinking carries it over ("I'm not saying you're wrong").
+        own_subject = self.tokens[first].word in _SUBJECTS
+        carried = False
         seen = 0
         i = first - 1
         while i >= 0 and seen < r.negation_window:
@@ -586,7 +591,8 @@ class _Analysis:
             if self.tokens[i].is_break or word in r.clause_words:
                 return False
             if word in r.negators:
-                return True
+                return carried or not own_subject
+            carried = carried or word in _REPORTING
             if word not in r.transparent:
                 seen += 1
             i -= 1
@@ -698,6 +704,10 @@ class _Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+_SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"}
+_REPORTING = {"saying", "say", "said", "think", "thinking", "thought", "mean", "meant", "suggesting",
+              "suggest", "believe", "telling", "tell", "claiming", "accusing", "calling", "implying",
+              "pretend", "pretending", "sure", "that", "suppose", "guess", "reckon", "feel", "know"}
 _REFLECT_WINDOW = 7
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "missus", "sir", "madam", "mx"}
 _STOPWORDS = frozenset("""
