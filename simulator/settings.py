@@ -33,6 +33,9 @@ class Settings(BaseModel):
     subtitles: bool = True
     text_scale: float = Field(1.0, ge=0.75, le=2.5)
     data_dir: str | None = Field(None, description="Where sessions and recordings are kept.")
+    database_url: str | None = Field(
+        None, description="A shared PostgreSQL server for every station, e.g. postgresql+psycopg://user:password@host/db; "
+                          "empty keeps records in the data folder.")
     baseline: dict[str, Any] | None = Field(None, description="The tone calibration (simulator.analysis.tone.Baseline).")
     baseline_wav: str | None = None
     recording_retention_days: int = Field(0, ge=0, description="0 keeps recordings for ever.")

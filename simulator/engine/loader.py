@@ -7,6 +7,7 @@ pydantic error's location can be turned back into a line the writer can find.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,11 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.engine.model import FORMAT_VERSION, Scenario
+
+# libyaml's C parser when it is there: the pure-Python one takes a third of a second per scenario.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_LEAD = re.compile(r"^([ -]*)")
 
 MAX_BYTES = 1_000_000  # a scenario is a few KB; anything near this is not a scenario
 MAX_DEPTH = 40
@@ -148,14 +154,39 @@ def _explain(error: dict[str, Any]) -> tuple[Path_, str]:
     return loc, f"{field}: {message}"
 
 
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deeply the YAML nests, found without parsing it.
+
+    libyaml's composer recurses in C and crashes the process on absurd nesting, where the
+    pure-Python one raises RecursionError; so text that might nest deeply goes to the slow one.
+    """
+    flow = deepest_flow = 0
+    for match in _BRACKETS.finditer(text):
+        flow += 1 if match.group() in "[{" else -1
+        deepest_flow = max(deepest_flow, flow)
+    indents: list[int] = []
+    deepest_block = 0
+    for line in text.splitlines():
+        lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
+        if not line.strip(" -"):
+            continue
+        width = len(lead)
+        while indents and indents[-1] >= width:
+            indents.pop()
+        indents.append(width)
+        deepest_block = max(deepest_block, len(indents) + lead.count("-"))
+    return deepest_flow + deepest_block
+
+
 def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
     """Validate scenario text. Returns the scenario (None if it has errors) and every problem found."""
     if not text.strip():
         return None, [Problem(file, 0, "the file is empty: start from a scenario in scenarios/ or docs/authoring.md")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-        marks = _Marks(root)
+        loader = _FAST_LOADER if _nesting_bound(text) <= MAX_DEPTH else yaml.SafeLoader
+        root = yaml.compose(text, Loader=loader)
+        marks = _Marks(root)  # first: it refuses absurd nesting before anything is built from it
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are safe ones
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

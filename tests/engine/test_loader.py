@@ -187,3 +187,14 @@ def test_duplicate_ids_in_a_library(tmp_path):
     assert list(lib.scenarios) == ["mini"]
     assert any("already used" in p.message for p in lib.problems)
     assert lib.find("a") is lib.scenarios["mini"]
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "a: " + "{b: " * 50_000 + "1" + "}" * 50_000 + "\n",
+    "- " * 100_000 + "x\n",
+    "".join(" " * i + "k:\n" for i in range(3000)) + " " * 3000 + "v: 1\n",
+])
+def test_absurd_nesting_is_refused_without_crashing(text):
+    [p] = problems_of(text)
+    assert "nested" in p.message
