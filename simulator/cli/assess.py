@@ -139,7 +139,9 @@ def _transcriber() -> Any:
     """The default recogniser: simulator.speech.recognizer when present, else a direct pocketsphinx decode."""
     try:
         from simulator.speech.recognizer import transcribe_file
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("simulator.speech.recognizer", "simulator.speech"):
+            raise
         return _pocketsphinx_shim()
 
     def transcribe(path: Path) -> tuple[str, float | None]:
