@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 import wave
 
 import pytest
@@ -24,6 +25,7 @@ def test_played_wav_is_recorded_from_the_speaker_monitor(pulse, tmp_path):
     subprocess.run(["espeak-ng", "-w", str(speech), "testing one two three"], check=True)
     out = tmp_path / "back.wav"
     rec = pulse.record_speaker(out)
+    time.sleep(1.5)  # the first recording of a fresh daemon takes about 1.3 s to start capturing
     subprocess.run(["paplay", "--device=spk", str(speech)], env=pulse.env, check=True)
     pulse.stop_recording(rec)
     with wave.open(str(out)) as w:
