@@ -1,1 +1,1 @@
-"""Speech without Qt: the customer's voice (text-to-speech and its cache) and recognising the trainee."""
+"""Speech in and out without Qt: recognition, scenario adaptation, voice activity detection, synthesis."""

@@ -1,0 +1,318 @@
+"""Speech recognition with PocketSphinx: a streaming recogniser that decodes while the trainee is
+still speaking, whole-file transcription, and the confidence that flags "say that again".
+
+SpeechRecognition is the front end the project chose, and whole files go through it:
+`sr.AudioFile` reads WAV/AIFF/FLAC and `AudioData.get_raw_data` converts any rate and width to
+the 16 kHz PCM16 the model needs. Its `recognize_sphinx`, though, builds a new decoder on every
+call (about 0.3-0.6 s here), decodes only once the whole utterance has arrived, and gives no
+confidence. The streaming path therefore drives pocketsphinx's `Decoder` directly: the decoders
+are built once per recogniser and reused, `process_raw` runs on each chunk as it arrives, so when
+the trainee stops only the final pass (`end_utt`, 0.05-0.3 s) is left.
+
+With a scenario adaptation (`simulator.speech.adaptation`) two decoders run side by side on the
+same audio: the general en-us model and the scenario's small language model (whose dictionary
+holds only its own vocabulary, so it builds in ~40 ms instead of the ~1 s that adding an LM to
+the full dictionary takes). At the end the two hypotheses are rescored with a mixture of both
+language models plus their acoustic fit, and the better one wins. Measured on
+bench/asr_accuracy.py this keeps general speech exactly as good as the unadapted engine while
+in-scenario replies improve a lot; picking by confidence or acoustic score alone did worse on
+one side or the other.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pocketsphinx import Decoder, NGramModel, Vad
+
+from simulator.speech.adaptation import Adaptation, dictionary_words, normalise
+
+SAMPLE_RATE = 16000
+ENGINE = "pocketsphinx"
+
+# Below this mean word posterior the app asks the trainee to repeat. Measured with
+# bench/asr_accuracy.py: noise and mumbles mostly score under 0.35, clear in-scenario replies
+# mostly above 0.5; erring low means fewer needless "say that again"s, and the judge sees the
+# confidence anyway.
+LOW_CONFIDENCE = 0.4
+
+# Words must account for this share of what the VAD heard as speech for the posteriors to be
+# trusted in full: on loud noise pocketsphinx finds one confident short word ("thigh") in two
+# seconds of "speech"; real replies cover 0.7-1 of it.
+_FULL_COVERAGE = 0.6
+# Less speech than this (seconds, per the VAD) is no reply at all.
+_MIN_SPEECH = 0.2
+# Spoken words rarely last longer than this; on noise the decoder stretches one word over
+# seconds with a posterior of 1.0, so a word's posterior is scaled down beyond it.
+_LONGEST_WORD = 0.7
+
+# Rescoring between the general and the scenario hypotheses (tuned on bench/asr_accuracy.py):
+# weight of the scenario LM in the mixture, the language weight against acoustic log scores,
+# and the per-frame log score credited to frames a hypothesis leaves to silence.
+_MIX_WEIGHT = 0.7
+_LANGUAGE_WEIGHT = 12.0
+_SILENCE_CREDIT = 5.0
+# Underflow floor for per-word acoustic scores, which pocketsphinx hands back as probabilities.
+_MIN_LOG = -700.0
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float
+    end: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the recogniser heard. `confidence` is 0..1 (mean word posterior); 0 when nothing."""
+
+    text: str
+    confidence: float
+    words: tuple[Word, ...] = ()
+    engine: str = ENGINE
+    # Time spent producing it after the last audio arrived (streaming) or in all (files).
+    seconds: float = 0.0
+    # Which model's hypothesis won: "general" or "scenario".
+    source: str = field(default="general", compare=False)
+
+
+def is_low_confidence(transcript: Transcript, threshold: float = LOW_CONFIDENCE) -> bool:
+    """True when the app should ask "Sorry, could you say that again?": nothing heard, or a
+    mean word posterior under `threshold` (see LOW_CONFIDENCE for how it was chosen)."""
+    return not transcript.text.strip() or transcript.confidence < threshold
+
+
+_dict_lock = threading.Lock()
+
+
+def _general_decoder() -> Decoder:
+    return Decoder(loglevel="FATAL")
+
+
+def _scenario_decoder(adaptation: Adaptation) -> Decoder:
+    """A decoder whose dictionary holds only the adaptation's words, so it builds in ~40 ms."""
+    path = adaptation.arpa_path.with_suffix(".dict")
+    with _dict_lock:
+        if not path.exists():
+            known = dictionary_words()
+            extra = dict(adaptation.extra_words)
+            lines = [f"{w} {known.get(w) or extra[w]}\n" for w in sorted(adaptation.vocabulary)]
+            tmp = path.with_suffix(".dict.tmp")
+            tmp.write_text("".join(lines), encoding="utf-8")
+            tmp.replace(path)
+    return Decoder(loglevel="FATAL", dict=str(path), lm=str(adaptation.arpa_path))
+
+
+@dataclass
+class _Result:
+    words: list[tuple[str, int, int, float]]  # word, first frame, last frame, posterior
+    acoustic: float
+    word_frames: int
+
+    @property
+    def tokens(self) -> list[str]:
+        return [w for w, *_ in self.words]
+
+
+def _read(decoder: Decoder) -> _Result:
+    words: list[tuple[str, int, int, float]] = []
+    acoustic = 0.0
+    frames = 0
+    if decoder.hyp() is None:
+        return _Result([], 0.0, 0)
+    for seg in decoder.seg():
+        if seg.word.startswith(("<", "[")):
+            continue
+        words.append((seg.word.split("(")[0], seg.start_frame, seg.end_frame, seg.prob))
+        acoustic += max(math.log(seg.ascore), _MIN_LOG) if seg.ascore > 0 else _MIN_LOG
+        frames += seg.end_frame - seg.start_frame + 1
+    return _Result(words, acoustic, frames)
+
+
+class StreamingRecognizer:
+    """Incremental recognition of one utterance at a time; reuse it for every utterance.
+
+    Not thread-safe: one thread drives it (the listener's worker). Building it is cheap; the
+    decoders load on first use or when `prepare()` is called (about 0.5 s for the general one).
+    """
+
+    engine = ENGINE
+
+    def __init__(self, adaptation: Adaptation | None = None) -> None:
+        self.adaptation = adaptation
+        self._general: Decoder | None = None
+        self._scenario: Decoder | None = None
+        self._general_lm: NGramModel | None = None
+        self._scenario_lm: NGramModel | None = None
+        self._active = False
+        self._frames_fed = 0
+        self._vad = Vad(Vad.LOOSE, SAMPLE_RATE)
+        self._vad_pending = b""
+        self._vad_speech_frames = 0
+
+    def prepare(self) -> None:
+        """Load the decoders now rather than at the first `start()`."""
+        if self._general is None:
+            self._general = _general_decoder()
+            self._general_lm = self._general.get_lm()
+        if self.adaptation is not None and self._scenario is None:
+            self._scenario = _scenario_decoder(self.adaptation)
+            self._scenario_lm = self._scenario.get_lm()
+
+    def set_adaptation(self, adaptation: Adaptation | None) -> None:
+        """Switch scenario; the general decoder is kept."""
+        if adaptation != self.adaptation:
+            self.adaptation = adaptation
+            self._scenario = None
+            self._scenario_lm = None
+
+    def _decoders(self) -> list[Decoder]:
+        return [d for d in (self._scenario, self._general) if d is not None]
+
+    def start(self) -> None:
+        self.prepare()
+        if self._active:
+            self.cancel()
+        for decoder in self._decoders():
+            decoder.start_utt()
+        self._active = True
+        self._frames_fed = 0
+        self._vad_pending = b""
+        self._vad_speech_frames = 0
+
+    def feed(self, pcm16: bytes) -> None:
+        if not self._active:
+            self.start()
+        if len(pcm16) % 2:
+            pcm16 = pcm16[:-1]
+        for decoder in self._decoders():
+            decoder.process_raw(pcm16)
+        self._frames_fed += len(pcm16) // 2
+        pending = self._vad_pending + pcm16
+        step = self._vad.frame_bytes
+        usable = len(pending) - len(pending) % step
+        for offset in range(0, usable, step):
+            self._vad_speech_frames += self._vad.is_speech(pending[offset:offset + step])
+        self._vad_pending = pending[usable:]
+
+    def partial(self) -> str:
+        """The live transcript so far (the scenario model's, when there is one)."""
+        if not self._active:
+            return ""
+        hyp = self._decoders()[0].hyp()
+        return hyp.hypstr if hyp is not None else ""
+
+    def cancel(self) -> None:
+        if self._active:
+            for decoder in self._decoders():
+                decoder.end_utt()
+            self._active = False
+
+    def finish(self) -> Transcript:
+        t0 = time.perf_counter()
+        if not self._active:
+            return Transcript("", 0.0, engine=self.engine)
+        for decoder in self._decoders():
+            decoder.end_utt()
+        self._active = False
+        assert self._general is not None
+        general = _read(self._general)
+        chosen, source = general, "general"
+        if self._scenario is not None:
+            scenario = _read(self._scenario)
+            if self._rescore(scenario) >= self._rescore(general):
+                chosen, source = scenario, "scenario"
+        return self._transcript(chosen, source, time.perf_counter() - t0)
+
+    def _rescore(self, result: _Result) -> float:
+        """Acoustic fit plus the mixture of both language models, for comparing hypotheses."""
+        assert self._general_lm is not None and self._scenario_lm is not None
+        decoder = self._general
+        assert decoder is not None
+        logmath = decoder.get_logmath()
+        seq = ["<s>", *result.tokens, "</s>"]
+        lm = 0.0
+        for i in range(1, len(seq)):
+            query = [seq[i], *reversed(seq[max(0, i - 2):i])]
+            p_general = math.exp(logmath.log_to_ln(self._general_lm.prob(query)))
+            p_scenario = math.exp(logmath.log_to_ln(self._scenario_lm.prob(query)))
+            lm += math.log(_MIX_WEIGHT * p_scenario + (1 - _MIX_WEIGHT) * p_general + 1e-300)
+        total_frames = self._general.n_frames() if self._general else result.word_frames
+        silence = max(0, total_frames - result.word_frames)
+        return result.acoustic - _SILENCE_CREDIT * silence + _LANGUAGE_WEIGHT * lm
+
+    def _transcript(self, result: _Result, source: str, seconds: float) -> Transcript:
+        frame = 0.01  # pocketsphinx's default frame rate is 100 per second
+        words = tuple(Word(w, s * frame, (e + 1) * frame, p) for w, s, e, p in result.words)
+        plausible = [w.confidence * min(1.0, _LONGEST_WORD / max(w.end - w.start, 1e-3)) ** 2
+                     for w in words]
+        confidence = sum(plausible) / len(plausible) if plausible else 0.0
+        speech = self._vad_speech_frames * self._vad.frame_length
+        if speech < _MIN_SPEECH:
+            confidence = 0.0
+        else:
+            coverage = result.word_frames * frame / speech
+            confidence *= min(1.0, coverage / _FULL_COVERAGE)
+        text = " ".join(w.text for w in words)
+        return Transcript(text, max(0.0, min(1.0, confidence)), words, self.engine, seconds, source)
+
+    def transcribe_pcm(self, pcm16: bytes, chunk: int = 3200) -> Transcript:
+        """Recognise a whole utterance already in memory (16 kHz mono PCM16)."""
+        t0 = time.perf_counter()
+        self.start()
+        for offset in range(0, len(pcm16), chunk):
+            self.feed(pcm16[offset:offset + chunk])
+        result = self.finish()
+        return Transcript(result.text, result.confidence, result.words, result.engine,
+                          time.perf_counter() - t0, result.source)
+
+
+_file_recognizers: dict[str | None, StreamingRecognizer] = {}
+_file_lock = threading.Lock()
+
+
+def read_audio_file(path: Path | str) -> bytes:
+    """16 kHz mono PCM16 from a WAV, AIFF or FLAC file, read and converted by SpeechRecognition."""
+    import speech_recognition as sr
+
+    with sr.AudioFile(str(path)) as source:
+        audio = sr.Recognizer().record(source)
+    return audio.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=2)
+
+
+def transcribe_file(path: Path | str, adaptation: Adaptation | None = None) -> Transcript:
+    """Transcribe a whole recording (used by `simulator assess --audio` and the session replay).
+
+    Decoders are kept between calls, one set per adaptation, so only the first call pays for
+    loading the model.
+    """
+    t0 = time.perf_counter()
+    pcm = read_audio_file(path)
+    key = adaptation.key if adaptation is not None else None
+    with _file_lock:
+        recognizer = _file_recognizers.get(key)
+        if recognizer is None:
+            recognizer = _file_recognizers[key] = StreamingRecognizer(adaptation)
+        result = recognizer.transcribe_pcm(pcm)
+    return Transcript(result.text, result.confidence, result.words, result.engine,
+                      time.perf_counter() - t0, result.source)
+
+
+def word_error_rate(reference: str | Iterable[str], hypothesis: str | Iterable[str]) -> tuple[int, int]:
+    """(edits, reference length) after normalising case, punctuation and digits."""
+    ref = normalise(reference) if isinstance(reference, str) else list(reference)
+    hyp = normalise(hypothesis) if isinstance(hypothesis, str) else list(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        diagonal, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
+    return row[-1], len(ref)
+
