@@ -8,13 +8,16 @@ it is opened in its preferred format and converted here with numpy.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
+from PySide6.QtCore import QIODevice, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
 
 SAMPLE_RATE = 16000
@@ -22,6 +25,45 @@ SAMPLE_RATE = 16000
 _LEVEL_INTERVAL = 0.05
 # Level 0 is this many dB below full scale; quiet rooms sit near 0, normal speech at 0.5-0.8.
 _LEVEL_FLOOR_DB = -60.0
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+def _emit_drops_a_reference() -> bool:
+    """PySide6 6.12.0 on Python 3.11: every `SignalInstance.emit()` from Python returns True
+    without the reference it owes, so each emit takes one reference from the True singleton.
+    After a few thousand emits (a minute of microphone chunks and levels) True is deallocated
+    and the interpreter aborts ("bool_dealloc"). Measured here rather than assumed, so a fixed
+    PySide6 or Python 3.12+ (immortal True) needs no compensation."""
+    if sys.version_info >= (3, 12):
+        return False
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(32):
+        probe.ping.emit()
+    lost = before - sys.getrefcount(True)
+    # Give back what the probe itself took.
+    for _ in range(max(0, lost)):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    return lost >= 32
+
+
+_EMIT_DROPS_TRUE: bool | None = None
+
+
+def safe_emit(signal: SignalInstance, *args: Any) -> None:
+    """`signal.emit(*args)`, repairing the reference PySide6 6.12.0 drops (see above).
+
+    Every emit in simulator.devices goes through here.
+    """
+    global _EMIT_DROPS_TRUE
+    if _EMIT_DROPS_TRUE is None:
+        _EMIT_DROPS_TRUE = _emit_drops_a_reference()
+    result = signal.emit(*args)
+    if _EMIT_DROPS_TRUE and isinstance(result, bool):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 def _to_pcm16_mono(data: bytes, fmt: QAudioFormat) -> bytes:
@@ -142,7 +184,7 @@ class Microphone(QObject):
             return False
         self._io.readyRead.connect(self._on_ready_read)
         self._watch.start()
-        self.started.emit()
+        safe_emit(self.started)
         return True
 
     def stop(self) -> None:
@@ -153,8 +195,8 @@ class Microphone(QObject):
         self._watch.stop()
         source.stop()
         source.deleteLater()
-        self.level.emit(0.0)
-        self.finished.emit()
+        safe_emit(self.level, 0.0)
+        safe_emit(self.finished)
 
     def save_wav(self, path: Path | str) -> Path:
         """Write the current reply's recording as a 16 kHz mono 16-bit WAV."""
@@ -191,9 +233,9 @@ class Microphone(QObject):
             self._watch.stop()
             source.stop()
             source.deleteLater()
-        self.failed.emit(message)
+        safe_emit(self.failed, message)
         if was_active:
-            self.finished.emit()
+            safe_emit(self.finished)
 
     def _read_pending(self) -> None:
         if self._io is None or self._format is None:
@@ -208,9 +250,9 @@ class Microphone(QObject):
         self._peak = max(self._peak, _level(pcm))
         now = time.monotonic()
         if now - self._last_level >= _LEVEL_INTERVAL:
-            self.level.emit(self._peak)
+            safe_emit(self.level, self._peak)
             self._last_level, self._peak = now, 0.0
-        self.chunk.emit(pcm)
+        safe_emit(self.chunk, pcm)
 
     def _is_native(self) -> bool:
         fmt = self._format

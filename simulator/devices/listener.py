@@ -1,0 +1,322 @@
+"""The listener: turns microphone audio into the trainee's reply, by push-to-talk or hands-free.
+
+It glues the Microphone, the VAD's TurnDetector and a streaming recogniser. Voice activity
+detection runs on the GUI thread (a few microseconds per 30 ms frame); recognition runs on one
+worker thread, fed chunk by chunk while the trainee speaks, so when the turn ends only the
+recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
+`SyncRunner()` and everything happens inline.
+"""
+
+from __future__ import annotations
+
+import time
+import wave
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from simulator import paths
+from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
+from simulator.speech.recognizer import StreamingRecognizer, Transcript, is_low_confidence
+from simulator.speech.vad import DEFAULT_HANGOVER, TurnDetector
+
+Mode = Literal["push_to_talk", "hands_free"]
+# Audio kept from before the VAD noticed speech: the VAD needs ~100 ms to be sure, and the
+# recogniser needs the word's onset and a little silence before it.
+_PREROLL = 0.3
+# How often the live transcript is refreshed while the trainee speaks.
+_PARTIAL_INTERVAL = 0.25
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    """One reply heard. Times are `time.monotonic()` seconds."""
+
+    text: str
+    confidence: float
+    low_confidence: bool
+    wav_path: Path | None
+    # When the VAD says the trainee stopped speaking: the true end of the reply.
+    speech_end_time: float
+    # When the transcript was ready.
+    result_time: float
+    transcript: Transcript
+    speech_start_time: float | None = None
+
+    @property
+    def latency(self) -> float:
+        """Seconds from the end of speech to the transcript."""
+        return self.result_time - self.speech_end_time
+
+
+class Runner(Protocol):
+    def submit(self, task: Callable[[], None]) -> None: ...
+    def close(self) -> None: ...
+
+
+class SyncRunner:
+    """Runs each task at once on the calling thread (tests)."""
+
+    def submit(self, task: Callable[[], None]) -> None:
+        task()
+
+    def close(self) -> None:
+        pass
+
+
+class ThreadRunner:
+    """One worker thread from a private QThreadPool: tasks run one at a time, in order, which the
+    recogniser (not thread-safe, fed chunk by chunk) needs."""
+
+    def __init__(self) -> None:
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(1)
+        # The decoder is expensive to load; keep the thread (and its caches) around.
+        self._pool.setExpiryTimeout(-1)
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self._pool.start(QRunnable.create(task))
+
+    def close(self) -> None:
+        self._pool.clear()
+        self._pool.waitForDone(10_000)
+
+
+class Listener(QObject):
+    """Listens for one reply at a time and emits its transcript.
+
+    Hands-free: after `start()`, the reply begins when the VAD hears speech and ends after the
+    hangover of silence. Push-to-talk: `press()` begins the reply and `release()` ends it.
+    After a reply, the microphone stays open (the level keeps moving) but nothing is recognised
+    until `start()` or `press()` is called again, so the customer's voice is never taken for a reply.
+
+    Signals:
+        listening: waiting for the trainee's reply (the service has started).
+        speech_started: the VAD heard speech (hands-free) or the talk key went down.
+        partial(str): the live transcript while the trainee speaks.
+        level(float): the microphone level, 0..1, about 20 times a second.
+        reply_ready(object): a ReplyResult.
+        finished: the microphone was closed by `stop()` or a failure.
+        failed(str): the microphone or the recogniser failed; the message says what to do.
+    """
+
+    listening = Signal()
+    speech_started = Signal()
+    partial = Signal(str)
+    level = Signal(float)
+    reply_ready = Signal(object)
+    finished = Signal()
+    failed = Signal(str)
+    # Results from the worker thread, delivered to the GUI thread by a queued connection.
+    _worker_result = Signal(object)
+    _worker_partial = Signal(str)
+    _worker_failed = Signal(str)
+
+    def __init__(self, recognizer: StreamingRecognizer | None = None, *,
+                 mode: Mode = "hands_free", hangover: float = DEFAULT_HANGOVER,
+                 runner: Runner | None = None, microphone: Microphone | None = None,
+                 recordings_dir: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.recognizer = recognizer if recognizer is not None else StreamingRecognizer()
+        self.mode: Mode = mode
+        self.runner: Runner = runner if runner is not None else ThreadRunner()
+        self.microphone = microphone if microphone is not None else Microphone(self)
+        self.recordings_dir = recordings_dir
+        self._detector = TurnDetector(hangover)
+        self._preroll: deque[bytes] = deque()
+        self._preroll_bytes = 0
+        self._armed = False
+        self._in_turn = False
+        self._turn_audio = bytearray()
+        self._turn_start_time: float | None = None
+        self._speech_end_time: float | None = None
+        self._turn_index = 0
+        self._device_id: bytes | None = None
+        self._last_partial = 0.0
+        self.microphone.chunk.connect(self._on_chunk)
+        self.microphone.level.connect(self.level)
+        self.microphone.failed.connect(self._on_microphone_failed)
+        self._worker_result.connect(self._on_worker_result)
+        self._worker_partial.connect(self.partial)
+        self._worker_failed.connect(self._on_worker_failed)
+
+    # -- control ----------------------------------------------------------------------------
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+
+    def preload(self) -> None:
+        """Load the recogniser's models on the worker, ahead of the first reply."""
+        self.runner.submit(self._guard(self.recognizer.prepare))
+
+    def start(self, device_id: bytes | None = None) -> bool:
+        """Open the microphone if needed and wait for the next reply."""
+        if not self._open(device_id):
+            return False
+        self._cancel_turn()
+        self._detector.reset()
+        self._armed = True
+        safe_emit(self.listening)
+        return True
+
+    def press(self, device_id: bytes | None = None) -> bool:
+        """Push-to-talk: the reply starts now (with a moment of audio from before the press)."""
+        if not self._open(device_id):
+            return False
+        self._cancel_turn()
+        self._detector.reset()
+        self._armed = True
+        safe_emit(self.listening)
+        self._begin_turn(time.monotonic())
+        safe_emit(self.speech_started)
+        return True
+
+    def release(self) -> None:
+        """Push-to-talk: the reply is over."""
+        if not self._in_turn:
+            return
+        now = time.monotonic()
+        # The true end of speech is the VAD's, if it heard speech end before the release.
+        for event in self._detector.flush():
+            self._speech_end_time = now - (self._detector.time - event.time)
+        end = self._speech_end_time if self._speech_end_time is not None else now
+        self._end_turn(min(end, now))
+
+    def stop(self) -> None:
+        """Close the microphone; a reply in progress is dropped."""
+        self._cancel_turn()
+        self._armed = False
+        if self.microphone.active:
+            self.microphone.stop()
+            safe_emit(self.finished)
+
+    def close(self) -> None:
+        self.stop()
+        self.runner.close()
+
+    # -- audio ------------------------------------------------------------------------------
+
+    def _open(self, device_id: bytes | None) -> bool:
+        if self.microphone.active and device_id == self._device_id:
+            return True
+        self._device_id = device_id
+        return self.microphone.start(device_id)
+
+    def _on_chunk(self, pcm: bytes) -> None:
+        now = time.monotonic()
+        if not self._armed:
+            self._remember(pcm)
+            return
+        events = self._detector.feed(pcm)
+        if self._in_turn:
+            self._turn_audio.extend(pcm)
+            self.runner.submit(self._guard(lambda: self._feed(pcm)))
+        for event in events:
+            # Audio time to wall-clock time: this chunk ends `now`.
+            at = now - (self._detector.time - event.time)
+            if event.kind == "speech_start":
+                self._speech_end_time = None
+                if not self._in_turn and self.mode == "hands_free":
+                    self._begin_turn(at, include=pcm)
+                    safe_emit(self.speech_started)
+            elif event.kind == "turn_end":
+                self._speech_end_time = at
+                if self._in_turn and self.mode == "hands_free":
+                    self._end_turn(at)
+        if not self._in_turn:
+            self._remember(pcm)
+
+    def _remember(self, pcm: bytes) -> None:
+        self._preroll.append(pcm)
+        self._preroll_bytes += len(pcm)
+        limit = int(_PREROLL * SAMPLE_RATE) * 2
+        while self._preroll and self._preroll_bytes - len(self._preroll[0]) >= limit:
+            self._preroll_bytes -= len(self._preroll.popleft())
+
+    def _begin_turn(self, at: float, include: bytes = b"") -> None:
+        self._in_turn = True
+        self._turn_start_time = at
+        self._speech_end_time = None
+        opening = b"".join(self._preroll) + include
+        self._preroll.clear()
+        self._preroll_bytes = 0
+        self._turn_audio = bytearray(opening)
+        self.runner.submit(self._guard(self._begin_recognition))
+        if opening:
+            self.runner.submit(self._guard(lambda: self._feed(opening)))
+
+    def _end_turn(self, speech_end: float) -> None:
+        self._in_turn = False
+        self._armed = False
+        self._turn_index += 1
+        wav_path = self._save(bytes(self._turn_audio))
+        start = self._turn_start_time
+        self.runner.submit(self._guard(lambda: self._finish(speech_end, start, wav_path)))
+
+    def _cancel_turn(self) -> None:
+        if self._in_turn:
+            self._in_turn = False
+            self.runner.submit(self._guard(self.recognizer.cancel))
+
+    def _save(self, pcm: bytes) -> Path | None:
+        folder = self.recordings_dir or paths.data_dir() / "recordings"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{self._turn_index:03d}.wav"
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(SAMPLE_RATE)
+                out.writeframes(pcm)
+        except OSError:
+            return None  # the transcript still matters more than the recording
+        return path
+
+    # -- worker side (runs on the runner's thread) ------------------------------------------
+
+    def _guard(self, task: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                task()
+            except Exception as exc:  # reported, never lost on a worker thread
+                safe_emit(self._worker_failed, f"Speech recognition failed: {exc}")
+        return run
+
+    def _begin_recognition(self) -> None:
+        self.recognizer.start()
+        self._last_partial = 0.0
+
+    def _feed(self, pcm: bytes) -> None:
+        self.recognizer.feed(pcm)
+        now = time.monotonic()
+        if now - self._last_partial >= _PARTIAL_INTERVAL:
+            self._last_partial = now
+            text = self.recognizer.partial()
+            if text:
+                safe_emit(self._worker_partial, text)
+
+    def _finish(self, speech_end: float, start: float | None, wav_path: Path | None) -> None:
+        transcript = self.recognizer.finish()
+        result = ReplyResult(transcript.text, transcript.confidence,
+                             is_low_confidence(transcript), wav_path, speech_end,
+                             time.monotonic(), transcript, start)
+        safe_emit(self._worker_result, result)
+
+    # -- back on the GUI thread -------------------------------------------------------------
+
+    def _on_worker_result(self, result: ReplyResult) -> None:
+        safe_emit(self.reply_ready, result)
+
+    def _on_worker_failed(self, message: str) -> None:
+        self._in_turn = False
+        self._armed = False
+        safe_emit(self.failed, message)
+
+    def _on_microphone_failed(self, message: str) -> None:
+        self._cancel_turn()
+        self._armed = False
+        safe_emit(self.failed, message)

@@ -1,0 +1,124 @@
+"""Listener: replies from the microphone, by push-to-talk and hands-free, with their timings."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from simulator.devices.listener import Listener, ReplyResult, SyncRunner
+from simulator.devices.microphone import safe_emit
+from simulator.speech.adaptation import build_adaptation
+from simulator.speech.recognizer import StreamingRecognizer
+
+REPLY = "I'm sorry you've been kept waiting"
+
+
+def speak(text: str, out: Path, pad: tuple[float, float] = (0.5, 1.0)) -> Path:
+    raw = out.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+                    "pad", str(pad[0]), str(pad[1])], check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> StreamingRecognizer:
+    rec = StreamingRecognizer(build_adaptation([REPLY, "Thank you for waiting"], ["Dana"]))
+    rec.prepare()
+    return rec
+
+
+class FakeMicrophone(QObject):
+    """Stands in for Microphone where the test feeds audio itself."""
+
+    chunk = Signal(bytes)
+    level = Signal(float)
+    failed = Signal(str)
+    active = False
+
+    def start(self, device_id: bytes | None = None) -> bool:
+        self.active = True
+        return True
+
+    def stop(self) -> None:
+        self.active = False
+
+    def play(self, wav: Path, chunk: int = 1600) -> None:
+        with wave.open(str(wav)) as w:
+            pcm = w.readframes(w.getnframes())
+        for offset in range(0, len(pcm), chunk):
+            safe_emit(self.chunk, pcm[offset:offset + chunk])
+
+
+def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_path, recognizer):
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    mic = FakeMicrophone()
+    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    assert listener.press()
+    mic.play(wav)
+    listener.release()
+    assert len(results) == 1
+    result = results[0]
+    assert {"sorry", "kept", "waiting"} <= set(result.text.split()), result.text
+    assert not result.low_confidence
+    assert result.wav_path is not None and result.wav_path.exists()
+    assert result.result_time >= result.speech_end_time
+
+
+def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_path, recognizer):
+    wav = speak(REPLY, tmp_path / "reply.wav")
+    mic = FakeMicrophone()
+    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    started: list[bool] = []
+    listener.reply_ready.connect(results.append)
+    listener.speech_started.connect(lambda: started.append(True))
+    assert listener.start()
+    mic.play(wav)
+    mic.play(wav)  # the customer talking after the reply is not a second reply
+    assert started == [True]
+    assert len(results) == 1
+    assert "waiting" in results[0].text.split()
+
+
+@pytest.mark.audio
+def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtbot, tmp_path,
+                                                                      recognizer):
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
+    listener = Listener(recognizer, mode="hands_free", recordings_dir=tmp_path)
+    partials: list[str] = []
+    listener.partial.connect(partials.append)
+    with qtbot.waitSignal(listener.listening, timeout=5000):
+        assert listener.start()
+    with qtbot.waitSignal(listener.reply_ready, timeout=20000) as blocker:
+        pulse.play_into_mic(wav, wait=False)
+    result: ReplyResult = blocker.args[0]
+    listener.close()
+    assert "waiting" in result.text.split(), result.text
+    assert partials, "a live transcript should appear while speaking"
+    with wave.open(str(wav)) as w:
+        spoken = w.getnframes() / 16000 - 2.0
+    # Playback start-up delay is unknown, so compare the reply's length as the VAD timed it
+    # with the speech in the file: the end lands within a few hundred ms of the real end.
+    assert result.speech_start_time is not None
+    timed = result.speech_end_time - result.speech_start_time
+    assert spoken - 0.2 < timed < spoken + 0.4, (timed, spoken)
+    assert result.latency < 2.0
+    with wave.open(str(result.wav_path)) as w:
+        assert w.getnframes() > 16000 * 1.0
+
+
+@pytest.mark.audio
+def test_fails_with_a_message_when_the_device_does_not_exist(pulse, qtbot, tmp_path, recognizer):
+    listener = Listener(recognizer, runner=SyncRunner(), recordings_dir=tmp_path)
+    with qtbot.waitSignal(listener.failed, timeout=2000) as blocker:
+        assert not listener.start(b"unplugged-usb-mic")
+    assert "unplugged-usb-mic" in blocker.args[0]
