@@ -20,6 +20,8 @@ import numpy as np
 from PySide6.QtCore import QIODevice, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
 
+from simulator.speech.recognizer import resample
+
 SAMPLE_RATE = 16000
 # The level meter updates at about 20 Hz, fast enough to look live, slow enough for widgets.
 _LEVEL_INTERVAL = 0.05
@@ -82,13 +84,9 @@ def _to_pcm16_mono(data: bytes, fmt: QAudioFormat) -> bytes:
     channels = max(1, fmt.channelCount())
     if channels > 1:
         samples = samples[: len(samples) - len(samples) % channels].reshape(-1, channels).mean(axis=1)
-    rate = fmt.sampleRate()
-    if rate != SAMPLE_RATE and len(samples):
-        # Linear interpolation: speech recognisers look at 0-8 kHz, and device rates (44.1, 48 k)
-        # put little energy above that, so the aliasing a proper filter would remove is tiny.
-        n_out = int(round(len(samples) * SAMPLE_RATE / rate))
-        positions = np.arange(n_out) * (rate / SAMPLE_RATE)
-        samples = np.interp(positions, np.arange(len(samples)), samples)
+    # Block by block, so each block's edges see a little filter ringing; at 100 ms blocks that
+    # is a click the VAD and recogniser ignore.
+    samples = resample(samples, fmt.sampleRate())
     return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pocketsphinx import Decoder, NGramModel, Vad
 
 from simulator.speech.adaptation import Adaptation, dictionary_words, normalise
@@ -250,7 +251,8 @@ class StreamingRecognizer:
 
     def _transcript(self, result: _Result, source: str, seconds: float) -> Transcript:
         frame = 0.01  # pocketsphinx's default frame rate is 100 per second
-        words = tuple(Word(w, s * frame, (e + 1) * frame, p) for w, s, e, p in result.words)
+        words = tuple(Word(w, s * frame, (e + 1) * frame, max(0.0, min(1.0, p)))
+                      for w, s, e, p in result.words)
         plausible = [w.confidence * min(1.0, _LONGEST_WORD / max(w.end - w.start, 1e-3)) ** 2
                      for w in words]
         confidence = sum(plausible) / len(plausible) if plausible else 0.0
@@ -278,13 +280,41 @@ _file_recognizers: dict[str | None, StreamingRecognizer] = {}
 _file_lock = threading.Lock()
 
 
+def resample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarray:
+    """Float samples at `rate` to `to` Hz, low-pass filtered first when downsampling.
+
+    Without the filter (audioop.ratecv, which SpeechRecognition uses, or plain interpolation)
+    a 22 or 48 kHz recording folds its 8-11 kHz hiss into the speech band, and the recogniser
+    loses words: "let me check that for you" came back as "not for you".
+    """
+    samples = np.asarray(samples, dtype=np.float64)
+    if rate == to or not len(samples):
+        return samples
+    if to < rate:
+        # Windowed-sinc low-pass at 90% of the new Nyquist frequency, 64 taps each side.
+        cutoff = 0.45 * to / rate
+        n = np.arange(-64, 65)
+        taps = 2 * cutoff * np.sinc(2 * cutoff * n) * np.blackman(len(n))
+        samples = np.convolve(samples, taps / taps.sum(), mode="same")
+    positions = np.arange(int(round(len(samples) * to / rate))) * (rate / to)
+    return np.interp(positions, np.arange(len(samples)), samples)
+
+
 def read_audio_file(path: Path | str) -> bytes:
-    """16 kHz mono PCM16 from a WAV, AIFF or FLAC file, read and converted by SpeechRecognition."""
+    """16 kHz mono PCM16 from a WAV, AIFF or FLAC file.
+
+    SpeechRecognition reads the container and mixes to mono 16-bit; the rate conversion is ours
+    (see `resample`).
+    """
     import speech_recognition as sr
 
     with sr.AudioFile(str(path)) as source:
         audio = sr.Recognizer().record(source)
-    return audio.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=2)
+    pcm = audio.get_raw_data(convert_width=2)
+    if audio.sample_rate == SAMPLE_RATE:
+        return pcm
+    samples = resample(np.frombuffer(pcm, dtype="<i2"), audio.sample_rate)
+    return np.clip(samples, -32768, 32767).astype("<i2").tobytes()
 
 
 def transcribe_file(path: Path | str, adaptation: Adaptation | None = None) -> Transcript:

@@ -24,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from pocketsphinx import Vad
 
 SAMPLE_RATE = 16000
@@ -32,6 +33,10 @@ DEFAULT_HANGOVER = 0.35
 # cough shorter than 90 ms but reports a real word within about 150 ms.
 _START_WINDOW = 5
 _START_NEEDED = 3
+# Frames quieter than this RMS (about -55 dBFS) are never speech: the WebRTC VAD calls the
+# first ~180 ms of digital silence speech while its noise model settles, and no microphone
+# carries a voice that faint.
+_SILENCE_RMS = 58.0
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,10 @@ class TurnDetector:
         step = self._frame_bytes
         usable = len(self._buffer) - len(self._buffer) % step
         for offset in range(0, usable, step):
-            event = self._frame(self._vad.is_speech(self._buffer[offset:offset + step]))
+            frame = self._buffer[offset:offset + step]
+            samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
+            loud = float(np.sqrt(np.mean(samples * samples))) >= _SILENCE_RMS
+            event = self._frame(loud and self._vad.is_speech(frame))
             if event is not None:
                 events.append(event)
         self._buffer = self._buffer[usable:]

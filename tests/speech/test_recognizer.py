@@ -1,0 +1,137 @@
+"""StreamingRecognizer and transcribe_file on espeak-ng speech, with and without adaptation."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+
+from simulator.speech.adaptation import build_adaptation
+from simulator.speech.recognizer import (
+    StreamingRecognizer,
+    Transcript,
+    is_low_confidence,
+    transcribe_file,
+    word_error_rate,
+)
+
+IN_SCENARIO = [
+    "I'm really sorry you've been kept waiting",
+    "Let me check that for you",
+    "You can wait here with me or head out",
+]
+
+
+def speak(text: str, out: Path, voice: str = "en-us") -> Path:
+    raw = out.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+                    "pad", "0.3", "0.3"], check=True)
+    return out
+
+
+def pcm_of(path: Path) -> bytes:
+    with wave.open(str(path)) as w:
+        return w.readframes(w.getnframes())
+
+
+@pytest.fixture(scope="module")
+def adaptation(tmp_path_factory):
+    return build_adaptation(["Dana, I'm going to find your order for you right now."],
+                            ["Dana Whitfield"])
+
+
+@pytest.fixture(scope="module")
+def adapted(adaptation) -> StreamingRecognizer:
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.prepare()
+    return recognizer
+
+
+def test_adapted_recogniser_reads_in_scenario_replies_back(tmp_path, adapted):
+    errors = words = 0
+    for i, text in enumerate(IN_SCENARIO):
+        result = adapted.transcribe_pcm(pcm_of(speak(text, tmp_path / f"{i}.wav")))
+        e, n = word_error_rate(text, result.text)
+        errors, words = errors + e, words + n
+        assert result.engine == "pocketsphinx"
+    assert errors / words <= 0.25, f"{errors}/{words} words wrong"
+
+
+def test_adaptation_beats_the_general_model_on_in_scenario_replies(tmp_path, adapted):
+    general = StreamingRecognizer()
+    adapted_errors = general_errors = 0
+    for i, text in enumerate(IN_SCENARIO):
+        pcm = pcm_of(speak(text, tmp_path / f"{i}.wav"))
+        adapted_errors += word_error_rate(text, adapted.transcribe_pcm(pcm).text)[0]
+        general_errors += word_error_rate(text, general.transcribe_pcm(pcm).text)[0]
+    assert adapted_errors < general_errors
+
+
+def test_general_english_still_comes_through_with_the_adaptation(adaptation):
+    # Real speech the scenario corpus knows nothing about (pocketsphinx's own test recording).
+    goforward = Path("/work/shared/data/speech-asr/wav/pocketsphinx_goforward.wav")
+    if not goforward.exists():
+        pytest.skip(f"{goforward} is absent")
+    pcm = pcm_of(goforward)
+    adapted = StreamingRecognizer(adaptation).transcribe_pcm(pcm)
+    general = StreamingRecognizer().transcribe_pcm(pcm)
+    assert word_error_rate("go forward ten meters", general.text)[0] <= 1
+    assert adapted.text == general.text
+    assert adapted.source == "general"
+
+
+def test_streaming_gives_a_partial_before_the_end_and_finishes_fast(tmp_path, adapted):
+    pcm = pcm_of(speak("Let me check that for you", tmp_path / "r.wav"))
+    adapted.start()
+    partials = []
+    for offset in range(0, len(pcm), 3200):
+        adapted.feed(pcm[offset:offset + 3200])
+        partials.append(adapted.partial())
+    result = adapted.finish()
+    assert any(partials[: len(partials) * 3 // 4]), "a live transcript before the reply ends"
+    assert len({"let", "me", "check", "that", "for", "you"} & set(result.text.split())) >= 3, result
+    assert result.seconds < 1.0
+    assert all(0 <= w.confidence <= 1 and w.start < w.end for w in result.words)
+
+
+def test_noise_is_flagged_low_confidence(tmp_path):
+    noise = tmp_path / "noise.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise),
+                    "synth", "2", "pinknoise", "vol", "0.5"], check=True)
+    result = transcribe_file(noise)
+    assert isinstance(result, Transcript)
+    assert is_low_confidence(result), result
+
+
+def test_silence_is_empty_and_low_confidence(tmp_path):
+    path = tmp_path / "silence.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(bytes(32000))
+    result = transcribe_file(path)
+    assert result.text == "" and result.confidence == 0.0
+    assert is_low_confidence(result)
+
+
+def test_a_clear_reply_is_not_low_confidence(tmp_path, adapted):
+    result = adapted.transcribe_pcm(pcm_of(speak("Thank you for your patience", tmp_path / "t.wav")))
+    assert not is_low_confidence(result), result
+
+
+def test_transcribe_file_converts_other_rates_through_speech_recognition(tmp_path, adaptation):
+    raw, padded = tmp_path / "raw.wav", tmp_path / "padded.wav"
+    subprocess.run(["espeak-ng", "-w", str(raw), "let me check that for you"], check=True)
+    subprocess.run(["sox", str(raw), str(padded), "pad", "0.3", "0.3"], check=True)  # still 22 kHz
+    result = transcribe_file(padded, adaptation)
+    assert "check" in result.text.split()
+    assert result.seconds > 0
+
+
+def test_word_error_rate_normalises_case_and_punctuation():
+    assert word_error_rate("Hello, World!", "hello world") == (0, 2)
+    assert word_error_rate("wait 5 minutes", "wait five minute") == (1, 3)
