@@ -153,6 +153,30 @@ class Listener(QObject):
         """Load the recogniser's models on the worker, ahead of the first reply."""
         self.runner.submit(self._guard(self.recognizer.prepare))
 
+    def open(self, device_id: bytes | None = None) -> bool:
+        """Open the microphone (level, pre-roll) without listening for a reply yet, so the first
+        reply does not wait for the device to open."""
+        return self._open(device_id)
+
+    def cancel(self) -> None:
+        """Stop listening for a reply (one in progress is dropped) but keep the microphone open."""
+        self._cancel_turn()
+        self._armed = False
+
+    def set_adaptation(self, adaptation: object) -> None:
+        """Adapt the recogniser to a scenario and load its models, on the worker (the recogniser
+        is not thread-safe). Recognisers without scenario adaptation just load."""
+        recognizer = self.recognizer
+
+        def apply() -> None:
+            setter = getattr(recognizer, "set_adaptation", None)
+            if callable(setter):
+                setter(adaptation)
+            prepare = getattr(recognizer, "prepare", None)
+            if callable(prepare):
+                prepare()
+        self.runner.submit(self._guard(apply))
+
     def start(self, device_id: bytes | None = None) -> bool:
         """Open the microphone if needed and wait for the next reply."""
         if not self._open(device_id):
@@ -195,8 +219,17 @@ class Listener(QObject):
             safe_emit(self.finished)
 
     def close(self) -> None:
+        """Stop, wait for the worker, and let go of a shared microphone (a listener rebuilt
+        with other settings takes it over)."""
         self.stop()
         self.runner.close()
+        for signal, slot in ((self.microphone.chunk, self._on_chunk),
+                             (self.microphone.level, self.level),
+                             (self.microphone.failed, self._on_microphone_failed)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
 
     # -- audio ------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidg
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, label
 from simulator.ui.context import AppContext, data_root
+from simulator.ui.conversation_listening import device_arg, device_key
 from simulator.ui.widgets.meter import LevelMeter
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class CalibrationPage(Page):
         mic.failed.connect(self._on_microphone_failed)
 
     def devices(self) -> list[tuple[str, str]]:
-        """(id, name) of every input the microphone service offers."""
+        """(id as Settings keeps it, name) of every input the microphone service offers."""
         mic = self.microphone
         if mic is None:
             return []
@@ -181,12 +182,8 @@ class CalibrationPage(Page):
             return []
         out = []
         for item in found:
-            if isinstance(item, tuple | list) and len(item) >= 2:
-                out.append((str(item[0]), str(item[1])))
-            else:
-                ident = getattr(item, "id", None) or getattr(item, "device_id", None) or str(item)
-                name = getattr(item, "name", None) or getattr(item, "description", None) or str(item)
-                out.append((str(ident), str(name)))
+            ident, name = item  # Microphone.devices(): (bytes id, description), the default first
+            out.append((device_key(ident), str(name)))
         return out
 
     def refresh_devices(self) -> None:
@@ -212,7 +209,8 @@ class CalibrationPage(Page):
         if mic is None or self.device.currentData() is None:
             return
         try:
-            mic.start(self.device.currentData())
+            # A False return has already been explained through `failed`.
+            mic.start(device_arg(self.device.currentData()))
         except Exception as exc:
             log.exception("starting the microphone failed")
             self._show_status("danger", "The microphone didn't start", str(exc))
@@ -366,5 +364,11 @@ class CalibrationPage(Page):
         self.level.set_level(level)
 
     def _on_microphone_failed(self, message: str) -> None:
+        if self.recording:
+            # The take is incomplete: drop it rather than measure half a sentence.
+            self.recording = False
+            self._timer.stop()
+            self._set_recording_ui(False)
         if self.isVisible():
-            self._show_status("danger", "Microphone problem", message)
+            self._show_status("danger", "Microphone problem",
+                              f"{message} You can still use a WAV file, or type your replies.")

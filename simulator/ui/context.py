@@ -117,25 +117,15 @@ def create_devices(settings: Settings) -> Devices:
 
 
 def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
-    """A Listener built from the settings, whatever keyword arguments this version takes."""
-    import inspect
+    """The Listener for these settings around the shared microphone. A recogniser that needs a
+    model folder (Vosk, Whisper) is built later off the GUI thread: see
+    ConversationPresenter.apply_listening_settings."""
+    from simulator.ui.conversation_listening import listening_signature, make_listener
 
-    wanted = {
-        "microphone": microphone,
-        "settings": settings,
-        "engine": settings.recognizer,
-        "recognizer": settings.recognizer,
-        "model_dir": settings.recognizer_model_dir,
-        "device_id": settings.input_device,
-        "hands_free": settings.listen_mode == "hands_free",
-        "mode": settings.listen_mode,
-    }
-    try:
-        params = inspect.signature(cls).parameters
-    except (TypeError, ValueError):
-        return cls()
-    kwargs = {k: v for k, v in wanted.items() if k in params}
-    return cls(**kwargs)
+    listener = make_listener(settings, microphone)
+    if settings.recognizer == "pocketsphinx":
+        listener.settings_signature = listening_signature(settings)
+    return listener
 
 
 @dataclass

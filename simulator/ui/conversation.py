@@ -520,6 +520,11 @@ class ConversationPage(Page):
             self.subtitles.setChecked(True)
             self.subtitles.setToolTip("The customer's voice is off, so subtitles are always shown")
 
+    def offer_typing(self) -> None:
+        """Put the cursor in the reply box (after a reply that wasn't heard, or a microphone problem)."""
+        if self.stack.currentWidget() is self.talk and self.reply_box.isEnabled():
+            self.reply_box.setFocus()
+
     def set_paused(self, paused: bool) -> None:
         self.stack.setCurrentWidget(self.paused_panel if paused else self.talk)
         self.pause_button.setText("Carry on" if paused else "Pause")

@@ -3,9 +3,11 @@
 The presenter is handed its view (anything with the methods of `ConversationView`), so tests run
 whole conversations against a plain fake view, and the real page stays a thin layer of widgets.
 
-Signals (ConversationPresenter):
-    finished(str): the conversation is over (an ending, or the trainee ended it); the session id.
-    left(): the trainee left to resume later; the session is saved and unfinished.
+Listening (simulator.devices.listener.Listener): the microphone opens when the conversation
+begins and stays open until it is paused, left or over; the listener is armed for one reply at a
+time (hands-free: when the customer has finished; push-to-talk: while Space is held), so the
+customer's own voice is never taken for a reply. A reply the recogniser was unsure of is never
+judged: the customer asks "Sorry, could you say that again?" and typing is offered.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRecord
 from simulator.records.sessions import SessionRecord
 from simulator.ui.context import AppContext
+from simulator.ui.conversation_listening import (
+    build_recognizer,
+    device_arg,
+    listening_signature,
+    make_listener,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +57,23 @@ class ConversationView(Protocol):
     def show_notice(self, text: str, kind: str = "info") -> None: ...
     def set_capabilities(self, can_talk: bool, talk_problem: str, can_speak: bool) -> None: ...
     def set_paused(self, paused: bool) -> None: ...
+    def offer_typing(self) -> None: ...
     def ask(self, question: str) -> str | None: ...
 
 
 class ConversationPresenter(QObject):
-    """Drives one conversation. Phases: briefing, speaking, your_turn, listening, thinking, ended."""
+    """Drives one conversation. Phases: briefing, speaking, your_turn, listening, thinking, ended.
+
+    Signals:
+        finished(str): the conversation is over (an ending, or the trainee ended it); the session id.
+        left(): the trainee left to resume later; the session is saved and unfinished.
+        listening_changed(str): the listener was rebuilt for new Settings; the message says why
+            replies must be typed ("" when listening works).
+    """
 
     finished = Signal(str)
     left = Signal()
+    listening_changed = Signal(str)
 
     def __init__(self, view: ConversationView, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
@@ -68,6 +85,14 @@ class ConversationPresenter(QObject):
         self.paused = False
         self.busy = False
         self._line_ids: dict[str, str] = {}
+        self._listener: Any = None  # the listener whose signals are connected
+        self._adaptation: Any = None  # the current scenario's recogniser adaptation
+        self._build_generation = 0
+        self._failed_signature: tuple | None = None
+        # Why listening is off (a recogniser that could not be built), for the trainee.
+        self.listen_problem = ""
+        # A device or recogniser failure stops hands-free listening until the trainee tries again.
+        self._listen_failed = False
         self._connect_devices()
 
     # -- devices ---------------------------------------------------------------------------------
@@ -86,24 +111,131 @@ class ConversationPresenter(QObject):
             voice.started.connect(self._on_voice_started)
             voice.finished.connect(self._on_voice_finished)
             voice.failed.connect(self._on_voice_failed)
-        listener = self.ctx.devices.listener
+        self._connect_listener(self.ctx.devices.listener)
+
+    def _listener_signals(self, listener: Any) -> list[tuple[Any, Any]]:
+        pairs = [(listener.partial, self._on_listener_partial), (listener.level, self._on_listener_level),
+                 (listener.reply_ready, self._on_listener_reply_ready), (listener.failed, self._on_listener_failed)]
+        if hasattr(listener, "speech_started"):
+            pairs.append((listener.speech_started, self._on_listener_speech_started))
+        return pairs
+
+    def _connect_listener(self, listener: Any) -> None:
+        """Follow `listener`'s signals (and no longer the previous listener's)."""
+        if listener is self._listener:
+            return
+        if self._listener is not None:
+            for signal, slot in self._listener_signals(self._listener):
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass
+        self._listener = listener
         if listener is not None:
-            listener.partial.connect(self._on_listener_partial)
-            listener.level.connect(self._on_listener_level)
-            listener.reply_ready.connect(self._on_listener_reply_ready)
-            listener.failed.connect(self._on_listener_failed)
-            if hasattr(listener, "speech_started"):
-                listener.speech_started.connect(self._on_listener_speech_started)
+            for signal, slot in self._listener_signals(listener):
+                signal.connect(slot)
 
     def disconnect_devices(self) -> None:
         """Stop listening to the shared devices (the window makes a new presenter per screen life)."""
-        for service in (self.ctx.devices.voice, self.ctx.devices.listener):
-            if service is None:
-                continue
+        self._connect_listener(None)
+        voice = self.ctx.devices.voice
+        if voice is not None:
             try:
-                service.disconnect(self)
+                voice.disconnect(self)
             except (RuntimeError, TypeError):
                 pass
+
+    def _device(self) -> bytes | None:
+        return device_arg(self.ctx.settings.input_device)
+
+    # -- building the listener from Settings -----------------------------------------------------
+    def apply_listening_settings(self) -> None:
+        """Make the listener match Settings: a new listen mode applies at once; another microphone,
+        recogniser or model folder rebuilds the listener (the recogniser off the GUI thread)."""
+        settings = self.ctx.settings
+        listener = self.ctx.devices.listener
+        wanted = listening_signature(settings)
+        if listener is not None and getattr(listener, "settings_signature", wanted) == wanted:
+            set_mode = getattr(listener, "set_mode", None)
+            if callable(set_mode):
+                set_mode(settings.listen_mode)
+            return
+        microphone = self.ctx.devices.microphone
+        if microphone is None or (listener is None and self._failed_signature == wanted):
+            return
+        self._retire_listener()
+        self._build_generation += 1
+        generation = self._build_generation
+        adaptation = self._adaptation
+        self.ctx.tasks.submit(lambda: build_recognizer(settings, adaptation),
+                              on_done=lambda rec: self._on_recognizer_built(generation, settings, rec),
+                              on_error=lambda exc: self._on_recognizer_failed(generation, wanted, exc))
+
+    def _retire_listener(self) -> None:
+        old = self.ctx.devices.listener
+        if old is None:
+            return
+        self._connect_listener(None)
+        self.ctx.devices.listener = None
+        try:
+            old.close()
+        except Exception:
+            log.exception("closing the old listener failed")
+
+    def _on_recognizer_built(self, generation: int, settings: Any, recognizer: Any) -> None:
+        if generation != self._build_generation:
+            return
+        listener = make_listener(settings, self.ctx.devices.microphone, recognizer)
+        listener.settings_signature = listening_signature(settings)
+        self.ctx.devices.listener = listener
+        self._connect_listener(listener)
+        self.listen_problem = ""
+        self._failed_signature = None
+        self._listen_failed = False
+        self._refresh_capabilities()
+        self.listening_changed.emit("")
+
+    def _on_recognizer_failed(self, generation: int, signature: tuple, exc: BaseException) -> None:
+        if generation != self._build_generation:
+            return
+        from simulator.speech.engines import RecognizerUnavailable
+
+        text = str(exc) if isinstance(exc, RecognizerUnavailable) else f"speech recognition could not start ({exc})"
+        log.warning("listener not rebuilt: %s", text)
+        self.listen_problem = text[:1].upper() + text[1:]
+        self._failed_signature = signature
+        self._refresh_capabilities()
+        self.listening_changed.emit(self.listen_problem)
+
+    def _refresh_capabilities(self) -> None:
+        if self.runner is None or self.phase in ("idle", "ended"):
+            return
+        can_talk, problem = self._talk_capability()
+        self.view.set_capabilities(can_talk, problem, self.voice is not None)
+
+    def _adapt(self, scenario: Scenario) -> None:
+        """Build the recogniser's adaptation to this scenario on the task runner, then hand it to the
+        listener (which applies it on its own worker)."""
+        listener = self.ctx.devices.listener
+        if listener is None or not hasattr(listener, "set_adaptation"):
+            return
+
+        def build() -> Any:
+            from simulator.speech.adaptation import build_adaptation, phrases_for_scenario
+
+            phrases, names = phrases_for_scenario(scenario)
+            return build_adaptation(phrases, names)
+
+        def adapted(adaptation: Any) -> None:
+            if self.runner is None or self.runner.scenario is not scenario:
+                return
+            self._adaptation = adaptation
+            current = self.ctx.devices.listener
+            if current is not None and hasattr(current, "set_adaptation"):
+                current.set_adaptation(adaptation)
+
+        self.ctx.tasks.submit(build, on_done=adapted,
+                              on_error=lambda exc: log.warning("no scenario adaptation: %s", exc))
 
     # -- starting --------------------------------------------------------------------------------
     def load(self, scenario: Scenario, state: SessionState | None = None) -> None:
@@ -115,6 +247,8 @@ class ConversationPresenter(QObject):
                                     state=self.runner.state)
         self.paused = False
         self.phase = "briefing"
+        self._listen_failed = False
+        self._adapt(scenario)
         can_talk, problem = self._talk_capability()
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
         if self.voice is not None:
@@ -127,6 +261,8 @@ class ConversationPresenter(QObject):
     def _talk_capability(self) -> tuple[bool, str]:
         devices = self.ctx.devices
         if devices.listener is None:
+            if self.listen_problem:
+                return False, f"{self.listen_problem.rstrip('.')}. Type your replies for now."
             if devices.microphone is None:
                 return False, "No microphone was found, so type your replies. Plug one in and check it under Microphone."
             return False, "Speech recognition isn't available on this computer, so type your replies."
@@ -138,7 +274,18 @@ class ConversationPresenter(QObject):
         """Leave the briefing: the customer speaks first."""
         assert self.runner is not None
         self.view.show_conversation(self.runner.scenario, list(self.runner.state.turns))
+        self._open_microphone()
         self._present(self.runner.current_line, animate=False)
+
+    def _open_microphone(self) -> None:
+        """Open the microphone now (the level shows, and the first reply does not wait for it)."""
+        listener = self.listener
+        open_ = getattr(listener, "open", None)
+        if callable(open_):
+            try:
+                open_(self._device())
+            except Exception:
+                log.exception("opening the microphone failed")
 
     # -- the customer's turn ---------------------------------------------------------------------
     def _line_id(self, line: CustomerLine) -> str:
@@ -169,17 +316,19 @@ class ConversationPresenter(QObject):
     def _your_turn(self) -> None:
         self._set_phase("your_turn")
         listener = self.listener
-        if listener is not None and self.ctx.settings.listen_mode == "hands_free" and not self.paused:
+        if listener is not None and self.ctx.settings.listen_mode == "hands_free" and not self.paused \
+                and not self._listen_failed:
             self._start_hands_free(listener)
 
     def _start_hands_free(self, listener: Any) -> None:
-        start = getattr(listener, "start_hands_free", None) or getattr(listener, "listen", None)
-        if callable(start):
-            try:
-                start()
-                self._set_phase("listening")
-            except Exception:
-                log.exception("hands-free listening failed to start")
+        try:
+            started = listener.start(self._device())
+        except Exception as exc:
+            log.exception("hands-free listening failed to start")
+            self._on_listener_failed(f"The microphone didn't start ({exc}).")
+            return
+        if started is not False and self.phase == "your_turn":
+            self._set_phase("listening")
 
     def _set_phase(self, phase: str) -> None:
         self.phase = phase
@@ -187,6 +336,7 @@ class ConversationPresenter(QObject):
 
     def _end(self) -> None:
         assert self.runner is not None and self.record is not None
+        self._stop_listening()
         self._set_phase("ended")
         self.record.closed = True
         self._save()
@@ -212,6 +362,7 @@ class ConversationPresenter(QObject):
         if not self.accepts_reply():
             return False
         self._stop_voice()
+        self._stop_listening(close=False)
         self._submit(Reply(text), spoken=False)
         return True
 
@@ -261,12 +412,15 @@ class ConversationPresenter(QObject):
         if listener is None or not self.accepts_reply():
             return False
         self._stop_voice()  # a trainee who talks over the customer is heard, as in real life
+        self._listen_failed = False  # pressing again is trying again
         try:
-            listener.press()
+            pressed = listener.press(self._device())
         except Exception as exc:
             log.exception("push-to-talk failed")
-            self.view.show_notice(f"The microphone didn't start ({exc}). You can type your reply instead.", "warning")
+            self._on_listener_failed(f"The microphone didn't start ({exc}).")
             return False
+        if pressed is False:
+            return False  # `failed` has said why
         self._set_phase("listening")
         return True
 
@@ -293,25 +447,32 @@ class ConversationPresenter(QObject):
         self.view.set_level(level)
 
     def _on_listener_failed(self, message: str) -> None:
-        self.view.set_busy(False)
-        self.view.show_notice(f"{message} You can type your reply instead.", "warning")
-        if self.runner is not None and not self.runner.ended:
-            self._set_phase("your_turn")
-
-    def _on_listener_reply_ready(self, result: Any) -> None:
+        log.warning("listening failed: %s", message)
+        self._listen_failed = True
         self.view.set_busy(False)
         self.view.show_partial("")
+        self.view.show_notice(f"{message.rstrip('.')}. You can type your reply instead.", "warning")
+        if self.runner is not None and not self.runner.ended and not self.busy \
+                and self.phase in ("listening", "thinking", "your_turn"):
+            self._set_phase("your_turn")
+            self.view.offer_typing()
+
+    def _on_listener_reply_ready(self, result: Any) -> None:
+        """A Listener ReplyResult: judged, or (when the recogniser was unsure) asked for again."""
+        self.view.set_busy(False)
+        self.view.show_partial("")
+        wav = getattr(result, "wav_path", None)
         if self.runner is None or self.runner.ended or self.busy or self.paused:
+            _discard(wav)
             return
-        text = " ".join(str(getattr(result, "text", "") or "").split())
-        confidence = getattr(result, "confidence", None)
-        low = bool(getattr(result, "low_confidence", False))
-        if confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE:
-            low = True
+        text = " ".join(str(result.text or "").split())
+        confidence = result.confidence
+        low = bool(result.low_confidence) or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE)
         if not text or low:
+            _discard(wav)
             self.say_again(heard=text)
             return
-        recording = self._keep_recording(result)
+        recording = self._keep_recording(wav)
         self._submit(Reply(text, audio_path=recording, recognition_confidence=confidence), spoken=True)
 
     def say_again(self, heard: str = "") -> None:
@@ -322,22 +483,22 @@ class ConversationPresenter(QObject):
         hint = f"The simulator wasn't sure it heard you right{f' (it heard “{heard}”)' if heard else ''}. " \
                "Say it again, or type your reply."
         self.view.show_notice(hint, "warning")
+        self.view.offer_typing()
         if not self._speak(SAY_AGAIN, self.runner.state.agitation, "say-again"):
             self._your_turn()
 
-    def _keep_recording(self, result: Any) -> Path | None:
-        """Copy the reply's recording into the session folder, so the debrief can play it."""
+    def _keep_recording(self, source: Path | str | None) -> Path | None:
+        """Move the reply's recording into the session folder (SessionStore.recording_path), so the
+        debrief can play it and the judge hears it."""
         assert self.runner is not None
-        source = next((getattr(result, name) for name in ("wav_path", "wav", "audio_path", "path")
-                       if getattr(result, name, None)), None)
-        if source is None:
+        if not source:
             return None
         target = self.ctx.store.recording_path(self.runner.state.session_id, len(self.runner.state.turns))
         try:
-            shutil.copyfile(source, target)
+            shutil.move(str(source), target)
         except OSError as exc:
             log.warning("keeping the recording %s failed: %s", source, exc)
-            return Path(source)
+            return Path(source) if Path(source).is_file() else None
         return target
 
     # -- voice events ----------------------------------------------------------------------------
@@ -365,15 +526,18 @@ class ConversationPresenter(QObject):
             except Exception:
                 log.exception("stopping the voice failed")
 
-    def _stop_listening(self) -> None:
+    def _stop_listening(self, close: bool = True) -> None:
+        """Stop listening for a reply; `close` also closes the microphone (pause, leave, the end)."""
         listener = self.ctx.devices.listener
-        if listener is not None and self.phase == "listening":
-            stop = getattr(listener, "stop", None) or getattr(listener, "cancel", None)
-            if callable(stop):
-                try:
-                    stop()
-                except Exception:
-                    log.exception("stopping the listener failed")
+        if listener is None:
+            return
+        stop = getattr(listener, "stop", None) if close else getattr(listener, "cancel", None)
+        if callable(stop):
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping the listener failed")
+        self.view.show_partial("")
 
     # -- pause, restart, leave -------------------------------------------------------------------
     def pause(self) -> None:
@@ -469,3 +633,12 @@ def rewound_state(scenario: Scenario, state: SessionState, turn_index: int) -> S
     })
     Runner(scenario, judge=None, state=copy).rewind(turn_index)  # type: ignore[arg-type]  # rewinding never judges
     return copy
+
+
+def _discard(wav: Path | str | None) -> None:
+    """Delete a reply recording nobody will judge or play (a reply the recogniser was unsure of)."""
+    if wav:
+        try:
+            Path(wav).unlink(missing_ok=True)
+        except OSError:
+            pass

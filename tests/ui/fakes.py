@@ -49,6 +49,8 @@ class FakeVoice(QObject):
 
 @dataclass
 class FakeResult:
+    """The fields of simulator.devices.listener.ReplyResult the app reads."""
+
     text: str
     confidence: float = 0.9
     low_confidence: bool = False
@@ -57,32 +59,79 @@ class FakeResult:
 
 
 class FakeListener(QObject):
-    """Like simulator.devices.listener.Listener; `hear(...)` delivers a recognised reply."""
+    """Like simulator.devices.listener.Listener; `hear(...)` delivers a recognised reply.
+
+    Records what the app asked of it: `presses`, `releases`, `starts` (hands-free), `opens`,
+    `cancels`, `stops`, the device ids it was given and the adaptation it was handed.
+    """
 
     listening = Signal()
     speech_started = Signal()
     partial = Signal(str)
     level = Signal(float)
     reply_ready = Signal(object)
+    finished = Signal()
     failed = Signal(str)
 
-    def __init__(self):
+    def __init__(self, fail_with: str | None = None):
         super().__init__()
         self.presses = 0
         self.releases = 0
+        self.starts = 0
+        self.opens = 0
+        self.cancels = 0
+        self.stops = 0
+        self.devices: list[bytes | None] = []
+        self.adaptation = None
+        self.mode = "push_to_talk"
+        self.fail_with = fail_with
 
     def is_available(self) -> bool:
         return True
 
-    def press(self) -> None:
-        self.presses += 1
+    def _open(self, device_id) -> bool:
+        self.devices.append(device_id)
+        if self.fail_with:
+            self.failed.emit(self.fail_with)
+            return False
+        return True
+
+    def open(self, device_id=None) -> bool:
+        self.opens += 1
+        return self._open(device_id)
+
+    def start(self, device_id=None) -> bool:
+        self.starts += 1
+        if not self._open(device_id):
+            return False
         self.listening.emit()
+        return True
+
+    def press(self, device_id=None) -> bool:
+        self.presses += 1
+        if not self._open(device_id):
+            return False
+        self.listening.emit()
+        self.speech_started.emit()
+        return True
 
     def release(self) -> None:
         self.releases += 1
 
+    def cancel(self) -> None:
+        self.cancels += 1
+
     def stop(self) -> None:
-        pass
+        self.stops += 1
+
+    def set_mode(self, mode) -> None:
+        self.mode = mode
+
+    def set_adaptation(self, adaptation) -> None:
+        self.adaptation = adaptation
+
+    def close(self) -> None:
+        self.stop()
 
     def hear(self, text: str, **kwargs) -> None:
         self.reply_ready.emit(FakeResult(text, **kwargs))
@@ -102,12 +151,15 @@ class FakeMicrophone(QObject):
         self.recording = recording
         self.running: str | None = None
 
-    def devices(self) -> list[tuple[str, str]]:
-        return [("mic", "Virtual microphone"), ("usb", "USB headset")]
+    active = property(lambda self: self.running is not None)
 
-    def start(self, device_id=None) -> None:
-        self.running = device_id or "mic"
+    def devices(self) -> list[tuple[bytes, str]]:
+        return [(b"mic", "Virtual microphone"), (b"usb", "USB headset")]
+
+    def start(self, device_id: bytes | None = None) -> bool:
+        self.running = device_id or b"mic"
         self.started.emit()
+        return True
 
     def stop(self) -> None:
         if self.running is not None:

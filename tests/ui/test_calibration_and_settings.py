@@ -145,11 +145,11 @@ def test_recording_the_sentence_with_a_microphone(qtbot, make_context, speech_wa
     page = win.calibration
     assert not page.no_mic.isVisible()
     assert [page.device.itemText(i) for i in range(page.device.count())] == ["Virtual microphone", "USB headset"]
-    assert mic.running == "mic"  # the level shows as soon as the screen opens
+    assert mic.running == b"mic"  # the level shows as soon as the screen opens
     mic.level.emit(0.4)
     assert page.level.level == pytest.approx(0.4)
     page.device.setCurrentIndex(1)
-    assert mic.running == "usb" and win.ctx.settings.input_device == "usb"
+    assert mic.running == b"usb" and win.ctx.settings.input_device == "usb"
 
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     assert page.recording and page.record_button.text() == "Stop"

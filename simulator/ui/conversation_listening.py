@@ -1,0 +1,69 @@
+"""Listening for the conversation: the Listener built from Settings, microphone ids between Settings and Qt, and where replies are recorded.
+
+Settings keep a microphone as text (`input_device`); Qt names devices by bytes. The recogniser a
+Listener uses is built by `build_recognizer`, which can take seconds for Vosk or Whisper (they
+load their model when made), so callers run it on the task runner and build the Listener itself,
+a QObject, back on the GUI thread with `make_listener`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from simulator.settings import Settings
+
+
+def device_key(ident: Any) -> str:
+    """A microphone id as Settings keeps it (text)."""
+    if isinstance(ident, bytes | bytearray):
+        return bytes(ident).decode(errors="replace")
+    data = getattr(ident, "data", None)  # a QByteArray
+    if callable(data):
+        return bytes(data()).decode(errors="replace")
+    return str(ident)
+
+
+def device_arg(key: str | None) -> bytes | None:
+    """The id to open a microphone with: bytes, or None for the system default."""
+    return key.encode() if key else None
+
+
+def listening_signature(settings: Settings) -> tuple:
+    """What a Listener is built from; when it changes (apart from the mode) the Listener is rebuilt."""
+    return (settings.recognizer, settings.recognizer_model_dir or "", settings.input_device or "",
+            settings.data_dir or "")
+
+
+def incoming_dir(settings: Settings) -> Path:
+    """Where the Listener writes each reply's WAV; the conversation moves kept ones into the session."""
+    from simulator.ui.context import data_root
+
+    return data_root(settings) / "recordings" / "incoming"
+
+
+def build_recognizer(settings: Settings, adaptation: Any = None) -> Any:
+    """The recogniser chosen in Settings (slow for Vosk and Whisper: run it off the GUI thread).
+
+    Raises simulator.speech.engines.RecognizerUnavailable with a message for the trainee.
+    """
+    from simulator.speech.engines import make_recognizer
+
+    model_dir = Path(settings.recognizer_model_dir) if settings.recognizer_model_dir else None
+    return make_recognizer(settings.recognizer, model_dir, adaptation)
+
+
+def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -> Any:
+    """A Listener for these settings around `microphone` (shared with the microphone check).
+
+    Without a recogniser, PocketSphinx's streaming recogniser is used: it is cheap to make (its
+    models load on the worker when `preload` or the first reply asks).
+    """
+    from simulator.devices.listener import Listener
+    from simulator.speech.recognizer import StreamingRecognizer
+
+    listener = Listener(recognizer if recognizer is not None else StreamingRecognizer(),
+                        mode=settings.listen_mode, microphone=microphone,
+                        recordings_dir=incoming_dir(settings))
+    listener.preload()
+    return listener
