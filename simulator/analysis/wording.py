@@ -126,10 +126,32 @@ def _expand(raw: str) -> tuple[str, ...]:
     return (base + suffix,)
 
 
+# After a noun, "'s" is a possessive ("the customer's bag") unless what follows reads as the rest of
+# a sentence ("medication's fine", "water's coming"): then it is "is", and phrases like
+# "is completely fine" can see it.
+_IS_NEXT = frozenset("""
+fine okay ok all right alright ready done gone here there on coming going not completely totally perfectly
+absolutely just only really still been being always never broken closed open free available allowed safe
+sorted a an the no nothing in out up down over back empty full late early due
+""".split())
+
+
+def _possessive_is(raw: str, following: str) -> bool:
+    word = raw.lower().replace("’", "'")
+    return word.endswith("'s") and word[:-2] not in _S_IS and following.lower() in _IS_NEXT
+
+
 def _raw_tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
-    for m in _RAW_TOKEN.finditer(text):
+    matches = list(_RAW_TOKEN.finditer(text))
+    for k, m in enumerate(matches):
         raw = m.group()
+        if (k + 1 < len(matches) and raw[-2:-1] in ("'", "’") and raw[0].isalpha()
+                and _possessive_is(raw, matches[k + 1].group())):
+            base = raw[:-2].lower()
+            tokens.append(Token(base, m.start(), m.end()))
+            tokens.append(Token("is", m.start(), m.end()))
+            continue
         if raw[0] in "0123456789":
             words: Iterable[str] = _digits_to_words(raw)
         elif raw[0] in ".!?;":

@@ -405,3 +405,59 @@ def test_pattern_syntax(tmp_path):
     assert found("That's fair.") == ["fair"]
     assert found("fair enough") == []
     assert found("let's get it sorted") == ["it sorted"]
+
+
+# -- disagreements found by the scenario writer ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("Which would suit you better?", "threat"),
+    ("Don't worry, you'll be out of here in a couple of minutes.", "threat"),
+    ("Oh, that's really tough. I'm sorry, I can see why you're worried.", "dismissal"),
+    ("My colleague Jess can check it at the screened table over there, just her and you.", "dismissal"),
+    ("I get it. That is rubbish.", "argue"),
+    ("Don't be silly, it's no trouble at all.", "insult"),
+])
+def test_friendly_words_are_not_read_as_triggers(text, absent):
+    assert absent not in names(text)
+    assert analyse(text).intent != "escalate"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Don't be silly.", "insult"),
+    ("Open the bag or you're not coming in.", "threat"),
+    ("it's only one pound seventy", "dismissal"),
+    ("The till price is the correct price.", "argue"),
+    ("That is complete rubbish.", "argue"),
+    ("Tough.", "dismissal"),
+])
+def test_plain_triggers_are_found(text, expected):
+    assert expected in names(text)
+    assert analyse(text).intent == "escalate"
+
+
+@pytest.mark.parametrize("text", [
+    "You can't come back in tonight, Kayleigh, but you can wait here with me till your taxi comes.",
+    "That's not something I can do. What I can do is call you a cab.",
+])
+def test_a_plain_limit_with_a_way_forward_is_a_boundary(text):
+    result = analyse(text, customer_name="Kayleigh Brennan")
+    assert {"set_boundary", "offer_options"} <= {h.name for h in result.techniques}
+    assert result.intent == "deescalate" and not result.triggers
+
+
+@pytest.mark.parametrize("text", [
+    "Hi there, sorry to bother you. I'm Alex from centre security. Can I ask your name?",
+    "Medication's completely fine, and nobody's going to ask about it.",
+    "No more drinks tonight. Water's fine though, I'll grab you one.",
+    "I'm not going to search you in front of everyone. We have a private area.",
+    "It got put on the wrong shelf. It's coming now.",
+])
+def test_reassurance_without_rubric_keywords_deescalates(text):
+    result = analyse(text)
+    assert result.intent == "deescalate", [(h.name, h.evidence) for h in result.techniques]
+    assert not result.triggers
+
+
+def test_a_possessive_s_before_a_predicate_reads_as_is():
+    assert normalise_text("Water's fine") == "water is fine"
+    assert normalise_text("the customer's bag") == "the customer bag"
