@@ -461,3 +461,19 @@ def test_reassurance_without_rubric_keywords_deescalates(text):
 def test_a_possessive_s_before_a_predicate_reads_as_is():
     assert normalise_text("Water's fine") == "water is fine"
     assert normalise_text("the customer's bag") == "the customer bag"
+
+
+@pytest.mark.parametrize("text", [
+    "You can have it checked privately, or leave it in the cloakroom. Those are the choices.",
+    "You can wait here while a friend brings it, or go and get it and I'll hold your place.",
+    "The bakery has stopped making it, so no shop can get it now.",
+    "Tell me who it's for and I'll do what I can.",
+])
+def test_choices_and_promises_are_not_threats(text):
+    assert "threat" not in names(text)
+
+
+def test_barked_orders_and_bare_ultimatums_are_still_threats():
+    assert "threat" in names("Open the bag now.")
+    assert "threat" in names("Give me the bag or leave.")
+    assert "threat" in names("Do what I say.")
