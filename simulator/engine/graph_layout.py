@@ -17,7 +17,7 @@ Steps, each the textbook one kept small:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -91,8 +91,12 @@ class _Item:
     down: list[_Item] = field(default_factory=list)  # neighbours on the rank after
 
 
-def layer_nodes(nodes: Sequence[str], edges: Sequence[tuple[str, str]], start: str) -> tuple[dict[str, int], set[int]]:
-    """Longest-path layers from `start` after turning back edges round; returns layers and back-edge indices."""
+def layer_nodes(nodes: Sequence[str], edges: Sequence[tuple[str, str]], start: str,
+                sinks: Collection[str] = ()) -> tuple[dict[str, int], set[int]]:
+    """Longest-path layers from `start` after turning back edges round; returns layers and back-edge indices.
+
+    `sinks` (a scenario's endings) all go on the last layer, so every outcome reads along the bottom.
+    """
     out: dict[str, list[tuple[int, str]]] = {n: [] for n in nodes}
     for i, (a, b) in enumerate(edges):
         out[a].append((i, b))
@@ -143,6 +147,11 @@ def layer_nodes(nodes: Sequence[str], edges: Sequence[tuple[str, str]], start: s
 
     for n in nodes:
         depth(n)
+    sunk = [n for n in nodes if n in sinks and n != start]
+    if sunk:
+        last = max([layers[n] for n in nodes if n not in sinks] + [layers[n] - 1 for n in sunk]) + 1
+        for n in sunk:
+            layers[n] = last
     return layers, back
 
 
@@ -240,11 +249,11 @@ def _coordinates(ranks: list[list[_Item]], gap: float, rounds: int = 8) -> None:
 
 def layered_layout(sizes: Mapping[str, tuple[float, float]], edges: Sequence[Edge], start: str,
                    direction: Direction = "TB", node_gap: float = 28.0, rank_gap: float = 26.0,
-                   margin: float = 16.0) -> Layout:
+                   margin: float = 16.0, sinks: Collection[str] = ()) -> Layout:
     """Lay out boxes of the given (w, h) sizes and route the edges between them.
 
     Layers run top to bottom ("TB") or left to right ("LR"). Edges whose ends are not in `sizes`
-    are left out; an edge from a node to itself goes to `Layout.loops`.
+    are left out; an edge from a node to itself goes to `Layout.loops`. Nodes in `sinks` share the last layer.
     """
     names = list(sizes)
     if start not in sizes:
@@ -252,7 +261,7 @@ def layered_layout(sizes: Mapping[str, tuple[float, float]], edges: Sequence[Edg
     kept = [e for e in edges if e.source in sizes and e.target in sizes]
     loops = [e for e in kept if e.source == e.target]
     real = [e for e in kept if e.source != e.target]
-    layers, back = layer_nodes(names, [(e.source, e.target) for e in real], start)
+    layers, back = layer_nodes(names, [(e.source, e.target) for e in real], start, sinks)
 
     def across_along(w: float, h: float) -> tuple[float, float]:
         return (w, h) if direction == "TB" else (h, w)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from simulator.engine.model import Scenario
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
+from simulator.ui.authoring import AuthoringPage
 from simulator.ui.calibration import CalibrationPage
 from simulator.ui.common import button, label
 from simulator.ui.context import AppContext
@@ -29,6 +31,7 @@ from simulator.ui.debrief import DebriefPage
 from simulator.ui.library import LibraryPage
 from simulator.ui.settings_page import SettingsPage
 from simulator.ui.theme import apply_theme
+from simulator.ui.watch import FileWatcher, default_paths
 from simulator.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -60,8 +63,9 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(context)
         self.conversation = ConversationPage(context)
         self.debrief = DebriefPage(context)
+        self.authoring = AuthoringPage(context)
         for page in (self.welcome, self.library, self.calibration, self.settings_page, self.conversation,
-                     self.debrief):
+                     self.debrief, self.authoring):
             self.stack.addWidget(page)
 
         self.welcome.check_microphone.connect(self.show_calibration)
@@ -80,9 +84,14 @@ class MainWindow(QMainWindow):
         self.debrief.retry_requested.connect(self.retry_from_turn)
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
-                           ("Ctrl+3", self.show_settings), ("Ctrl+Q", self.close)):
+                           ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
+                           ("Ctrl+Q", self.close)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=slot: self._navigate(s))
+
+        # Scenario files and phrases.yaml edited on disk are picked up without a restart.
+        self.watcher = FileWatcher(default_paths(), parent=self)
+        self.watcher.changed.connect(self._on_watcher_changed)
 
         if context.settings.first_run_done:
             self.show_library()
@@ -105,7 +114,8 @@ class MainWindow(QMainWindow):
         self.nav_library = self._nav_button("Scenarios", "Ctrl+1", self.show_library)
         self.nav_microphone = self._nav_button("Microphone check", "Ctrl+2", self.show_calibration)
         self.nav_settings = self._nav_button("Settings", "Ctrl+3", self.show_settings)
-        for b in (self.nav_library, self.nav_microphone, self.nav_settings):
+        self.nav_authoring = self._nav_button("Authoring", "Ctrl+4", self.show_authoring)
+        for b in (self.nav_library, self.nav_microphone, self.nav_settings, self.nav_authoring):
             col.addWidget(b)
         col.addStretch(1)
         self.who = label("", "sidebarFoot")
@@ -165,6 +175,38 @@ class MainWindow(QMainWindow):
         self.settings_page.load()
         self._show(self.settings_page, self.nav_settings)
 
+    def show_authoring(self) -> None:
+        if self.authoring.inspection is None:
+            self.authoring.refresh()
+        self._show(self.authoring, self.nav_authoring)
+
+    def reload_rubric(self, path: Path) -> None:
+        """phrases.yaml changed: judge with the new phrases, or keep the old ones and say what is wrong."""
+        def load():
+            from simulator.analysis import wording
+
+            # A fresh read (load_rubric caches the shipped file); the cache is dropped only once it loads.
+            rubric = wording._read(path)
+            wording._default_rubric.cache_clear()
+            return rubric
+
+        self.ctx.tasks.submit(load, on_done=self._on_rubric_loaded, on_error=self._on_rubric_failed)
+
+    def _on_rubric_loaded(self, rubric) -> None:
+        from simulator.analysis.judge import RubricJudge
+        from simulator.ui.context import default_judge
+
+        self.authoring.show_rubric_problem(None)
+        # Tests and demos that judge with something else keep their own judge.
+        if self.ctx.judge_factory is default_judge or isinstance(self.ctx._judge, RubricJudge):
+            self.ctx.judge_factory = lambda: RubricJudge(rubric)
+            self.ctx._judge = None
+        log.info("phrases reloaded")
+
+    def _on_rubric_failed(self, exc: BaseException) -> None:
+        log.warning("phrases.yaml not reloaded: %s", exc)
+        self.authoring.show_rubric_problem(str(exc))
+
     def _scenario(self, scenario_id: str) -> Scenario | None:
         lib = self.library.library or self.ctx.library_loader()
         scenario = lib.scenarios.get(scenario_id)
@@ -223,6 +265,18 @@ class MainWindow(QMainWindow):
         # Widths that hold text grow with it, so a projector's large text is never clipped.
         self.sidebar.setFixedWidth(round(230 * self.ctx.settings.text_scale))
         self._update_who()
+
+    def _on_watcher_changed(self, changed: list) -> None:
+        from simulator.analysis.wording import DEFAULT_PATH
+
+        phrases = [Path(p) for p in changed if Path(p).name == DEFAULT_PATH.name]
+        if phrases:
+            self.reload_rubric(phrases[0])
+        if len(phrases) < len(changed):
+            if self.stack.currentWidget() is self.library:
+                self.library.refresh()
+            if self.authoring.inspection is not None or self.stack.currentWidget() is self.authoring:
+                self.authoring.refresh()
 
     def _on_calibration_calibrated(self) -> None:
         self.library.refresh()

@@ -117,3 +117,15 @@ def test_parallel_branches_become_one_link():
     pairs = [(k.source, k.target) for k in links]
     assert len(pairs) == len(set(pairs))
     assert sum(len(k.branches) for k in links) == sum(len(n.branches) for n in scenario.nodes.values())
+
+
+def test_endings_can_share_the_last_layer():
+    scenario = load_scenario(SHIPPED[0])
+    links = scenario_links(scenario)
+    sizes = {n: (180.0, 60.0) for n in [*scenario.nodes, *scenario.endings]}
+    edges = [Edge(k.source, k.target, (140.0, 16.0)) for k in links]
+    layout = layered_layout(sizes, edges, scenario.start_node, sinks=set(scenario.endings))
+    last = max(layout.layers.values())
+    assert {layout.layers[e] for e in scenario.endings} == {last}
+    assert all(layout.layers[n] < last for n in scenario.nodes)
+    _assert_sound(layout, edges, scenario.start_node)
