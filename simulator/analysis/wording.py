@@ -30,6 +30,14 @@ class RubricError(ValueError):
     """phrases.yaml cannot be used; the message names the file and line."""
 
 
+RUBRIC_VERSION = 1
+# phrases.yaml is about 60 KB; a file far bigger is not a rubric, and reading it would hang the app.
+MAX_RUBRIC_BYTES = 2_000_000
+# A misspelt key ("paterns:") would otherwise be silently ignored, leaving a category that never matches.
+_TOP_KEYS = ("version", "thresholds", "negation", "respell", "sounds_like", "macros", "techniques", "triggers")
+_CATEGORY_KEYS = ("weight", "said", "rubric", "better", "patterns", "unless", "min_shared")
+
+
 # --------------------------------------------------------------------------------------------------
 # Normalisation
 
@@ -428,6 +436,11 @@ class Rubric:
         self._lines = text.splitlines()
         if not isinstance(data, dict):
             raise self._error(1, "the file must be a mapping with techniques: and triggers:")
+        self._unknown_keys(data, _TOP_KEYS, "the top level", 0)
+        version = data.get("version", RUBRIC_VERSION)
+        if version != RUBRIC_VERSION or isinstance(version, bool):
+            raise self._error(self._find("version:"), f"version {version!r} is not one this simulator reads "
+                              f"(it reads version {RUBRIC_VERSION})")
         thresholds = self._mapping(data, "thresholds")
         self.deescalate_threshold = self._number(thresholds, "deescalate", 0.9, "thresholds")
         self.strong_trigger = self._number(thresholds, "strong_trigger", 0.8, "thresholds")
@@ -464,6 +477,13 @@ class Rubric:
             if needle in line:
                 return i + 1
         return max(after, 1)
+
+    def _unknown_keys(self, data: dict[Any, Any], allowed: tuple[str, ...], where: str, after: int) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                raise self._error(self._find(f"{key}:", after), f"unknown field '{key}' in {where}"
+                                  + (f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"))
 
     def _mapping(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)
@@ -521,6 +541,7 @@ class Rubric:
         line = self._find(f"  {name}:")
         if not isinstance(entry, dict):
             raise self._error(line, f"{name}: must be a mapping with weight, said, rubric and patterns")
+        self._unknown_keys(entry, _CATEGORY_KEYS, name, line - 1)
         for key in ("said", "rubric") + (("better",) if kind == "trigger" else ()):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise self._error(line, f"{name}: needs a '{key}:' text")
@@ -802,19 +823,41 @@ def _clamp(x: float) -> float:
 
 def _read(path: Path) -> Rubric:
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_RUBRIC_BYTES:
+            raise RubricError(f"{path}:0: the file is {size // 1024} KB; a rubric is never more than "
+                              f"{MAX_RUBRIC_BYTES // 1_000_000} MB, so this is probably not phrases.yaml")
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise RubricError(f"{path}:0: this is a folder, not a rubric file") from None
     except OSError as exc:
         raise RubricError(f"{path}:0: cannot read the rubric: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise RubricError(f"{path}:0: the rubric is not UTF-8 text") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RubricError(f"{path}:{line}: the rubric is not UTF-8 text: save it as UTF-8 in your editor") from None
+    if not text.strip():
+        raise RubricError(f"{path}:0: the file is empty; restore phrases.yaml from the simulator's installation")
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
-        raise RubricError(f"{path}:{line}: not valid YAML: {exc.problem or exc.context}") from None
+        raise RubricError(f"{path}:{line}: not valid YAML: {exc.problem or exc.context} "
+                          "(check indentation and quotes)") from None
+    except yaml.reader.ReaderError as exc:
+        # A control character or NUL: a binary file, or text pasted from somewhere odd.
+        line = text[: exc.position].count("\n") + 1
+        raise RubricError(f"{path}:{line}: not valid YAML: it holds a character that is not text "
+                          f"(#x{exc.character:04x}); is this a binary file?") from None
     except yaml.YAMLError as exc:
         raise RubricError(f"{path}:0: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise RubricError(f"{path}:0: the YAML is nested far too deeply; a rubric never needs that") from None
+    if data is None:
+        raise RubricError(f"{path}:0: the file holds only comments; restore phrases.yaml from the "
+                          "simulator's installation")
     return Rubric(data, path, text)
 
 
