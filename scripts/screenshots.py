@@ -127,6 +127,27 @@ def main() -> int:
     shot("10-debrief")
     win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("11-debrief-turns")
+
+    # Authoring: a shipped scenario's graph, a typed try-out, then a draft with mistakes marked.
+    win.show_authoring()
+    authoring = win.authoring
+    authoring.open_file(ROOT / "scenarios" / "late-pickup.yaml")
+    authoring.graph.centerOn(authoring.graph.nodes["start"])
+    shot("12-authoring-graph")
+    authoring.tabs.setCurrentWidget(authoring.play)
+    authoring.play.send("I'm really sorry you've been kept waiting, Dana. I can see how frustrating that is.")
+    shot("13-authoring-try-it")
+    draft = data / "scenarios" / "cold-coffee-draft.yaml"
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    example = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8").split("<!-- worked-example: complete -->")[1]
+    example = example.split("```yaml\n")[1].split("```")[0]
+    draft.write_text(example.replace("goto: sorted\n        note: Clear", "goto: sortd\n        note: Clear")
+                     .replace("id: cold-coffee", "id: cold-coffee-draft"), encoding="utf-8")
+    authoring.refresh()
+    authoring.open_file(draft)
+    authoring.select_node("choices")
+    authoring.tabs.setCurrentWidget(authoring.details)
+    shot("14-authoring-problems")
     win.close()
     return 0
 

@@ -490,6 +490,20 @@ class GraphView(QGraphicsView):
         if node_id in self.nodes:
             self.ensureVisible(self.nodes[node_id], 60, 60)
 
+    def show_start(self, node_id: str) -> None:
+        """A small graph whole (if it stays readable), a large one at full size from its start node."""
+        rect = self.scene().sceneRect()
+        view = self.viewport().rect()
+        scale = min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height()))
+        self.resetTransform()
+        if scale >= 0.8:
+            self.scale(min(1.0, scale), min(1.0, scale))
+            self.centerOn(rect.center())
+        elif node_id in self.nodes:
+            self.centerOn(self.nodes[node_id])
+            # The start at the top of the view, with room to read what follows it.
+            self.ensureVisible(self.nodes[node_id], 40, 20)
+
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.25 <= scale <= 2.5:
@@ -622,6 +636,8 @@ class PlayPanel(QWidget):
             self.runner = None
             self.transcript.setHtml("<p>This file has errors, so it cannot be played yet. Fix the problems "
                                     "listed and it reloads by itself.</p>")
+            self.agitation_label.setText("Agitation –")
+            self.agitation_bar.setValue(0)
             self._set_enabled(False)
             self.node_changed.emit("")
             return
@@ -836,6 +852,9 @@ class AuthoringPage(Page):
 
     def open_file(self, path: Path) -> None:
         self._wanted = Path(path)
+        paths = [p for p, _ in self.files]
+        if self._wanted in paths:
+            self.picker.setCurrentIndex(paths.index(self._wanted))
         self.ctx.tasks.submit(lambda: inspect_file(Path(path)), on_done=self._on_inspected,
                               on_error=self._on_library_failed)
 
@@ -868,8 +887,7 @@ class AuthoringPage(Page):
                 keep = next(iter(scenario.nodes))
             self.select_node(keep)
             if not same_file:
-                self.graph.actual_size()
-                self.graph.centerOn(self.graph.nodes[keep])
+                self.graph.show_start(keep)
         self.play.set_scenario(scenario if inspection.playable else None)
 
     def _show_problems(self, inspection: Inspection) -> None:
@@ -885,6 +903,9 @@ class AuthoringPage(Page):
         count = len(inspection.problems)
         self.problems_title.setText(f"{count} problem{'s' if count != 1 else ''}" if count else "No problems")
         self.problems.setVisible(bool(count))
+        # As tall as its problems need, up to a few: the details below matter as much.
+        rows = sum(self.problems.visualItemRect(self.problems.item(i)).height() or 40 for i in range(count))
+        self.problems.setFixedHeight(min(160, max(40, rows + 8)))
 
     # -- selection -------------------------------------------------------------------------------
     def select_node(self, node_id: str) -> None:
