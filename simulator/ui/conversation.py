@@ -6,6 +6,8 @@ forwards what the trainee does; it makes no decisions about the conversation its
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -34,6 +36,8 @@ from simulator.ui.library import SETTING_NAMES, estimated_minutes
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
 from simulator.ui.widgets.portrait import Portrait
+
+log = logging.getLogger(__name__)
 
 PHASE_TEXT = {
     "speaking": "{name} is speaking…",
@@ -364,8 +368,22 @@ class ConversationPage(Page):
         add("Ctrl+L", lambda: self.reply_box.setFocus())
 
     # -- entry points used by the main window ----------------------------------------------------
-    def open(self, scenario: Scenario, state=None) -> None:
-        self.presenter.load(scenario, state)
+    def open(self, scenario: Scenario, state=None) -> bool:
+        """Load the conversation; False (after saying why) when replies could not be judged."""
+        from simulator.analysis.wording import RubricError
+
+        try:
+            self.presenter.load(scenario, state)
+        except RubricError as exc:
+            # Only reachable when phrases.yaml was broken before the app first read it; a later
+            # bad edit keeps the phrases already loaded (see MainWindow.reload_rubric).
+            log.error("the phrase list cannot be used: %s", exc)
+            dialogs.tell(self, "The phrase list has a problem",
+                         f"Replies can't be judged until phrases.yaml is fixed:\n\n{exc}\n\n"
+                         "Ask whoever edited it to correct that line (the Authoring screen shows it too), "
+                         "or reinstall the simulator to get the original back.", warning=True)
+            return False
+        return True
 
     def presenter_request_restart(self) -> None:
         self.presenter.request_restart()

@@ -219,8 +219,8 @@ class MainWindow(QMainWindow):
     def start_scenario(self, scenario_id: str) -> None:
         scenario = self._scenario(scenario_id)
         if scenario is not None:
-            self.conversation.open(scenario)
-            self._show(self.conversation, None)
+            if self.conversation.open(scenario):
+                self._show(self.conversation, None)
 
     def _load_record(self, session_id: str) -> SessionRecord | None:
         try:
@@ -235,8 +235,8 @@ class MainWindow(QMainWindow):
             return
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
-            self.conversation.open(scenario, record.state)
-            self._show(self.conversation, None)
+            if self.conversation.open(scenario, record.state):
+                self._show(self.conversation, None)
 
     def review_session(self, session_id: str) -> None:
         record = self._load_record(session_id)
@@ -254,8 +254,8 @@ class MainWindow(QMainWindow):
         scenario = self._scenario(record.state.scenario_id)
         if scenario is None:
             return
-        self.conversation.open(scenario, rewound_state(scenario, record.state, turn_index))
-        self._show(self.conversation, None)
+        if self.conversation.open(scenario, rewound_state(scenario, record.state, turn_index)):
+            self._show(self.conversation, None)
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_settings_page_saved(self) -> None:
