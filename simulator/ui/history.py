@@ -1,0 +1,526 @@
+"""The records screens' core: a trainee's history page (sessions, score trend per behaviour, scenarios
+not yet tried, "Delete my data"), exporting reports as PDF or CSV off the GUI thread, and the
+recording-retention purge run once at start.
+
+Signals (HistoryPage):
+    review_requested(str): open that session's debrief (session id).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.engine.scoring import WEIGHTS, score_session
+from simulator.records.sessions import SessionRecord, UnknownTrainee
+from simulator.ui import dialogs
+from simulator.ui.common import Banner, Page, button, clear_layout, label
+from simulator.ui.context import AppContext
+from simulator.ui.library import friendly_time
+from simulator.ui.theme import COLORS, OUTCOME_TEXT
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["pdf", "csv"]
+FILTERS = {"pdf": "PDF report (*.pdf)", "csv": "Spreadsheet (CSV) (*.csv)"}
+
+# The rubric's behaviours (simulator.engine.scoring), as the chart's legend names them.
+BEHAVIOURS = {
+    "outcome": "How it ended",
+    "techniques": "Techniques used",
+    "triggers": "Triggers avoided",
+    "tone": "Tone of voice",
+    "calming": "Replies that calmed",
+}
+SERIES_COLORS = {
+    "outcome": "#1D6A85",
+    "techniques": "#25744F",
+    "triggers": "#A83A32",
+    "tone": "#9A5B06",
+    "calming": "#6B4FA0",
+}
+
+
+# -- retention -----------------------------------------------------------------------------------
+def apply_retention(context: AppContext) -> None:
+    """Delete recordings older than Settings.recording_retention_days (0 keeps them), off the GUI thread."""
+    days = context.settings.recording_retention_days
+    if days <= 0:
+        return
+    store = context.store
+    context.tasks.submit(lambda: store.purge_recordings(days),
+                         on_done=lambda n: log.info("retention: %d recording(s) deleted at start", n),
+                         on_error=lambda exc: log.warning("retention purge failed: %s", exc))
+
+
+# -- exporting reports ---------------------------------------------------------------------------
+def choose_report_file(parent: QWidget | None, title: str, suggested: str, kind: Kind) -> str | None:
+    """Ask where to save a report (module-level so tests can answer it)."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, FILTERS[kind])
+    return path or None
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text.strip()).strip("-").lower() or "report"
+
+
+class ReportExporter(QObject):
+    """Exports one session, one trainee or one class as PDF or CSV, written on the task runner.
+
+    Signals:
+        exported(str): the report was written (its path).
+        failed(str): it was not; a sentence saying why, for the trainer.
+    """
+
+    exported = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.busy = False
+
+    def export(self, parent: QWidget | None, scope: str, subject: str, kind: Kind,
+               suggested: str | None = None) -> bool:
+        """Ask for a file, then write the report there. False when nothing was started."""
+        if self.busy:
+            return False
+        what = {"session": "session", "trainee": "trainee's", "class": "class"}[scope]
+        name = suggested or safe_name(subject)
+        path = choose_report_file(parent, f"Save the {what} report as {kind.upper()}",
+                                  str(Path.home() / f"{name}.{kind}"), kind)
+        if not path:
+            return False
+        target = Path(path)
+        if target.suffix.lower() != f".{kind}":
+            target = target.with_name(target.name + f".{kind}")
+        store = self.ctx.store
+        keyword = {"session": "session_id", "trainee": "trainee", "class": "class_name"}[scope]
+
+        def work() -> str:
+            from simulator.records.reports import build_report, write_csv
+
+            report = build_report(store, **{keyword: subject})
+            if kind == "pdf":
+                from simulator.ui.reports_pdf import write_pdf
+
+                write_pdf(report, target)
+            else:
+                write_csv(report, target)
+            return str(target)
+
+        self.busy = True
+        self.ctx.tasks.submit(work, on_done=self._on_done, on_error=self._on_error)
+        return True
+
+    def _on_done(self, path: str) -> None:
+        self.busy = False
+        log.info("report written to %s", path)
+        self.exported.emit(path)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.busy = False
+        log.warning("report export failed: %s", exc)
+        reason = str(exc) or exc.__class__.__name__
+        self.failed.emit(f"The report was not saved: {reason[:1].upper() + reason[1:]}. "
+                         "Choose another folder (one you can write to, with free space) and try again.")
+
+
+def export_buttons(exporter: ReportExporter, owner: QWidget, scope: str, subject, tooltip: str):
+    """An "Export PDF…" and an "Export CSV…" button; `subject` is a callable giving the session id / name."""
+    pdf = button("Export PDF…", None, f"Save {tooltip} as a PDF report")
+    csv = button("Export CSV…", None, f"Save {tooltip} as a spreadsheet (one row per turn)")
+    for widget, kind in ((pdf, "pdf"), (csv, "csv")):
+        widget.clicked.connect(lambda _=False, k=kind: subject() and exporter.export(owner, scope, subject(), k))
+    return pdf, csv
+
+
+def show_export_result(banner: Banner, exporter: ReportExporter, parent: QWidget) -> None:
+    """Report an export's result on `banner` (and a failure in a message box too)."""
+    def done(path: str) -> None:
+        banner.set_kind("success")
+        banner.set_text("Report saved", path)
+        banner.setVisible(True)
+
+    def failed(message: str) -> None:
+        banner.set_kind("danger")
+        banner.set_text("Report not saved", message)
+        banner.setVisible(True)
+        dialogs.tell(parent, "Report not saved", message, warning=True)
+
+    exporter.exported.connect(done)
+    exporter.failed.connect(failed)
+
+
+# -- the trend chart -----------------------------------------------------------------------------
+def behaviour_trend(records: list[SessionRecord]) -> dict[str, list[float | None]]:
+    """Per rubric behaviour, its share of the points (0..100) in each session; None where not measured."""
+    series: dict[str, list[float | None]] = {key: [] for key in WEIGHTS}
+    for record in records:
+        lines = {line.key: line for line in score_session(record.state.turns, record.state.outcome).lines}
+        for key in WEIGHTS:
+            line = lines.get(key)
+            measured = line is not None and line.measured and line.max_points and record.state.turns
+            series[key].append(round(100 * line.points / line.max_points, 1) if measured else None)
+    return series
+
+
+class TrendChart(QWidget):
+    """Each rubric behaviour's share of its points, session by session (oldest left), drawn with QPainter."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.series: dict[str, list[float | None]] = {}
+        self.setMinimumHeight(200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("Score trend per behaviour")
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, 240)
+
+    def set_series(self, series: dict[str, list[float | None]]) -> None:
+        self.series = series
+        count = max((len(v) for v in series.values()), default=0)
+        self.setAccessibleDescription(
+            f"{count} sessions; " + "; ".join(
+                f"{BEHAVIOURS[k]} latest {next((x for x in reversed(v) if x is not None), 0):.0f}%"
+                for k, v in series.items() if v))
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        painter.setFont(small)
+        sfm = painter.fontMetrics()
+        # Legend across the top, wrapping when narrow.
+        x, y = 0.0, 0.0
+        for key, name in BEHAVIOURS.items():
+            w = sfm.horizontalAdvance(name) + 30
+            if x + w > self.width():
+                x, y = 0.0, y + sfm.height() + 4
+            painter.setPen(QPen(QColor(SERIES_COLORS[key]), 3))
+            painter.drawLine(QPointF(x, y + sfm.height() / 2), QPointF(x + 16, y + sfm.height() / 2))
+            painter.setPen(QColor(COLORS["text"]))
+            painter.drawText(QPointF(x + 20, y + sfm.ascent()), name)
+            x += w
+        top = y + sfm.height() + 12
+        left = sfm.horizontalAdvance("100%") + 10
+        plot = QRectF(left, top, self.width() - left - 12, self.height() - top - sfm.height() - 10)
+        painter.setPen(QPen(QColor(COLORS["border"]), 1))
+        for tick in (0, 50, 100):
+            ty = plot.bottom() - plot.height() * tick / 100
+            painter.drawLine(QPointF(plot.left(), ty), QPointF(plot.right(), ty))
+            painter.setPen(QColor(COLORS["muted"]))
+            painter.drawText(QRectF(0, ty - sfm.height() / 2, left - 6, sfm.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{tick}%")
+            painter.setPen(QPen(QColor(COLORS["border"]), 1))
+        count = max((len(v) for v in self.series.values()), default=0)
+        if count == 0:
+            painter.setPen(QColor(COLORS["muted"]))
+            painter.setFont(self.font())
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No sessions yet")
+            return
+        step = plot.width() / max(1, count - 1)
+
+        def point(i: int, value: float) -> QPointF:
+            px = plot.left() + (step * i if count > 1 else plot.width() / 2)
+            return QPointF(px, plot.bottom() - plot.height() * value / 100)
+
+        painter.setPen(QColor(COLORS["muted"]))
+        every = max(1, count // 10)
+        for i in range(count):
+            if i % every == 0 or i == count - 1:
+                text = str(i + 1)
+                p = point(i, 0)
+                painter.drawText(QPointF(p.x() - sfm.horizontalAdvance(text) / 2, plot.bottom() + sfm.ascent() + 4),
+                                 text)
+        for key, values in self.series.items():
+            tint = QColor(SERIES_COLORS.get(key, COLORS["accent"]))
+            path: QPainterPath | None = None
+            for i, value in enumerate(values):
+                if value is None:  # not measured: the line breaks here
+                    if path is not None:
+                        painter.setPen(QPen(tint, 2.5))
+                        painter.setBrush(Qt.BrushStyle.NoBrush)
+                        painter.drawPath(path)
+                    path = None
+                    continue
+                p = point(i, value)
+                if path is None:
+                    path = QPainterPath(p)
+                else:
+                    path.lineTo(p)
+            if path is not None:
+                painter.setPen(QPen(tint, 2.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(path)
+            painter.setPen(QPen(QColor("white"), 1.5))
+            painter.setBrush(tint)
+            for i, value in enumerate(values):
+                if value is not None:
+                    painter.drawEllipse(point(i, value), 4, 4)
+
+
+# -- the history page ----------------------------------------------------------------------------
+SESSION_COLUMNS = ["Date", "Scenario", "Turns", "Outcome", "Score", "Overrides"]
+
+
+class HistoryPage(Page):
+    """A trainee's sessions over time, their trend per rubric behaviour, and what they have not tried yet."""
+
+    review_requested = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.records: list[SessionRecord] = []
+        self.untried: list[str] = []
+        self.exporter = ReportExporter(context, self)
+
+        col = QVBoxLayout(self)
+        col.setContentsMargins(36, 28, 36, 24)
+        col.setSpacing(14)
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(label("History", "h1"))
+        self.summary = label("", "muted", wrap=True)
+        titles.addWidget(self.summary)
+        head.addLayout(titles, 1)
+        head.addWidget(label("Trainee", "h3"), 0, Qt.AlignmentFlag.AlignVCenter)
+        self.trainee = QComboBox()
+        self.trainee.setMinimumWidth(220)
+        self.trainee.setAccessibleName("Trainee")
+        self.trainee.currentTextChanged.connect(self._on_trainee_current_text_changed)
+        head.addWidget(self.trainee, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.export_pdf, self.export_csv = export_buttons(self.exporter, self, "trainee", self.current,
+                                                          "this trainee's history")
+        head.addWidget(self.export_pdf, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(self.export_csv, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.delete_button = button("Delete my data…", "danger",
+                                    "Delete this trainee's profile, sessions and recordings")
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        head.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        col.addLayout(head)
+
+        self.notice = Banner("info")
+        self.notice.setVisible(False)
+        self.notice.add_action("OK").clicked.connect(lambda: self.notice.setVisible(False))
+        col.addWidget(self.notice)
+        show_export_result(self.notice, self.exporter, self)
+
+        middle = QHBoxLayout()
+        middle.setSpacing(14)
+        chart_panel = QFrame()
+        chart_panel.setObjectName("panel")
+        cp = QVBoxLayout(chart_panel)
+        cp.setContentsMargins(18, 14, 18, 14)
+        cp.setSpacing(6)
+        cp.addWidget(label("Score trend per behaviour", "h3"))
+        cp.addWidget(label("Share of each behaviour's points, session by session (1 = first).", "small"))
+        self.chart = TrendChart()
+        cp.addWidget(self.chart, 1)
+        middle.addWidget(chart_panel, 3)
+        untried_panel = QFrame()
+        untried_panel.setObjectName("panel")
+        up = QVBoxLayout(untried_panel)
+        up.setContentsMargins(18, 14, 18, 14)
+        up.setSpacing(6)
+        up.addWidget(label("Not tried yet", "h3"))
+        self.untried_list = QVBoxLayout()
+        self.untried_list.setSpacing(4)
+        up.addLayout(self.untried_list)
+        up.addStretch(1)
+        middle.addWidget(untried_panel, 2)
+        col.addLayout(middle, 5)
+
+        col.addWidget(label("Sessions", "h2"))
+        self.table = QTableWidget(0, len(SESSION_COLUMNS))
+        self.table.setHorizontalHeaderLabels(SESSION_COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Double-click a session to open its debrief")
+        self.table.cellDoubleClicked.connect(self._on_table_cell_double_clicked)
+        col.addWidget(self.table, 4)
+        self.empty = label("", "muted", wrap=True)
+        col.addWidget(self.empty)
+
+    # -- data ------------------------------------------------------------------------------------
+    def current(self) -> str:
+        return self.trainee.currentText().strip()
+
+    def refresh(self, select: str | None = None) -> None:
+        """Reload the trainee list (keeping the choice, else `select`, else the Settings name) and their history."""
+        wanted = select or self.current() or self.ctx.settings.trainee_name.strip()
+        try:
+            names = [t.name for t in self.ctx.store.trainees()]
+        except OSError as exc:
+            self._show_problem(f"The records could not be read: {exc}")
+            names = []
+        self.trainee.blockSignals(True)
+        self.trainee.clear()
+        self.trainee.addItems(names)
+        if wanted in names:
+            self.trainee.setCurrentText(wanted)
+        self.trainee.blockSignals(False)
+        self.show_trainee(self.current())
+
+    def show_trainee(self, name: str) -> None:
+        self.records, self.untried = [], []
+        for widget in (self.export_pdf, self.export_csv, self.delete_button):
+            widget.setEnabled(bool(name))
+        if name:
+            try:
+                self.records = self.ctx.store.history(name)
+                self.untried = self.ctx.store.untried_scenarios(name, self._library_ids())
+            except UnknownTrainee:
+                self.records = []
+            except OSError as exc:
+                self._show_problem(f"The records could not be read: {exc}")
+        self._fill_table()
+        self.chart.set_series(behaviour_trend(self.records))
+        self._fill_untried()
+        scores = [r.score for r in self.records if r.score is not None]
+        if not name:
+            self.summary.setText("No trainees yet. Add names under Classes, or set your name in Settings.")
+        else:
+            mean = f", average score {sum(scores) / len(scores):.0f}" if scores else ""
+            self.summary.setText(f"{name}: {len(self.records)} session{'s' if len(self.records) != 1 else ''}"
+                                 f"{mean}.")
+        self.empty.setText("No sessions yet." if name and not self.records else "")
+        self.empty.setVisible(bool(name) and not self.records)
+
+    def _library(self):
+        try:
+            return self.ctx.library_loader()
+        except Exception as exc:  # the history opens even if a scenario folder cannot be read
+            log.warning("the scenario library could not be read: %s", exc)
+            return None
+
+    def _library_ids(self) -> list[str]:
+        library = self._library()
+        self._titles = {sid: s.title for sid, s in library.scenarios.items()} if library else {}
+        return sorted(self._titles, key=lambda sid: self._titles[sid].lower())
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(reversed(self.records)):  # the newest first
+            state = record.state
+            outcome = OUTCOME_TEXT.get(state.outcome or "", ("Not finished", ""))[0]
+            overrides = sum(t.override is not None for t in state.turns)
+            cells = [friendly_time(state.started_at), record.scenario_title or state.scenario_id,
+                     str(len(state.turns)), outcome, "" if record.score is None else f"{record.score:.0f}",
+                     str(overrides) if overrides else ""]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, state.session_id)
+                if column in (2, 4, 5):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, column, item)
+
+    def _fill_untried(self) -> None:
+        clear_layout(self.untried_list)
+        titles = getattr(self, "_titles", {})
+        if not self.current():
+            return
+        if not self.untried:
+            self.untried_list.addWidget(label("Every scenario in the library has been tried.", "muted", wrap=True))
+            return
+        for sid in self.untried:
+            self.untried_list.addWidget(label(f"• {titles.get(sid, sid)}", None, wrap=True))
+
+    def untried_titles(self) -> list[str]:
+        titles = getattr(self, "_titles", {})
+        return [titles.get(sid, sid) for sid in self.untried]
+
+    def _show_problem(self, text: str) -> None:
+        self.notice.set_kind("danger")
+        self.notice.set_text("", text)
+        self.notice.setVisible(True)
+
+    # -- delete my data --------------------------------------------------------------------------
+    def deletion_summary(self, name: str) -> str:
+        """Exactly what "Delete my data" removes for `name`, in words."""
+        try:
+            trainee = self.ctx.store.trainee(name)
+        except UnknownTrainee:
+            trainee = None
+        turns = sum(len(r.state.turns) for r in self.records)
+        recordings = sum(1 for r in self.records for t in r.state.turns if t.audio_file)
+        roster = f" and their place on the “{trainee.class_name}” roster" if trainee and trainee.class_name else ""
+        sessions = len(self.records)
+        return (f"This permanently deletes {name}'s profile{roster}; their {sessions} session"
+                f"{'s' if sessions != 1 else ''} with all {turns} turn{'s' if turns != 1 else ''} "
+                f"(replies, judgements, trainer overrides and scores); and {recordings} voice recording"
+                f"{'s' if recordings != 1 else ''} of their replies. Reports already exported are not "
+                "affected. This cannot be undone.")
+
+    def delete_data(self, name: str) -> bool:
+        """Ask, then delete. True when the data was deleted."""
+        answer = dialogs.ask(self, f"Delete {name}'s data?", self.deletion_summary(name),
+                             [("keep", "Keep everything"), ("delete", f"Delete {name}'s data")])
+        if answer != "delete":
+            return False
+        try:
+            deleted = self.ctx.store.delete_trainee_data(name)
+        except (OSError, LookupError) as exc:
+            dialogs.tell(self, "Nothing was deleted", f"{name}'s data could not be deleted: {exc}", warning=True)
+            return False
+        text = (f"{deleted.sessions} session{'s' if deleted.sessions != 1 else ''} and {deleted.recordings} "
+                f"recording{'s' if deleted.recordings != 1 else ''} deleted.")
+        if deleted.elsewhere:
+            stations = sorted({station for station, _ in deleted.elsewhere})
+            text += (f" {len(deleted.elsewhere)} recording(s) are on another computer ({', '.join(stations)}); "
+                     "delete them there.")
+        if self.ctx.settings.trainee_name.strip() == name:
+            self.ctx.settings.trainee_name = ""
+            try:
+                self.ctx.save_settings()
+            except OSError as exc:
+                log.warning("settings not saved after deleting a trainee: %s", exc)
+        self.trainee.setCurrentText("")
+        self.refresh(select="")
+        self.notice.set_kind("success")
+        self.notice.set_text(f"{name}'s data was deleted", text)
+        self.notice.setVisible(True)
+        return True
+
+    # -- slots -----------------------------------------------------------------------------------
+    def _on_trainee_current_text_changed(self, name: str) -> None:
+        self.show_trainee(name.strip())
+
+    def _on_delete_button_clicked(self) -> None:
+        if self.current():
+            self.delete_data(self.current())
+
+    def _on_table_cell_double_clicked(self, row: int, column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.review_requested.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -1,0 +1,215 @@
+"""The Classes screen: create a class, put trainees' names on its roster, open a trainee's history,
+export the whole class as PDF or CSV, and start a classroom session with it.
+
+Signals (RosterPage):
+    history_requested(str): show this trainee's history (name).
+    classroom_requested(str): start classroom mode with this class (name).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.records.sessions import UnknownClass
+from simulator.ui import dialogs
+from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.context import AppContext
+from simulator.ui.history import ReportExporter, export_buttons, show_export_result
+
+log = logging.getLogger(__name__)
+
+
+def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """Ask for one line of text (module-level so tests can answer it). None when cancelled."""
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    text = " ".join(text.split())
+    return text if ok and text else None
+
+
+class RosterPage(Page):
+    """Classes on the left, the chosen class's roster on the right."""
+
+    history_requested = Signal(str)
+    classroom_requested = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = context
+        self.exporter = ReportExporter(context, self)
+
+        col = QVBoxLayout(self)
+        col.setContentsMargins(36, 28, 36, 24)
+        col.setSpacing(14)
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(label("Classes", "h1"))
+        titles.addWidget(label("Put each class's trainees on a roster; in classroom mode they take turns, "
+                               "and every turn is credited to whoever answered.", "muted", wrap=True))
+        head.addLayout(titles, 1)
+        self.classroom_button = button("Start classroom mode", "primary",
+                                       "Projector view for the class and a separate window for you (Ctrl+7)")
+        self.classroom_button.clicked.connect(self._on_classroom_button_clicked)
+        head.addWidget(self.classroom_button, 0, Qt.AlignmentFlag.AlignTop)
+        col.addLayout(head)
+
+        self.notice = Banner("info")
+        self.notice.setVisible(False)
+        self.notice.add_action("OK").clicked.connect(lambda: self.notice.setVisible(False))
+        col.addWidget(self.notice)
+        show_export_result(self.notice, self.exporter, self)
+
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        left = QFrame()
+        left.setObjectName("panel")
+        lc = QVBoxLayout(left)
+        lc.setContentsMargins(18, 14, 18, 14)
+        lc.setSpacing(8)
+        lc.addWidget(label("Classes", "h3"))
+        self.class_list = QListWidget()
+        self.class_list.setAccessibleName("Classes")
+        self.class_list.currentTextChanged.connect(self._on_class_list_current_text_changed)
+        lc.addWidget(self.class_list, 1)
+        add_class = QHBoxLayout()
+        self.class_name = QLineEdit()
+        self.class_name.setPlaceholderText("New class, e.g. Tuesday evening")
+        self.class_name.setAccessibleName("New class name")
+        self.class_name.returnPressed.connect(self._on_add_class_clicked)
+        add_class.addWidget(self.class_name, 1)
+        self.add_class_button = button("Add class")
+        self.add_class_button.clicked.connect(self._on_add_class_clicked)
+        add_class.addWidget(self.add_class_button)
+        lc.addLayout(add_class)
+        row.addWidget(left, 2)
+
+        right = QFrame()
+        right.setObjectName("panel")
+        rc = QVBoxLayout(right)
+        rc.setContentsMargins(18, 14, 18, 14)
+        rc.setSpacing(8)
+        rhead = QHBoxLayout()
+        self.roster_title = label("Roster", "h3")
+        rhead.addWidget(self.roster_title, 1)
+        self.export_pdf, self.export_csv = export_buttons(self.exporter, self, "class", self.current_class,
+                                                          "the whole class")
+        rhead.addWidget(self.export_pdf)
+        rhead.addWidget(self.export_csv)
+        rc.addLayout(rhead)
+        self.roster = QListWidget()
+        self.roster.setAccessibleName("Trainees in this class")
+        self.roster.itemDoubleClicked.connect(lambda item: self.history_requested.emit(item.text()))
+        rc.addWidget(self.roster, 1)
+        add_name = QHBoxLayout()
+        self.trainee_name = QLineEdit()
+        self.trainee_name.setPlaceholderText("Trainee's name")
+        self.trainee_name.setAccessibleName("New trainee's name")
+        self.trainee_name.returnPressed.connect(self._on_add_trainee_clicked)
+        add_name.addWidget(self.trainee_name, 1)
+        self.add_trainee_button = button("Add to class")
+        self.add_trainee_button.clicked.connect(self._on_add_trainee_clicked)
+        add_name.addWidget(self.add_trainee_button)
+        self.history_button = button("History…", None, "Open the selected trainee's history")
+        self.history_button.clicked.connect(self._on_history_button_clicked)
+        add_name.addWidget(self.history_button)
+        rc.addLayout(add_name)
+        row.addWidget(right, 3)
+        col.addLayout(row, 1)
+
+    # -- data ------------------------------------------------------------------------------------
+    def current_class(self) -> str:
+        item = self.class_list.currentItem()
+        return item.text() if item is not None else ""
+
+    def refresh(self, select: str | None = None) -> None:
+        wanted = select or self.current_class()
+        try:
+            names = self.ctx.store.classes()
+        except OSError as exc:
+            self._problem(f"The records could not be read: {exc}")
+            names = []
+        self.class_list.blockSignals(True)
+        self.class_list.clear()
+        self.class_list.addItems(names)
+        matches = self.class_list.findItems(wanted, Qt.MatchFlag.MatchExactly) if wanted else []
+        if matches:
+            self.class_list.setCurrentItem(matches[0])
+        elif names:
+            self.class_list.setCurrentRow(0)
+        self.class_list.blockSignals(False)
+        self._show_roster()
+
+    def _show_roster(self) -> None:
+        name = self.current_class()
+        self.roster.clear()
+        names: list[str] = []
+        if name:
+            try:
+                names = [t.name for t in self.ctx.store.trainees(name)]
+            except UnknownClass:
+                names = []
+        self.roster.addItems(names)
+        self.roster_title.setText(f"Roster: {name}" if name else "Roster")
+        for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
+            widget.setEnabled(bool(name))
+        self.history_button.setEnabled(bool(names))
+
+    def add_class(self, name: str) -> None:
+        name = " ".join(name.split())
+        if not name:
+            return
+        try:
+            self.ctx.store.add_class(name)
+        except (OSError, ValueError) as exc:
+            self._problem(f"The class was not added: {exc}")
+            return
+        self.class_name.clear()
+        self.refresh(select=name)
+
+    def add_trainee(self, name: str) -> None:
+        name = " ".join(name.split())
+        klass = self.current_class()
+        if not name or not klass:
+            return
+        try:
+            self.ctx.store.add_trainee(name, klass)
+        except (OSError, ValueError) as exc:
+            self._problem(f"{name} was not added: {exc}")
+            return
+        self.trainee_name.clear()
+        self._show_roster()
+
+    def _problem(self, text: str) -> None:
+        self.notice.set_kind("danger")
+        self.notice.set_text("", text)
+        self.notice.setVisible(True)
+        dialogs.tell(self, "Classes", text, warning=True)
+
+    # -- slots -----------------------------------------------------------------------------------
+    def _on_class_list_current_text_changed(self, text: str) -> None:
+        self._show_roster()
+
+    def _on_add_class_clicked(self) -> None:
+        self.add_class(self.class_name.text())
+
+    def _on_add_trainee_clicked(self) -> None:
+        self.add_trainee(self.trainee_name.text())
+
+    def _on_history_button_clicked(self) -> None:
+        item = self.roster.currentItem() or self.roster.item(0)
+        if item is not None:
+            self.history_requested.emit(item.text())
+
+    def _on_classroom_button_clicked(self) -> None:
+        self.classroom_requested.emit(self.current_class())

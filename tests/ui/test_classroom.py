@@ -1,0 +1,175 @@
+"""Classroom mode: two trainees take turns, the trainer overrides a turn with one key, pause and repeat."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+
+from simulator.engine.loader import load_library
+from simulator.settings import Settings
+from tests.ui.fakes import FakeVoice
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def classroom(qtbot, make_context, scenario_dir):
+    """Classroom mode for the class 'Tuesday' (Ana, Ben) with the inline parcel scenario, on one screen."""
+    from simulator.ui.trainer_window import Classroom
+
+    def make(devices=None, settings=None):
+        ctx = make_context(settings=settings, devices=devices)
+        for name in ("Ana", "Ben"):
+            ctx.store.add_trainee(name, "Tuesday")
+        room = Classroom(ctx)
+        qtbot.addWidget(room.trainer)
+        qtbot.addWidget(room.projector)
+        room.show(class_name="Tuesday", library=load_library([scenario_dir]))
+        qtbot.waitExposed(room.trainer)
+        room.trainer.select_scenario("parcel")
+        assert room.trainer.start()
+        return room
+
+    return make
+
+
+def press(qtbot, window, key) -> None:
+    """One key to a window, as the trainer presses it (the window has the focus)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, key)
+
+
+def reply(qtbot, room, text: str) -> None:
+    box = room.trainer.reply_box
+    box.setFocus()
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_two_trainees_alternate_and_one_key_overrides_the_branch(qtbot, classroom):
+    room = classroom()
+    p, trainer, projector = room.presenter, room.trainer, room.projector
+    assert not room.second_screen and projector.isVisible() and trainer.isVisible()
+    assert "I was promised this parcel today" in projector.subtitle.text()
+    assert projector.answering.text() == "Answering: Ana"
+    assert [trainer.trainee_combo.itemText(i) for i in range(trainer.trainee_combo.count())] == ["Ana", "Ben"]
+
+    # Ana calms: the proposal shows before any branch is taken.
+    reply(qtbot, room, "I'm so sorry, Sam, I understand how frustrating this is.")
+    assert p.phase == "deciding" and p.runner.state.turns == [] and p.runner.state.node_id == "start"
+    assert trainer.intent_chip.text() == "Calming"
+    assert "Confidence 90%" in trainer.figures.text()
+    assert all(b.isEnabled() for b in trainer.decision_buttons.values())
+    assert "Ana: “I'm so sorry" in projector.reply.text()
+    press(qtbot, trainer, Qt.Key.Key_2)  # as proposed
+    first = p.runner.state.turns[0]
+    assert (first.trainee, first.override, first.target) == ("Ana", None, "options")
+    assert p.trainee == "Ben" and projector.answering.text() == "Answering: Ben"
+    assert not any(b.isEnabled() for b in trainer.decision_buttons.values())
+
+    # Ben's reply is proposed as neutral (which would stay on "options"); the trainer calls it calmer.
+    reply(qtbot, room, "Let me look at the tracking page.")
+    assert trainer.intent_chip.text() == "Neutral"
+    press(qtbot, trainer, Qt.Key.Key_1)
+    second = p.runner.state.turns[1]
+    assert (second.trainee, second.override, second.target) == ("Ben", "calmer", "sorted")
+    assert p.runner.outcome == "resolved" and p.phase == "ended"
+    assert projector.outcome.isVisible() and projector.outcome.text() == "Resolved"
+    assert trainer.turns.count() == 2 and "overridden: calmer" in trainer.turns.item(1).text()
+
+    saved = room.trainer.ctx.store.load(p.record.session_id)
+    assert [(t.trainee, t.override) for t in saved.state.turns] == [("Ana", None), ("Ben", "calmer")]
+    assert saved.trainee == "Ana" and saved.closed and saved.state.outcome == "resolved"
+    assert trainer.debrief_button.isVisible()
+    with qtbot.waitSignal(room.debrief_requested) as sent:
+        trainer.debrief_button.click()
+    assert sent.args == [p.record.session_id]
+
+
+def test_escalate_from_the_projector_window_with_the_arrow_key(qtbot, classroom):
+    room = classroom()
+    p = room.presenter
+    reply(qtbot, room, "I'm so sorry about that.")
+    press(qtbot, room.projector, Qt.Key.Key_Right)  # escalate, pressed while the projector has the focus
+    turn = p.runner.state.turns[0]
+    assert turn.judgement.intent == "deescalate"  # the proposal is kept as it was...
+    assert turn.override == "escalate" and turn.target == "start"  # ...the branch follows the override
+    assert turn.agitation_after > turn.agitation_before
+    saved = room.trainer.ctx.store.load(p.record.session_id)
+    assert saved.state.turns[0].override == "escalate"
+
+
+def test_keys_do_nothing_until_a_reply_is_proposed_and_typing_digits_is_just_typing(qtbot, classroom):
+    room = classroom()
+    press(qtbot, room.trainer, Qt.Key.Key_3)
+    assert room.presenter.runner.state.turns == []
+    room.trainer.reply_box.setFocus()
+    qtbot.keyClicks(room.trainer.reply_box, "Order 123")
+    assert room.trainer.reply_box.text() == "Order 123" and room.presenter.runner.state.turns == []
+
+
+def test_switching_the_active_trainee_and_adding_a_name(qtbot, classroom):
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    trainer.rotate.setChecked(False)
+    trainer.trainee_combo.setCurrentIndex(1)  # click the combo, click "Ben"
+    trainer.trainee_combo.activated.emit(1)
+    assert p.trainee == "Ben"
+    reply(qtbot, room, "Sorry for the wait.")
+    press(qtbot, trainer, Qt.Key.Key_Down)
+    assert p.runner.state.turns[0].trainee == "Ben" and p.trainee == "Ben"  # no rotation when it is off
+
+    trainer.add_name.setText("Cleo")
+    trainer.add_name_button.click()
+    assert [t.name for t in trainer.ctx.store.trainees("Tuesday")] == ["Ana", "Ben", "Cleo"]
+    press(qtbot, trainer, Qt.Key.Key_N)
+    assert p.trainee == "Cleo" and trainer.trainee_combo.currentText() == "Cleo"
+
+
+def test_pause_and_repeat_the_customer(qtbot, classroom):
+    voice = FakeVoice()
+    from simulator.ui.context import Devices
+
+    room = classroom(devices=Devices(voice=voice),
+                     settings=Settings(first_run_done=True, trainee_name="", voice_enabled=True))
+    p = room.presenter
+    assert p.phase == "speaking" and len(voice.spoken) == 1
+    press(qtbot, room.trainer, Qt.Key.Key_P)
+    assert p.paused and voice.stops == 1 and room.projector.paused_tag.isVisible()
+    assert room.trainer.pause_button.text() == "Carry on (P)"
+    press(qtbot, room.trainer, Qt.Key.Key_P)
+    assert not p.paused and len(voice.spoken) == 2  # carrying on: the line is said again
+    voice.finish()
+    assert p.phase == "your_turn"
+
+    press(qtbot, room.trainer, Qt.Key.Key_R)
+    assert p.runner.state.repeats == 1 and len(voice.spoken) == 3 and p.runner.state.turns == []
+    assert room.trainer.ctx.store.load(p.record.session_id).state.repeats == 1
+
+    # Pausing while a reply waits for the decision: the decision is taken, the customer waits.
+    voice.finish()
+    reply(qtbot, room, "I'm sorry, I understand.")
+    press(qtbot, room.trainer, Qt.Key.Key_P)
+    press(qtbot, room.trainer, Qt.Key.Key_2)
+    assert len(p.runner.state.turns) == 1 and len(voice.spoken) == 3  # not spoken while paused
+    press(qtbot, room.trainer, Qt.Key.Key_P)
+    assert len(voice.spoken) == 4 and "what are you going to do" in voice.spoken[-1][1]
+    room.close()
+    assert not room.projector.isVisible()
+
+
+def test_projector_goes_full_screen_on_a_second_screen():
+    from simulator.ui.classroom import place_windows
+
+    primary, second = MagicMock(), MagicMock()
+    primary.availableGeometry.return_value = QRect(0, 0, 1920, 1040)
+    second.geometry.return_value = QRect(1920, 0, 1920, 1080)
+    projector, trainer = MagicMock(), MagicMock()
+    assert place_windows(projector, trainer, [primary, second], primary)
+    projector.setScreen.assert_called_once_with(second)
+    projector.showFullScreen.assert_called_once()
+    trainer.setScreen.assert_called_once_with(primary)
+    trainer.show.assert_called_once()
