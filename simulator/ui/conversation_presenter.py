@@ -84,6 +84,7 @@ class ConversationPresenter(QObject):
         self.phase = "idle"
         self.paused = False
         self.busy = False
+        self._unsaved = False  # a save failed; the next one must catch up
         self._line_ids: dict[str, str] = {}
         self._listener: Any = None  # the listener whose signals are connected
         self._adaptation: Any = None  # the current scenario's recogniser adaptation
@@ -403,8 +404,17 @@ class ConversationPresenter(QObject):
         try:
             self.ctx.store.save(self.record)
         except OSError as exc:
+            # Every save writes the whole session, so the next one catches up on this turn too.
             log.error("saving the session failed: %s", exc)
-            self.view.show_notice(f"Your session could not be saved: {exc}", "danger")
+            self._unsaved = True
+            self.view.show_notice(f"Your session could not be saved: {str(exc).rstrip('.')}. Nothing is lost "
+                                  "yet: it is kept here and saved again after your next reply, so please "
+                                  "don't close the simulator.", "danger")
+            return
+        if self._unsaved:
+            self._unsaved = False
+            log.info("the session was saved again after a failure")
+            self.view.show_notice("Your session is saved again; nothing was lost.", "info")
 
     # -- speaking --------------------------------------------------------------------------------
     def press_to_talk(self) -> bool:
@@ -493,8 +503,9 @@ class ConversationPresenter(QObject):
         assert self.runner is not None
         if not source:
             return None
-        target = self.ctx.store.recording_path(self.runner.state.session_id, len(self.runner.state.turns))
         try:
+            # Inside the try: making the session folder fails on a read-only or full disk too.
+            target = self.ctx.store.recording_path(self.runner.state.session_id, len(self.runner.state.turns))
             shutil.move(str(source), target)
         except OSError as exc:
             log.warning("keeping the recording %s failed: %s", source, exc)

@@ -1,0 +1,130 @@
+"""A data folder that turns read-only or fills up mid-session: said on screen, the session kept in memory, saved on the next turn.
+
+The data folder is a real tmpfs, remounted read-only (chmod does not stop root) or filled to
+the last byte, so SQLite and the recordings meet the very errors a training laptop gives.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from simulator.records.sessions import SessionStore
+
+pytestmark = pytest.mark.gui
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs; yields (folder, set_read_only(bool)). Unmounted afterwards."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if not shutil.which("mount") or not _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)):
+        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
+
+    def read_only(on: bool) -> None:
+        assert _mount("-o", f"remount,{'ro' if on else 'rw'}", str(folder))
+
+    try:
+        yield folder, read_only
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def _window(qtbot, make_context, data: Path):
+    from simulator.ui.main_window import MainWindow
+
+    context = make_context()
+    context.store = SessionStore(data)
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    win.start_scenario("parcel")
+    win.conversation.begin_button.click()
+    return win
+
+
+def _type(win, text: str) -> None:
+    win.conversation.reply_box.setText(text)
+    win.conversation.send_button.click()
+
+
+def _speak(win, wav: Path, text: str) -> None:
+    win.conversation.presenter._on_listener_reply_ready(
+        SimpleNamespace(text=text, confidence=0.9, low_confidence=False, wav_path=wav))
+
+
+def _wav(path: Path) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(bytes(16000))
+    return path
+
+
+def _notice(win) -> str:
+    notice = win.conversation.notice
+    return notice.text.text() if notice.isVisibleTo(win.conversation) else ""
+
+
+def test_a_read_only_data_folder_is_said_and_the_turns_are_saved_when_it_can_be_written(
+        qtbot, make_context, small_disk, tmp_path):
+    disk, read_only = small_disk
+    win = _window(qtbot, make_context, disk)
+    presenter = win.conversation.presenter
+    _type(win, "Okay.")
+    session_id = presenter.runner.state.session_id
+    assert len(win.ctx.store.load(session_id).state.turns) == 1
+
+    # The kernel refuses to remount while files are open for writing: let SQLite close its
+    # connections, as it would after the disk went read-only under it.
+    win.ctx.store.engine.dispose()
+    read_only(True)
+    _type(win, "Right, I see.")
+    text = _notice(win)
+    assert "could not be saved" in text and "Nothing is lost" in text
+    assert "can be written" in text or "read-only" in text  # the StorageError's own advice
+    assert "Traceback" not in text
+    # A spoken reply: its recording cannot be kept in the session folder either; the turn still counts.
+    _speak(win, _wav(tmp_path / "reply.wav"), "Let me have a look.")
+    assert len(presenter.runner.state.turns) == 3
+    assert presenter.accepts_reply()
+
+    read_only(False)
+    _type(win, "One moment please.")
+    assert "saved again" in _notice(win)
+    saved = win.ctx.store.load(session_id).state.turns
+    assert [t.reply for t in saved] == ["Okay.", "Right, I see.", "Let me have a look.", "One moment please."]
+
+
+def test_a_full_disk_is_said_in_plain_words(qtbot, make_context, small_disk):
+    disk, _ = small_disk
+    win = _window(qtbot, make_context, disk)
+    _type(win, "Okay.")
+    filler = disk / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(bytes(65536))
+                handle.flush()
+        except OSError:
+            pass
+    _type(win, "Right, I see. " * 400)  # a long reply, so the page it needs is not already there
+    text = _notice(win)
+    assert "could not be saved" in text and "Traceback" not in text
+    assert "full" in text.lower()
+    filler.unlink()
+    _type(win, "One moment please.")
+    assert "saved again" in _notice(win)
+    assert len(win.ctx.store.load(win.conversation.presenter.runner.state.session_id).state.turns) == 3
+
