@@ -33,6 +33,7 @@ from simulator.settings import Settings
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label
 from simulator.ui.context import AppContext, data_root
+from simulator.ui.diagnostics import DiagnosticsBox
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,8 @@ class SettingsPage(Page):
         form.addRow("Data folder", noted(data_row, "Your sessions and recordings are kept here. Leave it empty "
                                                    "for the standard place."))
         right.addWidget(data)
+        self.diagnostics = DiagnosticsBox()
+        right.addWidget(self.diagnostics)
         right.addStretch(1)
 
         buttons = QHBoxLayout()
