@@ -129,6 +129,8 @@ def _explain(wording: WordingResult, intent: Intent, tone: ToneReading | None, t
         out.append(_quote(cats[hit.name].said, hit))
     for hit in wording.techniques:
         out.append(_quote(cats[hit.name].said, hit))
+    if wording.decided_by_model:
+        out.append(_model_sentence(wording))
     if triggers and wording.techniques and wording.intent == "escalate":
         out.append("The trigger outweighs the good parts: people remember the worst thing you said.")
     elif triggers and wording.intent == "neutral":
@@ -141,6 +143,8 @@ def _explain(wording: WordingResult, intent: Intent, tone: ToneReading | None, t
         out.append(worst.rubric)
         if worst.better:
             out.append(f"Better: {worst.better}")
+    elif wording.decided_by_model:
+        pass
     elif intent == "neutral" and not wording.techniques:
         out.append("Nothing in it acknowledged how they feel. Try naming the feeling (\"I can see this is "
                    "really frustrating\") or offering a next step (\"Let me check that for you\").")
@@ -152,6 +156,20 @@ def _explain(wording: WordingResult, intent: Intent, tone: ToneReading | None, t
         out.append(f"{names[:1].upper()}{names[1:]} helps, but on its own it is not enough to calm them; "
                    f"add {missing}.")
     return out
+
+
+_MODEL_READS = {
+    "escalate": "it reads like replies trainers marked as inflaming (sarcastic, accusing or dismissive)",
+    "neutral": "it reads like replies trainers marked as procedural rather than calming",
+    "deescalate": "it reads like replies trainers marked as calming",
+}
+
+
+def _model_sentence(wording: WordingResult) -> str:
+    """Why the statistical model overruled the rules, quoting the words that weighed most."""
+    words = ", ".join(f"'{w}'" for w in wording.model_evidence)
+    said = f"; the words that weighed most: {words}" if words else ""
+    return f"No phrase on the rubric's list decided this, but {_MODEL_READS[wording.intent]}{said}."
 
 
 def _tone_sentences(tone: ToneReading) -> list[str]:

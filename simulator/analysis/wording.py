@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from simulator.analysis.model import Reading, WordingModel, features, load_model
 from simulator.engine.judgement import Finding
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, Intent
 
@@ -237,6 +238,16 @@ class WordingResult:
     # The strongest single trigger; a trigger under the rubric's `strong_trigger` can be outweighed.
     strongest_trigger: float
     rubric: Rubric = field(repr=False, compare=False)
+    # What the rules alone decided; `intent` differs from it only when the model overruled them.
+    rule_intent: Intent = "neutral"
+    # The statistical model's reading (None when it was not asked: a trigger was found, or no model).
+    model: Reading | None = field(default=None, repr=False, compare=False)
+    # When the model decided: the words, verbatim, that weighed most towards its intent.
+    model_evidence: tuple[str, ...] = ()
+
+    @property
+    def decided_by_model(self) -> bool:
+        return self.model is not None and self.intent != self.rule_intent
 
     def technique_findings(self) -> list[Finding]:
         return [h.finding() for h in self.techniques]
@@ -445,6 +456,9 @@ class Rubric:
         self.deescalate_threshold = self._number(thresholds, "deescalate", 0.9, "thresholds")
         self.strong_trigger = self._number(thresholds, "strong_trigger", 0.8, "thresholds")
         self.outweigh = self._number(thresholds, "outweigh", 2.0, "thresholds")
+        # How sure the statistical model must be to overrule the rules when they found no trigger
+        # (above 1: never).
+        self.model_override = self._number(thresholds, "model_override", 0.6, "thresholds")
         negation = self._mapping(data, "negation")
         self.negation_window = int(self._number(negation, "window", 3, "negation"))
         self.respell_rules = self._respell_rules(data.get("respell") or [])
@@ -589,8 +603,12 @@ class Rubric:
                 tokens[i:i + 1] = [Token("i", tok.start, tok.end), Token("will", tok.start, tok.end)]
         return tokens
 
-    def analyse(self, text: str, customer_line: str = "", customer_name: str = "") -> WordingResult:
-        return _Analysis(self, text).run(customer_line, customer_name)
+    def analyse(self, text: str, customer_line: str = "", customer_name: str = "",
+                model: WordingModel | None | bool = True) -> WordingResult:
+        """Judge one reply. `model`: True for the shipped statistical model, False for the rules alone."""
+        chosen = (load_model() if self.path.resolve() == DEFAULT_PATH.resolve() else None) if model is True \
+            else (model or None)
+        return _Analysis(self, text).run(customer_line, customer_name, chosen)
 
 
 class _Analysis:
@@ -673,7 +691,7 @@ class _Analysis:
             hits.append(Hit(category.name, evidence, cp.weight, start, end, cp.source))
         return hits
 
-    def run(self, customer_line: str, customer_name: str) -> WordingResult:
+    def run(self, customer_line: str, customer_name: str, model: WordingModel | None = None) -> WordingResult:
         r = self.rubric
         techniques: list[Hit] = []
         triggers: list[Hit] = []
@@ -691,9 +709,36 @@ class _Analysis:
         t_score = sum(h.weight for h in techniques)
         g_score = sum(h.weight for h in triggers)
         strongest = max((h.weight for h in triggers), default=0.0)
-        intent, confidence = _decide(r, t_score, g_score, strongest, len(self.tokens))
+        rule_intent, confidence = _decide(r, t_score, g_score, strongest, len(self.tokens))
+        intent: Intent = rule_intent
+        reading: Reading | None = None
+        quoted: tuple[str, ...] = ()
+        # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
+        if model is not None and not triggers:
+            reading = model.read(self.features(techniques))
+            chosen = blend(rule_intent, reading.probabilities, r.model_override)
+            if chosen != rule_intent:
+                intent = chosen
+                confidence = _clamp(reading.probabilities[chosen])
+                quoted = self._quote(reading, chosen)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
-                             round(t_score, 3), round(g_score, 3), strongest, r)
+                             round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)
+
+    def features(self, techniques: Iterable[Hit], triggers: Iterable[Hit] = ()) -> list[Any]:
+        return features([t.word for t in self.tokens], "?" in self.text,
+                        [h.name for h in techniques], [h.name for h in triggers])
+
+    def _quote(self, reading: Reading, intent: str) -> tuple[str, ...]:
+        quoted: list[str] = []
+        covered: list[tuple[int, int]] = []
+        for f in reading.leaning.get(intent, ()):
+            if any(a <= f.last and f.first <= b for a, b in covered):
+                continue
+            covered.append((f.first, f.last))
+            quoted.append(self._evidence(f.first, f.last)[0])
+            if len(quoted) == 3:
+                break
+        return tuple(quoted)
 
     # -- reflecting: shared content words with the customer's line ------------------------------
     def _reflect_overlap(self, customer_line: str, category: Category) -> list[Hit]:
@@ -813,6 +858,19 @@ def _decide(r: Rubric, t: float, g: float, strongest: float, n_tokens: int) -> t
     return "neutral", 0.8 if n_tokens <= 12 else 0.68
 
 
+def blend(rule_intent: str, probabilities: dict[str, float], override: float) -> Intent:
+    """The intent when the rules found no trigger: theirs, unless the model is `override` sure of another.
+
+    Techniques the rules found are quoted evidence; overruling them (calling a reply with a named
+    technique escalating or merely neutral) takes the model being surer still, halfway to certain.
+    """
+    best = max(probabilities, key=probabilities.__getitem__)
+    needed = override if rule_intent != "deescalate" else override + (1.0 - override) / 2
+    if best != rule_intent and probabilities[best] >= needed:
+        return best  # type: ignore[return-value]
+    return rule_intent  # type: ignore[return-value]
+
+
 def _clamp(x: float) -> float:
     return round(max(0.05, min(0.97, x)), 3)
 
@@ -874,9 +932,13 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
 
 
 def analyse(text: str, customer_line: str = "", customer_name: str = "",
-            rubric: Rubric | None = None) -> WordingResult:
-    """Judge the words of one reply against the rubric (the shipped one unless given)."""
-    return (rubric or load_rubric()).analyse(text, customer_line, customer_name)
+            rubric: Rubric | None = None, model: WordingModel | None | bool = True) -> WordingResult:
+    """Judge the words of one reply against the rubric (the shipped one unless given) and the model.
+
+    The shipped statistical model is consulted only with the shipped rubric; pass `model=False`
+    for the rules alone, or a `WordingModel` to use that one.
+    """
+    return (rubric or load_rubric()).analyse(text, customer_line, customer_name, model)
 
 
 def normalise_text(text: str) -> str:
