@@ -506,7 +506,7 @@ class ConversationPage(Page):
     def set_busy(self, busy: bool) -> None:
         # A short delay keeps a quick judgement from flashing the bar.
         if busy:
-            QTimer.singleShot(200, lambda: self.busy.setVisible(self.presenter.busy or self.presenter.phase == "thinking"))
+            QTimer.singleShot(200, self.busy, lambda: self.busy.setVisible(self.presenter.busy or self.presenter.phase == "thinking"))
         else:
             self.busy.setVisible(False)
 

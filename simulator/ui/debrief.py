@@ -30,8 +30,9 @@ from simulator.engine.scoring import Score, score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.records.sessions import SessionRecord
-from simulator.ui.common import Page, button, chip, clear_layout, label
+from simulator.ui.common import Banner, Page, button, chip, clear_layout, label
 from simulator.ui.context import AppContext
+from simulator.ui.history import ReportExporter, export_buttons, show_export_result
 from simulator.ui.library import friendly_time
 from simulator.ui.theme import COLORS, OUTCOME_TEXT
 from simulator.ui.widgets.chart import AgitationChart
@@ -281,6 +282,20 @@ class DebriefPage(Page):
         self.again_button.clicked.connect(self._on_again_clicked)
         head.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(head)
+        # Reports of this session, written off the GUI thread (see simulator/ui/history.py).
+        self.exporter = ReportExporter(context, self)
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        self.export_pdf, self.export_csv = export_buttons(
+            self.exporter, self, "session", lambda: self.record.session_id if self.record else "", "this session")
+        exports.addWidget(self.export_pdf)
+        exports.addWidget(self.export_csv)
+        col.addLayout(exports)
+        self.export_notice = Banner("info")
+        self.export_notice.setVisible(False)
+        self.export_notice.add_action("OK").clicked.connect(lambda: self.export_notice.setVisible(False))
+        col.addWidget(self.export_notice)
+        show_export_result(self.export_notice, self.exporter, self)
 
         self.summary = label("", None, wrap=True)
         col.addWidget(self.summary)

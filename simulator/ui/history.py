@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.engine.loader import Library
 from simulator.engine.scoring import WEIGHTS, score_session
 from simulator.records.sessions import SessionRecord, UnknownTrainee
 from simulator.ui import dialogs
@@ -296,6 +298,9 @@ class HistoryPage(Page):
         self.records: list[SessionRecord] = []
         self.untried: list[str] = []
         self.exporter = ReportExporter(context, self)
+        # The library already loaded by the window, if any (reading every scenario file again is slow).
+        self.library_source: Callable[[], Library | None] | None = None
+        self._titles: dict[str, str] = {}
 
         col = QVBoxLayout(self)
         col.setContentsMargins(36, 28, 36, 24)
@@ -417,7 +422,10 @@ class HistoryPage(Page):
         self.empty.setText("No sessions yet." if name and not self.records else "")
         self.empty.setVisible(bool(name) and not self.records)
 
-    def _library(self):
+    def _library(self) -> Library | None:
+        loaded = self.library_source() if self.library_source is not None else None
+        if loaded is not None:
+            return loaded
         try:
             return self.ctx.library_loader()
         except Exception as exc:  # the history opens even if a scenario folder cannot be read
@@ -447,7 +455,7 @@ class HistoryPage(Page):
 
     def _fill_untried(self) -> None:
         clear_layout(self.untried_list)
-        titles = getattr(self, "_titles", {})
+        titles = self._titles
         if not self.current():
             return
         if not self.untried:
@@ -457,7 +465,7 @@ class HistoryPage(Page):
             self.untried_list.addWidget(label(f"• {titles.get(sid, sid)}", None, wrap=True))
 
     def untried_titles(self) -> list[str]:
-        titles = getattr(self, "_titles", {})
+        titles = self._titles
         return [titles.get(sid, sid) for sid in self.untried]
 
     def _show_problem(self, text: str) -> None:

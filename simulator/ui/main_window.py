@@ -28,7 +28,9 @@ from simulator.ui.context import AppContext
 from simulator.ui.conversation import ConversationPage
 from simulator.ui.conversation_presenter import rewound_state
 from simulator.ui.debrief import DebriefPage
+from simulator.ui.history import HistoryPage, apply_retention
 from simulator.ui.library import LibraryPage
+from simulator.ui.roster import RosterPage
 from simulator.ui.settings_page import SettingsPage
 from simulator.ui.theme import apply_theme
 from simulator.ui.watch import FileWatcher, default_paths
@@ -67,6 +69,12 @@ class MainWindow(QMainWindow):
         for page in (self.welcome, self.library, self.calibration, self.settings_page, self.conversation,
                      self.debrief, self.authoring):
             self.stack.addWidget(page)
+        self.history = HistoryPage(context)
+        self.roster = RosterPage(context)
+        self.history.library_source = lambda: self.library.library
+        for page in (self.history, self.roster):
+            self.stack.addWidget(page)
+        self.classroom = None  # classroom mode's two windows, while they are open
 
         self.welcome.check_microphone.connect(self.show_calibration)
         self.welcome.skip.connect(self.show_library)
@@ -77,15 +85,24 @@ class MainWindow(QMainWindow):
         self.calibration.done.connect(self.show_library)
         self.calibration.calibrated.connect(self._on_calibration_calibrated)
         self.settings_page.saved.connect(self._on_settings_page_saved)
+        self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
+        # A recogniser that needs its model folder (Vosk, Whisper) is built now, off the GUI thread.
+        self.conversation.presenter.apply_listening_settings()
         self.conversation.presenter.finished.connect(self.review_session)
         self.conversation.presenter.left.connect(self.show_library)
         self.debrief.back_requested.connect(self.show_library)
         self.debrief.again_requested.connect(self.start_scenario)
         self.debrief.retry_requested.connect(self.retry_from_turn)
+        self.history.review_requested.connect(self.review_session)
+        self.roster.history_requested.connect(self.show_history)
+        self.roster.classroom_requested.connect(self.open_classroom)
+        # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
+        apply_retention(context)
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
-                           ("Ctrl+Q", self.close)):
+                           ("Ctrl+5", self.show_history), ("Ctrl+6", self.show_roster),
+                           ("Ctrl+7", self.open_classroom), ("Ctrl+Q", self.close)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=slot: self._navigate(s))
 
@@ -116,6 +133,14 @@ class MainWindow(QMainWindow):
         self.nav_settings = self._nav_button("Settings", "Ctrl+3", self.show_settings)
         self.nav_authoring = self._nav_button("Authoring", "Ctrl+4", self.show_authoring)
         for b in (self.nav_library, self.nav_microphone, self.nav_settings, self.nav_authoring):
+            col.addWidget(b)
+        col.addSpacing(14)
+        col.addWidget(label("For trainers", "brandSub"))
+        self.nav_history = self._nav_button("History", "Ctrl+5", self.show_history)
+        self.nav_roster = self._nav_button("Classes", "Ctrl+6", self.show_roster)
+        self.nav_classroom = button("Classroom mode", "nav", "Projector and trainer windows (Ctrl+7)")
+        self.nav_classroom.clicked.connect(lambda: self._navigate(self.open_classroom))
+        for b in (self.nav_history, self.nav_roster, self.nav_classroom):
             col.addWidget(b)
         col.addStretch(1)
         self.who = label("", "sidebarFoot")
@@ -179,6 +204,37 @@ class MainWindow(QMainWindow):
         if self.authoring.inspection is None:
             self.authoring.refresh()
         self._show(self.authoring, self.nav_authoring)
+
+    def show_history(self, trainee: str | None = None) -> None:
+        self.history.refresh(select=trainee or None)
+        self._show(self.history, self.nav_history)
+
+    def show_roster(self) -> None:
+        self.roster.refresh()
+        self._show(self.roster, self.nav_roster)
+
+    def open_classroom(self, class_name: str = "") -> None:
+        """Classroom mode: the projector view and the trainer's window (brought forward if open)."""
+        from simulator.ui.trainer_window import Classroom
+
+        if self.classroom is None:
+            self.classroom = Classroom(self.ctx, self)
+            self.classroom.debrief_requested.connect(self._on_classroom_debrief_requested)
+            self.classroom.closed.connect(self._on_classroom_closed)
+            self.classroom.show(class_name or None, self.library.library)
+        else:
+            self.classroom.trainer.raise_()
+            self.classroom.trainer.activateWindow()
+
+    def _on_classroom_debrief_requested(self, session_id: str) -> None:
+        self.review_session(session_id)
+        self.raise_()
+        self.activateWindow()
+
+    def _on_classroom_closed(self) -> None:
+        if self.classroom is not None:
+            self.classroom.deleteLater()
+        self.classroom = None
 
     def reload_rubric(self, path: Path) -> None:
         """phrases.yaml changed: judge with the new phrases, or keep the old ones and say what is wrong."""
@@ -265,6 +321,8 @@ class MainWindow(QMainWindow):
         # Widths that hold text grow with it, so a projector's large text is never clipped.
         self.sidebar.setFixedWidth(round(230 * self.ctx.settings.text_scale))
         self._update_who()
+        # Another microphone, recogniser or listen mode: the listener follows.
+        self.conversation.presenter.apply_listening_settings()
 
     def _on_watcher_changed(self, changed: list) -> None:
         from simulator.analysis.wording import DEFAULT_PATH
@@ -287,7 +345,12 @@ class MainWindow(QMainWindow):
                 and presenter.phase not in ("ended", "briefing") and presenter.runner.state.turns:
             # Every turn is already saved; closing just leaves the session resumable.
             presenter.leave_for_later()
+        if self.classroom is not None:
+            self.classroom.close()
         self.ctx.tasks.wait(3000)
+        listener = self.ctx.devices.listener
+        if listener is not None and hasattr(listener, "close"):
+            listener.close()  # the microphone and the recogniser's worker thread
         super().closeEvent(event)
 
 

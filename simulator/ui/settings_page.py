@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from simulator.settings import Settings
 from simulator.ui import dialogs
-from simulator.ui.common import Page, button, label
+from simulator.ui.common import Banner, Page, button, label
 from simulator.ui.context import AppContext, data_root
+from simulator.ui.conversation_listening import device_key
 from simulator.ui.diagnostics import DiagnosticsBox
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,9 @@ class SettingsPage(Page):
         self.mode_group.addButton(self.hands_free)
         form.addRow(self.push_to_talk)
         form.addRow(self.hands_free)
+        self.microphone = QComboBox()
+        self.microphone.setAccessibleName("Microphone")
+        form.addRow("Microphone", noted(self.microphone, "Check it and record your voice under Microphone check."))
         self.recognizer = QComboBox()
         for key, text in RECOGNISERS:
             self.recognizer.addItem(text, key)
@@ -142,6 +146,9 @@ class SettingsPage(Page):
         model_row.addWidget(self.model_browse)
         self.model_note = label("", "small", wrap=True)
         form.addRow("Model folder", noted(model_row, self.model_note))
+        self.listening_status = Banner("warning")
+        self.listening_status.setVisible(False)
+        form.addRow(self.listening_status)
         right.addWidget(listening)
 
         data = QGroupBox("Your data")
@@ -194,6 +201,7 @@ class SettingsPage(Page):
         self.subtitles.setChecked(s.subtitles)
         self.push_to_talk.setChecked(s.listen_mode == "push_to_talk")
         self.hands_free.setChecked(s.listen_mode == "hands_free")
+        self._fill_microphones(s.input_device)
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
@@ -209,6 +217,7 @@ class SettingsPage(Page):
             "voice_enabled": self.voice.isChecked(),
             "subtitles": self.subtitles.isChecked(),
             "listen_mode": "hands_free" if self.hands_free.isChecked() else "push_to_talk",
+            "input_device": self.microphone.currentData(),
             "recognizer": self.recognizer.currentData(),
             "recognizer_model_dir": self.model_dir.text().strip() or None,
             "text_scale": float(self.text_size.currentData()),
@@ -238,6 +247,27 @@ class SettingsPage(Page):
         self.status.setText("Saved.")
         self.saved.emit()
         return True
+
+    def _fill_microphones(self, chosen: str | None) -> None:
+        self.microphone.clear()
+        self.microphone.addItem("System default", None)
+        mic = self.ctx.devices.microphone
+        try:
+            found = list(mic.devices()) if mic is not None else []
+        except Exception:
+            log.exception("listing microphones failed")
+            found = []
+        for ident, name in found:
+            self.microphone.addItem(str(name), device_key(ident))
+        if chosen and self.microphone.findData(chosen) < 0:
+            self.microphone.addItem(f"{chosen} (not connected)", chosen)
+        self.microphone.setCurrentIndex(max(0, self.microphone.findData(chosen)) if chosen else 0)
+
+    def show_listening_status(self, problem: str) -> None:
+        """After a save: why the chosen recogniser can't listen ("" when it can)."""
+        self.listening_status.set_text("Speech recognition is off" if problem else "",
+                                       f"{problem.rstrip('.')}. Until then replies are typed." if problem else "")
+        self.listening_status.setVisible(bool(problem))
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_recognizer_current_index_changed(self, *_: object) -> None:
