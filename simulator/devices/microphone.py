@@ -171,9 +171,11 @@ class Microphone(QObject):
         self._device, self._format = device, fmt
         self._recording = bytearray()
         source = QAudioSource(device, fmt, self)
-        # A 100 ms buffer: small enough for a responsive VAD and meter, big enough not to
-        # overrun when the GUI thread is briefly busy.
-        source.setBufferSize(fmt.bytesForDuration(100_000))
+        # A 1 s buffer. It does not delay the audio (Qt still hands it over every ~64 ms when the
+        # GUI thread is free), but it rides out the GUI thread being starved of the GIL: pocketsphinx
+        # holds it while decoding (0.3-0.6 s for loading or `end_utt`), and with a 100 ms buffer a
+        # reply lost 0.3-1 s of audio to overruns and was misrecognised (measured on the virtual mic).
+        source.setBufferSize(fmt.bytesForDuration(1_000_000))
         self._source = source
         self._io = source.start()
         if self._io is None or source.error() != QtAudio.Error.NoError:

@@ -93,7 +93,8 @@ def test_streaming_gives_a_partial_before_the_end_and_finishes_fast(tmp_path, ad
     result = adapted.finish()
     assert any(partials[: len(partials) * 3 // 4]), "a live transcript before the reply ends"
     assert len({"let", "me", "check", "that", "for", "you"} & set(result.text.split())) >= 3, result
-    assert result.seconds < 1.0
+    # 0.05-0.3 s on an idle machine; the bound leaves room for a busy CI runner.
+    assert result.seconds < 2.0
     assert all(0 <= w.confidence <= 1 and w.start < w.end for w in result.words)
 
 
