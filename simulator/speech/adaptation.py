@@ -33,14 +33,17 @@ CORPUS_FILE = Path(__file__).with_name("reply_corpus.txt")
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "phrases.yaml"
 DICT_FILE = Path(pocketsphinx.get_model_path()) / "en-us" / "cmudict-en-us.dict"
 
-# The scenario's own texts are few beside the shared corpus; counting them several times makes
-# the model expect them (and the customer's name) more than a generic reply.
-SCENARIO_WEIGHT = 3
+# How many times each sentence counts. The rubric's patterns, expanded round-robin, are many and
+# partly stilted ("that sounds like really"); the hand-written replies read like speech, and the
+# scenario's own texts (and the customer's name) are what this customer will hear most.
+RUBRIC_WEIGHT = 1
+CORPUS_WEIGHT = 3
+SCENARIO_WEIGHT = 4
 # Absolute discount for the interpolated trigram model; 0.7 suits tiny corpora, where most
 # n-grams are seen once.
 DISCOUNT = 0.7
 # Bump when the model-building code changes, so stale cached files are not reused.
-_BUILD_VERSION = "3"
+_BUILD_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -243,36 +246,81 @@ def _arpa(sentences: Sequence[Sequence[str]], counts_weight: Sequence[int]) -> s
 @cache
 def reply_corpus() -> tuple[str, ...]:
     """The shipped de-escalation replies, plus the rubric's phrases when the analysis ships them."""
+    return tuple(corpus_lines() + rubric_phrases())
+
+
+@cache
+def corpus_lines() -> list[str]:
     lines = [ln.strip() for ln in CORPUS_FILE.read_text(encoding="utf-8").splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    return tuple(lines + rubric_phrases())
+    return [ln for ln in lines if ln and not ln.startswith("#")]
 
 
 def rubric_phrases() -> list[str]:
-    """Every plain phrase in simulator/analysis/phrases.yaml, whatever its layout; [] without it."""
+    """Sentences made from the rubric's patterns (simulator/analysis/phrases.yaml) and its
+    "better" suggestions; [] while the file is absent or unreadable.
+
+    Only what people say is used: the explanations for the debrief would teach the model prose.
+    """
     if not PHRASES_FILE.exists():
         return []
     import yaml
 
     try:
-        data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8"))
+        data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return []
+    macros = {name: [str(v) for v in values] for name, values in (data.get("macros") or {}).items()
+              if isinstance(values, list)}
     found: list[str] = []
+    for group in ("techniques", "triggers"):
+        for entry in (data.get(group) or {}).values():
+            if not isinstance(entry, dict):
+                continue
+            better = entry.get("better")
+            found += [better] if isinstance(better, str) else list(better or [])
+            for pattern in entry.get("patterns") or []:
+                text = pattern.get("pattern") if isinstance(pattern, dict) else pattern
+                if isinstance(text, str):
+                    found += expand_pattern(text, macros)
+    return [f for f in found if isinstance(f, str) and f.strip()]
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str) and len(node) < 200 and not re.search(r"[\\\[\]()|*+?{}^$]", node):
-            # Regular expressions and prose descriptions are not things people say.
-            found.append(node)
 
-    walk(data)
-    return found
+_GROUP = re.compile(r"([{(])([^{}()]*)[})]\??")
+
+
+def expand_pattern(pattern: str, macros: dict[str, list[str]] | None = None,
+                   limit: int = 40) -> list[str]:
+    """Plain sentences from a rubric pattern (see the syntax in phrases.yaml).
+
+    Every alternative of every group turns up in some sentence, but not every combination: the
+    n-th sentence takes the n-th choice of each group (round-robin), as many sentences as the
+    longest group has choices. Wildcards, gaps and anchors are dropped.
+    """
+    macros = {"number": ["five", "ten", "twenty"], **(macros or {})}
+    text = pattern.lstrip("!")
+    text = re.sub(r"<(\w+)>", lambda m: "{" + "|".join(macros.get(m.group(1), [""])) + "}", text)
+    groups: list[list[str]] = []
+
+    def hole(match: re.Match[str]) -> str:
+        choices = [c.strip() for c in match.group(2).split("|")]
+        if match.group(1) == "(":
+            choices.append("")  # an optional group may be left out
+        groups.append(choices)
+        return f"\x00{len(groups) - 1}\x00"
+
+    text = _GROUP.sub(hole, text)
+    count = min(limit, max([len(g) for g in groups] or [1]))
+    out: list[str] = []
+    for n in range(count):
+        def choose(match: re.Match[str], n: int = n) -> str:
+            choices = groups[int(match.group(1))]
+            return choices[n % len(choices)]
+
+        sentence = re.sub("\x00(\\d+)\x00", choose, text)
+        words = [w for w in sentence.split() if not re.fullmatch(r"\.\.\.\d*|[$^*]|\S*\*", w)]
+        if words:
+            out.append(" ".join(words))
+    return out
 
 
 def phrases_for_scenario(scenario: Any) -> tuple[list[str], list[str]]:
@@ -338,7 +386,9 @@ def build_adaptation(phrases: Sequence[str], names: Sequence[str] = ()) -> Adapt
         if digest in _cache:
             return _cache[digest]
         sentences = [normalise(s) for s in corpus] + [normalise(s) for s in scenario_lines]
-        weights = [1] * len(corpus) + [SCENARIO_WEIGHT] * len(scenario_lines)
+        hand_written = len(corpus_lines())
+        weights = ([CORPUS_WEIGHT] * hand_written + [RUBRIC_WEIGHT] * (len(corpus) - hand_written)
+                   + [SCENARIO_WEIGHT] * len(scenario_lines))
         kept = [(s, w) for s, w in zip(sentences, weights, strict=True) if s]
         vocabulary = frozenset(w for s, _ in kept for w in s)
         known = dictionary_words()
