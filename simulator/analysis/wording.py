@@ -931,6 +931,19 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     return _read(Path(path))
 
 
+def reload_rubric(path: str | Path | None = None) -> Rubric:
+    """Read a rubric again from disk, after a trainer edited it.
+
+    For the shipped phrases.yaml the cached copy is replaced only once the new file has loaded:
+    when it is broken this raises RubricError and load_rubric() keeps returning the old rubric.
+    """
+    target = Path(path) if path is not None else DEFAULT_PATH
+    rubric = _read(target)
+    if target.resolve() == DEFAULT_PATH.resolve():
+        _default_rubric.cache_clear()
+    return rubric
+
+
 def analyse(text: str, customer_line: str = "", customer_name: str = "",
             rubric: Rubric | None = None, model: WordingModel | None | bool = True) -> WordingResult:
     """Judge the words of one reply against the rubric (the shipped one unless given) and the model.

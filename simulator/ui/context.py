@@ -161,3 +161,12 @@ class AppContext:
         if self._judge is None:
             self._judge = self.judge_factory()
         return self._judge
+
+    def use_judge(self, factory: Callable[[], Judge]) -> None:
+        """Judge with what `factory` makes from the next reply on (after phrases.yaml was reloaded)."""
+        self.judge_factory = factory
+        self._judge = None
+
+    def judges_with(self, kind: type) -> bool:
+        """Whether the judge already made is a `kind` (False before the first reply)."""
+        return isinstance(self._judge, kind)

@@ -477,3 +477,25 @@ def test_barked_orders_and_bare_ultimatums_are_still_threats():
     assert "threat" in names("Open the bag now.")
     assert "threat" in names("Give me the bag or leave.")
     assert "threat" in names("Do what I say.")
+
+
+def test_reload_rubric_reads_an_edited_file_and_a_broken_one_keeps_the_old(tmp_path, monkeypatch):
+    from simulator.analysis import wording
+
+    edited = tmp_path / "phrases.yaml"
+    text = wording.DEFAULT_PATH.read_text(encoding="utf-8")
+    edited.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(wording, "DEFAULT_PATH", edited)
+    wording._default_rubric.cache_clear()
+    try:
+        before = wording.load_rubric()
+        assert wording.reload_rubric() is not before
+        now = wording.load_rubric()
+        assert now is not before
+        edited.write_text(text + "\n  broken: [\n", encoding="utf-8")
+        with pytest.raises(wording.RubricError, match=r"phrases.yaml:\d+"):
+            wording.reload_rubric()
+        assert wording.load_rubric() is now, "a broken edit keeps the rubric already in use"
+    finally:
+        monkeypatch.undo()
+        wording._default_rubric.cache_clear()
