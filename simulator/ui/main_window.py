@@ -238,15 +238,9 @@ class MainWindow(QMainWindow):
 
     def reload_rubric(self, path: Path) -> None:
         """phrases.yaml changed: judge with the new phrases, or keep the old ones and say what is wrong."""
-        def load():
-            from simulator.analysis import wording
+        from simulator.analysis.wording import reload_rubric
 
-            # A fresh read (load_rubric caches the shipped file); the cache is dropped only once it loads.
-            rubric = wording._read(path)
-            wording._default_rubric.cache_clear()
-            return rubric
-
-        self.ctx.tasks.submit(load, on_done=self._on_rubric_loaded, on_error=self._on_rubric_failed)
+        self.ctx.tasks.submit(lambda: reload_rubric(path), on_done=self._on_rubric_loaded, on_error=self._on_rubric_failed)
 
     def _on_rubric_loaded(self, rubric) -> None:
         from simulator.analysis.judge import RubricJudge
@@ -254,9 +248,8 @@ class MainWindow(QMainWindow):
 
         self.authoring.show_rubric_problem(None)
         # Tests and demos that judge with something else keep their own judge.
-        if self.ctx.judge_factory is default_judge or isinstance(self.ctx._judge, RubricJudge):
-            self.ctx.judge_factory = lambda: RubricJudge(rubric)
-            self.ctx._judge = None
+        if self.ctx.judge_factory is default_judge or self.ctx.judges_with(RubricJudge):
+            self.ctx.use_judge(lambda: RubricJudge(rubric))
         log.info("phrases reloaded")
 
     def _on_rubric_failed(self, exc: BaseException) -> None:
