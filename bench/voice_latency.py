@@ -33,9 +33,11 @@ CHUNK = 240  # 5 ms: the arrival stamp of a chunk dates its samples to within th
 THRESHOLD = 0.01  # the virtual speaker's monitor is digital silence between lines
 
 
-def listen(env: dict[str, str], chunks: queue.Queue, stop: threading.Event) -> subprocess.Popen:
+def listen(env: dict[str, str], chunks: queue.Queue, stop: threading.Event,
+           device: str = "spk.monitor") -> subprocess.Popen:
+    """Record `device` with parec; every chunk is put on `chunks` as (arrival stamp, samples)."""
     proc = subprocess.Popen(
-        ["parec", "--device=spk.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+        ["parec", f"--device={device}", "--raw", "--format=s16le", f"--rate={RATE}",
          "--channels=1", "--latency-msec=5"], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
@@ -50,6 +52,32 @@ def listen(env: dict[str, str], chunks: queue.Queue, stop: threading.Event) -> s
 
     threading.Thread(target=pump, daemon=True).start()
     return proc
+
+
+def first_loud(stamp: float, samples: np.ndarray) -> float | None:
+    """When the chunk's first sample above THRESHOLD sounded, dated back from the chunk's stamp."""
+    loud = np.flatnonzero(np.abs(samples) > THRESHOLD)
+    return stamp - (len(samples) - loud[0]) / RATE if len(loud) else None
+
+
+def last_loud(stamp: float, samples: np.ndarray) -> float | None:
+    """When the chunk's last sample above THRESHOLD sounded."""
+    loud = np.flatnonzero(np.abs(samples) > THRESHOLD)
+    return stamp - (len(samples) - loud[-1] - 1) / RATE if len(loud) else None
+
+
+def drain(chunks: queue.Queue) -> None:
+    while not chunks.empty():
+        chunks.get_nowait()
+
+
+def p95(values: list[float]) -> float:
+    return float(np.percentile(values, 95))
+
+
+def summary(values: list[float]) -> str:
+    """`median x ms, p95 y ms` of values in seconds."""
+    return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95(values) * 1000:.1f} ms"
 
 
 def main() -> None:
@@ -115,10 +143,6 @@ def main() -> None:
     proc = listen(pulse.env, chunks, stop)
     time.sleep(0.5)
 
-    def drain() -> None:
-        while not chunks.empty():
-            chunks.get_nowait()
-
     # The monitor delivers the first sound it ever carries about 1.3 s late: paplay alone, with
     # no Qt in the process, shows the same (1367 ms, then 4 and 10 ms), and the app's silent
     # warm-up does not change it. So one line is played and discarded before measuring.
@@ -134,7 +158,7 @@ def main() -> None:
     lines = (scenario.lines() * 3)[: args.lines]
     for i, text in enumerate(lines):
         agitation = [10, 30, 50, 70, 90][i % 5]
-        drain()
+        drain(chunks)
         marks.clear()
         t0 = time.monotonic()
         out.speak(f"line{i}", text, voice, agitation)
@@ -145,9 +169,7 @@ def main() -> None:
                 stamp, samples = chunks.get(timeout=0.002)
             except queue.Empty:
                 continue
-            loud = np.flatnonzero(np.abs(samples) > THRESHOLD)
-            if len(loud):
-                onset = stamp - (len(samples) - loud[0]) / RATE
+            onset = first_loud(stamp, samples)
         if onset is None:
             print(f"line {i}: no sound within 3 s")
             continue
@@ -167,14 +189,9 @@ def main() -> None:
     proc.terminate()
     stop_pulse(pulse)
 
-    def p95(values: list[float]) -> float:
-        return float(np.percentile(values, 95))
-
     print("first sound, ms:", " ".join(f"{s * 1000:.0f}" for s in sorted(sound)))
-    print(f"speak() -> started()    median {statistics.median(signal) * 1000:.1f} ms, "
-          f"p95 {p95(signal) * 1000:.1f} ms")
-    print(f"speak() -> first sound  median {statistics.median(sound) * 1000:.1f} ms, "
-          f"p95 {p95(sound) * 1000:.1f} ms over {len(sound)} cached lines (parec-stamped)")
+    print(f"speak() -> started()    {summary(signal)}")
+    print(f"speak() -> first sound  {summary(sound)} over {len(sound)} cached lines (parec-stamped)")
 
 
 if __name__ == "__main__":

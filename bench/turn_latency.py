@@ -1,0 +1,311 @@
+"""Turn latency: from the true end of the trainee's spoken reply to the first sound of the customer's answer.
+
+    .venv/bin/python bench/turn_latency.py [--turns 20] [--verbose] [--full-lines]
+    taskset -c 0,1 .venv/bin/python bench/turn_latency.py      # pinned to two cores
+
+The real app is driven: the MainWindow (offscreen) with hands-free listening, its Microphone,
+Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task runner) and
+VoiceOut, on the test set-up's private PulseAudio. The trainee's replies are espeak-ng speech that
+fits the calm path of scenarios/late-pickup.yaml, played into the virtual microphone with paplay;
+the scenario is restarted whenever it ends, until enough turns have been heard.
+
+Both ends are measured the same way, with parec on one clock (time.monotonic, in this process):
+the virtual microphone's sink monitor gives the true end of speech (its last sample above the
+threshold) and the speaker's monitor the first sample of the customer's answer (bench.voice_latency
+stamps chunks on arrival). parec's own buffering is on both sides, so it mostly cancels. The
+paplay-based estimate (paplay started + last loud sample's offset in the file) is printed as a
+cross-check; it includes paplay's start-up.
+
+Points in between are stamped by wrapping the app's own methods (on the thread they run on), so
+the breakdown splits the total into: VAD hangover (true end to the VAD ending the turn), the
+recogniser's final pass (and any chunks still queued before it), handing the transcript to the
+GUI thread, judging, applying the branch and saving, and playback start latency.
+
+By default the customer's line is cut 0.6 s after it starts sounding (the trainee then replies;
+the presenter treats it as the line ending), so a 20-turn run takes minutes, not ten; use
+--full-lines to let every line play out as a trainee would hear it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.voice_latency import THRESHOLD, drain, first_loud, last_loud, listen, summary  # noqa: E402
+
+SCENARIO = "late-pickup"
+CALIBRATION = ("Good afternoon. I'm sorry you've had to wait. Let me have a look at what's happened "
+               "and see what I can do to help you today.")
+# A calm reply for each place the scenario can be in; anything else gets GENERIC.
+REPLIES = {
+    "start": "I'm really sorry you've been kept waiting, Dana. I can see how frustrating that is.",
+    "recital": "That sounds really stressful. I can see how much the recital means to you, "
+               "so let's get you there on time.",
+    "why_so_long": "I'm sorry. It was put on the wrong shelf in the stockroom. That was our mistake.",
+    "five_minutes": "I understand why you doubt it. I can stay here with you, or we can deliver it "
+                    "free tomorrow. Which would you prefer?",
+}
+GENERIC = "I'm really sorry, Dana. I understand, and I will sort this out for you right now."
+LEAD, TAIL = 0.3, 1.0  # seconds of digital silence around each reply, as a quiet room gives
+
+
+def render_reply(text: str, out: Path) -> float:
+    """espeak-ng (en-us: PocketSphinx's acoustic model is American) padded with silence; returns
+    the offset in the file of its last sample above THRESHOLD, the true end of speech."""
+    raw = out.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
+    with wave.open(str(raw)) as w:
+        rate = w.getframerate()
+        speech = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    pcm = np.concatenate([np.zeros(int(LEAD * rate), "<i2"), speech, np.zeros(int(TAIL * rate), "<i2")])
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    loud = np.flatnonzero(np.abs(pcm.astype(np.float32) / 32768) > THRESHOLD)
+    return (loud[-1] + 1) / rate
+
+
+class Marks:
+    """First time stamp of each named point since `reset()`, from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.at: dict[str, float] = {}
+        self.values: dict[str, Any] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self.at.clear()
+            self.values.clear()
+
+    def mark(self, name: str, value: Any = None) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if name not in self.at:
+                self.at[name] = now
+                self.values[name] = value
+
+
+def stamp(marks: Marks, cls: type, method: str, name: str,
+          value: Callable[..., Any] | None = None) -> None:
+    """Wrap `cls.method` to mark `name.in` on entry and `name.out` on return (its own thread)."""
+    original = getattr(cls, method)
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        marks.mark(f"{name}.in", value(*args, **kwargs) if value else None)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            marks.mark(f"{name}.out")
+
+    setattr(cls, method, wrapper)
+
+
+# The breakdown: consecutive points, so the parts add up to the total.
+STAGES = [
+    ("VAD hangover: true end -> turn end detected", "true_end", "end_turn.in"),
+    ("queued chunks before the final pass", "end_turn.in", "finish.in"),
+    ("recogniser final pass (end_utt, rescoring)", "finish.in", "finish.out"),
+    ("transcript -> GUI thread -> judging starts", "finish.out", "judge.in"),
+    ("judging (words, tone, model)", "judge.in", "judge.out"),
+    ("judged -> apply, save, speak()", "judge.out", "speak.in"),
+    ("speak() -> first sound on the speaker", "speak.in", "onset"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument("--verbose", action="store_true", help="one row per turn")
+    parser.add_argument("--full-lines", action="store_true",
+                        help="let the customer's lines play out instead of cutting them short")
+    args = parser.parse_args()
+
+    from tests.support.pulse import start_pulse, stop_pulse
+
+    work = Path(tempfile.mkdtemp(prefix="turn-bench-"))
+    os.environ["SIMULATOR_DATA_DIR"] = str(work / "data")
+    (work / "data").mkdir()
+    pulse = start_pulse()  # before Qt Multimedia first looks for devices
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.devices.listener import Listener
+    from simulator.devices.voice_out import VoiceOut
+    from simulator.engine.session import Runner
+    from simulator.records.sessions import SessionStore
+    from simulator.settings import Settings
+    from simulator.speech.recognizer import StreamingRecognizer
+    from simulator.speech.vad import DEFAULT_HANGOVER
+    from simulator.ui.context import AppContext, create_devices
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.workers import TaskRunner
+
+    marks = Marks()
+    # Patched on the classes before the window is built, so signal connections made in
+    # constructors reach the wrappers too.
+    stamp(marks, Listener, "_end_turn", "end_turn", value=lambda self, end: end)
+    stamp(marks, StreamingRecognizer, "finish", "finish")
+    stamp(marks, Runner, "judge", "judge")
+    stamp(marks, VoiceOut, "speak", "speak", value=lambda self, line_id, *a: line_id)
+
+    app = QApplication([])
+    replies = {node: (work / f"{node}.wav") for node in [*REPLIES, "generic"]}
+    ends = {node: render_reply(REPLIES.get(node, GENERIC), path) for node, path in replies.items()}
+    baseline = work / "baseline.wav"
+    render_reply(CALIBRATION, baseline)
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=True,
+                        listen_mode="hands_free", baseline_wav=str(baseline))
+    ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskRunner(),
+                     devices=create_devices(settings), settings_file=work / "data" / "settings.json")
+    if not (ctx.devices.can_listen and ctx.devices.can_speak):
+        sys.exit(f"the app cannot listen and speak here: {ctx.devices.problems}")
+    win = MainWindow(ctx)
+    win.show()
+    voice = ctx.devices.voice
+    voice.started.connect(lambda line_id: marks.mark("started", line_id))
+
+    mic_chunks: queue.Queue = queue.Queue()
+    spk_chunks: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    recorders = [listen(pulse.env, spk_chunks, stop), listen(pulse.env, mic_chunks, stop, "micsink.monitor")]
+
+    # A timer keeps the event loop waking, so the bench's checks run at least every 5 ms while
+    # events (queued signals from the workers) are handled the moment they arrive, as in exec().
+    ticker = QTimer(interval=5)
+    ticker.start()
+
+    def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        return True
+
+    def onset_after(since: float, timeout: float) -> float | None:
+        """The first sound on the speaker after `since`."""
+        found: list[float] = []
+
+        def check() -> bool:
+            while not spk_chunks.empty():
+                at = first_loud(*spk_chunks.get_nowait())
+                if at is not None and at > since and not found:
+                    found.append(at)
+            return bool(found)
+        wait_until(check, timeout)
+        return found[0] if found else None
+
+    win.start_scenario(SCENARIO)
+    presenter = win.conversation.presenter
+    presenter.begin()
+    # The monitor delivers the first sound it ever carries late (bench/voice_latency.py), so the
+    # opening line is heard through before anything is measured.
+    if onset_after(0.0, 15) is None:
+        sys.exit("the customer's first line never sounded")
+
+    rows: list[dict[str, float]] = []
+    kinds: list[str] = []
+    paplay_offsets: list[float] = []
+    misses = 0
+    while len(rows) < args.turns and misses < 5:
+        if presenter.phase == "ended":
+            wait_until(lambda: voice.speaking is None, 15)
+            presenter.restart()
+        if not args.full_lines:
+            # Cut the line short once it sounds; the presenter hears `finished` and listens.
+            if wait_until(lambda: voice.speaking is not None, 10):
+                onset_after(0.0, 5)
+                time.sleep(0.6)
+                voice.stop()
+        if not wait_until(lambda: presenter.phase == "listening", 30):
+            sys.exit(f"the app did not listen (phase {presenter.phase})")
+        time.sleep(0.2)  # the listener is armed; let the microphone settle as a trainee would
+        node = presenter.runner.state.node_id
+        key = node if node in REPLIES else "generic"
+        drain(mic_chunks)
+        drain(spk_chunks)
+        marks.reset()
+        t_play = time.monotonic()
+        player = pulse.play_into_mic(replies[key], wait=False)
+        assert player is not None
+        true_end: list[float] = []
+
+        def mic_check(true_end: list[float] = true_end, t_play: float = t_play) -> bool:
+            while not mic_chunks.empty():
+                at = last_loud(*mic_chunks.get_nowait())
+                if at is not None:
+                    true_end[:] = [at]
+            return "speak.in" in marks.at or time.monotonic() - t_play > 30
+        wait_until(mic_check, 35)
+        onset = onset_after(marks.at.get("speak.in", t_play), 10)
+        player.wait(10)
+        if not true_end or onset is None or "speak.in" not in marks.at:
+            misses += 1
+            print(f"turn at {node}: no answer measured ({sorted(marks.at)})")
+            continue
+        row = dict(marks.at, true_end=true_end[0], onset=onset)
+        rows.append(row)
+        paplay_offsets.append(t_play + ends[key] - true_end[0])
+        line_id = str(marks.values.get("speak.in"))
+        kinds.append("say-again" if line_id == "say-again" else line_id.split("/")[1])
+        if args.verbose:
+            parts = " ".join(f"{(row[b] - row[a]) * 1000:5.0f}" if a in row and b in row else "    -"
+                             for _, a, b in STAGES)
+            print(f"turn {len(rows):2d} {node:13s} -> {kinds[-1]:17s} total "
+                  f"{(onset - true_end[0]) * 1000:5.0f} ms  [{parts}]")
+
+    stop.set()
+    for proc in recorders:
+        proc.terminate()
+    win.close()  # closes the listener and its worker too
+    stop_pulse(pulse)
+
+    if not rows:
+        sys.exit("no turns measured")
+    totals = [r["onset"] - r["true_end"] for r in rows]
+    judged = [r for r in rows if "judge.in" in r]
+    print(f"cpus {len(os.sched_getaffinity(0))}, VAD hangover {DEFAULT_HANGOVER:.2f} s, "
+          f"{len(rows)} turns ({len(judged)} judged, {len(rows) - len(judged)} asked again), "
+          f"lines {'played out' if args.full_lines else 'cut short'}")
+    print("answers:", ", ".join(f"{k} {kinds.count(k)}" for k in sorted(set(kinds))))
+    print(f"paplay start + file offset - parec-measured end: {summary(paplay_offsets)}")
+    print(f"TURN LATENCY true end of speech -> first sound of the answer: {summary(totals)}")
+    print("breakdown (median over the turns that have both points):")
+    for label, a, b in STAGES:
+        values = [r[b] - r[a] for r in rows if a in r and b in r]
+        if values:
+            print(f"  {label:45s} {summary(values)}  (n={len(values)})")
+    vad_error = [r["end_turn.in"] - r["true_end"] for r in rows if "end_turn.in" in r]
+    print(f"VAD hangover share of the median total: "
+          f"{statistics.median(vad_error) / statistics.median(totals) * 100:.0f}%")
+    sys.stdout.flush()
+    # PySide6 6.12 on Python 3.11 can crash while tearing Qt objects down at exit (a refcount
+    # bug like the one simulator.devices.microphone.safe_emit works around); the figures are out.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
