@@ -10,6 +10,7 @@ Signals (SettingsPage):
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ from simulator.ui.diagnostics import DiagnosticsBox
 log = logging.getLogger(__name__)
 
 TEXT_SIZES = [0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5]
+SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebody help me, please?"
 RECOGNISERS = [
     ("pocketsphinx", "PocketSphinx (built in, works offline)"),
     ("vosk", "Vosk (needs a model folder)"),
@@ -64,6 +67,7 @@ class SettingsPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
+        self._sampled = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -101,6 +105,16 @@ class SettingsPage(Page):
         form = self._form(customer)
         self.voice = QCheckBox("The customer speaks aloud")
         form.addRow(self.voice)
+        speaker_row = QHBoxLayout()
+        speaker_row.setSpacing(8)
+        self.speaker = QComboBox()
+        self.speaker.setAccessibleName("Speaker")
+        speaker_row.addWidget(self.speaker, 1)
+        self.sample_button = button("Play a sample", None, "Hear the customer's voice through this speaker")
+        self.sample_button.clicked.connect(self._on_sample_clicked)
+        speaker_row.addWidget(self.sample_button)
+        self.speaker_note = label("", "small", wrap=True)
+        form.addRow("Speaker", noted(speaker_row, self.speaker_note))
         self.subtitles = QCheckBox("Show subtitles of what they say")
         form.addRow(self.subtitles)
         form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",
@@ -163,6 +177,14 @@ class SettingsPage(Page):
         data_row.addWidget(self.data_browse)
         form.addRow("Data folder", noted(data_row, "Your sessions and recordings are kept here. Leave it empty "
                                                    "for the standard place."))
+        self.retention = QSpinBox()
+        self.retention.setRange(0, 3650)
+        self.retention.setSuffix(" days")
+        self.retention.setSpecialValueText("For ever")
+        self.retention.setAccessibleName("Keep voice recordings for")
+        form.addRow("Keep recordings", noted(self.retention, "Voice recordings older than this are deleted when the "
+                                                            "app starts; sessions and scores are kept. Delete a "
+                                                            "trainee's data under History."))
         right.addWidget(data)
         self.diagnostics = DiagnosticsBox()
         right.addWidget(self.diagnostics)
@@ -202,11 +224,16 @@ class SettingsPage(Page):
         self.push_to_talk.setChecked(s.listen_mode == "push_to_talk")
         self.hands_free.setChecked(s.listen_mode == "hands_free")
         self._fill_microphones(s.input_device)
+        self._fill_speakers(s.output_device)
+        if self._sampled:  # a sample was played through an unsaved choice: back to the saved speaker
+            self._sampled = False
+            self._apply_speaker(self.ctx.settings.output_device)
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
         self.text_size.setCurrentIndex(index)
         self.data_dir.setText(s.data_dir or "")
+        self.retention.setValue(s.recording_retention_days)
         self.data_dir.setPlaceholderText(str(data_root(Settings())))
         self._on_recognizer_current_index_changed()
         self.status.setText("")
@@ -218,10 +245,12 @@ class SettingsPage(Page):
             "subtitles": self.subtitles.isChecked(),
             "listen_mode": "hands_free" if self.hands_free.isChecked() else "push_to_talk",
             "input_device": self.microphone.currentData(),
+            "output_device": self.speaker.currentData(),
             "recognizer": self.recognizer.currentData(),
             "recognizer_model_dir": self.model_dir.text().strip() or None,
             "text_scale": float(self.text_size.currentData()),
             "data_dir": self.data_dir.text().strip() or None,
+            "recording_retention_days": self.retention.value(),
         }
 
     def save(self) -> bool:
@@ -244,6 +273,8 @@ class SettingsPage(Page):
             self.ctx.settings = previous
             dialogs.tell(self, "Settings not saved", str(exc), warning=True)
             return False
+        self._apply_speaker(updated.output_device)
+        self._sampled = False
         self.status.setText("Saved.")
         self.saved.emit()
         return True
@@ -263,6 +294,50 @@ class SettingsPage(Page):
             self.microphone.addItem(f"{chosen} (not connected)", chosen)
         self.microphone.setCurrentIndex(max(0, self.microphone.findData(chosen)) if chosen else 0)
 
+    @property
+    def voice_out(self) -> Any:
+        return self.ctx.devices.voice
+
+    def _speakers(self) -> list[tuple[str, str]]:
+        """(id as Settings keeps it, name) of every output the voice service offers."""
+        list_devices = getattr(self.voice_out, "devices", None)
+        if not callable(list_devices):
+            return []
+        try:
+            found = list(list_devices())
+        except Exception:
+            log.exception("listing speakers failed")
+            return []
+        out = []
+        for device in found:
+            if isinstance(device, tuple):  # (id, name), as the microphone lists its inputs
+                out.append((device_key(device[0]), str(device[1])))
+            else:  # a QAudioDevice
+                out.append((device_key(device.id()), device.description()))
+        return out
+
+    def _fill_speakers(self, chosen: str | None) -> None:
+        self.speaker.clear()
+        self.speaker.addItem("System default", None)
+        for ident, name in self._speakers():
+            self.speaker.addItem(name, ident)
+        if chosen and self.speaker.findData(chosen) < 0:
+            self.speaker.addItem(f"{chosen} (not connected)", chosen)
+        self.speaker.setCurrentIndex(max(0, self.speaker.findData(chosen)) if chosen else 0)
+        can_speak = self.ctx.devices.can_speak
+        self.sample_button.setEnabled(can_speak)
+        self.speaker_note.setText(
+            "Choose where the customer's voice comes from, then press Play a sample to hear it." if can_speak
+            else "No speakers or speech engine found: the customer's lines are shown as subtitles instead.")
+
+    def _apply_speaker(self, ident: str | None) -> None:
+        set_device = getattr(self.voice_out, "set_device", None)
+        if callable(set_device):
+            try:
+                set_device(ident.encode() if ident else None)
+            except Exception:
+                log.exception("choosing the speaker failed")
+
     def show_listening_status(self, problem: str) -> None:
         """After a save: why the chosen recogniser can't listen ("" when it can)."""
         self.listening_status.set_text("Speech recognition is off" if problem else "",
@@ -277,6 +352,23 @@ class SettingsPage(Page):
         self.model_note.setText(
             "Vosk and Whisper models are not included: download one on a connected computer and choose its folder."
             if needs_model else "PocketSphinx needs nothing else and works offline.")
+
+    def _on_sample_clicked(self) -> None:
+        voice = self.voice_out
+        if voice is None or not self.ctx.devices.can_speak:
+            return
+        from simulator.engine.model import Voice
+
+        # Heard through the speaker chosen in the form; Save or Revert then sets it for good.
+        self._apply_speaker(self.speaker.currentData())
+        self._sampled = True
+        try:
+            voice.speak("settings/sample", SAMPLE_LINE, Voice(), 50)
+        except Exception as exc:
+            log.exception("playing the sample failed")
+            self.status.setText(f"The sample couldn't be played: {exc}")
+            return
+        self.status.setText("Playing a sample of the customer's voice…")
 
     def _on_model_browse_clicked(self) -> None:
         folder = dialogs.choose_folder(self, "Choose the recogniser's model folder", self.model_dir.text())

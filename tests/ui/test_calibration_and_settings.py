@@ -159,3 +159,50 @@ def test_recording_the_sentence_with_a_microphone(qtbot, make_context, speech_wa
     assert page.record_button.text() == "Record again"
     win.show_library()
     assert mic.running is None  # leaving the screen releases the microphone
+
+
+def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
+    from simulator.settings import Settings
+    from simulator.ui.context import Devices
+    from simulator.ui.main_window import MainWindow
+    from tests.ui.fakes import FakeVoice
+
+    class Speakers(FakeVoice):
+        def __init__(self):
+            super().__init__()
+            self.chosen: list[bytes | None] = []
+
+        def devices(self):
+            return [(b"hdmi", "Projector (HDMI)"), (b"jack", "Headphones")]
+
+        def set_device(self, device_id) -> None:
+            self.chosen.append(device_id)
+
+    voice = Speakers()
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_settings()
+    page = win.settings_page
+    items = [page.speaker.itemText(i) for i in range(page.speaker.count())]
+    assert items == ["System default", "Projector (HDMI)", "Headphones"]
+    assert page.sample_button.isEnabled()
+
+    # A sample plays through the speaker in the form; Revert goes back to the saved one.
+    page.speaker.setCurrentIndex(page.speaker.findData("jack"))
+    qtbot.mouseClick(page.sample_button, Qt.MouseButton.LeftButton)
+    assert voice.chosen[-1] == b"jack" and voice.spoken[-1][0] == "settings/sample"
+    qtbot.mouseClick(page.revert_button, Qt.MouseButton.LeftButton)
+    assert voice.chosen[-1] is None and page.speaker.currentData() is None
+
+    page.speaker.setCurrentIndex(page.speaker.findData("hdmi"))
+    assert page.save()
+    assert load_settings(ctx.settings_file).output_device == "hdmi" and voice.chosen[-1] == b"hdmi"
+
+
+def test_no_speakers_is_said_in_settings(qtbot, window):
+    window.show_settings()
+    page = window.settings_page
+    assert not page.sample_button.isEnabled()
+    assert "subtitles" in page.speaker_note.text()
