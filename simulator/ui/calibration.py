@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidg
 
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.theme import COLORS
 from simulator.ui.context import AppContext, data_root
 from simulator.ui.conversation_listening import device_arg, device_key
 from simulator.ui.widgets.meter import LevelMeter
@@ -31,6 +33,12 @@ log = logging.getLogger(__name__)
 SENTENCE = ("Good afternoon. I'm sorry you've had to wait. Let me have a look at what's happened "
             "and see what I can do to help you today.")
 MAX_SECONDS = 12
+# The meter shows RMS level on a 60 dB scale (simulator.devices.microphone): 0.95 is within 3 dB of
+# full scale, where a converter clips; a spoken sentence that never passes 0.3 (-42 dBFS) is too
+# quiet to measure well. Both are hints while the trainee speaks; the recording's check decides.
+LOUD_LEVEL = 0.95
+QUIET_LEVEL = 0.3
+QUIET_AFTER_S = 3
 
 
 @dataclass
@@ -73,6 +81,8 @@ class CalibrationPage(Page):
         self.recording = False
         self.result: CalibrationResult | None = None
         self._elapsed = 0
+        self._recent: deque[float] = deque(maxlen=40)  # about two seconds of level updates
+        self._loudest_take = 0.0
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._on_timer_timeout)
 
@@ -111,6 +121,10 @@ class CalibrationPage(Page):
         self.level = LevelMeter()
         self.level.setFixedHeight(14)
         sc.addWidget(self.level)
+        self.level_hint = label("", "small", wrap=True)
+        self.level_hint.setStyleSheet(f"color: {COLORS['danger']};")
+        self.level_hint.setVisible(False)
+        sc.addWidget(self.level_hint)
         sc.addSpacing(6)
         sc.addWidget(label("2. Press Record and read this sentence aloud", "h3"))
         quote = QFrame()
@@ -205,6 +219,8 @@ class CalibrationPage(Page):
             self._start_monitor()
 
     def _start_monitor(self) -> None:
+        self._recent.clear()  # a new device or a new take starts with no warning from the last one
+        self._update_level_hint()
         mic = self.microphone
         if mic is None or self.device.currentData() is None:
             return
@@ -318,6 +334,7 @@ class CalibrationPage(Page):
         if not self.recording:
             self.recording = True
             self._elapsed = 0
+            self._loudest_take = 0.0
             self._start_monitor()  # a fresh start, so the recording holds only the sentence
             self._set_recording_ui(True)
             self._timer.start()
@@ -341,6 +358,7 @@ class CalibrationPage(Page):
     def _on_timer_timeout(self) -> None:
         self._elapsed += 1
         self.timer_label.setText(f"Recording… {self._elapsed} s. Press Stop when you've finished the sentence.")
+        self._update_level_hint()
         if self._elapsed >= MAX_SECONDS:
             self._finish_recording()
 
@@ -362,6 +380,22 @@ class CalibrationPage(Page):
 
     def _on_microphone_level(self, level: float) -> None:
         self.level.set_level(level)
+        self._recent.append(level)
+        if self.recording:
+            self._loudest_take = max(self._loudest_take, level)
+        self._update_level_hint()
+
+    def _update_level_hint(self) -> None:
+        from simulator.analysis.calibration import MESSAGES
+
+        hint = ""
+        if self._recent and max(self._recent) >= LOUD_LEVEL:
+            hint = MESSAGES["clipping"]
+        elif self.recording and self._elapsed >= QUIET_AFTER_S and self._loudest_take < QUIET_LEVEL:
+            hint = MESSAGES["too_quiet"]
+        if hint != self.level_hint.text():
+            self.level_hint.setText(hint)
+            self.level_hint.setVisible(bool(hint))
 
     def _on_microphone_failed(self, message: str) -> None:
         if self.recording:

@@ -206,3 +206,40 @@ def test_no_speakers_is_said_in_settings(qtbot, window):
     page = window.settings_page
     assert not page.sample_button.isEnabled()
     assert "subtitles" in page.speaker_note.text()
+
+
+def test_the_level_warns_of_clipping_and_a_quiet_take_and_a_quiet_recording_is_refused(
+        qtbot, make_context, speech_wav, tmp_path):
+    from simulator.ui.context import Devices
+    from simulator.ui.main_window import MainWindow
+    from tests.ui.fakes import FakeMicrophone
+
+    rate = 16000
+    with wave.open(str(speech_wav)) as src:
+        rate = src.getframerate()
+        raw = np.frombuffer(src.readframes(src.getnframes()), dtype="<i2").astype(np.float32) / 32768
+        if src.getnchannels() > 1:
+            raw = raw.reshape(-1, src.getnchannels()).mean(axis=1)
+    quiet = write_wav(tmp_path / "quiet.wav", raw * 0.01, rate)
+    mic = FakeMicrophone(recording=quiet)
+    win = MainWindow(make_context(devices=Devices(microphone=mic)))
+    qtbot.addWidget(win)
+    win.show()
+    win.show_calibration()
+    page = win.calibration
+
+    # Loud enough to clip: said at once, with what to change.
+    mic.level.emit(0.99)
+    assert page.level_hint.isVisible() and "clipping" in page.level_hint.text()
+    # Speaking for a few seconds without the level rising: too quiet.
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert not page.level_hint.isVisible()  # a new take starts without the old warning
+    for _ in range(3):
+        mic.level.emit(0.1)
+        page._on_timer_timeout()
+    assert "too quiet" in page.level_hint.text()
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    # The recording itself is checked too: refused, with the same advice, and no baseline kept.
+    assert page.status.title.text() == "Please record it again"
+    assert "too quiet" in page.status.text.text() and "move closer" in page.status.text.text()
+    assert win.ctx.settings.baseline is None
