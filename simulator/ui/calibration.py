@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidg
 
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, label
-from simulator.ui.theme import COLORS
 from simulator.ui.context import AppContext, data_root
 from simulator.ui.conversation_listening import device_arg, device_key
+from simulator.ui.theme import COLORS
 from simulator.ui.widgets.meter import LevelMeter
 
 log = logging.getLogger(__name__)
