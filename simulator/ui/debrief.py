@@ -8,6 +8,7 @@ Signals (DebriefPage):
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,16 @@ from simulator.ui.theme import COLORS, OUTCOME_TEXT
 from simulator.ui.widgets.chart import AgitationChart
 
 log = logging.getLogger(__name__)
+
+NO_SPEAKERS = "No speakers found: your recording can't be played on this computer. Plug in speakers or " \
+              "headphones and press Play again."
+
+
+def has_speakers() -> bool:
+    """Whether Qt sees any audio output (no sound server or no device means none)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return not QMediaDevices.defaultAudioOutput().isNull() or bool(QMediaDevices.audioOutputs())
 
 
 def baseline_value(baseline: dict[str, Any] | None, *keys: str) -> float | None:
@@ -179,6 +190,9 @@ class TurnCard(QFrame):
             self.play.setAccessibleName(f"Play your reply to turn {turn.index + 1}")
             you.addWidget(self.play, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(you, 1, 1)
+        self.play_note = label("", "small", wrap=True)
+        self.play_note.setVisible(False)
+        grid.addWidget(self.play_note, 3, 1)
         grid.addWidget(label("How it sounded", "speaker"), 2, 0, Qt.AlignmentFlag.AlignTop)
         sound = label(" ".join(describe_tone(turn, baseline)), "small", wrap=True)
         sound.setTextFormat(Qt.TextFormat.RichText)
@@ -196,8 +210,11 @@ class TurnCard(QFrame):
             col.addLayout(found)
         else:
             col.addWidget(label("No technique or trigger was found in these words.", "small"))
-        if j.explanation:
-            why = label("<br>".join(f"• {sentence}" for sentence in j.explanation), None, wrap=True)
+        # The judge's sentences that only quote a finding repeat the chips above; the rest explain.
+        quoted = [f"'{f.evidence}'" for f in (*j.techniques, *j.triggers) if f.evidence]
+        explanation = [s for s in j.explanation if not any(q in s for q in quoted)]
+        if explanation:
+            why = label("<br>".join(f"• {html.escape(sentence)}" for sentence in explanation), None, wrap=True)
             why.setTextFormat(Qt.TextFormat.RichText)
             col.addWidget(why)
 
@@ -251,6 +268,7 @@ class DebriefPage(Page):
         self._player: Any = None
         self._audio: Any = None
         self._playing: QPushButton | None = None
+        self._playing_card: TurnCard | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -380,6 +398,7 @@ class DebriefPage(Page):
         self._player = QMediaPlayer(self)
         self._player.setAudioOutput(self._audio)
         self._player.playbackStateChanged.connect(self._on_player_playback_state_changed)
+        self._player.errorOccurred.connect(self._on_player_error_occurred)
         return True
 
     def _on_play_clicked(self, card: TurnCard) -> None:
@@ -389,11 +408,37 @@ class DebriefPage(Page):
         self._stop_playback()
         if not self._ensure_player() or not card.turn.audio_file:
             return
+        if not has_speakers():
+            card.play_note.setText(NO_SPEAKERS)
+            card.play_note.setVisible(True)
+            return
+        card.play_note.setVisible(False)
+        self._choose_output()
         self._playing = card.play
+        self._playing_card = card
         self._player.setSource(QUrl.fromLocalFile(card.turn.audio_file))
         self._player.play()
         if card.play is not None:
             card.play.setText("■ Stop")
+
+    def _choose_output(self) -> None:
+        """Play through the speaker chosen in Settings when it is connected, else the default."""
+        from PySide6.QtMultimedia import QMediaDevices
+
+        chosen = self.ctx.settings.output_device
+        for device in QMediaDevices.audioOutputs():
+            if chosen and bytes(device.id().data()).decode(errors="replace") == chosen:
+                self._audio.setDevice(device)
+                return
+        self._audio.setDevice(QMediaDevices.defaultAudioOutput())
+
+    def _on_player_error_occurred(self, error, message: str) -> None:
+        card = self._playing_card
+        log.warning("playing a recording failed: %s", message)
+        self._stop_playback()
+        if card is not None:
+            card.play_note.setText(f"The recording couldn't be played ({message or error}).")
+            card.play_note.setVisible(True)
 
     def _stop_playback(self) -> None:
         if self._player is not None:
@@ -401,6 +446,7 @@ class DebriefPage(Page):
         if self._playing is not None:
             self._playing.setText("▶ Play")
         self._playing = None
+        self._playing_card = None
 
     def _on_player_playback_state_changed(self, state) -> None:
         from PySide6.QtMultimedia import QMediaPlayer

@@ -170,5 +170,7 @@ def test_real_judge_on_worker_threads(qtbot, make_context):
     page.presenter.show_debrief()
     card = win.debrief.cards[0]
     found = " ".join(w.text() for w in card.findChildren(type(page.phase_label)))
-    assert "Apologising" in found and "You apologised" in found
+    # Each technique is named with the words it was found in, once (not again among the explanations).
+    assert "✓ Apologising" in found and "in “I'm so sorry" in found
+    assert "You apologised" not in found
     assert ctx.tasks.wait(2000)

@@ -98,6 +98,24 @@ def test_space_is_push_to_talk_and_the_recording_is_kept(qtbot, spoken_window, d
     assert "Sounded <b>calm</b>" in " ".join(w.text() for w in card.findChildren(type(page.phase_label)))
 
 
+def test_playing_a_recording_without_speakers_says_so(qtbot, spoken_window, devices, tmp_path, monkeypatch):
+    from simulator.ui import debrief
+
+    win = spoken_window
+    page = win.conversation
+    devices.voice.finish()
+    page.setFocus()
+    qtbot.keyPress(page, Qt.Key.Key_Space)
+    qtbot.keyRelease(page, Qt.Key.Key_Space)
+    devices.listener.hear("I'm so sorry Sam I understand", wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
+    page.presenter.show_debrief()
+    monkeypatch.setattr(debrief, "has_speakers", lambda: False)
+    card = win.debrief.cards[0]
+    qtbot.mouseClick(card.play, Qt.MouseButton.LeftButton)
+    assert card.play_note.isVisible() and "No speakers found" in card.play_note.text()
+    assert card.play.text() == "▶ Play"
+
+
 def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devices, judge):
     page = spoken_window.conversation
     devices.voice.finish()
