@@ -27,6 +27,15 @@ SAMPLE_RATE = 16000
 _LEVEL_INTERVAL = 0.05
 # Level 0 is this many dB below full scale; quiet rooms sit near 0, normal speech at 0.5-0.8.
 _LEVEL_FLOOR_DB = -60.0
+# A device that has delivered audio and then sends nothing for this long has gone (a USB mic
+# pulled out, a Bluetooth headset out of range). Qt reports neither as an error on PulseAudio: the
+# stream just stops, or the server moves it elsewhere. Well above the ~64 ms Qt hands audio over.
+_STALL_SECONDS = 1.5
+# Before the first block, opening the stream may take a while (1.2-1.8 s measured on the virtual
+# mic for a process's first stream), so silence from the start is given longer.
+_FIRST_DATA_SECONDS = 5.0
+# How often the device list is checked while capturing, in case `audioInputsChanged` was missed.
+_DEVICE_CHECK_SECONDS = 0.5
 
 
 class _Probe(QObject):
@@ -127,6 +136,9 @@ class Microphone(QObject):
         self._recording = bytearray()
         self._last_level = 0.0
         self._peak = 0.0
+        self._started_at = 0.0
+        self._last_data: float | None = None
+        self._last_device_check = 0.0
         # Polls the source's state rather than connecting stateChanged: PySide6 6.12 cannot
         # convert that signal's QAudio::State argument for a Python slot. The same tick drains
         # audio a backend forgot to announce with readyRead.
@@ -183,6 +195,8 @@ class Microphone(QObject):
                        f"({source.error().name}). Check that no other program is using it.")
             return False
         self._io.readyRead.connect(self._on_ready_read)
+        self._started_at = self._last_device_check = time.monotonic()
+        self._last_data = None
         self._watch.start()
         safe_emit(self.started)
         return True
@@ -229,6 +243,8 @@ class Microphone(QObject):
     def _fail(self, message: str) -> None:
         was_active = self._source is not None
         if was_active:
+            # What the device did deliver stays in `recording()`: nothing said is lost.
+            self._read_pending()
             source, self._source, self._io = self._source, None, None
             self._watch.stop()
             source.stop()
@@ -246,6 +262,7 @@ class Microphone(QObject):
         pcm = data if self._is_native() else _to_pcm16_mono(data, self._format)
         if len(pcm) % 2:
             pcm = pcm[:-1]
+        self._last_data = time.monotonic()
         self._recording.extend(pcm)
         self._peak = max(self._peak, _level(pcm))
         now = time.monotonic()
@@ -266,16 +283,41 @@ class Microphone(QObject):
         source = self._source
         if source is None:
             return
+        # Read first: a GUI thread that was busy (the recogniser holding the GIL) leaves audio
+        # waiting in the buffer, which is not a stall.
         self._read_pending()
+        if self._source is None:
+            return
+        now = time.monotonic()
         error = source.error()
         if source.state() == QtAudio.State.StoppedState and error != QtAudio.Error.NoError:
             self._fail(f"The microphone \"{self.device_description}\" stopped working "
-                       f"({error.name}). Was it unplugged?")
+                       f"({error.name}). Was it unplugged? Plug it back in and try again, or "
+                       "choose another microphone in Settings.")
+            return
+        if now - self._last_device_check >= _DEVICE_CHECK_SECONDS:
+            self._last_device_check = now
+            if self._device_is_gone():
+                return
+        if self._last_data is not None:
+            silent, limit = now - self._last_data, _STALL_SECONDS
+        else:
+            silent, limit = now - self._started_at, _FIRST_DATA_SECONDS
+        if silent >= limit:
+            self._fail(f"The microphone \"{self.device_description}\" stopped sending sound "
+                       f"(nothing for {silent:.1f} s: unplugged?). Plug it back in and try again, "
+                       "or choose another microphone in Settings.")
 
     def _on_audio_inputs_changed(self) -> None:
+        self._device_is_gone()
+
+    def _device_is_gone(self) -> bool:
+        """Fail (and say so) when the device being captured is no longer in the system's list."""
         if self._device is None or self._source is None:
-            return
+            return False
         wanted = bytes(self._device.id().data())
-        if not any(bytes(d.id().data()) == wanted for d in QMediaDevices.audioInputs()):
-            self._fail(f"The microphone \"{self.device_description}\" was unplugged during "
-                       "your reply. Plug it back in or choose another in Settings.")
+        if any(bytes(d.id().data()) == wanted for d in QMediaDevices.audioInputs()):
+            return False
+        self._fail(f"The microphone \"{self.device_description}\" was unplugged during your "
+                   "reply. Plug it back in and try again, or choose another microphone in Settings.")
+        return True

@@ -67,6 +67,63 @@ class PulseDevices:
         return subprocess.run(["pactl", *args], env=self.env, check=True,
                               capture_output=True, text=True).stdout
 
+    def add_microphone(self, name: str, description: str) -> ExtraMicrophone:
+        """Plug in one more microphone (a null sink and a source fed by it), for tests that pull
+        a device out: the shared `mic` and `spk` are never touched. `remove()` it afterwards."""
+        sink = f"{name}-sink"
+        modules = [
+            self.pactl("load-module", "module-null-sink", f"sink_name={sink}", "rate=48000").strip(),
+            self.pactl("load-module", "module-remap-source", f"master={sink}.monitor",
+                       f"source_name={name}",
+                       f"source_properties=\"device.description='{description}'\"").strip(),
+        ]
+        return ExtraMicrophone(self, name, sink, description, modules)
+
+
+@dataclass
+class ExtraMicrophone:
+    """A microphone added by `PulseDevices.add_microphone`."""
+
+    pulse: PulseDevices
+    name: str
+    sink: str
+    description: str
+    modules: list[str]
+
+    @property
+    def id(self) -> bytes:
+        """Its id as Qt lists it (`QAudioDevice.id()`)."""
+        return self.name.encode()
+
+    def play(self, wav: Path) -> subprocess.Popen:
+        return subprocess.Popen(["paplay", f"--device={self.sink}", str(wav)], env=self.pulse.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def unplug(self) -> None:
+        """Remove the source, as pulling out a USB microphone does (PulseAudio moves any stream
+        capturing from it to another source)."""
+        self._unload(self.modules[1:])
+
+    def stall(self) -> None:
+        """Keep the device listed but stop its sound, as a Bluetooth headset out of range does."""
+        self.pulse.pactl("suspend-source", self.name, "1")
+
+    def make_default(self) -> None:
+        """Make it the system's default input, as a headset usually becomes when plugged in."""
+        self.pulse.pactl("set-default-source", self.name)
+
+    def remove(self) -> None:
+        """Take it away (if still there) and give the default input back to the shared `mic`."""
+        self._unload(self.modules)
+        self.pulse.pactl("set-default-source", MIC)
+
+    def _unload(self, modules: list[str]) -> None:
+        for module in reversed(modules):
+            if module in self.modules:
+                subprocess.run(["pactl", "unload-module", module], env=self.pulse.env,
+                               capture_output=True)
+                self.modules.remove(module)
+
 
 def start_pulse() -> PulseDevices:
     """Start a private daemon and point this process's environment at it.
