@@ -137,6 +137,13 @@ def _start_engine(driver: str) -> _EngineState:
     return state
 
 
+def _stop_quietly(state: _EngineState) -> None:
+    try:
+        state.engine.stop()
+    except Exception:  # an engine that failed to speak may fail to stop too; it is dropped anyway
+        pass
+
+
 class Synthesizer:
     """One pyttsx3 driver, shared process-wide: renders text with a `Delivery` to WAV bytes."""
 
@@ -155,11 +162,17 @@ class Synthesizer:
             state = _ENGINES.get(self.driver)
             if state is None:
                 state = _start_engine(self.driver)
-                _ENGINES[self.driver] = state
                 # The first render settles pyttsx3's command queue (it starts out "busy", so
-                # property changes would only queue up) and loads espeak-ng's data files.
-                self._run_retrying(state, "ready", None)
-                state.catalogue = self._discover(state)
+                # property changes would only queue up) and loads espeak-ng's data files. The
+                # engine is kept only once that worked: a half-started one would fail every line.
+                try:
+                    self._run_retrying(state, "ready", None)
+                    state.catalogue = self._discover(state)
+                except Exception as exc:
+                    _stop_quietly(state)
+                    raise TtsUnavailable(f"speech driver '{self.driver}' started but could not speak: "
+                                         f"{exc or type(exc).__name__}") from exc
+                _ENGINES[self.driver] = state
             return state
 
     def check(self) -> None:

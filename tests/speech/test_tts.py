@@ -209,3 +209,51 @@ def test_other_engines_wav_formats_are_converted():
     assert rate == 16000 and samples.shape == (16000,)
     out = finish(samples, rate, Delivery("v", 150, 50, 1.0, 0.3))
     assert len(out) == pytest.approx(SAMPLE_RATE + 0.01 * SAMPLE_RATE, abs=0.1 * SAMPLE_RATE)
+
+
+class _DriverThatCannotSpeak:
+    """A pyttsx3 driver that starts but fails its first utterance (a broken audio library)."""
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+
+    def destroy(self):
+        pass
+
+    def say(self, text):
+        pass
+
+    def save_to_file(self, text, filename):
+        pass
+
+    def stop(self):
+        pass
+
+    def getProperty(self, name):
+        return [] if name == "voices" else None
+
+    def setProperty(self, name, value):
+        pass
+
+    def startLoop(self):
+        raise RuntimeError("audio library failed")
+
+    def endLoop(self):
+        pass
+
+
+def test_an_engine_that_starts_but_cannot_speak_is_unavailable_and_not_kept(monkeypatch):
+    import sys
+    import types
+
+    from simulator.speech import tts
+
+    module = types.ModuleType("pyttsx3.drivers.cannot_speak")
+    module.buildDriver = _DriverThatCannotSpeak  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(tts, "_ENGINES", {})
+    synth = tts.Synthesizer(driver="cannot_speak")
+    assert not synth.available
+    with pytest.raises(tts.TtsUnavailable, match="could not speak"):
+        synth.check()
+    assert "cannot_speak" not in tts._ENGINES, "a half-started engine would fail every later line"
