@@ -70,6 +70,7 @@ class SettingsPage(Page):
         self._sampled = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -81,7 +82,8 @@ class SettingsPage(Page):
         col.setContentsMargins(36, 28, 36, 28)
         col.setSpacing(16)
         col.addWidget(label("Settings", "h1"))
-        col.addWidget(label("Changes take effect when you press Save.", "muted"))
+        col.addWidget(label("Changes take effect when you press Save (Ctrl+S), at the bottom of the window.",
+                            "muted"))
 
         columns = QHBoxLayout()
         columns.setSpacing(16)
@@ -190,8 +192,12 @@ class SettingsPage(Page):
         right.addWidget(self.diagnostics)
         right.addStretch(1)
 
-        buttons = QHBoxLayout()
-        self.status = label("", "muted")
+        # Save stays in view below the scrolling form: at 1280x720 the form is taller than the window.
+        footer = QFrame()
+        footer.setObjectName("footbar")
+        buttons = QHBoxLayout(footer)
+        buttons.setContentsMargins(36, 10, 36, 10)
+        self.status = label("", "muted", wrap=True)
         buttons.addWidget(self.status, 1)
         self.defaults_button = button("Restore defaults")
         self.defaults_button.clicked.connect(self._on_defaults_clicked)
@@ -203,8 +209,8 @@ class SettingsPage(Page):
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
-        col.addLayout(buttons)
         col.addStretch(1)
+        outer.addWidget(footer)
         self.load()
 
     def _form(self, box: QGroupBox) -> QFormLayout:

@@ -7,7 +7,11 @@ override the application font).
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPolygonF
 from PySide6.QtWidgets import QApplication
 
 BASE_PT = 11.0
@@ -71,6 +75,35 @@ def agitation_color(value: float) -> QColor:
     return QColor(AGITATION_STOPS[-1][1])
 
 
+_ARROWS: dict[str, str] = {}
+
+
+def arrow_images() -> dict[str, str]:
+    """Paths of small up/down arrow PNGs for combo and spin boxes, drawn once per run.
+
+    A stylesheet that styles a combo or spin box's border stops Qt drawing their arrows, and a box
+    without an arrow does not look like something that opens; these put the arrows back.
+    """
+    if _ARROWS and all(Path(p).is_file() for p in _ARROWS.values()):
+        return _ARROWS
+    folder = Path(tempfile.mkdtemp(prefix="simulator-theme-"))
+    for name, colour in (("", COLORS["muted"]), ("_disabled", "#B4BEC8")):
+        for direction in ("down", "up"):
+            image = QImage(24, 24, QImage.Format.Format_ARGB32)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colour))
+            top, bottom = (7.0, 17.0) if direction == "down" else (17.0, 7.0)
+            painter.drawPolygon(QPolygonF([QPointF(3, top), QPointF(21, top), QPointF(12, bottom)]))
+            painter.end()
+            path = folder / f"{direction}{name}.png"
+            image.save(str(path))
+            _ARROWS[f"{direction}{name}"] = path.as_posix()
+    return _ARROWS
+
+
 def pt(scale: float, factor: float = 1.0) -> str:
     return f"{BASE_PT * scale * factor:.1f}pt"
 
@@ -82,6 +115,8 @@ def stylesheet(scale: float = 1.0) -> str:
         return pt(scale, factor)
 
     pad = max(4, round(6 * scale))
+    arrows = arrow_images()
+    arrow = round(12 * scale)
     return f"""
     QWidget {{ color: {c['text']}; font-size: {s()}; }}
     QMainWindow, QStackedWidget > QWidget#page, QWidget#page {{ background: {c['bg']}; }}
@@ -135,6 +170,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QFrame#banner_danger {{ background: {c['danger_soft']}; border: 1px solid #EDB9B3; border-radius: 8px; }}
     QFrame#banner_success {{ background: {c['success_soft']}; border: 1px solid #B5DCC6; border-radius: 8px; }}
     QFrame#topbar {{ background: {c['surface']}; border-bottom: 1px solid {c['border']}; }}
+    QFrame#footbar {{ background: {c['surface']}; border-top: 1px solid {c['border']}; }}
     QFrame#sep {{ background: {c['border']}; max-height: 1px; min-height: 1px; }}
 
     /* Buttons */
@@ -173,7 +209,27 @@ def stylesheet(scale: float = 1.0) -> str:
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
         border: 2px solid {c['accent']};
     }}
-    QComboBox::drop-down {{ border: none; width: 24px; }}
+    QComboBox::drop-down {{ border: none; width: {round(26 * scale)}px; }}
+    QComboBox::down-arrow {{ image: url("{arrows['down']}"); width: {arrow}px; height: {arrow}px; }}
+    QComboBox::down-arrow:disabled {{ image: url("{arrows['down_disabled']}"); }}
+    QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
+        subcontrol-origin: padding; width: {round(24 * scale)}px; border: none;
+        border-left: 1px solid {c['border']}; background: {c['surface_alt']};
+    }}
+    QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right;
+                                                      border-top-right-radius: 6px; }}
+    QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right;
+                                                          border-bottom-right-radius: 6px; }}
+    QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover,
+    QSpinBox::down-button:hover, QDoubleSpinBox::down-button:hover {{ background: {c['accent_soft']}; }}
+    QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{arrows['up']}"); width: {arrow - 2}px;
+                                                    height: {arrow - 2}px; }}
+    QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{arrows['down']}"); width: {arrow - 2}px;
+                                                        height: {arrow - 2}px; }}
+    QSpinBox::up-arrow:disabled, QDoubleSpinBox::up-arrow:disabled, QSpinBox::up-arrow:off,
+    QDoubleSpinBox::up-arrow:off {{ image: url("{arrows['up_disabled']}"); }}
+    QSpinBox::down-arrow:disabled, QDoubleSpinBox::down-arrow:disabled, QSpinBox::down-arrow:off,
+    QDoubleSpinBox::down-arrow:off {{ image: url("{arrows['down_disabled']}"); }}
     QComboBox QAbstractItemView {{ background: {c['surface']}; selection-background-color: {c['accent_soft']};
                                    selection-color: {c['text']}; border: 1px solid {c['border']}; }}
     QCheckBox, QRadioButton {{ spacing: 8px; }}
