@@ -148,8 +148,89 @@ def main() -> int:
     authoring.select_node("choices")
     authoring.tabs.setCurrentWidget(authoring.details)
     shot("14-authoring-problems")
+
+    trainer_screens(win, ctx, shot, args.out, width, height)
     win.close()
     return 0
+
+
+def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
+    """The trainers' screens: a class's roster, a trainee's history after a few classroom sessions, and
+    classroom mode mid-turn (projector view at this size and at 1920x1080, the trainer's window)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    def settle(ms: int = 800) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def grab(widget, name: str) -> None:
+        settle()
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(path)
+
+    win.show_roster()
+    roster = win.roster
+    roster.add_class("Tuesday evening")
+    for name in ("Ana Silva", "Ben Okoro", "Chloe Martin", "Dev Patel", "Erin Walsh"):
+        roster.add_trainee(name)
+    roster.add_class("Thursday morning")
+    roster.add_trainee("Femi Adeyemi")
+    roster.refresh(select="Tuesday evening")
+
+    # A few classroom sessions, Ana improving over them: first blunt replies, then the model answers.
+    win.open_classroom("Tuesday evening")
+    room = win.classroom
+    p, trainer = room.presenter, room.trainer
+    trainer.rotate.setChecked(False)
+    blunt = ["Calm down, it's not my fault.", "There's nothing I can do about it.", "You'll have to wait."]
+
+    def play(scenario_id: str, who: list[str], good: int, overrides: dict[int, str] | None = None) -> None:
+        trainer.select_scenario(scenario_id)
+        trainer.start()
+        for i in range(14):
+            if p.runner.ended:
+                break
+            p.set_trainee(who[i % len(who)])
+            node = p.runner.scenario.nodes[p.runner.state.node_id]
+            text = node.model_answer if i < good else blunt[i % len(blunt)]
+            p.submit_text(text or "I'm sorry about this.")
+            p.decide((overrides or {}).get(i, "proposed"))
+        if not p.runner.ended:
+            p.end_now()
+
+    play("late-pickup", ["Ana Silva"], good=0)
+    play("refund-no-receipt", ["Ana Silva", "Ben Okoro"], good=2, overrides={1: "calmer"})
+    play("door-no-id", ["Ana Silva"], good=3)
+    play("late-pickup", ["Ana Silva", "Chloe Martin"], good=14, overrides={2: "escalate"})
+
+    # Mid-turn: Ben's reply judged and proposed, waiting for the trainer's key.
+    trainer.select_scenario("price-not-honoured")
+    trainer.start()
+    p.set_trainee("Ana Silva")
+    node = p.runner.scenario.nodes[p.runner.state.node_id]
+    p.submit_text(node.model_answer or "I'm sorry about that.")
+    p.decide("proposed")
+    p.set_trainee("Ben Okoro")
+    p.submit_text("I understand it's annoying, but the price on the shelf was a mistake, so calm down "
+                  "and I'll see what I can do.")
+    room.projector.showNormal()
+    room.projector.resize(width, height)
+    grab(room.projector, "17-classroom-projector")
+    room.projector.resize(1920, 1080)
+    grab(room.projector, "projector-1920x1080-classroom")
+    room.projector.resize(width, height)
+    trainer.resize(width, height)
+    grab(trainer, "18-classroom-trainer")
+    room.close()
+
+    win.show_roster()
+    roster.refresh(select="Tuesday evening")
+    roster.roster.setCurrentRow(0)
+    shot("15-roster")
+    win.show_history("Ana Silva")
+    shot("16-history")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from simulator.records.sessions import SessionRecord, SessionStore, Trainee
 
 CSV_COLUMNS = [
     "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
-    "outcome", "score", "closed", "turn", "at", "customer_mood", "customer_line", "reply",
+    "outcome", "score", "closed", "turn", "answered_by", "at", "customer_mood", "customer_line", "reply",
     "intent", "confidence", "override", "techniques", "triggers", "tone", "tone_cues",
     "agitation_before", "agitation_after", "explanation", "recording",
 ]
@@ -148,7 +148,8 @@ def _rows(report: Report) -> list[list[str]]:
                 continue
             j = t.judgement
             rows.append([_cell(v) for v in head + [
-                t.index + 1, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
+                # Classroom mode: each turn names its own trainee (the session is filed under the first).
+                t.index + 1, t.trainee or r.trainee, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
                 t.override, findings_text(j.techniques), findings_text(j.triggers),
                 j.tone.label if j.tone else None, "; ".join(j.tone.cues) if j.tone else None,
                 t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file,

@@ -42,6 +42,8 @@ from simulator.records.schema import classes, findings, sessions, trainees, turn
 log = logging.getLogger(__name__)
 
 _OUTCOME_RANK = {"resolved": 3, "unresolved": 2, "escalated": 1}
+# What a deleted trainee's reply in someone else's classroom session reads afterwards.
+ERASED_REPLY = "(deleted at the trainee's request)"
 
 
 def _now() -> datetime:
@@ -114,6 +116,8 @@ class DeletedData:
     recordings: int
     # Recordings kept on another station's disk: delete them there (see `station`).
     elsewhere: list[tuple[str, str]] = field(default_factory=list)  # (station, path)
+    # Turns they answered in someone else's classroom session: kept for that session, their words wiped.
+    shared_turns: int = 0
 
 
 def _parse_time(value: str, what: str) -> datetime:
@@ -303,7 +307,7 @@ class SessionStore:
         with self._begin() as conn:
             where: list[Any] = []
             if trainee is not None:
-                where.append(sessions.c.trainee_id == self._existing_trainee(conn, trainee))
+                where.append(self._took_part(self._existing_trainee(conn, trainee), trainee))
             if class_name is not None:
                 class_id = self._existing_class(conn, class_name)
                 where.append(sessions.c.trainee_id.in_(
@@ -311,8 +315,14 @@ class SessionStore:
             return self._records(conn, where, order=sessions.c.started_at)
 
     def history(self, trainee: str) -> list[SessionRecord]:
-        """A trainee's sessions over time, oldest first."""
+        """A trainee's sessions over time, oldest first (classroom sessions they answered in included)."""
         return self.sessions(trainee=trainee)
+
+    @staticmethod
+    def _took_part(trainee_id: int, name: str) -> Any:
+        """Sessions the trainee owns, or answered at least one turn of (classroom mode: trainees take turns)."""
+        answered = sa.select(turns.c.session_id).where(turns.c.trainee == name)
+        return sa.or_(sessions.c.trainee_id == trainee_id, sessions.c.session_id.in_(answered))
 
     def unfinished(self) -> list[SessionRecord]:
         """Sessions this station left before an ending (the app was closed or killed).
@@ -339,10 +349,12 @@ class SessionStore:
 
     def untried_scenarios(self, trainee: str, scenario_ids: Iterable[str]) -> list[str]:
         """Those of `scenario_ids` (the library's) the trainee has not started yet, in that order."""
-        query = (sa.select(sessions.c.scenario_id).distinct()
+        owned = (sa.select(sessions.c.scenario_id)
                  .join(trainees, sessions.c.trainee_id == trainees.c.id).where(trainees.c.name == trainee))
+        answered = (sa.select(sessions.c.scenario_id)
+                    .join(turns, turns.c.session_id == sessions.c.session_id).where(turns.c.trainee == trainee))
         with self._begin() as conn:
-            tried = set(conn.execute(query).scalars())
+            tried = set(conn.execute(sa.union(owned, answered)).scalars())
         return [s for s in scenario_ids if s not in tried]
 
     def score_trend(self, trainee: str) -> list[TrendPoint]:
@@ -507,8 +519,36 @@ class SessionStore:
             # Turns and findings go with their sessions (ON DELETE CASCADE).
             conn.execute(sa.delete(sessions).where(sessions.c.trainee_id == trainee_id))
             conn.execute(sa.delete(trainees).where(trainees.c.id == trainee_id))
-        log.info("deleted the data of a trainee: %d session(s), %d recording(s)", len(session_ids), deleted)
-        return DeletedData(sessions=len(session_ids), recordings=deleted, elsewhere=elsewhere)
+            # Their turns in others' classroom sessions stay (the session would not follow without
+            # them), but nothing of theirs is left in them: no name, words, quotes or recording.
+            shared = conn.execute(
+                sa.select(turns.c.session_id, turns.c.turn_index, turns.c.audio_file, turns.c.judgement,
+                          sessions.c.station)
+                .join(sessions, sessions.c.session_id == turns.c.session_id)
+                .where(turns.c.trainee == trainee)
+            ).all()
+            for row in shared:
+                if row.audio_file:
+                    path = Path(row.audio_file)
+                    if path.exists():
+                        path.unlink()
+                        deleted += 1
+                    elif row.station != self.station:
+                        elsewhere.append((row.station, row.audio_file))
+                judged = Judgement.model_validate(row.judgement)
+                judgement = judged.model_copy(update={
+                    "techniques": [f.model_copy(update={"evidence": ""}) for f in judged.techniques],
+                    "triggers": [f.model_copy(update={"evidence": ""}) for f in judged.triggers],
+                    "explanation": []})
+                where = (turns.c.session_id == row.session_id, turns.c.turn_index == row.turn_index)
+                conn.execute(sa.update(turns).where(*where).values(
+                    trainee=None, reply=ERASED_REPLY, audio_file=None, judgement=judgement.model_dump(mode="json")))
+                conn.execute(sa.update(findings).where(findings.c.session_id == row.session_id,
+                                                       findings.c.turn_index == row.turn_index).values(evidence=""))
+        log.info("deleted the data of a trainee: %d session(s), %d recording(s), %d shared turn(s) wiped",
+                 len(session_ids), deleted, len(shared))
+        return DeletedData(sessions=len(session_ids), recordings=deleted, elsewhere=elsewhere,
+                           shared_turns=len(shared))
 
     @staticmethod
     def _remove_empty(folder: Path) -> None:

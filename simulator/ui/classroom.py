@@ -396,10 +396,16 @@ def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] |
         trainer.raise_()
         trainer.activateWindow()
         return True
+    # One screen: the projector view on the left (16:9), the trainer's window beside it on the right,
+    # overlapping only when the screen is too narrow for both.
     area = primary.availableGeometry() if primary is not None else QRect(0, 0, 1600, 900)
-    projector.resize(min(1280, area.width()), min(720, area.height()))
+    width = max(projector.minimumWidth(), min(1280, area.width() - trainer.minimumSizeHint().width()))
+    projector.setGeometry(area.left(), area.top(), width,
+                          max(projector.minimumHeight(), min(area.height(), round(width * 9 / 16))))
     projector.show()
-    trainer.move(area.left() + max(0, area.width() - trainer.width()), area.top())
+    trainer_width = max(trainer.minimumSizeHint().width(), area.width() - width)
+    trainer.setGeometry(max(area.left(), area.right() + 1 - trainer_width), area.top(),
+                        min(trainer_width, area.width()), min(area.height(), max(trainer.height(), 720)))
     trainer.show()
     trainer.raise_()
     trainer.activateWindow()
@@ -440,11 +446,12 @@ class ProjectorWindow(QWidget):
         self.body = body
         left = QVBoxLayout()
         self.portrait = Portrait()
-        left.addWidget(self.portrait, 1)
+        left.addWidget(self.portrait, 0, Qt.AlignmentFlag.AlignHCenter)
         self.customer = label("", "projName")
         self.customer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left.addWidget(self.customer)
-        body.addLayout(left, 4)
+        left.addStretch(1)
+        body.addLayout(left, 5)
 
         right = QVBoxLayout()
         self.right = right
@@ -495,6 +502,11 @@ class ProjectorWindow(QWidget):
         self.right.setSpacing(pad)
         self.sub_layout.setContentsMargins(pad, pad, pad, pad)
         self.sub_layout.setSpacing(round(pad / 2))
+        # The portrait as large as the left column allows, with the name right beneath it.
+        left_width = (self.width() - 6 * pad) * 5 / 12
+        free_height = self.height() - 5 * pad - round(px["tag"] * 1.7) - round(px["name"] * 1.5)
+        side = max(160, round(min(left_width, free_height)))
+        self.portrait.setFixedSize(side, side)
         self.setStyleSheet(f"""
             QWidget#projector {{ background: #FFFFFF; }}
             QWidget {{ color: #0B1117; }}
@@ -505,7 +517,7 @@ class ProjectorWindow(QWidget):
             QLabel#projPaused {{ font-size: {px['tag']}px; font-weight: 800; color: white; background: #9A5B06;
                                  border-radius: {px['tag'] // 3}px; padding: {px['tag'] // 5}px {px['tag'] // 2}px; }}
             QLabel#projName {{ font-size: {px['name']}px; font-weight: 700; }}
-            QWidget#projMeter {{ font-size: {px['meter']}px; }}
+            QWidget#projMeter {{ font-size: {px['meter'] * 0.75:.1f}pt; }}
             QFrame#projSubtitleBox {{ background: #F4F6F8; border: 3px solid #1B2733;
                                       border-radius: {pad}px; }}
             QLabel#projSpeaker {{ font-size: {px['speaker']}px; font-weight: 700; color: #2A3642; }}
@@ -567,3 +579,42 @@ class ProjectorWindow(QWidget):
 
 def intent_text(judgement: Judgement) -> str:
     return INTENT_WORDS.get(judgement.intent, judgement.intent)
+
+
+OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate"}
+
+
+def classroom_note(turn: TurnRecord) -> str:
+    """Who answered a classroom turn and what the trainer decided ("" for a turn played alone)."""
+    parts = []
+    if turn.trainee:
+        parts.append(f"Answered by <b>{turn.trainee}</b>")
+    if turn.override:
+        parts.append(f"<b>Trainer override: {OVERRIDE_WORDS.get(turn.override, turn.override)}</b> "
+                     f"(the software proposed {intent_text(turn.judgement)})")
+    elif turn.trainee:
+        parts.append("the trainer accepted the proposed judgement")
+    return " · ".join(parts)
+
+
+def mark_classroom_turns(debrief: Any) -> None:
+    """On a debrief (simulator.ui.debrief.DebriefPage) just filled: say on each classroom turn who answered
+    and whether the trainer overrode the judgement, and name every trainee who took part."""
+    record = getattr(debrief, "record", None)
+    if record is None:
+        return
+    names = list(dict.fromkeys(t.trainee for t in record.state.turns if t.trainee))
+    if names and names != [record.trainee]:
+        text = debrief.subheading.text()
+        owner = f"{record.trainee}, " if record.trainee else ""
+        debrief.subheading.setText(f"Classroom: {', '.join(names)} · {text.removeprefix(owner)}")
+    for card in getattr(debrief, "cards", []):
+        note = classroom_note(card.turn)
+        if not note:
+            continue
+        tag = label(note, "classroomNote", wrap=True)
+        tag.setTextFormat(Qt.TextFormat.RichText)
+        soft = COLORS["warning_soft"] if card.turn.override else COLORS["accent_soft"]
+        tag.setStyleSheet(f"QLabel {{ background: {soft}; color: {COLORS['text']}; border-radius: 6px;"
+                          " padding: 6px 10px; }")
+        card.layout().insertWidget(1, tag)

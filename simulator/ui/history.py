@@ -173,14 +173,25 @@ def show_export_result(banner: Banner, exporter: ReportExporter, parent: QWidget
 
 
 # -- the trend chart -----------------------------------------------------------------------------
-def behaviour_trend(records: list[SessionRecord]) -> dict[str, list[float | None]]:
-    """Per rubric behaviour, its share of the points (0..100) in each session; None where not measured."""
+def own_turns(record: SessionRecord, trainee: str | None) -> list:
+    """The turns of `record` that count for `trainee`: in a classroom session, only those they answered."""
+    if not trainee:
+        return list(record.state.turns)
+    return [t for t in record.state.turns if t.trainee in (None, trainee)]
+
+
+def behaviour_trend(records: list[SessionRecord], trainee: str | None = None) -> dict[str, list[float | None]]:
+    """Per rubric behaviour, its share of the points (0..100) in each session; None where not measured.
+
+    With `trainee`, a classroom session is scored on the turns that trainee answered (the outcome is shared).
+    """
     series: dict[str, list[float | None]] = {key: [] for key in WEIGHTS}
     for record in records:
-        lines = {line.key: line for line in score_session(record.state.turns, record.state.outcome).lines}
+        mine = own_turns(record, trainee)
+        lines = {line.key: line for line in score_session(mine, record.state.outcome).lines}
         for key in WEIGHTS:
             line = lines.get(key)
-            measured = line is not None and line.measured and line.max_points and record.state.turns
+            measured = line is not None and line.measured and line.max_points and mine
             series[key].append(round(100 * line.points / line.max_points, 1) if measured else None)
     return series
 
@@ -211,7 +222,11 @@ class TrendChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         small = QFont(self.font())
-        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        # The theme may size fonts in pixels, when pointSizeF() is -1.
+        if self.font().pointSizeF() > 0:
+            small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        else:
+            small.setPixelSize(max(9, round(self.font().pixelSize() * 0.85)))
         painter.setFont(small)
         sfm = painter.fontMetrics()
         # Legend across the top, wrapping when narrow.
@@ -360,7 +375,16 @@ class HistoryPage(Page):
         middle.addWidget(untried_panel, 2)
         col.addLayout(middle, 5)
 
-        col.addWidget(label("Sessions", "h2"))
+        table_head = QHBoxLayout()
+        table_head.addWidget(label("Sessions", "h2"), 1)
+        self.open_button = button("Open debrief", "primary", "Open the selected session's debrief (Enter)")
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        table_head.addWidget(self.open_button)
+        self.session_pdf, self.session_csv = export_buttons(self.exporter, self, "session", self.selected_session,
+                                                            "the selected session")
+        table_head.addWidget(self.session_pdf)
+        table_head.addWidget(self.session_csv)
+        col.addLayout(table_head)
         self.table = QTableWidget(0, len(SESSION_COLUMNS))
         self.table.setHorizontalHeaderLabels(SESSION_COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -373,6 +397,8 @@ class HistoryPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setToolTip("Double-click a session to open its debrief")
         self.table.cellDoubleClicked.connect(self._on_table_cell_double_clicked)
+        self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
+        self.table.activated.connect(lambda index: self._on_table_cell_double_clicked(index.row(), 0))
         col.addWidget(self.table, 4)
         self.empty = label("", "muted", wrap=True)
         col.addWidget(self.empty)
@@ -380,6 +406,12 @@ class HistoryPage(Page):
     # -- data ------------------------------------------------------------------------------------
     def current(self) -> str:
         return self.trainee.currentText().strip()
+
+    def selected_session(self) -> str:
+        """The session id of the selected row ("" when none is)."""
+        rows = self.table.selectionModel().selectedRows()
+        item = self.table.item(rows[0].row(), 0) if rows else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
 
     def refresh(self, select: str | None = None) -> None:
         """Reload the trainee list (keeping the choice, else `select`, else the Settings name) and their history."""
@@ -410,7 +442,7 @@ class HistoryPage(Page):
             except OSError as exc:
                 self._show_problem(f"The records could not be read: {exc}")
         self._fill_table()
-        self.chart.set_series(behaviour_trend(self.records))
+        self.chart.set_series(behaviour_trend(self.records, name))
         self._fill_untried()
         scores = [r.score for r in self.records if r.score is not None]
         if not name:
@@ -443,8 +475,11 @@ class HistoryPage(Page):
             state = record.state
             outcome = OUTCOME_TEXT.get(state.outcome or "", ("Not finished", ""))[0]
             overrides = sum(t.override is not None for t in state.turns)
+            mine = len(own_turns(record, self.current()))
+            # A classroom session: how many of its turns were this trainee's.
+            turns = str(len(state.turns)) if mine == len(state.turns) else f"{mine} of {len(state.turns)}"
             cells = [friendly_time(state.started_at), record.scenario_title or state.scenario_id,
-                     str(len(state.turns)), outcome, "" if record.score is None else f"{record.score:.0f}",
+                     turns, outcome, "" if record.score is None else f"{record.score:.0f}",
                      str(overrides) if overrides else ""]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -452,6 +487,9 @@ class HistoryPage(Page):
                 if column in (2, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
+        if self.records:
+            self.table.selectRow(0)
+        self._on_table_item_selection_changed()
 
     def _fill_untried(self) -> None:
         clear_layout(self.untried_list)
@@ -480,13 +518,18 @@ class HistoryPage(Page):
             trainee = self.ctx.store.trainee(name)
         except UnknownTrainee:
             trainee = None
-        turns = sum(len(r.state.turns) for r in self.records)
-        recordings = sum(1 for r in self.records for t in r.state.turns if t.audio_file)
+        owned = [r for r in self.records if r.trainee == name]
+        shared = [t for r in self.records if r.trainee != name for t in r.state.turns if t.trainee == name]
+        turns = sum(len(r.state.turns) for r in owned)
+        recordings = sum(1 for r in owned for t in r.state.turns if t.audio_file) + \
+            sum(1 for t in shared if t.audio_file)
         roster = f" and their place on the “{trainee.class_name}” roster" if trainee and trainee.class_name else ""
-        sessions = len(self.records)
+        sessions = len(owned)
+        others = (f"; the words of their {len(shared)} turn{'s' if len(shared) != 1 else ''} in other trainees' "
+                  "classroom sessions (those sessions stay, without their name)") if shared else ""
         return (f"This permanently deletes {name}'s profile{roster}; their {sessions} session"
                 f"{'s' if sessions != 1 else ''} with all {turns} turn{'s' if turns != 1 else ''} "
-                f"(replies, judgements, trainer overrides and scores); and {recordings} voice recording"
+                f"(replies, judgements, trainer overrides and scores){others}; and {recordings} voice recording"
                 f"{'s' if recordings != 1 else ''} of their replies. Reports already exported are not "
                 "affected. This cannot be undone.")
 
@@ -503,6 +546,9 @@ class HistoryPage(Page):
             return False
         text = (f"{deleted.sessions} session{'s' if deleted.sessions != 1 else ''} and {deleted.recordings} "
                 f"recording{'s' if deleted.recordings != 1 else ''} deleted.")
+        if deleted.shared_turns:
+            text += (f" {deleted.shared_turns} turn{'s' if deleted.shared_turns != 1 else ''} in other trainees' "
+                     "sessions wiped.")
         if deleted.elsewhere:
             stations = sorted({station for station, _ in deleted.elsewhere})
             text += (f" {len(deleted.elsewhere)} recording(s) are on another computer ({', '.join(stations)}); "
@@ -527,6 +573,15 @@ class HistoryPage(Page):
     def _on_delete_button_clicked(self) -> None:
         if self.current():
             self.delete_data(self.current())
+
+    def _on_table_item_selection_changed(self) -> None:
+        chosen = bool(self.selected_session())
+        for widget in (self.open_button, self.session_pdf, self.session_csv):
+            widget.setEnabled(chosen)
+
+    def _on_open_button_clicked(self) -> None:
+        if self.selected_session():
+            self.review_requested.emit(self.selected_session())
 
     def _on_table_cell_double_clicked(self, row: int, column: int) -> None:
         item = self.table.item(row, 0)

@@ -23,6 +23,7 @@ from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.authoring import AuthoringPage
 from simulator.ui.calibration import CalibrationPage
+from simulator.ui.classroom import mark_classroom_turns
 from simulator.ui.common import button, label
 from simulator.ui.context import AppContext
 from simulator.ui.conversation import ConversationPage
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
             self.debrief.show_record(record, scenario)
+            mark_classroom_turns(self.debrief)  # who answered each classroom turn, the trainer's overrides
             self._show(self.debrief, None)
 
     def retry_from_turn(self, session_id: str, turn_index: int) -> None:

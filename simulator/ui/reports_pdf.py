@@ -357,7 +357,8 @@ def _turn_html(t: TurnRecord) -> str:
             tone += ' <span class="muted">— ' + escape("; ".join(j.tone.cues)) + "</span>"
     rows = [
         ("Customer said", f"<i>“{escape(t.customer_line)}”</i>"),
-        ("Reply", f"“{escape(t.reply)}”" if t.reply else '<span class="muted">(no reply)</span>'),
+        ("Reply", (f"<b>{escape(t.trainee)}:</b> " if t.trainee else "")
+         + (f"“{escape(t.reply)}”" if t.reply else '<span class="muted">(no reply)</span>')),
         ("Judged", judged),
         ("Techniques", _findings_html(j.techniques, good=True)),
         ("Triggers", _findings_html(j.triggers, good=False)),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.history import ReportExporter, export_buttons, show_export_result
+from simulator.ui.library import friendly_time
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,10 @@ class RosterPage(Page):
         rc.addLayout(rhead)
         self.roster = QListWidget()
         self.roster.setAccessibleName("Trainees in this class")
-        self.roster.itemDoubleClicked.connect(lambda item: self.history_requested.emit(item.text()))
+        self.roster.itemDoubleClicked.connect(
+            lambda item: self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.roster.itemActivated.connect(
+            lambda item: self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         rc.addWidget(self.roster, 1)
         add_name = QHBoxLayout()
         self.trainee_name = QLineEdit()
@@ -159,11 +164,30 @@ class RosterPage(Page):
                 names = [t.name for t in self.ctx.store.trainees(name)]
             except UnknownClass:
                 names = []
-        self.roster.addItems(names)
+        for trainee in names:
+            item = QListWidgetItem(self._describe(trainee))
+            item.setData(Qt.ItemDataRole.UserRole, trainee)
+            self.roster.addItem(item)
         self.roster_title.setText(f"Roster: {name}" if name else "Roster")
         for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
             widget.setEnabled(bool(name))
         self.history_button.setEnabled(bool(names))
+
+    def _describe(self, name: str) -> str:
+        """A roster line: the name, and how many sessions, when the last, the average score."""
+        try:
+            records = self.ctx.store.history(name)
+        except (OSError, LookupError):
+            return name
+        if not records:
+            return f"{name}   ·   no sessions yet"
+        scores = [r.score for r in records if r.score is not None]
+        average = f", average score {sum(scores) / len(scores):.0f}" if scores else ""
+        return (f"{name}   ·   {len(records)} session{'s' if len(records) != 1 else ''}, last "
+                f"{friendly_time(records[-1].state.started_at)}{average}")
+
+    def trainee_names(self) -> list[str]:
+        return [self.roster.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.roster.count())]
 
     def add_class(self, name: str) -> None:
         name = " ".join(name.split())
@@ -209,7 +233,7 @@ class RosterPage(Page):
     def _on_history_button_clicked(self) -> None:
         item = self.roster.currentItem() or self.roster.item(0)
         if item is not None:
-            self.history_requested.emit(item.text())
+            self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _on_classroom_button_clicked(self) -> None:
         self.classroom_requested.emit(self.current_class())

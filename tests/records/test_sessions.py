@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -250,3 +251,42 @@ def test_a_finished_session_without_a_score_is_scored_as_the_debrief_would(store
     unfinished = record()
     store.save(unfinished)
     assert store.load(unfinished.session_id).score is None
+
+
+def _classroom_session(store, owner="Ann", helper="Bo", class_name="Tue"):
+    """A classroom session of `owner`'s in which `helper` answered the second turn, with a recording each."""
+    store.add_trainee(owner, class_name)
+    store.add_trainee(helper, class_name)
+    shared = record(owner, scenario_id="door-no-id")
+    for t in shared.state.turns:
+        wav = store.recording_path(shared.session_id, t.index)
+        wav.parent.mkdir(parents=True, exist_ok=True)
+        wav.write_bytes(b"RIFF")
+        shared.state.turns[t.index] = t.model_copy(update={
+            "trainee": owner if t.index == 0 else helper, "audio_file": str(wav),
+            "reply": f"words of {owner if t.index == 0 else helper}"})
+    store.save(shared)
+    return shared
+
+
+def test_classroom_turns_count_for_whoever_answered_them(store):
+    shared = _classroom_session(store)
+    assert [r.session_id for r in store.history("Bo")] == [shared.session_id]
+    assert [r.session_id for r in store.sessions(trainee="Bo")] == [shared.session_id]
+    assert store.untried_scenarios("Bo", ["door-no-id", "late-pickup"]) == ["late-pickup"]
+    assert [t.trainee for t in store.load(shared.session_id).state.turns] == ["Ann", "Bo"]
+
+
+def test_delete_my_data_wipes_a_trainee_s_turns_in_someone_else_s_session(store):
+    shared = _classroom_session(store)
+    bo_wav = Path(store.load(shared.session_id).state.turns[1].audio_file)
+    result = store.delete_trainee_data("Bo")
+    assert (result.sessions, result.recordings, result.shared_turns) == (0, 1, 1)
+    assert not bo_wav.exists()
+    kept = store.load(shared.session_id)
+    assert kept.trainee == "Ann" and len(kept.state.turns) == 2
+    ann, bo = kept.state.turns
+    assert (ann.trainee, ann.reply) == ("Ann", "words of Ann") and Path(ann.audio_file).exists()
+    assert bo.trainee is None and bo.audio_file is None and "Bo" not in bo.reply
+    assert all(not f.evidence for f in bo.judgement.techniques) and not bo.judgement.explanation
+    assert [t.name for t in store.trainees()] == ["Ann"]

@@ -173,3 +173,72 @@ def test_projector_goes_full_screen_on_a_second_screen():
     projector.showFullScreen.assert_called_once()
     trainer.setScreen.assert_called_once_with(primary)
     trainer.show.assert_called_once()
+
+
+def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debrief_and_the_reports(
+        qtbot, window, tmp_path):
+    import csv
+    import shutil
+    import subprocess
+
+    import sqlalchemy as sa
+
+    from simulator.records.reports import build_report, write_csv
+    from simulator.records.schema import turns as turns_table
+
+    store = window.ctx.store
+    for name in ("Ana", "Ben"):
+        store.add_trainee(name, "Tuesday")
+    window.show_roster()
+    window.roster.refresh(select="Tuesday")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)  # Classroom mode
+    room = window.classroom
+    trainer, p = room.trainer, room.presenter
+    qtbot.waitExposed(trainer)
+    assert trainer.scenario_combo.currentData() == "parcel"
+    trainer.class_combo.setCurrentText("Tuesday")
+    qtbot.mouseClick(trainer.start_button, Qt.MouseButton.LeftButton)
+    assert p.trainee == "Ana"
+
+    reply(qtbot, room, "Let me check the tracking.")
+    # The proposal is on the trainer's window before any branch is taken.
+    assert trainer.intent_chip.text() == "Neutral" and p.runner.state.turns == []
+    press(qtbot, trainer, Qt.Key.Key_3)  # override: escalate
+    reply(qtbot, room, "I'm so sorry, I understand.")
+    press(qtbot, trainer, Qt.Key.Key_2)  # as proposed
+    session_id = p.record.session_id
+
+    # In the database: each turn's trainee and the override.
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(turns_table.c.trainee, turns_table.c.override)
+                            .where(turns_table.c.session_id == session_id)
+                            .order_by(turns_table.c.turn_index)).all()
+    assert [tuple(r) for r in rows] == [("Ana", "escalate"), ("Ben", None)]
+
+    # The debrief, opened from the trainer's window, says who answered and marks the override.
+    trainer.end_button.click()
+    with qtbot.waitSignal(room.debrief_requested):
+        trainer.debrief_button.click()
+    debrief = window.debrief
+    assert window.stack.currentWidget() is debrief and debrief.record.session_id == session_id
+    assert debrief.subheading.text().startswith("Classroom: Ana, Ben")
+    notes = [c.findChild(type(debrief.subheading), "classroomNote") for c in debrief.cards]
+    assert "Answered by <b>Ana</b>" in notes[0].text() and "Trainer override: escalate" in notes[0].text()
+    assert "Answered by <b>Ben</b>" in notes[1].text() and "override" not in notes[1].text()
+
+    # The reports: the CSV has the override and who answered; the PDF says so in words.
+    report = build_report(store, class_name="Tuesday")
+    write_csv(report, tmp_path / "class.csv")
+    table = list(csv.DictReader((tmp_path / "class.csv").open(encoding="utf-8-sig")))
+    assert [(r["answered_by"], r["override"]) for r in table] == [("Ana", "escalate"), ("Ben", "")]
+    if shutil.which("pdftotext"):
+        from simulator.ui.reports_pdf import write_pdf
+
+        write_pdf(build_report(store, session_id=session_id), tmp_path / "session.pdf")
+        text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "session.pdf"), "-"], check=True,
+                                       capture_output=True, text=True).stdout.split())
+        assert "trainer judged it escalating" in text and "1 trainer override" in text
+        assert "Ana:" in text and "Ben:" in text
+    room.close()
