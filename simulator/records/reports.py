@@ -88,6 +88,17 @@ def build_report(store: SessionStore, *, session_id: str | None = None, trainee:
     return Report("class", class_name, store.sessions(class_name=class_name), store.trainees(class_name))
 
 
+def took_part(record: SessionRecord, trainee: str) -> bool:
+    """The session is `trainee`'s, or they answered a turn of it (classroom mode: trainees take turns)."""
+    return record.trainee == trainee or any(t.trainee == trainee for t in record.state.turns)
+
+
+def turns_of(record: SessionRecord, trainee: str) -> list[TurnRecord]:
+    """The turns `trainee` answered: in a classroom session only theirs, in their own session every unnamed one."""
+    return [t for t in record.state.turns
+            if t.trainee == trainee or (t.trainee is None and record.trainee == trainee)]
+
+
 def summarise(report: Report) -> Summary:
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
@@ -106,7 +117,8 @@ def summarise(report: Report) -> Summary:
             triggers.update(f.name for f in t.judgement.triggers)
     return Summary(
         sessions=len(report.sessions), finished=sum(outcomes.values()), turns=turns,
-        trainees=len({r.trainee for r in report.sessions if r.trainee}),
+        trainees=len({r.trainee for r in report.sessions if r.trainee}
+                     | {t.trainee for r in report.sessions for t in r.state.turns if t.trainee}),
         outcomes={o: outcomes.get(o, 0) for o in ("resolved", "unresolved", "escalated")},
         mean_score=round(mean(scores), 1) if scores else None,
         techniques=techniques.most_common(), triggers=triggers.most_common(), overrides=overrides,

@@ -10,6 +10,7 @@ at the PDF's resolution. Needs a QGuiApplication (for fonts): `ensure_app()` mak
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -45,7 +46,7 @@ from PySide6.QtGui import (
 
 from simulator.engine.session import TurnRecord
 from simulator.fileio import atomic_write_bytes
-from simulator.records.reports import Report, behaviour_label, summarise
+from simulator.records.reports import Report, behaviour_label, summarise, took_part, turns_of
 from simulator.records.sessions import SessionRecord
 
 DPI = 300
@@ -270,22 +271,23 @@ def _summary_html(report: Report) -> str:
 
 def _behaviour_table(report: Report) -> str:
     """How often each technique and trigger showed: per session for a trainee, per trainee for a class."""
-    columns: list[tuple[str, list[SessionRecord]]]
+    columns: list[tuple[str, list[TurnRecord]]]
     if report.scope == "class":
-        columns = [(f"{escape(t.name)} ({sum(r.trainee == t.name for r in report.sessions)})",
-                    [r for r in report.sessions if r.trainee == t.name]) for t in report.roster]
-        caption = "Times each behaviour was found in each trainee's sessions (number of sessions in brackets)."
+        # Each trainee's own replies: in a classroom session, only the turns they answered.
+        columns = [(f"{escape(t.name)} ({sum(took_part(r, t.name) for r in report.sessions)})",
+                    [turn for r in report.sessions for turn in turns_of(r, t.name)]) for t in report.roster]
+        caption = "Times each behaviour was found in each trainee's replies (number of sessions in brackets)."
     else:
         recent = report.sessions[-8:]
-        columns = [(_date(r.state.started_at, with_time=False), [r]) for r in recent]
+        columns = [(_date(r.state.started_at, with_time=False), list(r.state.turns)) for r in recent]
         caption = "Times each behaviour was found per session, oldest session first"
         if len(report.sessions) > len(recent):
             caption += f" (the last {len(recent)} of {len(report.sessions)})"
         caption += "."
     kinds: dict[str, str] = {}
     counts: dict[str, list[int]] = {}
-    for i, (_, records) in enumerate(columns):
-        for t in (t for r in records for t in r.state.turns):
+    for i, (_, turns) in enumerate(columns):
+        for t in turns:
             for kind, items in (("technique", t.judgement.techniques), ("trigger", t.judgement.triggers)):
                 for f in items:
                     kinds[f.name] = kind
@@ -311,14 +313,17 @@ def _behaviour_table(report: Report) -> str:
 def _roster_table(report: Report) -> str:
     rows = []
     for trainee in report.roster:
-        mine = [r for r in report.sessions if r.trainee == trainee.name]
+        mine = [r for r in report.sessions if took_part(r, trainee.name)]
         scores = [r.score for r in mine if r.score is not None]
         s = summarise(Report("trainee", trainee.name, mine))
+        own = [t for r in mine for t in turns_of(r, trainee.name)]
+        techniques = Counter(f.name for t in own for f in t.judgement.techniques).most_common(1)
+        triggers = Counter(f.name for t in own for f in t.judgement.triggers).most_common(1)
         rows.append([
             escape(trainee.name), str(len(mine)), str(s.outcomes["resolved"]),
             f"{sum(scores) / len(scores):.0f}" if scores else "—",
-            escape(behaviour_label(s.techniques[0][0])) if s.techniques else "—",
-            escape(behaviour_label(s.triggers[0][0])) if s.triggers else "—",
+            escape(behaviour_label(techniques[0][0])) if techniques else "—",
+            escape(behaviour_label(triggers[0][0])) if triggers else "—",
             _date(mine[-1].state.started_at, with_time=False) if mine else '<span class="muted">no sessions yet</span>',
         ])
     return "<h3>Trainees</h3>" + _table(

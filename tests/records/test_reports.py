@@ -87,3 +87,23 @@ def test_an_unwritable_csv_path_is_explained(store, tmp_path):
     blocker.write_text("")
     with pytest.raises(StorageError, match="could not be saved"):
         write_csv(build_report(store, trainee="Sam Patel"), blocker / "out.csv")
+
+
+def test_a_classroom_session_credits_each_turn_to_whoever_answered_it(store):
+    from simulator.records.reports import took_part, turns_of
+
+    store.add_trainee("Ana", "Tue")
+    store.add_trainee("Ben", "Tue")
+    shared = record("Ana", n_turns=3, outcome="resolved")
+    shared.state.turns = [t.model_copy(update={"trainee": name, "override": "calmer" if name == "Ben" else None})
+                          for t, name in zip(shared.state.turns, ["Ana", "Ben", "Ana"], strict=True)]
+    store.save(shared)
+    saved = store.load(shared.session_id)
+    assert took_part(saved, "Ben") and not took_part(saved, "Cleo")
+    assert [t.index for t in turns_of(saved, "Ana")] == [0, 2] and [t.index for t in turns_of(saved, "Ben")] == [1]
+    # Ben's own report has the session, and the class CSV says who answered each turn.
+    assert [r.session_id for r in build_report(store, trainee="Ben").sessions] == [shared.session_id]
+    rows = _rows(csv_text(build_report(store, class_name="Tue")))
+    assert [(r["trainee"], r["answered_by"], r["override"]) for r in rows] == [
+        ("Ana", "Ana", ""), ("Ana", "Ben", "calmer"), ("Ana", "Ana", "")]
+    assert summarise(build_report(store, class_name="Tue")).trainees == 2
