@@ -98,26 +98,27 @@ class Marks:
             self.at.clear()
             self.values.clear()
 
-    def mark(self, name: str, value: Any = None) -> None:
+    def mark(self, name: str, value: Any = None, last: bool = False) -> None:
         now = time.monotonic()
         with self._lock:
-            if name not in self.at:
+            if last or name not in self.at:
                 self.at[name] = now
                 self.values[name] = value
 
 
 def stamp(marks: Marks, cls: type, method: str, name: str,
-          value: Callable[..., Any] | None = None) -> None:
-    """Wrap `cls.method` to mark `name.in` on entry and `name.out` on return (its own thread)."""
+          value: Callable[..., Any] | None = None, last: bool = False) -> None:
+    """Wrap `cls.method` to mark `name.in` on entry and `name.out` on return (its own thread);
+    the first call after `reset()`, or with `last` the latest."""
     original = getattr(cls, method)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        marks.mark(f"{name}.in", value(*args, **kwargs) if value else None)
+        marks.mark(f"{name}.in", value(*args, **kwargs) if value else None, last)
         try:
             return original(*args, **kwargs)
         finally:
-            marks.mark(f"{name}.out")
+            marks.mark(f"{name}.out", last=last)
 
     setattr(cls, method, wrapper)
 
@@ -125,9 +126,8 @@ def stamp(marks: Marks, cls: type, method: str, name: str,
 # The breakdown: consecutive points, so the parts add up to the total.
 STAGES = [
     ("VAD hangover: true end -> turn end detected", "true_end", "end_turn.in"),
-    ("queued chunks before the final pass", "end_turn.in", "finish.in"),
-    ("recogniser final pass (end_utt, rescoring)", "finish.in", "finish.out"),
-    ("transcript -> GUI thread -> judging starts", "finish.out", "judge.in"),
+    ("queued work, then the final pass if not done", "end_turn.in", "reply.out"),
+    ("transcript -> GUI thread -> judging starts", "reply.out", "judge.in"),
     ("judging (words, tone, model)", "judge.in", "judge.out"),
     ("judged -> apply, save, speak()", "judge.out", "speak.in"),
     ("speak() -> first sound on the speaker", "speak.in", "onset"),
@@ -138,6 +138,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--verbose", action="store_true", help="one row per turn")
+    parser.add_argument("--speculate-after", type=float, default=None,
+                        help="seconds of pause before the listener's speculative final pass "
+                             "(0: none; default: the listener's own)")
     parser.add_argument("--full-lines", action="store_true",
                         help="let the customer's lines play out instead of cutting them short")
     args = parser.parse_args()
@@ -152,6 +155,7 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from simulator.devices import listener as listener_module
     from simulator.devices.listener import Listener
     from simulator.devices.voice_out import VoiceOut
     from simulator.engine.session import Runner
@@ -163,11 +167,14 @@ def main() -> None:
     from simulator.ui.main_window import MainWindow
     from simulator.ui.workers import TaskRunner
 
+    if args.speculate_after is not None:
+        listener_module._SPECULATE_AFTER = args.speculate_after or None
     marks = Marks()
     # Patched on the classes before the window is built, so signal connections made in
     # constructors reach the wrappers too.
     stamp(marks, Listener, "_end_turn", "end_turn", value=lambda self, end: end)
-    stamp(marks, StreamingRecognizer, "finish", "finish")
+    stamp(marks, StreamingRecognizer, "finish", "finish", last=True)
+    stamp(marks, Listener, "_finish", "reply")
     stamp(marks, Runner, "judge", "judge")
     stamp(marks, VoiceOut, "speak", "speak", value=lambda self, line_id, *a: line_id)
 
@@ -218,9 +225,14 @@ def main() -> None:
         wait_until(check, timeout)
         return found[0] if found else None
 
-    win.start_scenario(SCENARIO)
-    presenter = win.conversation.presenter
-    presenter.begin()
+    def start() -> Any:
+        """A new run, as a trainee starts one from the library: briefing, then Begin."""
+        win.start_scenario(SCENARIO)
+        started = win.conversation.presenter
+        started.begin()
+        return started
+
+    presenter = start()
     # The monitor delivers the first sound it ever carries late (bench/voice_latency.py), so the
     # opening line is heard through before anything is measured.
     if onset_after(0.0, 15) is None:
@@ -229,18 +241,21 @@ def main() -> None:
     rows: list[dict[str, float]] = []
     kinds: list[str] = []
     paplay_offsets: list[float] = []
-    misses = 0
+    misses = splits = 0
     while len(rows) < args.turns and misses < 5:
         if presenter.phase == "ended":
             wait_until(lambda: voice.speaking is None, 15)
-            presenter.restart()
+            # Not presenter.restart(): on PySide6 6.12 that crashed here with heap corruption
+            # ("malloc_consolidate(): unaligned fastbin chunk") while it reset the top bar,
+            # with or without the listener's speculation; starting afresh does not.
+            presenter = start()
         if not args.full_lines:
             # Cut the line short once it sounds; the presenter hears `finished` and listens.
             if wait_until(lambda: voice.speaking is not None, 10):
                 onset_after(0.0, 5)
                 time.sleep(0.6)
                 voice.stop()
-        if not wait_until(lambda: presenter.phase == "listening", 30):
+        if not wait_until(lambda: win.conversation.presenter.phase == "listening", 30):
             sys.exit(f"the app did not listen (phase {presenter.phase})")
         time.sleep(0.2)  # the listener is armed; let the microphone settle as a trainee would
         node = presenter.runner.state.node_id
@@ -261,12 +276,21 @@ def main() -> None:
             return "speak.in" in marks.at or time.monotonic() - t_play > 30
         wait_until(mic_check, 35)
         onset = onset_after(marks.at.get("speak.in", t_play), 10)
-        player.wait(10)
+        # A reply the VAD ended at a pause inside it (sound on the microphone after the turn
+        # ended) is counted apart: its latency is not from the end of the reply.
+        wait_until(lambda p=player: p.poll() is not None, 10)
+        mic_check()
+        if "end_turn.in" in marks.at and true_end and true_end[0] > marks.at["end_turn.in"]:
+            splits += 1
+            print(f"turn at {node}: the VAD ended the reply "
+                  f"{(true_end[0] - marks.at['end_turn.in']) * 1000:.0f} ms before it did; not counted")
+            continue
         if not true_end or onset is None or "speak.in" not in marks.at:
             misses += 1
             print(f"turn at {node}: no answer measured ({sorted(marks.at)})")
             continue
-        row = dict(marks.at, true_end=true_end[0], onset=onset)
+        row = dict(marks.at, true_end=true_end[0], onset=onset,
+                   vad_end=marks.values.get("end_turn.in") or 0.0)
         rows.append(row)
         paplay_offsets.append(t_play + ends[key] - true_end[0])
         line_id = str(marks.values.get("speak.in"))
@@ -274,8 +298,11 @@ def main() -> None:
         if args.verbose:
             parts = " ".join(f"{(row[b] - row[a]) * 1000:5.0f}" if a in row and b in row else "    -"
                              for _, a, b in STAGES)
+            spec = row["finish.out"] - row["end_turn.in"] if "finish.out" in row else float("nan")
             print(f"turn {len(rows):2d} {node:13s} -> {kinds[-1]:17s} total "
-                  f"{(onset - true_end[0]) * 1000:5.0f} ms  [{parts}]")
+                  f"{(onset - true_end[0]) * 1000:5.0f} ms  [{parts}]  VAD's end "
+                  f"{(row['vad_end'] - true_end[0]) * 1000:+4.0f}, last final pass done "
+                  f"{spec * 1000:+5.0f} ms from the turn end")
 
     stop.set()
     for proc in recorders:
@@ -287,8 +314,10 @@ def main() -> None:
         sys.exit("no turns measured")
     totals = [r["onset"] - r["true_end"] for r in rows]
     judged = [r for r in rows if "judge.in" in r]
-    print(f"cpus {len(os.sched_getaffinity(0))}, VAD hangover {DEFAULT_HANGOVER:.2f} s, "
-          f"{len(rows)} turns ({len(judged)} judged, {len(rows) - len(judged)} asked again), "
+    print(f"cpus {len(os.sched_getaffinity(0))}, VAD hangover {DEFAULT_HANGOVER:.2f} s, speculative "
+          f"final pass after {listener_module._SPECULATE_AFTER} s, "
+          f"{len(rows)} turns ({len(judged)} judged, {len(rows) - len(judged)} asked again; "
+          f"{splits} split replies not counted), "
           f"lines {'played out' if args.full_lines else 'cut short'}")
     print("answers:", ", ".join(f"{k} {kinds.count(k)}" for k in sorted(set(kinds))))
     print(f"paplay start + file offset - parec-measured end: {summary(paplay_offsets)}")

@@ -5,10 +5,23 @@ detection runs on the GUI thread (a few microseconds per 30 ms frame); recogniti
 worker thread, fed chunk by chunk while the trainee speaks, so when the turn ends only the
 recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
 `SyncRunner()` and everything happens inline.
+
+Hands-free, even that final pass is started early: PocketSphinx's `end_utt` runs its second
+(flat-lexicon) search over the whole utterance, 0.2-0.5 s for a sentence on two cores, as long as
+the VAD's hangover (0.35 s) that must pass before the turn counts as over. So after a short pause
+(`_SPECULATE_AFTER` of silence, seen by a second TurnDetector with that hangover) the worker
+finishes the utterance speculatively while the hangover runs. If the hangover confirms the end,
+that transcript is the reply (what followed it was silence, by the VAD's judgement); if the trainee
+speaks again, the speculation is dropped and the turn's audio so far is fed to a fresh utterance,
+which costs the worker a re-decode at a pause inside a sentence but never changes what is heard.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import queue
+import threading
 import time
 import wave
 from collections import deque
@@ -17,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from simulator import paths
 from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
 from simulator.speech.recognizer import StreamingRecognizer, Transcript, is_low_confidence
 from simulator.speech.vad import DEFAULT_HANGOVER, TurnDetector
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["push_to_talk", "hands_free"]
 # Audio kept from before the VAD noticed speech: the VAD needs ~100 ms to be sure, and the
@@ -30,6 +45,11 @@ Mode = Literal["push_to_talk", "hands_free"]
 _PREROLL = 0.3
 # How often the live transcript is refreshed while the trainee speaks.
 _PARTIAL_INTERVAL = 0.25
+# Silence after which the final pass starts speculatively (hands-free). Shorter starts it sooner
+# but speculates (and then re-decodes) at more pauses inside sentences, which loads the worker
+# while the trainee is still speaking. None turns speculation off. Measured with
+# bench/turn_latency.py.
+_SPECULATE_AFTER: float | None = 0.12
 
 
 @dataclass(frozen=True)
@@ -69,21 +89,40 @@ class SyncRunner:
 
 
 class ThreadRunner:
-    """One worker thread from a private QThreadPool: tasks run one at a time, in order, which the
-    recogniser (not thread-safe, fed chunk by chunk) needs."""
+    """One long-lived worker thread: tasks run one at a time, in order, which the recogniser (not
+    thread-safe, fed chunk by chunk) needs.
+
+    A plain Python thread and queue rather than a QThreadPool with `QRunnable.create(task)`: with
+    a runnable per microphone chunk (thousands a minute) PySide6 6.12 freed them twice, once by
+    the pool's auto-delete and once with their Python wrapper, and the heap corruption aborted
+    the app minutes later ("malloc_consolidate(): unaligned fastbin chunk detected", or a new
+    QIODevice handed back as a stale QRunnable wrapper); bench/turn_latency.py hit it every run.
+    """
 
     def __init__(self) -> None:
-        self._pool = QThreadPool()
-        self._pool.setMaxThreadCount(1)
-        # The decoder is expensive to load; keep the thread (and its caches) around.
-        self._pool.setExpiryTimeout(-1)
+        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="listener-worker", daemon=True)
+        self._thread.start()
 
     def submit(self, task: Callable[[], None]) -> None:
-        self._pool.start(QRunnable.create(task))
+        self._tasks.put(task)
+
+    def _run(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            try:
+                task()
+            except Exception:  # the listener guards its tasks; this only keeps the thread alive
+                log.exception("a listener task failed")
 
     def close(self) -> None:
-        self._pool.clear()
-        self._pool.waitForDone(10_000)
+        """Drop the tasks not started yet and wait (up to 10 s) for the one running."""
+        try:
+            while True:
+                self._tasks.get_nowait()
+        except queue.Empty:
+            pass
+        self._tasks.put(None)
+        self._thread.join(10)
 
 
 class Listener(QObject):
@@ -127,6 +166,13 @@ class Listener(QObject):
         self.microphone = microphone if microphone is not None else Microphone(self)
         self.recordings_dir = recordings_dir
         self._detector = TurnDetector(hangover)
+        # Reports pauses (its "turn_end") and speech after them, for the speculative final pass.
+        self._pause_detector = TurnDetector(min(_SPECULATE_AFTER, hangover)) \
+            if _SPECULATE_AFTER is not None else None
+        self._speculating = False  # the worker's utterance is finished early; chunks are held
+        self._turn_serial = 0
+        # Worker side: (turn serial, transcript) of the speculative final pass.
+        self._speculation: tuple[int, Transcript] | None = None
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
         self._armed = False
@@ -182,7 +228,7 @@ class Listener(QObject):
         if not self._open(device_id):
             return False
         self._cancel_turn()
-        self._detector.reset()
+        self._reset_detectors()
         self._armed = True
         safe_emit(self.listening)
         return True
@@ -192,12 +238,17 @@ class Listener(QObject):
         if not self._open(device_id):
             return False
         self._cancel_turn()
-        self._detector.reset()
+        self._reset_detectors()
         self._armed = True
         safe_emit(self.listening)
         self._begin_turn(time.monotonic())
         safe_emit(self.speech_started)
         return True
+
+    def _reset_detectors(self) -> None:
+        self._detector.reset()
+        if self._pause_detector is not None:
+            self._pause_detector.reset()
 
     def release(self) -> None:
         """Push-to-talk: the reply is over."""
@@ -245,9 +296,13 @@ class Listener(QObject):
             self._remember(pcm)
             return
         events = self._detector.feed(pcm)
+        pauses = self._pause_detector.feed(pcm) if self._pause_detector is not None else []
         if self._in_turn:
             self._turn_audio.extend(pcm)
-            self.runner.submit(self._guard(lambda: self._feed(pcm)))
+            if not self._speculating:
+                self.runner.submit(self._guard(lambda: self._feed(pcm)))
+            if self.mode == "hands_free":
+                self._follow_pauses(pauses)
         for event in events:
             # Audio time to wall-clock time: this chunk ends `now`.
             at = now - (self._detector.time - event.time)
@@ -263,6 +318,17 @@ class Listener(QObject):
         if not self._in_turn:
             self._remember(pcm)
 
+    def _follow_pauses(self, pauses: list) -> None:
+        serial = self._turn_serial
+        for event in pauses:
+            if event.kind == "turn_end" and not self._speculating:
+                self._speculating = True
+                self.runner.submit(self._guard(lambda: self._speculate(serial)))
+            elif event.kind == "speech_start" and self._speculating:
+                self._speculating = False
+                resume = functools.partial(self._resume, serial, bytes(self._turn_audio))
+                self.runner.submit(self._guard(resume))
+
     def _remember(self, pcm: bytes) -> None:
         self._preroll.append(pcm)
         self._preroll_bytes += len(pcm)
@@ -272,6 +338,8 @@ class Listener(QObject):
 
     def _begin_turn(self, at: float, include: bytes = b"") -> None:
         self._in_turn = True
+        self._speculating = False
+        self._turn_serial += 1
         self._turn_start_time = at
         self._speech_end_time = None
         opening = b"".join(self._preroll) + include
@@ -286,14 +354,17 @@ class Listener(QObject):
         self._in_turn = False
         self._armed = False
         self._turn_index += 1
+        self._speculating = False
+        serial = self._turn_serial
         wav_path = self._save(bytes(self._turn_audio))
         start = self._turn_start_time
-        self.runner.submit(self._guard(lambda: self._finish(speech_end, start, wav_path)))
+        self.runner.submit(self._guard(lambda: self._finish(speech_end, start, wav_path, serial)))
 
     def _cancel_turn(self) -> None:
         if self._in_turn:
             self._in_turn = False
-            self.runner.submit(self._guard(self.recognizer.cancel))
+            self._speculating = False
+            self.runner.submit(self._guard(self._cancel_recognition))
 
     def _save(self, pcm: bytes) -> Path | None:
         folder = self.recordings_dir or paths.data_dir() / "recordings"
@@ -320,8 +391,24 @@ class Listener(QObject):
         return run
 
     def _begin_recognition(self) -> None:
+        self._speculation = None
         self.recognizer.start()
         self._last_partial = 0.0
+
+    def _cancel_recognition(self) -> None:
+        self._speculation = None
+        self.recognizer.cancel()
+
+    def _speculate(self, serial: int) -> None:
+        self._speculation = (serial, self.recognizer.finish())
+
+    def _resume(self, serial: int, audio: bytes) -> None:
+        """The trainee spoke again after a pause: recognise the turn so far as one utterance."""
+        if self._speculation is None or self._speculation[0] != serial:
+            return  # the turn this was for has ended or been cancelled
+        self._speculation = None
+        self.recognizer.start()
+        self._feed(audio)
 
     def _feed(self, pcm: bytes) -> None:
         self.recognizer.feed(pcm)
@@ -332,11 +419,16 @@ class Listener(QObject):
             if text:
                 safe_emit(self._worker_partial, text)
 
-    def _finish(self, speech_end: float, start: float | None, wav_path: Path | None) -> None:
-        transcript = self.recognizer.finish()
+    def _finish(self, speech_end: float, start: float | None, wav_path: Path | None,
+                serial: int) -> None:
+        speculation, self._speculation = self._speculation, None
+        if speculation is not None and speculation[0] == serial:
+            transcript = speculation[1]
+        else:
+            transcript = self.recognizer.finish()
         result = ReplyResult(transcript.text, transcript.confidence,
-                             is_low_confidence(transcript), wav_path, speech_end,
-                             time.monotonic(), transcript, start)
+                             is_low_confidence(transcript), wav_path,
+                             speech_end, time.monotonic(), transcript, start)
         safe_emit(self._worker_result, result)
 
     # -- back on the GUI thread -------------------------------------------------------------

@@ -384,10 +384,15 @@ class ConversationPresenter(QObject):
         if runner is not self.runner or runner.ended:
             return  # the trainee restarted or left while this reply was being judged
         runner.apply(reply, judgement, trainee=self.ctx.settings.trainee_name or None)
-        self._save()
         if self.paused:
+            self._save()
             return
+        # The customer answers first and the session is saved while the line plays: a save writes
+        # the whole session (10-40 ms, more on a busy disk) and the answer should not wait for it
+        # (bench/turn_latency.py). An ending is saved by `_end`, inside `_present`.
         self._present(runner.current_line)
+        if not runner.ended:
+            self._save()
 
     def _on_judge_failed(self, exc: BaseException) -> None:
         log.error("judging a reply failed", exc_info=exc)

@@ -90,6 +90,60 @@ def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_pa
     assert "waiting" in results[0].text.split()
 
 
+class CountingRecognizer:
+    """The real recogniser, counting the utterances it starts and finishes."""
+
+    def __init__(self, inner: StreamingRecognizer):
+        self.inner = inner
+        self.starts = self.finishes = 0
+
+    def prepare(self) -> None:
+        self.inner.prepare()
+
+    def start(self) -> None:
+        self.starts += 1
+        self.inner.start()
+
+    def feed(self, pcm: bytes) -> None:
+        self.inner.feed(pcm)
+
+    def partial(self) -> str:
+        return self.inner.partial()
+
+    def cancel(self) -> None:
+        self.inner.cancel()
+
+    def finish(self):
+        self.finishes += 1
+        return self.inner.finish()
+
+
+def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(qtbot, tmp_path,
+                                                                              recognizer):
+    """The final pass starts at a short pause; speech after it is recognised with what came before,
+    and the pass made during the hangover at the end is the reply (not a third one)."""
+    first = speak(REPLY, tmp_path / "first.wav", pad=(0.5, 0.0))
+    second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.0, 1.0))
+    counting = CountingRecognizer(recognizer)
+    mic = FakeMicrophone()
+    listener = Listener(counting, mode="hands_free", runner=SyncRunner(),  # type: ignore[arg-type]
+                        microphone=mic, recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    assert listener.start()
+    # espeak-ng ends the first sentence with about 0.3 s that the VAD calls silence: a pause past
+    # the speculation point and short of the hangover.
+    for part in (first, second):
+        mic.play(part)
+    assert len(results) == 1
+    words = set(results[0].text.split())
+    assert words & {"sorry", "kept"} and words & {"thank", "you"}, results[0].text
+    # begin + resume after the pause; the pause's pass (dropped) and the one during the hangover.
+    assert (counting.starts, counting.finishes) == (2, 2)
+    with wave.open(str(results[0].wav_path)) as w:  # the recording holds the whole reply
+        assert w.getnframes() > 16000 * 2
+
+
 @pytest.mark.audio
 def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtbot, tmp_path,
                                                                       recognizer):
