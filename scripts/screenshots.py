@@ -199,11 +199,25 @@ def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
             p.decide((overrides or {}).get(i, "proposed"))
         if not p.runner.ended:
             p.end_now()
+        played.append(p.record.session_id)
+
+    played: list[str] = []
 
     play("late-pickup", ["Ana Silva"], good=0)
     play("refund-no-receipt", ["Ana Silva", "Ben Okoro"], good=2, overrides={1: "calmer"})
     play("door-no-id", ["Ana Silva"], good=3)
     play("late-pickup", ["Ana Silva", "Chloe Martin"], good=14, overrides={2: "escalate"})
+    # A week apart, as a course runs (played here within a second, their order would be arbitrary).
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from simulator.records.schema import sessions
+
+    with ctx.store.engine.begin() as conn:
+        for weeks, session_id in enumerate(reversed(played), start=1):
+            conn.execute(sa.update(sessions).where(sessions.c.session_id == session_id)
+                         .values(started_at=datetime.now(UTC) - timedelta(weeks=weeks)))
 
     # Mid-turn: Ben's reply judged and proposed, waiting for the trainer's key.
     trainer.select_scenario("price-not-honoured")

@@ -192,6 +192,8 @@ def behaviour_trend(records: list[SessionRecord], trainee: str | None = None) ->
         for key in WEIGHTS:
             line = lines.get(key)
             measured = line is not None and line.measured and line.max_points and mine
+            if key == "outcome" and record.state.outcome is None:
+                measured = False  # left unfinished: there was no ending to score
             series[key].append(round(100 * line.points / line.max_points, 1) if measured else None)
     return series
 
@@ -328,20 +330,32 @@ class HistoryPage(Page):
         self.summary = label("", "muted", wrap=True)
         titles.addWidget(self.summary)
         head.addLayout(titles, 1)
-        head.addWidget(label("Trainee", "h3"), 0, Qt.AlignmentFlag.AlignVCenter)
+        # The trainee on one line, what can be done with their records beneath: fits at 1024 wide.
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        who = QHBoxLayout()
+        who.setSpacing(10)
+        who.addStretch(1)
+        who.addWidget(label("Trainee", "h3"))
         self.trainee = QComboBox()
         self.trainee.setMinimumWidth(220)
         self.trainee.setAccessibleName("Trainee")
         self.trainee.currentTextChanged.connect(self._on_trainee_current_text_changed)
-        head.addWidget(self.trainee, 0, Qt.AlignmentFlag.AlignVCenter)
+        who.addWidget(self.trainee)
+        side.addLayout(who)
+        actions = QHBoxLayout()
+        actions.setSpacing(10)
+        actions.addStretch(1)
         self.export_pdf, self.export_csv = export_buttons(self.exporter, self, "trainee", self.current,
                                                           "this trainee's history")
-        head.addWidget(self.export_pdf, 0, Qt.AlignmentFlag.AlignVCenter)
-        head.addWidget(self.export_csv, 0, Qt.AlignmentFlag.AlignVCenter)
+        actions.addWidget(self.export_pdf)
+        actions.addWidget(self.export_csv)
         self.delete_button = button("Delete my data…", "danger",
                                     "Delete this trainee's profile, sessions and recordings")
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        head.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        actions.addWidget(self.delete_button)
+        side.addLayout(actions)
+        head.addLayout(side)
         col.addLayout(head)
 
         self.notice = Banner("info")
