@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.common import Banner, Page, button, fit_columns, label
 from simulator.ui.context import AppContext, data_root
 from simulator.ui.conversation_listening import device_arg, device_key
 from simulator.ui.theme import COLORS
@@ -86,7 +86,17 @@ class CalibrationPage(Page):
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-        outer = QVBoxLayout(self)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        # Scrolls only when large text outgrows the window; the panels then stack (see resizeEvent).
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page.addWidget(self.scroll)
+        body = QWidget()
+        self.scroll.setWidget(body)
+        outer = QVBoxLayout(body)
         outer.setContentsMargins(36, 28, 36, 28)
         outer.setSpacing(16)
         outer.addWidget(label("Microphone check", "h1"))
@@ -103,21 +113,21 @@ class CalibrationPage(Page):
         self.rescan_button.clicked.connect(self.refresh_devices)
         outer.addWidget(self.no_mic)
 
-        row = QHBoxLayout()
+        self.row = row = QHBoxLayout()
         row.setSpacing(16)
         steps = QFrame()
         steps.setObjectName("panel")
         sc = QVBoxLayout(steps)
         sc.setContentsMargins(22, 18, 22, 18)
         sc.setSpacing(12)
-        sc.addWidget(label("1. Choose your microphone", "h3"))
+        sc.addWidget(label("1. Choose your microphone", "h3", wrap=True))
         device_row = QHBoxLayout()
         self.device = QComboBox()
         self.device.setAccessibleName("Microphone")
         self.device.currentIndexChanged.connect(self._on_device_current_index_changed)
         device_row.addWidget(self.device, 1)
         sc.addLayout(device_row)
-        sc.addWidget(label("Speak: the bar should move into the green, not the red.", "small"))
+        sc.addWidget(label("Speak: the bar should move into the green, not the red.", "small", wrap=True))
         self.level = LevelMeter()
         self.level.setFixedHeight(14)
         sc.addWidget(self.level)
@@ -126,7 +136,7 @@ class CalibrationPage(Page):
         self.level_hint.setVisible(False)
         sc.addWidget(self.level_hint)
         sc.addSpacing(6)
-        sc.addWidget(label("2. Press Record and read this sentence aloud", "h3"))
+        sc.addWidget(label("2. Press Record and read this sentence aloud", "h3", wrap=True))
         quote = QFrame()
         quote.setObjectName("banner_info")
         ql = QVBoxLayout(quote)
@@ -155,7 +165,7 @@ class CalibrationPage(Page):
         sd = QVBoxLayout(side)
         sd.setContentsMargins(22, 18, 22, 18)
         sd.setSpacing(10)
-        sd.addWidget(label("3. Result", "h3"))
+        sd.addWidget(label("3. Result", "h3", wrap=True))
         self.status = Banner("info")
         sd.addWidget(self.status)
         self.busy = label("Measuring your voice…", "muted")
@@ -239,8 +249,13 @@ class CalibrationPage(Page):
             except Exception:
                 log.exception("stopping the microphone failed")
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        fit_columns(self.row, self.scroll.viewport().width() - 72)
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        fit_columns(self.row, self.scroll.viewport().width() - 72)
         self.refresh_devices()
 
     def hideEvent(self, event) -> None:  # noqa: N802

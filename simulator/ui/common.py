@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -110,3 +111,16 @@ class Page(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+
+def fit_columns(layout: QBoxLayout, available: int) -> None:
+    """Lay the layout's parts side by side when they fit in `available` pixels, else one above the other.
+
+    Large text at 1280x720 makes two columns wider than the window; stacking them keeps every word in view.
+    """
+    parts = [layout.itemAt(i) for i in range(layout.count())]
+    widths = [item.minimumSize().width() for item in parts if not item.isEmpty()]
+    needed = sum(widths) + layout.spacing() * max(0, len(widths) - 1)
+    want = QBoxLayout.Direction.LeftToRight if needed <= available else QBoxLayout.Direction.TopToBottom
+    if layout.direction() != want:
+        layout.setDirection(want)

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -31,7 +32,7 @@ from simulator.engine.scoring import Score, score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.records.sessions import SessionRecord
-from simulator.ui.common import Banner, Page, button, chip, clear_layout, label
+from simulator.ui.common import Banner, Page, button, chip, clear_layout, fit_columns, label
 from simulator.ui.context import AppContext
 from simulator.ui.history import ReportExporter, export_buttons, show_export_result
 from simulator.ui.library import friendly_time
@@ -283,32 +284,37 @@ class DebriefPage(Page):
         col.setContentsMargins(36, 28, 36, 28)
         col.setSpacing(16)
 
-        head = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(4)
-        self.heading = label("How it went", "h1")
-        titles.addWidget(self.heading)
+        # The title gets the full width (a long scenario name wraps); the actions sit in one row below it.
+        self.heading = label("How it went", "h1", wrap=True)
+        col.addWidget(self.heading)
         self.subheading = label("", "muted", wrap=True)
-        titles.addWidget(self.subheading)
-        head.addLayout(titles, 1)
+        col.addWidget(self.subheading)
+        # One row, or two when large text makes the buttons wider than the window.
+        self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.actions.setSpacing(10)
+        reports = QHBoxLayout()
+        reports.setSpacing(10)
         self.outcome = chip("")
-        head.addWidget(self.outcome, 0, Qt.AlignmentFlag.AlignTop)
-        self.back_button = button("Back to library")
-        self.back_button.clicked.connect(self.back_requested)
-        head.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.again_button = button("Play again", "primary")
-        self.again_button.clicked.connect(self._on_again_clicked)
-        head.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignTop)
-        col.addLayout(head)
+        reports.addWidget(self.outcome, 0, Qt.AlignmentFlag.AlignVCenter)
+        reports.addStretch(1)
         # Reports of this session, written off the GUI thread (see simulator/ui/history.py).
         self.exporter = ReportExporter(context, self)
-        exports = QHBoxLayout()
-        exports.addStretch(1)
         self.export_pdf, self.export_csv = export_buttons(
             self.exporter, self, "session", lambda: self.record.session_id if self.record else "", "this session")
-        exports.addWidget(self.export_pdf)
-        exports.addWidget(self.export_csv)
-        col.addLayout(exports)
+        reports.addWidget(self.export_pdf)
+        reports.addWidget(self.export_csv)
+        self.actions.addLayout(reports, 1)
+        moves = QHBoxLayout()
+        moves.setSpacing(10)
+        moves.addStretch(1)
+        self.back_button = button("Back to library")
+        self.back_button.clicked.connect(self.back_requested)
+        moves.addWidget(self.back_button)
+        self.again_button = button("Play again", "primary")
+        self.again_button.clicked.connect(self._on_again_clicked)
+        moves.addWidget(self.again_button)
+        self.actions.addLayout(moves)
+        col.addLayout(self.actions)
         self.export_notice = Banner("info")
         self.export_notice.setVisible(False)
         self.export_notice.add_action("OK").clicked.connect(lambda: self.export_notice.setVisible(False))
@@ -318,7 +324,7 @@ class DebriefPage(Page):
         self.summary = label("", None, wrap=True)
         col.addWidget(self.summary)
 
-        top = QHBoxLayout()
+        self.top = top = QHBoxLayout()
         top.setSpacing(16)
         self.rubric = RubricPanel()
         top.addWidget(self.rubric, 5)
@@ -341,6 +347,19 @@ class DebriefPage(Page):
         self.no_turns = label("No exchanges were saved in this session.", "muted")
         col.addWidget(self.no_turns)
         col.addStretch(1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # Score and chart side by side when both fit, else the chart below (large text on a small screen).
+        fit_columns(self.top, self.scroll.viewport().width() - 72)
+        fit_columns(self.actions, self.scroll.viewport().width() - 72)
 
     def show_record(self, record: SessionRecord, scenario: Scenario) -> None:
         self._stop_playback()
@@ -383,6 +402,7 @@ class DebriefPage(Page):
             self.turns.addWidget(card)
             self.cards.append(card)
         self.no_turns.setVisible(not state.turns)
+        self._fit()
         self.scroll.verticalScrollBar().setValue(0)
         self.again_button.setFocus()
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -30,7 +31,7 @@ from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import SKILLS
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, chip, clear_layout, label
+from simulator.ui.common import Banner, Page, button, chip, clear_layout, fit_columns, label
 from simulator.ui.context import AppContext
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
@@ -146,13 +147,17 @@ class LibraryPage(Page):
         layout.setContentsMargins(36, 28, 36, 28)
         layout.setSpacing(16)
 
-        head = QHBoxLayout()
+        # Title and filters side by side, or the filters below when large text leaves no room.
+        self.head = head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         titles = QVBoxLayout()
         titles.setSpacing(4)
         titles.addWidget(label("Choose a conversation", "h1"))
-        self.greeting = label("", "muted")
+        self.greeting = label("", "muted", wrap=True)
         titles.addWidget(self.greeting)
         head.addLayout(titles, 1)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        head.addLayout(filters)
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
         for key, text in (("all", "All"), ("retail", "Retail"), ("security", "Security")):
@@ -162,7 +167,7 @@ class LibraryPage(Page):
             b.setProperty("filter_key", key)
             b.setAccessibleName(f"Show {text.lower()} scenarios")
             self.filters.addButton(b)
-            head.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+            filters.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -346,6 +351,7 @@ class LibraryPage(Page):
     # -- slots -----------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        fit_columns(self.head, self._scroll.viewport().width() - 72)
         if self._column_count() != self._columns:
             self._layout_cards()
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from simulator.settings import Settings
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.common import Banner, Page, button, fit_columns, label
 from simulator.ui.context import AppContext, data_root
 from simulator.ui.conversation_listening import device_key
 from simulator.ui.diagnostics import DiagnosticsBox
@@ -71,7 +71,7 @@ class SettingsPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -83,9 +83,9 @@ class SettingsPage(Page):
         col.setSpacing(16)
         col.addWidget(label("Settings", "h1"))
         col.addWidget(label("Changes take effect when you press Save (Ctrl+S), at the bottom of the window.",
-                            "muted"))
+                            "muted", wrap=True))
 
-        columns = QHBoxLayout()
+        self.columns = columns = QHBoxLayout()
         columns.setSpacing(16)
         left = QVBoxLayout()
         left.setSpacing(16)
@@ -136,12 +136,13 @@ class SettingsPage(Page):
         listening = QGroupBox("Listening")
         form = self._form(listening)
         self.mode_group = QButtonGroup(self)
-        self.push_to_talk = QRadioButton("Push to talk: hold the Space bar while you speak")
-        self.hands_free = QRadioButton("Hands-free: the simulator listens when it's your turn")
+        # Short choices with the explanation beneath, so large text wraps instead of widening the page.
+        self.push_to_talk = QRadioButton("Push to talk")
+        self.hands_free = QRadioButton("Hands-free")
         self.mode_group.addButton(self.push_to_talk)
         self.mode_group.addButton(self.hands_free)
-        form.addRow(self.push_to_talk)
-        form.addRow(self.hands_free)
+        form.addRow(noted(self.push_to_talk, "Hold the Space bar (or the button on screen) while you speak."))
+        form.addRow(noted(self.hands_free, "The simulator listens whenever it's your turn."))
         self.microphone = QComboBox()
         self.microphone.setAccessibleName("Microphone")
         form.addRow("Microphone", noted(self.microphone, "Check it and record your voice under Microphone check."))
@@ -212,6 +213,14 @@ class SettingsPage(Page):
         col.addStretch(1)
         outer.addWidget(footer)
         self.load()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        fit_columns(self.columns, self.scroll.viewport().width() - 72)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_columns(self.columns, self.scroll.viewport().width() - 72)
 
     def _form(self, box: QGroupBox) -> QFormLayout:
         form = QFormLayout(box)
