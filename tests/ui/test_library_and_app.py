@@ -96,3 +96,43 @@ def test_no_display_gives_a_clear_message(monkeypatch, capsys):
     monkeypatch.setattr(app.sys, "platform", "linux")
     assert app.run_app() == 2
     assert "no graphical display" in capsys.readouterr().err
+
+
+def test_large_text_fits_a_1280x720_window(qtbot, make_context):
+    """At 150% text nothing is wider than the window: columns stack instead of running off the edge."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    apply_theme(app, 1.5)
+    try:
+        win = MainWindow(make_context(Settings(first_run_done=True, trainee_name="Alex Morgan",
+                                               voice_enabled=False, text_scale=1.5)))
+        qtbot.addWidget(win)
+        win.resize(1280, 720)
+        win.show()
+        qtbot.waitExposed(win)
+
+        def fits(page) -> None:
+            qtbot.wait(20)
+            scroll = page.findChild(QScrollArea)
+            assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width(), type(page).__name__
+
+        for show, page in ((win.show_library, win.library), (win.show_calibration, win.calibration),
+                           (win.show_settings, win.settings_page)):
+            show()
+            fits(page)
+        win.start_scenario("parcel")
+        conversation = win.conversation
+        conversation.presenter.begin()
+        for _ in range(3):
+            if conversation.presenter.runner.ended:
+                break
+            conversation.reply_box.setText("I'm so sorry, I can see how frustrating this is. I'll sort it now.")
+            conversation._on_send_clicked()
+        conversation.presenter.show_debrief()
+        fits(win.debrief)
+    finally:
+        apply_theme(app, 1.0)
