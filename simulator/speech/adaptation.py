@@ -369,6 +369,13 @@ _cache: dict[str, Adaptation] = {}
 _lock = threading.Lock()
 
 
+def adaptation_sentences(phrases: Sequence[str], names: Sequence[str] = ()) -> list[str]:
+    """Every sentence an adaptation for these phrases and names learns from (the shared corpus,
+    the rubric's phrases, the scenario's texts, the sentences made with the names); the bench
+    checks its test replies against these."""
+    return [*reply_corpus(), *phrases, *_name_sentences(names)]
+
+
 def build_adaptation(phrases: Sequence[str], names: Sequence[str] = ()) -> Adaptation:
     """The adaptation for one scenario: its phrases and names on top of the shared reply corpus.
 

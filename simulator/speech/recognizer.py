@@ -52,6 +52,10 @@ _MIN_SPEECH = 0.2
 # seconds with a posterior of 1.0, so a word's posterior is scaled down beyond it.
 _LONGEST_WORD = 0.7
 
+# Hesitation sounds. A transcript of nothing else is no reply, and on noise the decoder often finds
+# one long, confident "ah": its confidence is halved so that the app asks again.
+_FILLERS = frozenset({"ah", "uh", "um", "er", "erm", "hmm", "mm", "oh", "huh"})
+
 # Rescoring between the general and the scenario hypotheses (tuned on bench/asr_accuracy.py):
 # weight of the scenario LM in the mixture, the language weight against acoustic log scores,
 # and the per-frame log score credited to frames a hypothesis leaves to silence.
@@ -256,6 +260,8 @@ class StreamingRecognizer:
         plausible = [w.confidence * min(1.0, _LONGEST_WORD / max(w.end - w.start, 1e-3)) ** 2
                      for w in words]
         confidence = sum(plausible) / len(plausible) if plausible else 0.0
+        if words and all(w.text in _FILLERS for w in words):
+            confidence *= 0.5
         speech = self._vad_speech_frames * self._vad.frame_length
         if speech < _MIN_SPEECH:
             confidence = 0.0

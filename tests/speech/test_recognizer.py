@@ -100,7 +100,7 @@ def test_streaming_gives_a_partial_before_the_end_and_finishes_fast(tmp_path, ad
 
 def test_noise_is_flagged_low_confidence(tmp_path):
     noise = tmp_path / "noise.wav"
-    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise),
+    subprocess.run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise),
                     "synth", "2", "pinknoise", "vol", "0.5"], check=True)
     result = transcribe_file(noise)
     assert isinstance(result, Transcript)
