@@ -18,6 +18,7 @@ import hashlib
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ SCENARIO_WEIGHT = 4
 # n-grams are seen once.
 DISCOUNT = 0.7
 # Bump when the model-building code changes, so stale cached files are not reused.
-_BUILD_VERSION = "5"
+_BUILD_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+")
 
 
 def normalise(text: str) -> list[str]:
-    """Lower-case words as the recogniser spells them: no punctuation, digits spelt out."""
-    text = text.lower().replace("\u2019", "'").replace("-", " ")
+    """Lower-case words as the recogniser spells them: no punctuation, digits spelt out, accents
+    dropped ("café" is the dictionary's "cafe", not "caf")."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'").replace("-", " "))
+    text = text.encode("ascii", "ignore").decode()
     words: list[str] = []
     for token in _TOKEN.findall(text):
         words.extend(number_words(int(token)) if token.isdigit() and len(token) <= 4 else [token])

@@ -77,3 +77,30 @@ def test_phrases_for_scenario_reads_any_object_with_the_fields():
 def test_the_reply_corpus_has_a_few_hundred_lines():
     assert len(adapt.reply_corpus()) >= 300
     assert Path(adapt.CORPUS_FILE).exists()
+
+
+def test_normalise_drops_accents_instead_of_letters():
+    assert normalise("Sit in the café") == ["sit", "in", "the", "cafe"]
+
+
+def test_adaptation_sentences_are_what_the_model_learns_from():
+    sentences = adapt.adaptation_sentences(["Your kettle is on its way"], ["Marcus Bell"])
+    assert "Your kettle is on its way" in sentences
+    assert "I'm sorry Marcus" in sentences
+    assert set(adapt.reply_corpus()) <= set(sentences)
+    built = build_adaptation(["Your kettle is on its way"], ["Marcus Bell"])
+    assert built.sentences == len([s for s in sentences if normalise(s)])
+
+
+def test_the_bench_replies_are_unseen_by_the_adaptation():
+    # bench/asr_accuracy.py measures on these; were they in the corpus, it would flatter it.
+    import csv
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "data" / "inscenario_replies.tsv"
+    rows = [r for r in csv.reader(bench.open(encoding="utf-8"), delimiter="\t")
+            if r and not r[0].startswith("#")][1:]
+    phrases: list[str] = []
+    for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
+        phrases += phrases_for_scenario(load_scenario(path))[0]
+    seen = {tuple(normalise(s)) for s in adapt.adaptation_sentences(phrases, [r[0] for r in rows])}
+    assert [r[2] for r in rows if tuple(normalise(r[2])) in seen] == []
