@@ -168,6 +168,7 @@ class LibraryPage(Page):
             b.setAccessibleName(f"Show {text.lower()} scenarios")
             self.filters.addButton(b)
             filters.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        filters.addStretch(1)  # below the title they keep their size, on the left
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -357,6 +358,7 @@ class LibraryPage(Page):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        fit_columns(self.head, self._scroll.viewport().width() - 72)
         self._layout_cards()
 
     def _on_filters_button_clicked(self, which) -> None:
