@@ -151,6 +151,7 @@ def main() -> int:
 
     trainer_screens(win, ctx, shot, args.out, width, height)
     win.close()
+    voice_screens(args.out, data / "voice", width, height, args.scale)
     return 0
 
 
@@ -245,6 +246,88 @@ def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
     shot("15-roster")
     win.show_history("Ana Silva")
     shot("16-history")
+
+
+def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) -> None:
+    """The screens as a trainee with a microphone sees them: the level warning of a microphone that
+    clips, push-to-talk mid-reply with the live transcript, and a spoken turn in the debrief (its
+    recording, loudness and pitch against the baseline). The audio services are the stand-ins the
+    GUI tests use; the voice is espeak-ng's, so these are skipped where it is not installed."""
+    import shutil
+    import subprocess
+
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if espeak is None:
+        print("espeak-ng not found: skipping the screenshots with a microphone")
+        return
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from simulator.records.sessions import SessionStore
+    from simulator.settings import Settings
+    from simulator.ui.context import AppContext, Devices, default_library
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.workers import SyncRunner
+    from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
+
+    data.mkdir(parents=True, exist_ok=True)
+
+    def speak(name: str, text: str) -> Path:
+        path = data / f"{name}.wav"
+        subprocess.run([espeak, "-v", "en-gb", "-s", "160", "-w", str(path), text], check=True)
+        return path
+
+    from simulator.ui.calibration import SENTENCE
+
+    baseline = speak("baseline", SENTENCE)
+    voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()
+    settings = Settings(first_run_done=True, trainee_name="Alex Morgan", voice_enabled=True, text_scale=scale)
+    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=SyncRunner(), judge_factory=_judge,
+                     library_loader=default_library, devices=Devices(voice=voice, microphone=mic, listener=listener),
+                     settings_file=data / "settings.json")
+    win = MainWindow(ctx)
+    win.resize(width, height)
+    win.show()
+
+    def shot(name: str) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(800, loop.quit)
+        loop.exec()
+        path = out / f"{name}.png"
+        win.grab().save(str(path))
+        print(path)
+
+    win.show_calibration()
+    for level in (0.7, 0.99, 0.97):
+        mic.level.emit(level)
+    shot("19-microphone-check-clipping")
+    win.calibration.calibrate_from_wav(baseline)
+
+    win.start_scenario("late-pickup")
+    page = win.conversation
+    page.presenter.begin()
+    voice.finish()
+    page.presenter.press_to_talk()
+    listener.partial.emit("I'm really sorry you've been kept waiting, Dana")
+    for level in (0.55, 0.7, 0.62):
+        listener.level.emit(level)
+    shot("20-conversation-speaking")
+    page.presenter.release_to_talk()
+    runner = page.presenter.runner
+    first = runner.scenario.nodes[runner.state.node_id].model_answer or "I'm really sorry you've been kept waiting."
+    listener.hear(first, wav_path=speak("reply", first), confidence=0.9)
+    for _ in range(12):
+        if runner.ended:
+            break
+        voice.finish()
+        page.reply_box.setText(runner.scenario.nodes[runner.state.node_id].model_answer or "I'm sorry.")
+        page._on_send_clicked()
+    page.presenter.show_debrief()
+    loop = QEventLoop()
+    QTimer.singleShot(300, loop.quit)  # the cards are laid out before the scroll position is read
+    loop.exec()
+    win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
+    shot("21-debrief-spoken-turn")
+    win.close()
 
 
 if __name__ == "__main__":
