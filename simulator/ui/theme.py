@@ -234,7 +234,9 @@ def stylesheet(scale: float = 1.0) -> str:
                                    selection-color: {c['text']}; border: 1px solid {c['border']}; }}
     QCheckBox, QRadioButton {{ spacing: 8px; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: {round(15 * scale)}px; height: {round(15 * scale)}px; }}
-    QCheckBox:focus, QRadioButton:focus {{ color: {c['accent']}; }}
+    /* A keyboard user must see which box has focus: the same amber ring as buttons, not just a tint. */
+    QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 5px; padding: 0; }}
+    QCheckBox:focus, QRadioButton:focus {{ color: {c['accent']}; border-color: {c['focus']}; }}
     QSlider::groove:horizontal {{ height: 6px; background: {c['border']}; border-radius: 3px; }}
     QSlider::handle:horizontal {{ background: {c['accent']}; width: 18px; margin: -7px 0; border-radius: 9px; }}
     QSlider:focus {{ border: 1px dashed {c['focus']}; }}
