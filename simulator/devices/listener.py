@@ -6,10 +6,10 @@ worker thread, fed chunk by chunk while the trainee speaks, so when the turn end
 recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
 `SyncRunner()` and everything happens inline.
 
-Hands-free, even that final pass is started early: PocketSphinx's `end_utt` runs its second
-(flat-lexicon) search over the whole utterance, 0.2-0.5 s for a sentence on two cores, as long as
-the VAD's hangover (0.35 s) that must pass before the turn counts as over. So after a short pause
-(`_SPECULATE_AFTER` of silence, seen by a second TurnDetector with that hangover) the worker
+Hands-free, that final pass can also be started early (off by default, see `_SPECULATE_AFTER`):
+PocketSphinx's `end_utt` runs its second (flat-lexicon) search over the whole utterance, 0.2-0.5 s
+for a sentence on two cores, as long as the VAD's hangover (0.35 s) that must pass before the turn
+counts as over. After a short pause (seen by a second TurnDetector with that hangover) the worker
 finishes the utterance speculatively while the hangover runs. If the hangover confirms the end,
 that transcript is the reply (what followed it was silence, by the VAD's judgement); if the trainee
 speaks again, the speculation is dropped and the turn's audio so far is fed to a fresh utterance,
@@ -45,11 +45,15 @@ Mode = Literal["push_to_talk", "hands_free"]
 _PREROLL = 0.3
 # How often the live transcript is refreshed while the trainee speaks.
 _PARTIAL_INTERVAL = 0.25
-# Silence after which the final pass starts speculatively (hands-free). Shorter starts it sooner
-# but speculates (and then re-decodes) at more pauses inside sentences, which loads the worker
-# while the trainee is still speaking. None turns speculation off. Measured with
-# bench/turn_latency.py.
-_SPECULATE_AFTER: float | None = 0.12
+# Silence after which the final pass starts speculatively (hands-free); None: never. Off, because
+# it did not pay (bench/turn_latency.py, 2 cores, 12-20 turns each): `end_utt` holds the GIL for
+# most of its run (a 348 ms stall of other threads in a 509 ms pass), so a pass made during the
+# hangover stalls the GUI thread's VAD by as long and the turn end is seen that much later
+# (true end -> turn end 380 ms median without, 460-480 ms with); at 0.12 s the re-decodes after
+# pauses between sentences also queued work (median total 956 ms vs 906 ms off; 0.25 s: 843 ms,
+# within the noise of a shared machine). It pays once the final pass runs without the GIL (a
+# recogniser process) while still taking longer than the hangover.
+_SPECULATE_AFTER: float | None = None
 
 
 @dataclass(frozen=True)

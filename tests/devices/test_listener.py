@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from simulator.devices import listener as listener_module
 from simulator.devices.listener import Listener, ReplyResult, SyncRunner
 from simulator.devices.microphone import safe_emit
 from simulator.speech.adaptation import build_adaptation
@@ -119,9 +120,11 @@ class CountingRecognizer:
 
 
 def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(qtbot, tmp_path,
-                                                                              recognizer):
-    """The final pass starts at a short pause; speech after it is recognised with what came before,
-    and the pass made during the hangover at the end is the reply (not a third one)."""
+                                                                              recognizer, monkeypatch):
+    """With speculation on, the final pass starts at a short pause; speech after it is recognised
+    with what came before, and the pass made during the hangover at the end is the reply (not a
+    third one)."""
+    monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
     first = speak(REPLY, tmp_path / "first.wav", pad=(0.5, 0.0))
     second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.0, 1.0))
     counting = CountingRecognizer(recognizer)
@@ -136,8 +139,9 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
     for part in (first, second):
         mic.play(part)
     assert len(results) == 1
-    words = set(results[0].text.split())
-    assert words & {"sorry", "kept"} and words & {"thank", "you"}, results[0].text
+    # Both sentences are in it (the second alone is four words); which words, espeak-ng's speech
+    # and the test run decide (the first sentence came back as "are you it waiting" once).
+    assert len(results[0].text.split()) > 4, results[0].text
     # begin + resume after the pause; the pause's pass (dropped) and the one during the hangover.
     assert (counting.starts, counting.finishes) == (2, 2)
     with wave.open(str(results[0].wav_path)) as w:  # the recording holds the whole reply
@@ -180,3 +184,26 @@ def test_fails_with_a_message_when_the_device_does_not_exist(pulse, qtbot, tmp_p
     with qtbot.waitSignal(listener.failed, timeout=2000) as blocker:
         assert not listener.start(b"unplugged-usb-mic")
     assert "unplugged-usb-mic" in blocker.args[0]
+
+
+def test_thread_runner_runs_tasks_in_order_on_one_thread_and_close_drops_the_rest():
+    import threading
+
+    from simulator.devices.listener import ThreadRunner
+
+    runner = ThreadRunner()
+    seen: list[tuple[int, int]] = []
+    gate, done = threading.Event(), threading.Event()
+    runner.submit(gate.wait)
+    for i in range(50):
+        runner.submit(lambda i=i: seen.append((i, threading.get_ident())))
+    runner.submit(done.set)
+    gate.set()
+    assert done.wait(5)
+    assert [i for i, _ in seen] == list(range(50))
+    assert len({ident for _, ident in seen}) == 1 and seen[0][1] != threading.get_ident()
+    gate.clear()
+    runner.submit(lambda: gate.wait(0.5))
+    runner.submit(lambda: seen.append((-1, 0)))  # still queued at close: dropped
+    runner.close()
+    assert seen[-1][0] == 49
