@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -124,3 +124,50 @@ def fit_columns(layout: QBoxLayout, available: int) -> None:
     want = QBoxLayout.Direction.LeftToRight if needed <= available else QBoxLayout.Direction.TopToBottom
     if layout.direction() != want:
         layout.setDirection(want)
+
+
+class ElidedLabel(QLabel):
+    """One line of text that shortens itself with "…" when there is not room for all of it.
+
+    It asks for its full width and takes less only when the row has none to spare; the full text
+    is its tooltip.
+    """
+
+    def __init__(self, role: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        if role:
+            self.setObjectName(role)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.updateGeometry()
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        self.ensurePolished()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 4, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        self.ensurePolished()
+        return QSize(min(self.sizeHint().width(), self.fontMetrics().horizontalAdvance("M") * 6),
+                     super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(self._full) <= self.width():
+            shown = self._full
+        else:
+            shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width() - 4))
+        if shown != self.text():
+            self.setText(shown)
+

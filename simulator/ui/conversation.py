@@ -29,7 +29,16 @@ from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, TurnRecord
 from simulator.engine.vocabulary import SKILLS
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, chip, clear_layout, label, restyle
+from simulator.ui.common import (
+    Banner,
+    ElidedLabel,
+    Page,
+    button,
+    chip,
+    clear_layout,
+    label,
+    restyle,
+)
 from simulator.ui.context import AppContext
 from simulator.ui.conversation_presenter import ConversationPresenter
 from simulator.ui.library import SETTING_NAMES, estimated_minutes
@@ -111,7 +120,9 @@ class ConversationPage(Page):
         row = QHBoxLayout(bar)
         row.setContentsMargins(24, 10, 16, 10)
         row.setSpacing(10)
-        self.title = label("", "h2")
+        # With large text a long title is shortened with "…" (the full one is its tooltip and on the
+        # situation card) instead of sliding under the buttons.
+        self.title = ElidedLabel("h2")
         row.addWidget(self.title)
         self.setting_chip = chip("")
         row.addWidget(self.setting_chip)
@@ -395,7 +406,7 @@ class ConversationPage(Page):
     def show_briefing(self, scenario: Scenario, resumed_turns: int) -> None:
         self.scenario = scenario
         customer = scenario.customer
-        self.title.setText(scenario.title)
+        self.title.set_full_text(scenario.title)
         self.setting_chip.setText(SETTING_NAMES.get(scenario.setting, scenario.setting))
         start_mood = scenario.nodes[scenario.start_node].mood or "annoyed"
         self.brief_portrait.set_customer(customer.portrait, customer.name, start_mood)
