@@ -152,6 +152,7 @@ class ConversationPage(Page):
         outer.addStretch(1)
         panel = QFrame()
         panel.setObjectName("panel")
+        self.brief_panel = panel
         panel.setMaximumWidth(980)
         panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         row = QHBoxLayout(panel)
@@ -405,6 +406,8 @@ class ConversationPage(Page):
     # -- the view interface (called by the presenter) --------------------------------------------
     def show_briefing(self, scenario: Scenario, resumed_turns: int) -> None:
         self.scenario = scenario
+        # The card widens with the text size, so large text wraps into lines instead of overflowing.
+        self.brief_panel.setMaximumWidth(round(980 * self.ctx.settings.text_scale))
         customer = scenario.customer
         self.title.set_full_text(scenario.title)
         self.setting_chip.setText(SETTING_NAMES.get(scenario.setting, scenario.setting))

@@ -35,6 +35,7 @@ class WelcomePage(Page):
         panel = QFrame()
         panel.setObjectName("panel")
         panel.setMaximumWidth(860)
+        self.panel = panel
         col = QVBoxLayout(panel)
         col.setContentsMargins(40, 34, 40, 34)
         col.setSpacing(14)
@@ -72,6 +73,11 @@ class WelcomePage(Page):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        # The card widens with the text size, so large text wraps into lines instead of overflowing.
+        self.panel.setMaximumWidth(round(860 * self.ctx.settings.text_scale))
 
     def _finish(self) -> None:
         self.ctx.settings.trainee_name = self.name.text().strip()
