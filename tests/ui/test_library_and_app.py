@@ -136,3 +136,31 @@ def test_large_text_fits_a_1280x720_window(qtbot, make_context):
         fits(win.debrief)
     finally:
         apply_theme(app, 1.0)
+
+
+def test_the_largest_text_on_a_projector_keeps_the_cards_whole(qtbot, make_context):
+    """At 250% on 1920x1080 the welcome and situation cards widen, so no button is squeezed below its text."""
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    apply_theme(app, 2.5)
+    try:
+        win = MainWindow(make_context(Settings(voice_enabled=False, text_scale=2.5)))
+        qtbot.addWidget(win)
+        win.resize(1920, 1080)
+        win.show()
+        qtbot.waitExposed(win)
+        qtbot.wait(20)
+        for b in (win.welcome.skip_button, win.welcome.check_button):
+            assert b.width() >= b.sizeHint().width(), b.text()
+        win.welcome._on_skip_clicked()
+        win.start_scenario("parcel")
+        qtbot.wait(20)
+        for b in (win.conversation.back_button, win.conversation.begin_button):
+            assert b.width() >= b.sizeHint().width(), b.text()
+        assert win.conversation.title.text() == win.conversation.title.full_text() or "…" in win.conversation.title.text()
+    finally:
+        apply_theme(app, 1.0)
