@@ -158,3 +158,24 @@ def test_no_microphone_means_typing(qtbot, make_context):
     # No voice: subtitles are shown and can't be turned off.
     assert page.subtitles.isChecked() and not page.subtitles.isEnabled()
     assert not page.presenter.press_to_talk()
+
+
+def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot, make_context):
+    """No sound server or nothing plugged in: the system lists no input, so there is no talk button to fail."""
+    from simulator.ui.main_window import MainWindow
+
+    class NoInputs(FakeMicrophone):
+        def devices(self):
+            return []
+
+    devices = Devices(voice=FakeVoice(), microphone=NoInputs(), listener=FakeListener())
+    win = MainWindow(make_context(devices=devices))
+    qtbot.addWidget(win)
+    win.show()
+    win.start_scenario("parcel")
+    page = win.conversation
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    assert page.talk_row.isHidden() and not page.can_talk
+    assert "No microphone was found" in page.no_mic.text() and page.no_mic.isVisible()
+    devices.voice.finish()
+    assert "Type what you would say" in page.phase_label.text()
