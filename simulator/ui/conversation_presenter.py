@@ -383,7 +383,8 @@ class ConversationPresenter(QObject):
         self.view.set_busy(False)
         if runner is not self.runner or runner.ended:
             return  # the trainee restarted or left while this reply was being judged
-        runner.apply(reply, judgement, trainee=self.ctx.settings.trainee_name or None)
+        # A turn names who answered only in classroom mode; here the session is the trainee's.
+        runner.apply(reply, judgement)
         if self.paused:
             self._save()
             return

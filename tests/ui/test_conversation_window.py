@@ -64,6 +64,8 @@ def test_full_conversation_with_typed_replies_then_debrief(qtbot, window, judge)
     texts = " ".join(w.text() for w in first.findChildren(type(page.phase_label)))
     assert "I'm really sorry, Sam" in texts  # the model answer from the node
     assert "Apologising" in texts
+    assert "Answered by" not in texts, "a session played alone has no classroom notes"
+    assert all(c.findChild(type(page.phase_label), "classroomNote") is None for c in debrief.cards)
     assert win.ctx.store.all()[0].score == debrief.score.total
 
     # Try again from the second turn: a new session that starts with the first turn kept.
