@@ -243,7 +243,9 @@ class ConversationPresenter(QObject):
         """Prepare a conversation (new, resumed, or rewound) and show its briefing."""
         settings = self.ctx.settings
         baseline = Path(settings.baseline_wav) if settings.baseline_wav else None
-        self.runner = Runner(scenario, self.ctx.make_judge(), state=state, baseline_audio=baseline)
+        judge = self.ctx.make_judge()
+        self.runner = Runner(scenario, judge, state=state, baseline_audio=baseline)
+        self._warm_judge(judge, baseline)
         self.record = SessionRecord(trainee=settings.trainee_name, scenario_title=scenario.title,
                                     state=self.runner.state)
         self.paused = False
@@ -258,6 +260,16 @@ class ConversationPresenter(QObject):
             except Exception:  # the voice renders lazily later; a failed warm-up is not fatal
                 log.exception("preparing the customer's voice failed")
         self.view.show_briefing(scenario, len(self.runner.state.turns))
+
+    def _warm_judge(self, judge: Any, baseline: Path | None) -> None:
+        """Build the trainee's tone baseline while they read the briefing: otherwise the first
+        spoken reply of every session waits for it (120-200 ms more judging, bench/turn_latency.py).
+        The judge keeps it, locked, so a reply judged meanwhile just waits for the same work."""
+        warm = getattr(judge, "baseline", None)
+        if baseline is None or not callable(warm):
+            return
+        self.ctx.tasks.submit(lambda: warm(baseline),
+                              on_error=lambda exc: log.info("tone baseline not prepared early: %s", exc))
 
     def _talk_capability(self) -> tuple[bool, str]:
         devices = self.ctx.devices
