@@ -44,7 +44,7 @@ SCENARIO_WEIGHT = 4
 # n-grams are seen once.
 DISCOUNT = 0.7
 # Bump when the model-building code changes, so stale cached files are not reused.
-_BUILD_VERSION = "6"
+_BUILD_VERSION = "7"
 
 
 @dataclass(frozen=True)
@@ -153,12 +153,22 @@ def letter_to_sound(word: str) -> str:
     return " ".join(phones) or "AH"
 
 
+# British spellings the (American) dictionary knows in another form: organise, offence, queueing,
+# coeliac, centre, colour.
+_SPELLINGS = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
+              ("yse", "yze"), ("ence", "ense"), ("our", "or"), ("eue", "eu"), ("oe", "e"),
+              ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling"))
+
+
 def pronounce(word: str, known: dict[str, str] | None = None) -> str:
-    """A pronunciation for `word`: the dictionary's, else two dictionary words joined (Whit+field,
-    Oka+for), else letter-to-sound rules."""
+    """A pronunciation for `word`: the dictionary's, else that of its American spelling, else two
+    dictionary words joined (Whit+field, Oka+for), else letter-to-sound rules."""
     known = dictionary_words() if known is None else known
     if word in known:
         return known[word]
+    for british, american in _SPELLINGS:
+        if british in word and word.replace(british, american) in known:
+            return known[word.replace(british, american)]
     if word.endswith("'s") and word[:-2] in known:
         base = known[word[:-2]]
         return base + (" Z" if base.split()[-1] not in ("S", "Z", "SH", "CH", "JH") else " IH Z")

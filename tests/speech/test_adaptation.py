@@ -104,3 +104,10 @@ def test_the_bench_replies_are_unseen_by_the_adaptation():
         phrases += phrases_for_scenario(load_scenario(path))[0]
     seen = {tuple(normalise(s)) for s in adapt.adaptation_sentences(phrases, [r[0] for r in rows])}
     assert [r[2] for r in rows if tuple(normalise(r[2])) in seen] == []
+
+
+def test_british_spellings_take_the_american_pronunciation():
+    known = adapt.dictionary_words()
+    assert pronounce("organise") == known["organize"]
+    assert pronounce("queueing") == known["queuing"]
+    assert pronounce("offence") == known["offense"]
