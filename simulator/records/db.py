@@ -51,6 +51,11 @@ def configured_url(root: Path) -> str:
     return url or sqlite_url(root / "simulator.db")
 
 
+def resolve_url(root: Path, setting: str | None) -> str:
+    """The database for a data folder and a `database_url` setting: the env var, the setting, or SQLite."""
+    return os.environ.get(ENV_VAR, "").strip() or (setting or "").strip() or sqlite_url(root / "simulator.db")
+
+
 def sqlite_url(path: Path) -> str:
     return URL.create("sqlite+pysqlite", database=str(path)).render_as_string()
 

@@ -51,6 +51,10 @@ def run_app(argv: list[str] | None = None) -> int:
     apply_theme(app, context.settings.text_scale)
     window = MainWindow(context)
     window.show()
+    for notice in context.startup_notices:
+        from simulator.ui import dialogs
+
+        dialogs.tell(window, "Records kept on this computer", notice, warning=True)
     app.aboutToQuit.connect(lambda: getattr(context.store, "close", lambda: None)())
     log.info("app started (platform %s)", app.platformName())
     return int(app.exec())

@@ -15,6 +15,7 @@ from typing import Any
 from simulator import paths
 from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
+from simulator.records.db import DatabaseUnavailable, resolve_url, sqlite_url
 from simulator.records.sessions import SessionStore
 from simulator.settings import Settings, load_settings, save_settings
 from simulator.ui.workers import SyncRunner, TaskRunner
@@ -138,23 +139,38 @@ class AppContext:
     library_signature: Callable[[], tuple] = scenario_signature
     devices: Devices = field(default_factory=Devices)
     settings_file: Path | None = None
+    # What the trainee must be told once the window is up (e.g. the shared database is down).
+    startup_notices: list[str] = field(default_factory=list)
     _judge: Judge | None = field(default=None, repr=False)
 
     @classmethod
     def for_app(cls) -> AppContext:
         settings = load_settings()
-        store = SessionStore(data_root(settings))
-        return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings))
+        root = data_root(settings)
+        notices: list[str] = []
+        try:
+            store = SessionStore(root, url=resolve_url(root, settings.database_url))
+        except DatabaseUnavailable as exc:
+            # Training goes on: sessions are kept on this computer, and the trainee is told so.
+            log.warning("shared database unavailable, keeping records locally: %s", exc)
+            store = SessionStore(root, url=sqlite_url(root / "simulator.db"))
+            notices.append(f"{exc}\n\nUntil it is back, sessions are kept on this computer ({root}). "
+                           "Check the shared database setting under Settings, or ask your trainer.")
+        return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings),
+                   startup_notices=notices)
 
     def save_settings(self) -> None:
-        save_settings(self.settings, self.settings_file)
+        """Save the settings; another data folder or shared database is opened first, so a server that
+        cannot be reached raises DatabaseUnavailable (an OSError) and nothing changes."""
         root = data_root(self.settings)
-        if root != self.store.root:
-            # A new data folder means another records database; open it (and migrate it) once.
-            old, self.store = self.store, SessionStore(root)
+        url = resolve_url(root, self.settings.database_url)
+        if root != self.store.root or url != self.store.url:
+            # Another records database; open it (and migrate it) once.
+            old, self.store = self.store, SessionStore(root, url=url)
             close = getattr(old, "close", None)
             if callable(close):
                 close()
+        save_settings(self.settings, self.settings_file)
 
     def make_judge(self) -> Judge:
         """The judge, made once: loading the rubric takes a moment, and a judge keeps no per-session state."""

@@ -188,6 +188,12 @@ class SettingsPage(Page):
         form.addRow("Keep recordings", noted(self.retention, "Voice recordings older than this are deleted when the "
                                                             "app starts; sessions and scores are kept. Delete a "
                                                             "trainee's data under History."))
+        self.database = QLineEdit()
+        self.database.setAccessibleName("Shared database")
+        self.database.setPlaceholderText("postgresql+psycopg://user:password@server/simulator")
+        form.addRow("Shared database", noted(self.database, "A training centre's PostgreSQL server, so the trainer "
+                                                            "sees every station's sessions. Leave it empty to keep "
+                                                            "records on this computer."))
         right.addWidget(data)
         self.diagnostics = DiagnosticsBox()
         right.addWidget(self.diagnostics)
@@ -249,6 +255,7 @@ class SettingsPage(Page):
         self.text_size.setCurrentIndex(index)
         self.data_dir.setText(s.data_dir or "")
         self.retention.setValue(s.recording_retention_days)
+        self.database.setText(s.database_url or "")
         self.data_dir.setPlaceholderText(str(data_root(Settings())))
         self._on_recognizer_current_index_changed()
         self.status.setText("")
@@ -266,6 +273,7 @@ class SettingsPage(Page):
             "text_scale": float(self.text_size.currentData()),
             "data_dir": self.data_dir.text().strip() or None,
             "recording_retention_days": self.retention.value(),
+            "database_url": self.database.text().strip() or None,
         }
 
     def save(self) -> bool:
@@ -396,7 +404,7 @@ class SettingsPage(Page):
             self.data_dir.setText(folder)
 
     def _on_defaults_clicked(self) -> None:
-        keep = {"trainee_name", "baseline", "baseline_wav", "first_run_done", "data_dir"}
+        keep = {"trainee_name", "baseline", "baseline_wav", "first_run_done", "data_dir", "database_url"}
         defaults = Settings().model_copy(update={k: getattr(self.ctx.settings, k) for k in keep})
         self.load(defaults)
         self.status.setText("Defaults restored in the form; press Save to keep them.")

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from simulator.settings import load_settings
+from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.gui
 
@@ -243,3 +244,52 @@ def test_the_level_warns_of_clipping_and_a_quiet_take_and_a_quiet_recording_is_r
     assert page.status.title.text() == "Please record it again"
     assert "too quiet" in page.status.text.text() and "move closer" in page.status.text.text()
     assert win.ctx.settings.baseline is None
+
+
+UNREACHABLE = "postgresql+psycopg://trainer@127.0.0.1:1/simulator"
+
+
+def test_the_shared_database_setting_moves_the_records_to_postgresql_and_back(qtbot, window, request):
+    server = request.getfixturevalue("postgres_server")
+    win = window
+    win.show_settings()
+    page = win.settings_page
+    local = win.ctx.store.url
+    url = server.create_database()
+    page.database.setText(url)
+    assert page.save(), page.status.text()
+    assert win.ctx.store.url == url and load_settings(win.ctx.settings_file).database_url == url
+    assert win.ctx.store.all() == []
+    page.database.setText("")
+    assert page.save()
+    assert win.ctx.store.url == local
+
+
+def test_an_unreachable_shared_database_is_refused_with_its_address(qtbot, window, monkeypatch):
+    from simulator.ui import dialogs
+
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "tell", lambda parent, title, text, warning=False: told.append(text))
+    win = window
+    win.show_settings()
+    store = win.ctx.store
+    win.settings_page.database.setText(UNREACHABLE)
+    assert not win.settings_page.save()
+    assert told and "127.0.0.1:1" in told[0] and "trainer@" not in told[0]
+    assert win.ctx.store is store and win.ctx.settings.database_url is None
+    assert load_settings(win.ctx.settings_file).database_url is None
+
+
+def test_starting_with_the_shared_database_down_keeps_records_locally_and_says_so(private_data_dir):
+    from simulator.settings import Settings, save_settings, settings_path
+    from simulator.ui.context import AppContext
+
+    save_settings(Settings(database_url=UNREACHABLE), settings_path())
+    ctx = AppContext.for_app()
+    try:
+        assert ctx.store.url.startswith("sqlite") and ctx.store.root == private_data_dir
+        assert len(ctx.startup_notices) == 1 and "127.0.0.1:1" in ctx.startup_notices[0]
+        assert "kept on this computer" in ctx.startup_notices[0]
+    finally:
+        ctx.tasks.wait(2000)
+        ctx.store.close()
