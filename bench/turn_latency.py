@@ -38,6 +38,7 @@ import functools
 import json
 import os
 import queue
+import shutil
 import statistics
 import subprocess
 import sys
@@ -166,6 +167,8 @@ def main() -> None:
     os.environ["SIMULATOR_DATA_DIR"] = str(work / "data")
     (work / "data").mkdir()
     pulse = start_pulse()  # before Qt Multimedia first looks for devices
+    # What to clean up should this process abort: the parent reads it (see run_children).
+    args.child.with_suffix(".left").write_text(json.dumps([str(pulse.runtime_dir), str(work)]))
 
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -354,8 +357,22 @@ def run_children(args: argparse.Namespace) -> None:
         want = min(args.per_process, args.turns - len(rows))
         proc = subprocess.run([sys.executable, __file__, "--turns", str(want), "--child", str(result),
                                *options(args)])
-        if proc.returncode != 0 or not result.stat().st_size:
+        left = result.with_suffix(".left")
+        crashed = proc.returncode != 0 or not result.stat().st_size
+        if left.exists():
+            # The app's data folder goes once the process is gone (its threads may still write
+            # until then); an aborted app also left its sound server running.
+            runtime, work = json.loads(left.read_text())
+            if crashed:
+                subprocess.run(["pulseaudio", "--kill"], capture_output=True,
+                               env=dict(os.environ, XDG_RUNTIME_DIR=runtime,
+                                        PULSE_RUNTIME_PATH=f"{runtime}/pulse"))
+                shutil.rmtree(runtime, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+            left.unlink()
+        if crashed:
             crashes += 1
+            result.unlink(missing_ok=True)
             print(f"an app process ended with code {proc.returncode}; its turns are not counted")
             continue
         meta = json.loads(result.read_text())
