@@ -48,9 +48,6 @@ from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
-NO_INPUT = ("No microphone was found, so type your replies. Plug one in, then check it under Microphone "
-            "check and start the conversation again.")
-
 PHASE_TEXT = {
     "speaking": "{name} is speaking…",
     "your_turn_talk": "Your turn. Hold the Space bar (or the button) while you speak, or type below.",
@@ -545,10 +542,6 @@ class ConversationPage(Page):
         self.notice.setVisible(True)
 
     def set_capabilities(self, can_talk: bool, talk_problem: str, can_speak: bool) -> None:
-        if can_talk and not self._microphone_present():
-            # The recogniser is ready but the system lists no input (no sound server, nothing plugged
-            # in): a talk button would only fail, so say so and offer typing from the start.
-            can_talk, talk_problem = False, NO_INPUT
         self.can_talk = can_talk
         self.can_speak = can_speak
         self.talk_row.setVisible(can_talk)
@@ -558,17 +551,6 @@ class ConversationPage(Page):
         if not can_speak:
             self.subtitles.setChecked(True)
             self.subtitles.setToolTip("The customer's voice is off, so subtitles are always shown")
-
-    def _microphone_present(self) -> bool:
-        mic = self.ctx.devices.microphone
-        list_inputs = getattr(mic, "devices", None)
-        if not callable(list_inputs):
-            return True  # nothing to ask: the presenter's judgement stands
-        try:
-            return bool(list_inputs())
-        except Exception:
-            log.exception("listing microphones failed")
-            return True
 
     def offer_typing(self) -> None:
         """Put the cursor in the reply box (after a reply that wasn't heard, or a microphone problem)."""

@@ -42,6 +42,10 @@ SAY_AGAIN = "Sorry, could you say that again?"
 # Below this recogniser confidence a transcript is not trusted, whatever the listener said.
 MIN_RECOGNITION_CONFIDENCE = 0.35
 
+# Why replies must be typed when the recogniser is ready but the system lists no microphone.
+NO_INPUT = ("No microphone was found, so type your replies. Plug one in, then check it under Microphone "
+            "check and start the conversation again.")
+
 
 class ConversationView(Protocol):
     def show_briefing(self, scenario: Scenario, resumed_turns: int) -> None: ...
@@ -94,6 +98,9 @@ class ConversationPresenter(QObject):
         self.listen_problem = ""
         # A device or recogniser failure stops hands-free listening until the trainee tries again.
         self._listen_failed = False
+        # The system listed no microphone when capabilities were last checked: the listener is left
+        # alone (opening it could only fail and say so a second time).
+        self._no_input = False
         self._connect_devices()
 
     # -- devices ---------------------------------------------------------------------------------
@@ -104,6 +111,8 @@ class ConversationPresenter(QObject):
 
     @property
     def listener(self) -> Any:
+        if self._no_input:
+            return None
         return self.ctx.devices.listener if self.ctx.devices.can_listen else None
 
     def _connect_devices(self) -> None:
@@ -272,7 +281,10 @@ class ConversationPresenter(QObject):
                               on_error=lambda exc: log.info("tone baseline not prepared early: %s", exc))
 
     def _talk_capability(self) -> tuple[bool, str]:
+        """Whether replies can be spoken, and if not why (for the trainee). Also notes whether the
+        system lists any microphone, so the listener is not opened when there is none."""
         devices = self.ctx.devices
+        self._no_input = False
         if devices.listener is None:
             if self.listen_problem:
                 return False, f"{self.listen_problem.rstrip('.')}. Type your replies for now."
@@ -281,7 +293,22 @@ class ConversationPresenter(QObject):
             return False, "Speech recognition isn't available on this computer, so type your replies."
         if not devices.can_listen:
             return False, "No microphone is working right now, so type your replies. Check it under Microphone."
+        if not self._microphone_present():
+            # The recogniser is ready but the system lists no input (no sound server, nothing
+            # plugged in): a talk button would only fail, so typing is offered from the start.
+            self._no_input = True
+            return False, NO_INPUT
         return True, ""
+
+    def _microphone_present(self) -> bool:
+        list_inputs = getattr(self.ctx.devices.microphone, "devices", None)
+        if not callable(list_inputs):
+            return True  # nothing to ask: trust the listener
+        try:
+            return bool(list_inputs())
+        except Exception:
+            log.exception("listing microphones failed")
+            return True
 
     def begin(self) -> None:
         """Leave the briefing: the customer speaks first."""

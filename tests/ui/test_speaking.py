@@ -160,16 +160,20 @@ def test_no_microphone_means_typing(qtbot, make_context):
     assert not page.presenter.press_to_talk()
 
 
-def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot, make_context):
-    """No sound server or nothing plugged in: the system lists no input, so there is no talk button to fail."""
+@pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
+def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot, make_context, mode):
+    """No sound server or nothing plugged in: the system lists no input, so there is no talk button to
+    fail, and the microphone is never opened (which could only fail and say so a second time)."""
     from simulator.ui.main_window import MainWindow
 
     class NoInputs(FakeMicrophone):
         def devices(self):
             return []
 
-    devices = Devices(voice=FakeVoice(), microphone=NoInputs(), listener=FakeListener())
-    win = MainWindow(make_context(devices=devices))
+    listener = FakeListener(fail_with="No microphone found. Plug one in, then try again.")
+    devices = Devices(voice=FakeVoice(), microphone=NoInputs(), listener=listener)
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode=mode)
+    win = MainWindow(make_context(settings, devices))
     qtbot.addWidget(win)
     win.show()
     win.start_scenario("parcel")
@@ -179,3 +183,9 @@ def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot,
     assert "No microphone was found" in page.no_mic.text() and page.no_mic.isVisible()
     devices.voice.finish()
     assert "Type what you would say" in page.phase_label.text()
+    assert (listener.opens, listener.starts, listener.presses) == (0, 0, 0)
+    assert not page.notice.isVisible()  # no second "No microphone found"
+    assert not page.presenter.press_to_talk()
+    page.reply_box.setText("I'm so sorry, I understand.")
+    page._on_send_clicked()
+    assert len(page.presenter.runner.state.turns) == 1
