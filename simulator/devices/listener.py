@@ -143,6 +143,8 @@ class Listener(QObject):
         partial(str): the live transcript while the trainee speaks.
         level(float): the microphone level, 0..1, about 20 times a second.
         reply_ready(object): a ReplyResult.
+        interrupted(object): the microphone failed mid-reply; the Path of the WAV of what it had
+            captured (a reply's name ending "-interrupted"), emitted just before `failed`.
         finished: the microphone was closed by `stop()` or a failure.
         failed(str): the microphone or the recogniser failed; the message says what to do.
     """
@@ -152,6 +154,7 @@ class Listener(QObject):
     partial = Signal(str)
     level = Signal(float)
     reply_ready = Signal(object)
+    interrupted = Signal(object)
     finished = Signal()
     failed = Signal(str)
     # Results from the worker thread, delivered to the GUI thread by a queued connection.
@@ -370,11 +373,11 @@ class Listener(QObject):
             self._speculating = False
             self.runner.submit(self._guard(self._cancel_recognition))
 
-    def _save(self, pcm: bytes) -> Path | None:
+    def _save(self, pcm: bytes, suffix: str = "") -> Path | None:
         folder = self.recordings_dir or paths.data_dir() / "recordings"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{self._turn_index:03d}.wav"
+            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{self._turn_index:03d}{suffix}.wav"
             with wave.open(str(path), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
@@ -446,6 +449,16 @@ class Listener(QObject):
         safe_emit(self.failed, message)
 
     def _on_microphone_failed(self, message: str) -> None:
+        if self._in_turn and self._turn_audio:
+            # Unplugged mid-reply: what the trainee said so far is written down, never dropped.
+            pcm = bytes(self._turn_audio)
+            path = self._save(pcm, "-interrupted")
+            seconds = len(pcm) / 2 / SAMPLE_RATE
+            if path is None:
+                log.warning("the microphone failed mid-reply; the %.1f s captured could not be saved", seconds)
+            else:
+                log.warning("the microphone failed mid-reply; the %.1f s captured are saved in %s", seconds, path)
+                safe_emit(self.interrupted, path)
         self._cancel_turn()
         self._armed = False
         safe_emit(self.failed, message)

@@ -128,6 +128,8 @@ class ConversationPresenter(QObject):
                  (listener.reply_ready, self._on_listener_reply_ready), (listener.failed, self._on_listener_failed)]
         if hasattr(listener, "speech_started"):
             pairs.append((listener.speech_started, self._on_listener_speech_started))
+        if hasattr(listener, "interrupted"):
+            pairs.append((listener.interrupted, self._on_listener_interrupted))
         return pairs
 
     def _connect_listener(self, listener: Any) -> None:
@@ -511,6 +513,27 @@ class ConversationPresenter(QObject):
                 and self.phase in ("listening", "thinking", "your_turn"):
             self._set_phase("your_turn")
             self.view.offer_typing()
+
+    def _on_listener_interrupted(self, wav: Any) -> None:
+        """The microphone failed mid-reply: keep what it captured with the session's recordings
+        (as turn-NNN-interrupted.wav), so nothing the trainee said is lost."""
+        if self.runner is None or not wav:
+            return
+        source = Path(wav)
+        try:
+            folder = self.ctx.store.folder(self.runner.state.session_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = f"turn-{len(self.runner.state.turns):03d}-interrupted"
+            target = folder / f"{stem}.wav"
+            n = 1
+            while target.exists():
+                n += 1
+                target = folder / f"{stem}-{n}.wav"
+            shutil.move(str(source), target)
+        except OSError as exc:
+            log.warning("the interrupted reply stays in %s (moving it to the session failed: %s)", source, exc)
+            return
+        log.warning("the reply interrupted by the microphone failure is kept in %s", target)
 
     def _on_listener_reply_ready(self, result: Any) -> None:
         """A Listener ReplyResult: judged, or (when the recogniser was unsure) asked for again."""

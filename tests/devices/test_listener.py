@@ -207,3 +207,57 @@ def test_thread_runner_runs_tasks_in_order_on_one_thread_and_close_drops_the_res
     runner.submit(lambda: seen.append((-1, 0)))  # still queued at close: dropped
     runner.close()
     assert seen[-1][0] == 49
+
+
+class _SilentRecognizer:
+    """A recogniser that hears nothing: these tests are about the audio, not the words."""
+
+    def prepare(self) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def feed(self, pcm: bytes) -> None:
+        pass
+
+    def partial(self) -> str:
+        return ""
+
+    def cancel(self) -> None:
+        pass
+
+
+def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path, caplog):
+    mic = FakeMicrophone()
+    listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    events: list[tuple[str, object]] = []
+    listener.interrupted.connect(lambda path: events.append(("interrupted", path)))
+    listener.failed.connect(lambda message: events.append(("failed", message)))
+    listener.reply_ready.connect(lambda result: events.append(("reply", result)))
+    assert listener.press()
+    pcm = (np.sin(np.arange(8000) / 5) * 8000).astype("<i2").tobytes()  # half a second
+    safe_emit(mic.chunk, pcm)
+    with caplog.at_level("WARNING", logger="simulator.devices.listener"):
+        safe_emit(mic.failed, "The microphone was unplugged.")
+    assert [kind for kind, _ in events] == ["interrupted", "failed"]
+    path = events[0][1]
+    assert path.parent == tmp_path and path.name.startswith("reply-") and path.stem.endswith("-interrupted")
+    with wave.open(str(path)) as w:
+        assert w.getframerate() == 16000 and w.readframes(w.getnframes()) == pcm
+    assert str(path) in caplog.text
+    listener.release()  # the turn is over: nothing more is judged
+    assert [kind for kind, _ in events] == ["interrupted", "failed"]
+
+
+def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
+    mic = FakeMicrophone()
+    listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    kept: list[object] = []
+    listener.interrupted.connect(kept.append)
+    assert listener.open()
+    safe_emit(mic.chunk, b"\0\0" * 1600)
+    safe_emit(mic.failed, "The microphone was unplugged.")
+    assert kept == [] and list(tmp_path.glob("*.wav")) == []

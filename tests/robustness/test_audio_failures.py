@@ -112,6 +112,12 @@ def test_the_conversation_offers_typing_when_the_headset_goes(qtbot, headset, ma
     text = notice.text.text()
     assert "USB Headset" in text and "type your reply" in text, text
     assert presenter.phase == "your_turn"
+    # What the headset captured before it went is kept with the session's recordings.
+    kept = presenter.ctx.store.folder(presenter.runner.state.session_id) / "turn-000-interrupted.wav"
+    assert kept.is_file()
+    with wave.open(str(kept)) as w:
+        assert w.getframerate() == 16000 and w.getnframes() > 1600
+    assert not list(tmp_path.glob("reply-*-interrupted.wav"))  # moved, not copied
     _type_a_reply(win)
 
 
