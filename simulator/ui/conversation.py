@@ -239,6 +239,9 @@ class ConversationPage(Page):
 
         self.notice = Banner("info")
         self.notice.setVisible(False)
+        self.notice_retry = self.notice.add_action("Try the microphone again")
+        self.notice_retry.setVisible(False)
+        self.notice_retry.clicked.connect(self._on_retry_microphone_clicked)
         self.notice_close = self.notice.add_action("OK")
         self.notice_close.clicked.connect(lambda: self.notice.setVisible(False))
         right.addWidget(self.notice)
@@ -536,7 +539,8 @@ class ConversationPage(Page):
         self.restart_button.setEnabled(True)
         self.debrief_button.setFocus()
 
-    def show_notice(self, text: str, kind: str = "info") -> None:
+    def show_notice(self, text: str, kind: str = "info", retry_microphone: bool = False) -> None:
+        self.notice_retry.setVisible(retry_microphone)
         self.notice.set_kind(kind)
         self.notice.set_text("", text)
         self.notice.setVisible(True)
@@ -580,6 +584,10 @@ class ConversationPage(Page):
     # -- slots -----------------------------------------------------------------------------------
     def _on_begin_clicked(self) -> None:
         self.presenter.begin()
+
+    def _on_retry_microphone_clicked(self) -> None:
+        self.notice.setVisible(False)
+        self.presenter.retry_microphone()
 
     def _on_send_clicked(self) -> None:
         if self.presenter.submit_text(self.reply_box.text()):

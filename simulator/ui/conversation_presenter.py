@@ -58,7 +58,7 @@ class ConversationView(Protocol):
     def set_phase(self, phase: str) -> None: ...
     def set_busy(self, busy: bool) -> None: ...
     def show_ending(self, outcome: str, summary: str | None) -> None: ...
-    def show_notice(self, text: str, kind: str = "info") -> None: ...
+    def show_notice(self, text: str, kind: str = "info", retry_microphone: bool = False) -> None: ...
     def set_capabilities(self, can_talk: bool, talk_problem: str, can_speak: bool) -> None: ...
     def set_paused(self, paused: bool) -> None: ...
     def offer_typing(self) -> None: ...
@@ -508,11 +508,39 @@ class ConversationPresenter(QObject):
         self._listen_failed = True
         self.view.set_busy(False)
         self.view.show_partial("")
-        self.view.show_notice(f"{message.rstrip('.')}. You can type your reply instead.", "warning")
+        self.view.show_notice(f"{message.rstrip('.')}. You can type your reply instead.", "warning",
+                              retry_microphone=True)
         if self.runner is not None and not self.runner.ended and not self.busy \
                 and self.phase in ("listening", "thinking", "your_turn"):
             self._set_phase("your_turn")
             self.view.offer_typing()
+
+    def retry_microphone(self) -> None:
+        """The trainee plugged the microphone back in (the failure notice's action): check for it
+        again, reopen it, and in hands-free mode listen again if it is their turn."""
+        if self.runner is None or self.runner.ended or self.phase in ("idle", "ended", "briefing"):
+            return
+        self._listen_failed = False
+        can_talk, problem = self._talk_capability()
+        self.view.set_capabilities(can_talk, problem, self.voice is not None)
+        listener = self.listener
+        if not can_talk or listener is None:
+            self.view.show_notice(problem or "The microphone still isn't working, so type your reply.",
+                                  "warning", retry_microphone=True)
+            return
+        try:
+            opened = listener.open(self._device())
+        except Exception as exc:
+            log.exception("reopening the microphone failed")
+            self._on_listener_failed(f"The microphone didn't start ({exc}).")
+            return
+        if opened is False or self._listen_failed:
+            return  # `failed` has said why, and offered the action again
+        log.info("the microphone was reopened after a failure")
+        if self.phase in ("your_turn", "listening") and not self.paused and not self.busy:
+            self._your_turn()
+        else:
+            self.view.set_phase(self.phase)  # the talk button follows the capabilities
 
     def _on_listener_interrupted(self, wav: Any) -> None:
         """The microphone failed mid-reply: keep what it captured with the session's recordings

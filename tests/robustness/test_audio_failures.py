@@ -118,6 +118,12 @@ def test_the_conversation_offers_typing_when_the_headset_goes(qtbot, headset, ma
     with wave.open(str(kept)) as w:
         assert w.getframerate() == 16000 and w.getnframes() > 1600
     assert not list(tmp_path.glob("reply-*-interrupted.wav"))  # moved, not copied
+    # Trying the microphone again while the headset is still out says so again, and typing still works.
+    assert win.conversation.notice_retry.isVisibleTo(win.conversation)
+    win.conversation.notice_retry.click()
+    text = notice.text.text()
+    assert notice.isVisibleTo(win.conversation) and "is not connected" in text, text
+    assert presenter.phase == "your_turn"
     _type_a_reply(win)
 
 

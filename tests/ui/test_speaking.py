@@ -189,3 +189,63 @@ def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot,
     page.reply_box.setText("I'm so sorry, I understand.")
     page._on_send_clicked()
     assert len(page.presenter.runner.state.turns) == 1
+
+
+UNPLUGGED = 'The microphone "USB Headset" was unplugged. Plug it back in and try again.'
+
+
+@pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
+def test_after_a_microphone_failure_the_notice_offers_to_try_it_again(qtbot, make_context, mode):
+    from simulator.ui.main_window import MainWindow
+
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode=mode)
+    win = MainWindow(make_context(settings, devices))
+    qtbot.addWidget(win)
+    win.show()
+    win.start_scenario("parcel")
+    page = win.conversation
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    devices.voice.finish()
+    listener = devices.listener
+    starts = listener.starts
+    listener.failed.emit(UNPLUGGED)
+    assert page.notice.isVisible() and "Plug it back in" in page.notice.text.text()
+    assert page.notice_retry.isVisible()
+    assert page.presenter.phase == "your_turn"
+    opens = listener.opens
+    qtbot.mouseClick(page.notice_retry, Qt.MouseButton.LeftButton)
+    assert listener.opens == opens + 1
+    assert not page.notice.isVisible()
+    if mode == "hands_free":
+        assert listener.starts == starts + 1 and page.presenter.phase == "listening"
+    else:
+        assert page.presenter.phase == "your_turn" and page.talk_button.isEnabled()
+        assert page.presenter.press_to_talk()
+
+
+def test_trying_a_microphone_that_is_still_unplugged_says_so_again(qtbot, make_context):
+    from simulator.ui.main_window import MainWindow
+
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode="hands_free")
+    win = MainWindow(make_context(settings, devices))
+    qtbot.addWidget(win)
+    win.show()
+    win.start_scenario("parcel")
+    page = win.conversation
+    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    devices.voice.finish()
+    devices.listener.failed.emit(UNPLUGGED)
+    devices.listener.fail_with = "No microphone found. Plug one in, then try again."
+    qtbot.mouseClick(page.notice_retry, Qt.MouseButton.LeftButton)
+    assert page.notice.isVisible() and "No microphone found" in page.notice.text.text()
+    assert page.notice_retry.isVisible()
+    assert page.presenter.phase == "your_turn"
+    # Other notices carry no such action, and typing still works.
+    page.reply_box.setText("")
+    page._on_send_clicked()
+    assert not page.notice_retry.isVisible()
+    page.reply_box.setText("I'm so sorry, I understand.")
+    page._on_send_clicked()
+    assert len(page.presenter.runner.state.turns) == 1
