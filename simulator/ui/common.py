@@ -104,6 +104,38 @@ class Banner(QFrame):
         return widget
 
 
+def notice_banner(kind: str = "info") -> Banner:
+    """A screen's notice, hidden until something is said, with an OK button that hides it again."""
+    banner = Banner(kind)
+    banner.setVisible(False)
+    banner.add_action("OK").clicked.connect(lambda: banner.setVisible(False))
+    return banner
+
+
+def panel(spacing: int = 8) -> tuple[QFrame, QVBoxLayout]:
+    """A raised panel and the column inside it, with the panels' usual margins."""
+    frame = QFrame()
+    frame.setObjectName("panel")
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(18, 14, 18, 14)
+    column.setSpacing(spacing)
+    return frame, column
+
+
+def finding_row(name: str, evidence: str, good: bool) -> QWidget:
+    """A technique (good) or trigger found in a reply, as a ✓/✗ chip and the words it was found in."""
+    row = QWidget()
+    h = QHBoxLayout(row)
+    h.setContentsMargins(0, 0, 0, 0)
+    h.setSpacing(8)
+    h.addWidget(chip(("✓ " if good else "✗ ") + name, "chip_success" if good else "chip_danger"))
+    if evidence:
+        h.addWidget(label(f"in “{evidence}”", "small", wrap=True), 1)
+    else:
+        h.addStretch(1)
+    return row
+
+
 class Page(QWidget):
     """A screen's background, with generous margins that grow with the window."""
 

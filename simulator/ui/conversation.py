@@ -37,6 +37,7 @@ from simulator.ui.common import (
     chip,
     clear_layout,
     label,
+    panel,
     restyle,
 )
 from simulator.ui.context import AppContext
@@ -257,11 +258,7 @@ class ConversationPage(Page):
         return page
 
     def _build_reply_panel(self) -> QFrame:
-        panel = QFrame()
-        panel.setObjectName("panel")
-        col = QVBoxLayout(panel)
-        col.setContentsMargins(18, 14, 18, 14)
-        col.setSpacing(10)
+        frame, col = panel(spacing=10)
         status = QHBoxLayout()
         self.phase_label = label("", "h3", wrap=True)
         status.addWidget(self.phase_label, 1)
@@ -309,7 +306,7 @@ class ConversationPage(Page):
         self.send_button.clicked.connect(self._on_send_clicked)
         type_row.addWidget(self.send_button)
         col.addLayout(type_row)
-        return panel
+        return frame
 
     def _build_ending_panel(self) -> QFrame:
         panel = QFrame()

@@ -32,7 +32,16 @@ from simulator.engine.scoring import Score, score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.records.sessions import SessionRecord
-from simulator.ui.common import Banner, Page, button, chip, clear_layout, fit_columns, label
+from simulator.ui.common import (
+    Page,
+    button,
+    chip,
+    clear_layout,
+    finding_row,
+    fit_columns,
+    label,
+    notice_banner,
+)
 from simulator.ui.context import AppContext
 from simulator.ui.history import ReportExporter, export_buttons, show_export_result
 from simulator.ui.library import friendly_time
@@ -205,9 +214,9 @@ class TurnCard(QFrame):
             found = QVBoxLayout()
             found.setSpacing(4)
             for finding in j.techniques:
-                found.addWidget(self._finding(TECHNIQUES.get(finding.name, finding.name), finding.evidence, True))
+                found.addWidget(finding_row(TECHNIQUES.get(finding.name, finding.name), finding.evidence, True))
             for finding in j.triggers:
-                found.addWidget(self._finding(TRIGGERS.get(finding.name, finding.name), finding.evidence, False))
+                found.addWidget(finding_row(TRIGGERS.get(finding.name, finding.name), finding.evidence, False))
             col.addLayout(found)
         else:
             col.addWidget(label("No technique or trigger was found in these words.", "small"))
@@ -240,18 +249,6 @@ class TurnCard(QFrame):
                             "Go back to just before this reply and answer differently")
         foot.addWidget(self.retry)
         col.addLayout(foot)
-
-    def _finding(self, name: str, evidence: str, good: bool) -> QWidget:
-        row = QWidget()
-        h = QHBoxLayout(row)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.setSpacing(8)
-        h.addWidget(chip(("✓ " if good else "✗ ") + name, "chip_success" if good else "chip_danger"))
-        if evidence:
-            h.addWidget(label(f"in “{evidence}”", "small", wrap=True), 1)
-        else:
-            h.addStretch(1)
-        return row
 
 
 class DebriefPage(Page):
@@ -315,9 +312,7 @@ class DebriefPage(Page):
         moves.addWidget(self.again_button)
         self.actions.addLayout(moves)
         col.addLayout(self.actions)
-        self.export_notice = Banner("info")
-        self.export_notice.setVisible(False)
-        self.export_notice.add_action("OK").clicked.connect(lambda: self.export_notice.setVisible(False))
+        self.export_notice = notice_banner()
         col.addWidget(self.export_notice)
         show_export_result(self.export_notice, self.exporter, self)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QSizePolicy,
@@ -34,7 +33,7 @@ from simulator.engine.loader import Library
 from simulator.engine.scoring import WEIGHTS, score_session
 from simulator.records.sessions import SessionRecord, UnknownTrainee
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, clear_layout, label
+from simulator.ui.common import Banner, Page, button, clear_layout, label, notice_banner, panel
 from simulator.ui.context import AppContext
 from simulator.ui.library import friendly_time
 from simulator.ui.theme import COLORS, OUTCOME_TEXT
@@ -358,29 +357,19 @@ class HistoryPage(Page):
         head.addLayout(side)
         col.addLayout(head)
 
-        self.notice = Banner("info")
-        self.notice.setVisible(False)
-        self.notice.add_action("OK").clicked.connect(lambda: self.notice.setVisible(False))
+        self.notice = notice_banner()
         col.addWidget(self.notice)
         show_export_result(self.notice, self.exporter, self)
 
         middle = QHBoxLayout()
         middle.setSpacing(14)
-        chart_panel = QFrame()
-        chart_panel.setObjectName("panel")
-        cp = QVBoxLayout(chart_panel)
-        cp.setContentsMargins(18, 14, 18, 14)
-        cp.setSpacing(6)
+        chart_panel, cp = panel(spacing=6)
         cp.addWidget(label("Score trend per behaviour", "h3"))
         cp.addWidget(label("Share of each behaviour's points, session by session (1 = first).", "small"))
         self.chart = TrendChart()
         cp.addWidget(self.chart, 1)
         middle.addWidget(chart_panel, 3)
-        untried_panel = QFrame()
-        untried_panel.setObjectName("panel")
-        up = QVBoxLayout(untried_panel)
-        up.setContentsMargins(18, 14, 18, 14)
-        up.setSpacing(6)
+        untried_panel, up = panel(spacing=6)
         up.addWidget(label("Not tried yet", "h3"))
         self.untried_list = QVBoxLayout()
         self.untried_list.setSpacing(4)

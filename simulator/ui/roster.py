@@ -12,7 +12,6 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from simulator.records.sessions import UnknownClass
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.common import Page, button, label, notice_banner, panel
 from simulator.ui.context import AppContext
 from simulator.ui.history import ReportExporter, export_buttons, show_export_result
 from simulator.ui.library import friendly_time
@@ -66,19 +65,13 @@ class RosterPage(Page):
         head.addWidget(self.classroom_button, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(head)
 
-        self.notice = Banner("info")
-        self.notice.setVisible(False)
-        self.notice.add_action("OK").clicked.connect(lambda: self.notice.setVisible(False))
+        self.notice = notice_banner()
         col.addWidget(self.notice)
         show_export_result(self.notice, self.exporter, self)
 
         row = QHBoxLayout()
         row.setSpacing(16)
-        left = QFrame()
-        left.setObjectName("panel")
-        lc = QVBoxLayout(left)
-        lc.setContentsMargins(18, 14, 18, 14)
-        lc.setSpacing(8)
+        left, lc = panel(spacing=8)
         lc.addWidget(label("Classes", "h3"))
         self.class_list = QListWidget()
         self.class_list.setAccessibleName("Classes")
@@ -96,11 +89,7 @@ class RosterPage(Page):
         lc.addLayout(add_class)
         row.addWidget(left, 2)
 
-        right = QFrame()
-        right.setObjectName("panel")
-        rc = QVBoxLayout(right)
-        rc.setContentsMargins(18, 14, 18, 14)
-        rc.setSpacing(8)
+        right, rc = panel(spacing=8)
         rhead = QHBoxLayout()
         self.roster_title = label("Roster", "h3")
         rhead.addWidget(self.roster_title, 1)

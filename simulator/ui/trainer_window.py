@@ -39,7 +39,16 @@ from simulator.ui.classroom import (
     add_trainer_keys,
     place_windows,
 )
-from simulator.ui.common import Banner, button, chip, clear_layout, label, restyle
+from simulator.ui.common import (
+    button,
+    chip,
+    clear_layout,
+    finding_row,
+    label,
+    notice_banner,
+    panel,
+    restyle,
+)
 from simulator.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -79,9 +88,7 @@ class TrainerWindow(QWidget):
         col.setSpacing(12)
         col.addWidget(self._build_class_bar())
         col.addWidget(self._build_session_bar())
-        self.notice = Banner("info")
-        self.notice.setVisible(False)
-        self.notice.add_action("OK").clicked.connect(lambda: self.notice.setVisible(False))
+        self.notice = notice_banner()
         col.addWidget(self.notice)
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -233,11 +240,7 @@ class TrainerWindow(QWidget):
         return col
 
     def _build_proposal(self) -> QFrame:
-        panel = QFrame()
-        panel.setObjectName("panel")
-        col = QVBoxLayout(panel)
-        col.setContentsMargins(18, 14, 18, 14)
-        col.setSpacing(10)
+        frame, col = panel(spacing=10)
         head = QHBoxLayout()
         head.addWidget(label("Proposed judgement", "h2"), 1)
         self.intent_chip = chip("")
@@ -277,7 +280,7 @@ class TrainerWindow(QWidget):
             "QPushButton#decisionEscalate:enabled { background: #FBE6E4; border: 2px solid #A83A32; color: #7E2A24; }"
             "QPushButton#decisionCalmer:focus, QPushButton#decisionProposed:focus, "
             "QPushButton#decisionEscalate:focus { border: 3px solid #F2A900; }")
-        return panel
+        return frame
 
     # -- data ------------------------------------------------------------------------------------
     def refresh_classes(self, select: str | None = None) -> None:
@@ -343,15 +346,15 @@ class TrainerWindow(QWidget):
         self.details.addWidget(label("Techniques", "speaker"))
         if judgement.techniques:
             for finding in judgement.techniques:
-                self.details.addWidget(self._finding(TECHNIQUES.get(finding.name, finding.name), finding.evidence,
-                                                     True))
+                self.details.addWidget(finding_row(TECHNIQUES.get(finding.name, finding.name),
+                                                   finding.evidence, True))
         else:
             self.details.addWidget(label("none found", "small"))
         self.details.addWidget(label("Triggers", "speaker"))
         if judgement.triggers:
             for finding in judgement.triggers:
-                self.details.addWidget(self._finding(TRIGGERS.get(finding.name, finding.name), finding.evidence,
-                                                     False))
+                self.details.addWidget(finding_row(TRIGGERS.get(finding.name, finding.name),
+                                                   finding.evidence, False))
         else:
             self.details.addWidget(label("none found", "small"))
         self.details.addWidget(label("Tone", "speaker"))
@@ -365,15 +368,6 @@ class TrainerWindow(QWidget):
             self.details.addWidget(label("Why", "speaker"))
             self.details.addWidget(label(" ".join(judgement.explanation), "small", wrap=True))
         self.details.addStretch(1)
-
-    def _finding(self, name: str, evidence: str, good: bool) -> QWidget:
-        row = QWidget()
-        h = QHBoxLayout(row)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.setSpacing(8)
-        h.addWidget(chip(("✓ " if good else "✗ ") + name, "chip_success" if good else "chip_danger"))
-        h.addWidget(label(f"in “{evidence}”" if evidence else "", "small", wrap=True), 1)
-        return row
 
     # -- presenter signals -----------------------------------------------------------------------
     def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:

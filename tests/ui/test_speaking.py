@@ -160,25 +160,30 @@ def test_no_microphone_means_typing(qtbot, make_context):
     assert not page.presenter.press_to_talk()
 
 
+def _begin(qtbot, make_context, devices, mode):
+    """The real window with these devices, the customer's voice on, the conversation begun."""
+    from simulator.ui.main_window import MainWindow
+
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode=mode)
+    win = MainWindow(make_context(settings, devices))
+    qtbot.addWidget(win)
+    win.show()
+    win.start_scenario("parcel")
+    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
+    return win.conversation
+
+
 @pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
 def test_a_recogniser_without_any_microphone_offers_typing_from_the_start(qtbot, make_context, mode):
     """No sound server or nothing plugged in: the system lists no input, so there is no talk button to
     fail, and the microphone is never opened (which could only fail and say so a second time)."""
-    from simulator.ui.main_window import MainWindow
-
     class NoInputs(FakeMicrophone):
         def devices(self):
             return []
 
     listener = FakeListener(fail_with="No microphone found. Plug one in, then try again.")
     devices = Devices(voice=FakeVoice(), microphone=NoInputs(), listener=listener)
-    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode=mode)
-    win = MainWindow(make_context(settings, devices))
-    qtbot.addWidget(win)
-    win.show()
-    win.start_scenario("parcel")
-    page = win.conversation
-    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    page = _begin(qtbot, make_context, devices, mode)
     assert page.talk_row.isHidden() and not page.can_talk
     assert "No microphone was found" in page.no_mic.text() and page.no_mic.isVisible()
     devices.voice.finish()
@@ -196,16 +201,8 @@ UNPLUGGED = 'The microphone "USB Headset" was unplugged. Plug it back in and try
 
 @pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
 def test_after_a_microphone_failure_the_notice_offers_to_try_it_again(qtbot, make_context, mode):
-    from simulator.ui.main_window import MainWindow
-
     devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
-    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode=mode)
-    win = MainWindow(make_context(settings, devices))
-    qtbot.addWidget(win)
-    win.show()
-    win.start_scenario("parcel")
-    page = win.conversation
-    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    page = _begin(qtbot, make_context, devices, mode)
     devices.voice.finish()
     listener = devices.listener
     starts = listener.starts
@@ -225,16 +222,8 @@ def test_after_a_microphone_failure_the_notice_offers_to_try_it_again(qtbot, mak
 
 
 def test_trying_a_microphone_that_is_still_unplugged_says_so_again(qtbot, make_context):
-    from simulator.ui.main_window import MainWindow
-
     devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
-    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, listen_mode="hands_free")
-    win = MainWindow(make_context(settings, devices))
-    qtbot.addWidget(win)
-    win.show()
-    win.start_scenario("parcel")
-    page = win.conversation
-    qtbot.mouseClick(page.begin_button, Qt.MouseButton.LeftButton)
+    page = _begin(qtbot, make_context, devices, "hands_free")
     devices.voice.finish()
     devices.listener.failed.emit(UNPLUGGED)
     devices.listener.fail_with = "No microphone found. Plug one in, then try again."
