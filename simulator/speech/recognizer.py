@@ -7,16 +7,17 @@ the 16 kHz PCM16 the model needs. Its `recognize_sphinx`, though, builds a new d
 call (about 0.3-0.6 s here), decodes only once the whole utterance has arrived, and gives no
 confidence. The streaming path therefore drives pocketsphinx's `Decoder` directly: the decoders
 are built once per recogniser and reused, `process_raw` runs on each chunk as it arrives, so when
-the trainee stops only the final pass (`end_utt`, 0.05-0.3 s) is left.
+the trainee stops only the final pass (`end_utt`, 0.05-0.3 s; ~20 ms without the fwdflat pass, see
+`_SEARCH`) is left.
 
 With a scenario adaptation (`simulator.speech.adaptation`) two decoders run side by side on the
 same audio: the general en-us model and the scenario's small language model (whose dictionary
 holds only its own vocabulary, so it builds in ~40 ms instead of the ~1 s that adding an LM to
 the full dictionary takes). At the end the two hypotheses are rescored with a mixture of both
 language models plus their acoustic fit, and the better one wins. Measured on
-bench/asr_accuracy.py this keeps general speech exactly as good as the unadapted engine while
-in-scenario replies improve a lot; picking by confidence or acoustic score alone did worse on
-one side or the other.
+bench/asr_accuracy.py this keeps general speech close to the unadapted engine (30.5% vs 29.9%
+WER) while in-scenario replies improve a lot; picking by confidence or acoustic score alone did
+worse on one side or the other.
 """
 
 from __future__ import annotations
@@ -96,9 +97,24 @@ def is_low_confidence(transcript: Transcript, threshold: float = LOW_CONFIDENCE)
 
 _dict_lock = threading.Lock()
 
+# PocketSphinx's search passes for both decoders. Its second pass (fwdflat, the flat-lexicon
+# re-search) is most of `end_utt`. Measured on bench/asr_accuracy.py (51 read utterances; 40
+# unseen replies x flite/Festival/espeak-ng), warmed-up decoders:
+#   fwdflat on (now):  general unadapted 29.9%, adapted 30.5%; in-scenario adapted flite 8.4%,
+#                      Festival 4.8%, espeak-ng 59.8%; end_utt (both decoders) median 231 ms,
+#                      p95 713 ms
+#   fwdflat off:       general unadapted 27.1%, adapted 28.6%; in-scenario adapted flite 8.4%,
+#                      Festival 4.8%, espeak-ng 54.2%; end_utt median 22 ms, p95 95 ms
+# Off on one decoder only did worse on one side (the rescoring compares acoustic scores, which
+# differ by pass); bestpath off as well saved ~5 ms but gave general adapted 31.3%. Not switched
+# off yet: on a decoder's FIRST utterance (cepstral mean not yet adapted) espeak-ng's "I'm sorry
+# you've been kept waiting" came back "are you you will eat" without fwdflat, failing
+# tests/devices/test_listener.py's push-to-talk test; the cold start needs handling first.
+_SEARCH = {"fwdflat": True, "bestpath": True}
+
 
 def _general_decoder() -> Decoder:
-    return Decoder(loglevel="FATAL")
+    return Decoder(loglevel="FATAL", **_SEARCH)
 
 
 def _scenario_decoder(adaptation: Adaptation) -> Decoder:
@@ -112,7 +128,7 @@ def _scenario_decoder(adaptation: Adaptation) -> Decoder:
             tmp = path.with_suffix(".dict.tmp")
             tmp.write_text("".join(lines), encoding="utf-8")
             tmp.replace(path)
-    return Decoder(loglevel="FATAL", dict=str(path), lm=str(adaptation.arpa_path))
+    return Decoder(loglevel="FATAL", dict=str(path), lm=str(adaptation.arpa_path), **_SEARCH)
 
 
 @dataclass
