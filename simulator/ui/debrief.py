@@ -175,12 +175,12 @@ class TurnCard(QFrame):
         head.addWidget(label(f"Turn {turn.index + 1}", "h2"))
         delta = turn.agitation_after - turn.agitation_before
         arrow = "▲" if delta > 0 else ("▼" if delta < 0 else "■")
+        # Wraps, taking the row's spare width: at 200% text on 1280x720 one line ran past the window.
         change = label(f"agitation {turn.agitation_before:.0f} → {turn.agitation_after:.0f}  {arrow} {abs(delta):.0f}",
-                       "h3")
+                       "h3", wrap=True)
         tint = COLORS["danger"] if delta > 0 else COLORS["success"] if delta < 0 else COLORS["muted"]
         change.setStyleSheet(f"color: {tint};")
-        head.addWidget(change)
-        head.addStretch(1)
+        head.addWidget(change, 1)
         intent = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
                   "escalate": ("Inflaming", "chip_danger")}[j.intent]
         head.addWidget(chip(intent[0], intent[1]))

@@ -98,18 +98,20 @@ def test_no_display_gives_a_clear_message(monkeypatch, capsys):
     assert "no graphical display" in capsys.readouterr().err
 
 
-def test_large_text_fits_a_1280x720_window(qtbot, make_context):
-    """At 150% text nothing is wider than the window: columns stack instead of running off the edge."""
+@pytest.mark.parametrize("scale", [1.5, 2.0])
+def test_large_text_fits_a_1280x720_window(qtbot, make_context, scale):
+    """At 150% and 200% text nothing is wider than the window: columns stack and headings wrap instead
+    of running off the edge."""
     from PySide6.QtWidgets import QApplication, QScrollArea
 
     from simulator.ui.main_window import MainWindow
     from simulator.ui.theme import apply_theme
 
     app = QApplication.instance()
-    apply_theme(app, 1.5)
+    apply_theme(app, scale)
     try:
         win = MainWindow(make_context(Settings(first_run_done=True, trainee_name="Alex Morgan",
-                                               voice_enabled=False, text_scale=1.5)))
+                                               voice_enabled=False, text_scale=scale)))
         qtbot.addWidget(win)
         win.resize(1280, 720)
         win.show()
