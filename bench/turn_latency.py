@@ -152,8 +152,9 @@ def main() -> None:
                         help="seconds of pause before the listener's speculative final pass "
                              "(0: none; default: the listener's own)")
     parser.add_argument("--no-fwdflat", action="store_true",
-                        help="what-if: PocketSphinx without its second (flat-lexicon) pass, the "
-                             "bulk of the final pass's time; changes recognition, so not the app")
+                        help="PocketSphinx without its second (flat-lexicon) pass; the app "
+                             "runs so already (simulator/speech/recognizer.py, _SEARCH), so "
+                             "this changes nothing now")
     parser.add_argument("--full-lines", action="store_true",
                         help="let the customer's lines play out instead of cutting them short")
     args = parser.parse_args()
