@@ -147,9 +147,9 @@ class MainWindow(QMainWindow):
         self.who = label("", "sidebarFoot")
         self.who.setWordWrap(True)
         col.addWidget(self.who)
-        foot = label("Everything stays on this computer.", "sidebarFoot")
-        foot.setWordWrap(True)
-        col.addWidget(foot)
+        self.where = label("", "sidebarFoot")
+        self.where.setWordWrap(True)
+        col.addWidget(self.where)
         self._update_who()
         return bar
 
@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         name = self.ctx.settings.trainee_name.strip()
         self.who.setText(f"Practising as {name}" if name else "")
         self.who.setVisible(bool(name))
+        # Nothing leaves the computer, unless a training centre's shared database holds the records.
+        shared = not str(getattr(self.ctx.store, "url", "sqlite")).startswith("sqlite")
+        self.where.setText("Records go to your training centre's shared database." if shared
+                           else "Everything stays on this computer.")
 
     # -- navigation ------------------------------------------------------------------------------
     def _navigate(self, slot) -> None:

@@ -260,9 +260,11 @@ def test_the_shared_database_setting_moves_the_records_to_postgresql_and_back(qt
     assert page.save(), page.status.text()
     assert win.ctx.store.url == url and load_settings(win.ctx.settings_file).database_url == url
     assert win.ctx.store.all() == []
+    assert "shared database" in win.where.text()
     page.database.setText("")
     assert page.save()
     assert win.ctx.store.url == local
+    assert win.where.text() == "Everything stays on this computer."
 
 
 def test_an_unreachable_shared_database_is_refused_with_its_address(qtbot, window, monkeypatch):
