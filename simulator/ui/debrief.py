@@ -78,8 +78,13 @@ def baseline_value(baseline: dict[str, Any] | None, *keys: str) -> float | None:
 
 
 def describe_tone(turn: TurnRecord, baseline: dict[str, Any] | None) -> list[str]:
-    """How a reply sounded, in sentences, measured against the trainee's own calm voice where known."""
+    """How a reply sounded, in sentences, measured against the calm voice recorded in the Microphone check.
+
+    That recording is the station's: in a classroom turn (one that names who answered) it is not that
+    trainee's own voice, so it is not called theirs.
+    """
     tone = turn.judgement.tone
+    whose = "the Microphone check's" if turn.trainee else "your"
     if tone is None:
         return ["Typed reply: tone of voice was not assessed."]
     lines = [f"Sounded <b>{tone.label}</b>."]
@@ -88,7 +93,7 @@ def describe_tone(turn: TurnRecord, baseline: dict[str, Any] | None) -> list[str
         if base is not None:
             diff = tone.loudness_db - base
             way = "louder" if diff > 0 else "quieter"
-            lines.append(f"Loudness {tone.loudness_db:.0f} dB: {abs(diff):.0f} dB {way} than your calm baseline.")
+            lines.append(f"Loudness {tone.loudness_db:.0f} dB: {abs(diff):.0f} dB {way} than {whose} calm baseline.")
         else:
             lines.append(f"Loudness {tone.loudness_db:.0f} dB.")
     if tone.pitch_hz is not None:
@@ -98,7 +103,7 @@ def describe_tone(turn: TurnRecord, baseline: dict[str, Any] | None) -> list[str
 
             semis = 12 * math.log2(tone.pitch_hz / base)
             way = "higher" if semis > 0 else "lower"
-            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz: {abs(semis):.1f} semitones {way} than your baseline "
+            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz: {abs(semis):.1f} semitones {way} than {whose} baseline "
                          f"({base:.0f} Hz).")
         else:
             lines.append(f"Pitch {tone.pitch_hz:.0f} Hz.")
@@ -191,13 +196,18 @@ class TurnCard(QFrame):
         grid.setVerticalSpacing(6)
         grid.addWidget(label(f"{scenario.customer.first_name} said", "speaker"), 0, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(label(f"“{turn.customer_line}”", None, wrap=True), 0, 1)
-        grid.addWidget(label("You said", "speaker"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        # A classroom turn names the trainee who answered it; a turn played alone names nobody (it is yours).
+        who = turn.trainee
+        self.speaker = label(f"{who} said" if who else "You said", "speaker", wrap=bool(who))
+        self.speaker.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+        grid.addWidget(self.speaker, 1, 0, Qt.AlignmentFlag.AlignTop)
         you = QHBoxLayout()
         you.addWidget(label(f"“{turn.reply}”", "h3", wrap=True), 1)
         self.play: QPushButton | None = None
         if turn.audio_file and Path(turn.audio_file).is_file():
-            self.play = button("▶ Play", None, "Hear your reply")
-            self.play.setAccessibleName(f"Play your reply to turn {turn.index + 1}")
+            whose = f"{who}'s" if who else "your"
+            self.play = button("▶ Play", None, f"Hear {whose} reply")
+            self.play.setAccessibleName(f"Play {whose} reply to turn {turn.index + 1}")
             you.addWidget(self.play, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(you, 1, 1)
         self.play_note = label("", "small", wrap=True)

@@ -1,0 +1,66 @@
+"""The debrief through the real window: whose reply each turn card shows, in a classroom session and alone."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from simulator.engine.session import SessionState
+from simulator.records.sessions import SessionRecord
+from tests.records.factories import turn
+
+pytestmark = pytest.mark.gui
+
+
+def saved_session(store, answered_by: list[str | None], owner: str, *, recording_of: int | None = None) -> str:
+    """A session of the inline parcel scenario whose turns were answered by `answered_by` (None: not named)."""
+    state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
+    for i, who in enumerate(answered_by):
+        audio = None
+        if i == recording_of:
+            wav = store.recording_path(state.session_id, i)
+            wav.write_bytes(b"RIFF....WAVE")
+            audio = str(wav)
+        state.turns.append(turn(i, f"Reply {i}", audio_file=audio).model_copy(update={"trainee": who}))
+    store.save(SessionRecord(trainee=owner, scenario_title="The missing parcel", closed=True, state=state))
+    return state.session_id
+
+
+def speakers(debrief) -> list[str]:
+    return [card.speaker.text() for card in debrief.cards]
+
+
+def test_a_classroom_debrief_names_who_answered_each_turn(qtbot, window):
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}  # the station's Microphone check
+    long_name = "Bartholomew Featherstonehaugh-Cholmondeley"
+    session_id = saved_session(win.ctx.store, ["Priya", "Ben", long_name], owner="Priya", recording_of=1)
+
+    win.review_session(session_id)
+    debrief = win.debrief
+    assert win.stack.currentWidget() is debrief
+    assert speakers(debrief) == ["Priya said", "Ben said", f"{long_name} said"]
+    assert not any("You said" in w.text() for c in debrief.cards for w in c.findChildren(QLabel))
+    play = debrief.cards[1].play
+    assert play is not None and play.accessibleName() == "Play Ben's reply to turn 2"
+    assert play.toolTip() == "Hear Ben's reply"
+    # The calm baseline is the station's recording, not Ben's voice: it is not called his.
+    sound = " ".join(w.text() for w in debrief.cards[1].findChildren(QLabel) if "baseline" in w.text())
+    assert "than the Microphone check's calm baseline" in sound and "your" not in sound
+    # A long name wraps inside the card instead of widening the page.
+    for card in debrief.cards:
+        assert card.geometry().right() <= debrief.scroll.viewport().width()
+
+
+def test_a_session_played_alone_keeps_you_said(qtbot, window):
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}
+    session_id = saved_session(win.ctx.store, [None, None], owner="Alex", recording_of=0)
+
+    win.review_session(session_id)
+    debrief = win.debrief
+    assert speakers(debrief) == ["You said", "You said"]
+    assert debrief.cards[0].play.accessibleName() == "Play your reply to turn 1"
+    sound = " ".join(w.text() for w in debrief.cards[0].findChildren(QLabel)
+                     if "baseline" in w.text())
+    assert "than your calm baseline" in sound
