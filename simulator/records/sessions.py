@@ -465,17 +465,28 @@ class SessionStore:
 
         Deletes the files this station can see and marks their turns; returns how many it deleted.
         A recording of another station's session is left for that station to purge.
+
+        A session still in progress (not closed and without an ending: being played, here or on
+        another station, or left part-way to be carried on) keeps every recording until it is
+        finished or discarded. That includes the recordings it shares with an older session: a
+        session tried again from a turn keeps the earlier turns' files where they were recorded.
         """
         if older_than_days <= 0:
             return 0
         cutoff = _now() - timedelta(days=older_than_days)
+        in_progress = sa.and_(sessions.c.closed == sa.false(), sessions.c.outcome.is_(None))
         query = (sa.select(turns.c.session_id, turns.c.turn_index, turns.c.audio_file, sessions.c.station)
                  .join(sessions, sessions.c.session_id == turns.c.session_id)
                  .where(turns.c.audio_file.is_not(None), turns.c.recording_deleted_at.is_(None),
-                        turns.c.at < cutoff))
+                        turns.c.at < cutoff, sa.not_(in_progress)))
+        still_used = (sa.select(turns.c.audio_file).join(sessions, sessions.c.session_id == turns.c.session_id)
+                      .where(turns.c.audio_file.is_not(None), in_progress))
         deleted = 0
         with self._begin() as conn:
+            keep = set(conn.execute(still_used).scalars())
             for session_id, turn_index, audio_file, station in conn.execute(query).all():
+                if audio_file in keep:
+                    continue  # left for when the session in progress that also has it is finished
                 path = Path(audio_file)
                 if path.exists():
                     try:

@@ -1,6 +1,6 @@
 """The records screens' core: a trainee's history page (sessions, score trend per behaviour, scenarios
 not yet tried, "Delete my data"), exporting reports as PDF or CSV off the GUI thread, and the
-recording-retention purge run once at start.
+recording-retention purge, run at start and when Settings shortens it.
 
 Signals (HistoryPage):
     review_requested(str): open that session's debrief (session id).
@@ -61,15 +61,35 @@ SERIES_COLORS = {
 
 
 # -- retention -----------------------------------------------------------------------------------
-def apply_retention(context: AppContext) -> None:
-    """Delete recordings older than Settings.recording_retention_days (0 keeps them), off the GUI thread."""
+def apply_retention(context: AppContext, when: str = "at start", on_done: Callable[[int], None] | None = None,
+                    on_error: Callable[[BaseException], None] | None = None) -> bool:
+    """Delete recordings older than Settings.recording_retention_days (0 keeps them), off the GUI thread.
+
+    `on_done` gets how many were deleted (see SessionStore.purge_recordings: a session still in
+    progress keeps its recordings). Returns whether a purge was started.
+    """
     days = context.settings.recording_retention_days
     if days <= 0:
-        return
+        return False
     store = context.store
-    context.tasks.submit(lambda: store.purge_recordings(days),
-                         on_done=lambda n: log.info("retention: %d recording(s) deleted at start", n),
-                         on_error=lambda exc: log.warning("retention purge failed: %s", exc))
+
+    def done(deleted: int) -> None:
+        log.info("retention: %d recording(s) deleted %s", deleted, when)
+        if on_done is not None:
+            on_done(deleted)
+
+    def failed(exc: BaseException) -> None:
+        log.warning("retention purge failed: %s", exc)
+        if on_error is not None:
+            on_error(exc)
+
+    context.tasks.submit(lambda: store.purge_recordings(days), on_done=done, on_error=failed)
+    return True
+
+
+def retention_lowered(before: int, after: int) -> bool:
+    """Whether recordings kept `before` days (0: for ever) are now kept for less time."""
+    return after > 0 and (before <= 0 or after < before)
 
 
 # -- exporting reports ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from simulator.ui.common import Banner, Page, button, fit_columns, label
 from simulator.ui.context import AppContext, data_root
 from simulator.ui.conversation_listening import device_key
 from simulator.ui.diagnostics import DiagnosticsBox
+from simulator.ui.history import apply_retention, retention_lowered
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class SettingsPage(Page):
         super().__init__(parent)
         self.ctx = context
         self._sampled = False
+        self._purges = 0  # bumped per purge started, so only the latest one's result is shown
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -186,8 +188,9 @@ class SettingsPage(Page):
         self.retention.setSpecialValueText("For ever")
         self.retention.setAccessibleName("Keep voice recordings for")
         form.addRow("Keep recordings", noted(self.retention, "Voice recordings older than this are deleted when the "
-                                                            "app starts; sessions and scores are kept. Delete a "
-                                                            "trainee's data under History."))
+                                                            "app starts and when you shorten this; a session not yet "
+                                                            "finished keeps its recordings until it is. Sessions and "
+                                                            "scores are kept. Delete a trainee's data under History."))
         self.database = QLineEdit()
         self.database.setAccessibleName("Shared database")
         self.database.setPlaceholderText("postgresql+psycopg://user:password@server/simulator")
@@ -299,8 +302,32 @@ class SettingsPage(Page):
         self._apply_speaker(updated.output_device)
         self._sampled = False
         self.status.setText("Saved.")
+        if retention_lowered(previous.recording_retention_days, updated.recording_retention_days):
+            self._purge_recordings(updated.recording_retention_days)
         self.saved.emit()
         return True
+
+    def _purge_recordings(self, days: int) -> None:
+        """Apply a shortened 'Keep recordings' now, off the GUI thread, as at start; the footer says what went."""
+        self._purges += 1
+        purge = self._purges
+        older = f"older than {days} day{'s' if days != 1 else ''}"
+
+        def done(deleted: int) -> None:
+            if purge != self._purges:
+                return
+            if deleted:
+                self.status.setText(f"Saved. {deleted} recording{'s' if deleted != 1 else ''} {older} "
+                                    f"{'were' if deleted != 1 else 'was'} deleted.")
+            else:
+                self.status.setText(f"Saved. No recordings {older} were found, so none were deleted.")
+
+        def failed(exc: BaseException) -> None:
+            if purge == self._purges:
+                self.status.setText(f"Saved, but the recordings {older} could not be deleted: {exc}")
+
+        self.status.setText(f"Saved. Deleting the recordings {older}…")
+        apply_retention(self.ctx, "after Settings shortened it", on_done=done, on_error=failed)
 
     def _fill_microphones(self, chosen: str | None) -> None:
         self.microphone.clear()

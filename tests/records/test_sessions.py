@@ -184,8 +184,9 @@ def test_recordings_live_in_the_data_folder(store, private_data_dir):
     assert path.parent.is_dir()
 
 
-def _with_recordings(store, trainee: str, days_ago: float, n: int = 2):
-    r = record(trainee, n_turns=0)
+def _with_recordings(store, trainee: str, days_ago: float, n: int = 2, closed: bool = True):
+    """A session with a recording per turn, made `days_ago`; finished unless `closed` is False (in progress)."""
+    r = record(trainee, n_turns=0, closed=closed)
     at = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds")
     for i in range(n):
         wav = store.recording_path(r.session_id, i)
@@ -207,6 +208,30 @@ def test_retention_deletes_old_recordings_and_marks_them_gone(store, database_ur
     store.save(old)
     assert all(t.audio_file is None for t in store.load(old.session_id).state.turns)
     assert store.purge_recordings(30) == 0
+
+
+def test_retention_never_deletes_a_recording_of_a_session_in_progress(store, database_url):
+    finished = _with_recordings(store, "Ann", days_ago=40)
+    playing = _with_recordings(store, "Ann", days_ago=40, closed=False)  # being played, or left to carry on
+    # Tried again from its second turn and still being played: the first turn's recording is the old one's.
+    retried = record("Ann", n_turns=0)
+    retried.state.turns.append(finished.state.turns[0])
+    store.save(retried)
+    shared = finished.state.turns[0].audio_file
+
+    assert store.purge_recordings(30) == 1  # only the finished session's turn nobody else uses
+    assert os.path.exists(shared) and not os.path.exists(finished.state.turns[1].audio_file)
+    assert all(t.audio_file and os.path.exists(t.audio_file) for t in store.load(playing.session_id).state.turns)
+    assert store.load(retried.session_id).state.turns[0].audio_file == shared
+    assert store.load(finished.session_id).state.turns[0].audio_file == shared  # not marked gone either
+
+    # Once they are finished, the next purge takes them.
+    for r in (playing, retried):
+        r.closed = True
+        store.save(r)
+    assert store.purge_recordings(30) == 3
+    assert not store.folder(finished.session_id).exists() and not store.folder(playing.session_id).exists()
+    assert all(t.audio_file is None for r in (finished, playing, retried) for t in store.load(r.session_id).state.turns)
 
 
 def test_retention_leaves_other_stations_recordings_to_them(store, database_url):

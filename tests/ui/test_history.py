@@ -129,15 +129,17 @@ def test_delete_my_data_asks_first_then_removes_rows_and_recordings(qtbot, windo
     assert page.notice.isVisible() and "1 session and 2 recordings deleted" in page.notice.text.text()
 
 
-def test_retention_is_a_setting_applied_when_the_app_starts(qtbot, window, make_context):
+def test_retention_is_applied_when_settings_shorten_it_and_at_start_never_to_a_session_in_progress(
+        qtbot, window, make_context, answer):
     from simulator.ui.main_window import MainWindow
 
     win, store = window, window.ctx.store
-    old = play_parcel(qtbot, win, ["I'm so sorry, I understand.", "I'm sorry, a refund now?"])
-    new = play_parcel(qtbot, win, ["I'm so sorry, I understand."])
+    old = play_parcel(qtbot, win, ["I'm so sorry, I understand.", "I'm sorry, a refund now?"])  # finished
+    new = play_parcel(qtbot, win, ["I'm so sorry, I understand."])  # still in progress
+    assert store.load(old).state.outcome == "resolved" and not store.load(new).closed
     old_wavs, new_wavs = with_recordings(store, old), with_recordings(store, new)
-    with store.engine.begin() as conn:  # the first session's turns were recorded 40 days ago
-        conn.execute(sa.update(turns_table).where(turns_table.c.session_id == old)
+    with store.engine.begin() as conn:  # both sessions' turns were recorded 40 days ago
+        conn.execute(sa.update(turns_table).where(turns_table.c.session_id.in_([old, new]))
                      .values(at=datetime.now(UTC) - timedelta(days=40)))
 
     win.show_settings()
@@ -149,14 +151,38 @@ def test_retention_is_a_setting_applied_when_the_app_starts(qtbot, window, make_
     saved = Settings.model_validate_json(win.ctx.settings_file.read_text(encoding="utf-8"))
     assert saved.recording_retention_days == 30
 
-    # The next start applies it: the 40-day-old recordings go, the new ones and every session stay.
-    restarted = MainWindow(make_context(settings=saved))
-    qtbot.addWidget(restarted)
+    # Applied on saving, and said where it was set: the finished session's old recordings go; the
+    # session in progress keeps its own however old they are; every session stays.
+    assert settings_page.status.text() == "Saved. 2 recordings older than 30 days were deleted."
     assert not any(w.exists() for w in old_wavs) and all(w.exists() for w in new_wavs)
     kept = store.load(old)
     assert len(kept.state.turns) == 2 and all(t.audio_file is None for t in kept.state.turns)
     assert all(t.audio_file for t in store.load(new).state.turns)
 
+    # Lengthening it deletes nothing; shortening it with nothing left to delete says so.
+    calls = win.ctx.tasks.calls
+    settings_page.retention.setValue(60)
+    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
+    assert settings_page.status.text() == "Saved." and win.ctx.tasks.calls == calls
+    settings_page.retention.setValue(20)
+    qtbot.mouseClick(settings_page.save_button, Qt.MouseButton.LeftButton)
+    assert settings_page.status.text() == "Saved. No recordings older than 20 days were found, so none were deleted."
+    assert all(w.exists() for w in new_wavs)
+
+    # The next start applies it too, still not to the session in progress ...
+    saved = Settings.model_validate_json(win.ctx.settings_file.read_text(encoding="utf-8"))
+    restarted = MainWindow(make_context(settings=saved))
+    qtbot.addWidget(restarted)
+    assert all(w.exists() for w in new_wavs)
+    # ... until it is finished: the trainee discards it from the library, and the start after that purges it.
+    restarted.show_library()
+    answer("discard", "discard")
+    qtbot.mouseClick(restarted.library.discard_button, Qt.MouseButton.LeftButton)
+    assert store.load(new).closed
+    again = MainWindow(make_context(settings=saved))
+    qtbot.addWidget(again)
+    assert not any(w.exists() for w in new_wavs)
+    assert all(t.audio_file is None for t in store.load(new).state.turns)
 
 def _pdf_pages(pdf: Path, out: Path) -> list[Path]:
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(out / pdf.stem)], check=True)
