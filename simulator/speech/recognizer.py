@@ -109,8 +109,11 @@ _dict_lock = threading.Lock()
 # differ by pass); bestpath off as well saved ~5 ms but gave general adapted 31.3%. So it is off.
 # Without fwdflat a decoder's FIRST utterance, before its live cepstral mean has adapted to the
 # voice, can go badly wrong (espeak-ng's "I'm sorry you've been kept waiting" came back "are you
-# you will eat", right on the second try), so that utterance is decoded twice (see `finish`).
+# you will eat", right on the second try), so that utterance is decoded twice (see `finish`)
+# unless `warm_up` or a warm general decoder gave the decoder a mean first.
 _SEARCH = {"fwdflat": False, "bestpath": True}
+# Audio of the trainee's calibration reading decoded to set the cepstral mean (`warm_up`).
+_WARM_UP_SECONDS = 3.0
 
 
 def _general_decoder() -> Decoder:
@@ -190,7 +193,37 @@ class StreamingRecognizer:
         if self.adaptation is not None and self._scenario is None:
             self._scenario = _scenario_decoder(self.adaptation)
             self._scenario_lm = self._scenario.get_lm()
-            self._cold.add(id(self._scenario))
+            if self._general is None or id(self._general) in self._cold:
+                self._cold.add(id(self._scenario))
+            else:  # same acoustic model and features: the general decoder's mean fits it too
+                self._scenario.set_cmn(self._general.get_cmn())
+
+    @property
+    def warm(self) -> bool:
+        """Whether the decoders are loaded and have a cepstral mean from real audio, so the next
+        utterance is decoded once."""
+        return self._general is not None and not self._cold
+
+    def warm_up(self, pcm16: bytes) -> None:
+        """Set the decoders' cepstral mean from audio of this microphone (the trainee's calibration
+        reading) so that their first reply is decoded once, not twice (that second decode of both
+        decoders made the first turn of bench/turn_latency.py ~1.9 s slower). It decodes up to
+        `_WARM_UP_SECONDS` of the audio on the general decoder (~0.3-0.5 s of work per second of
+        audio) and gives the scenario decoder the same mean. Call it before the first utterance,
+        on the thread that drives the recogniser; under half a second of audio does nothing."""
+        self.prepare()
+        if self._active or len(pcm16) < SAMPLE_RATE:  # bytes: under half a second
+            return
+        assert self._general is not None
+        if id(self._general) in self._cold:
+            audio = pcm16[:int(_WARM_UP_SECONDS * SAMPLE_RATE) * 2]
+            self._general.start_utt()
+            self._general.process_raw(audio[:len(audio) - len(audio) % 2], full_utt=True)
+            self._general.end_utt()
+            self._cold.discard(id(self._general))
+        if self._scenario is not None and id(self._scenario) in self._cold:
+            self._scenario.set_cmn(self._general.get_cmn())
+            self._cold.discard(id(self._scenario))
 
     def set_adaptation(self, adaptation: Adaptation | None) -> None:
         """Switch scenario; the general decoder is kept."""

@@ -8,10 +8,13 @@ a QObject, back on the GUI thread with `make_listener`.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from simulator.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def device_key(ident: Any) -> str:
@@ -43,14 +46,26 @@ def incoming_dir(settings: Settings) -> Path:
 
 
 def build_recognizer(settings: Settings, adaptation: Any = None) -> Any:
-    """The recogniser chosen in Settings (slow for Vosk and Whisper: run it off the GUI thread).
+    """The recogniser chosen in Settings (slow for Vosk and Whisper, and PocketSphinx is warmed up
+    on the trainee's calibration reading: run it off the GUI thread).
 
     Raises simulator.speech.engines.RecognizerUnavailable with a message for the trainee.
     """
     from simulator.speech.engines import make_recognizer
 
     model_dir = Path(settings.recognizer_model_dir) if settings.recognizer_model_dir else None
-    return make_recognizer(settings.recognizer, model_dir, adaptation)
+    recognizer = make_recognizer(settings.recognizer, model_dir, adaptation)
+    warm_up = getattr(recognizer, "warm_up", None)
+    if settings.baseline_wav and callable(warm_up):
+        # The calibration reading came through this microphone: its cepstral mean spares the
+        # first reply a second decode.
+        from simulator.speech.recognizer import read_audio_file
+
+        try:
+            warm_up(read_audio_file(Path(settings.baseline_wav)))
+        except Exception as exc:  # a missing or broken calibration file only costs speed
+            log.info("recogniser not warmed up from %s: %s", settings.baseline_wav, exc)
+    return recognizer
 
 
 def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -> Any:

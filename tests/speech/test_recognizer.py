@@ -139,3 +139,32 @@ def test_transcribe_file_converts_other_rates_through_speech_recognition(tmp_pat
 def test_word_error_rate_normalises_case_and_punctuation():
     assert word_error_rate("Hello, World!", "hello world") == (0, 2)
     assert word_error_rate("wait 5 minutes", "wait five minute") == (1, 3)
+
+
+def test_warm_up_on_a_calibration_reading_spares_the_first_reply_a_second_decode(tmp_path,
+                                                                                  adaptation):
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.prepare()
+    assert not recognizer.warm
+    recognizer.warm_up(pcm_of(speak("Good morning, I am reading this sentence in my normal "
+                                    "speaking voice.", tmp_path / "calibration.wav")))
+    assert recognizer.warm
+    # The reply that a cold decoder's first pass once got badly wrong (see recognizer._SEARCH).
+    text = "I'm really sorry you've been kept waiting"
+    result = recognizer.transcribe_pcm(pcm_of(speak(text, tmp_path / "reply.wav")))
+    assert word_error_rate(text, result.text)[0] <= 2, result
+
+
+def test_a_new_scenario_takes_the_warm_general_decoders_mean(tmp_path, adaptation):
+    recognizer = StreamingRecognizer()
+    recognizer.warm_up(pcm_of(speak("Good morning, I am reading this sentence in my normal "
+                                    "speaking voice.", tmp_path / "calibration.wav")))
+    recognizer.set_adaptation(adaptation)
+    recognizer.prepare()
+    assert recognizer.warm
+
+
+def test_too_little_audio_leaves_the_recogniser_cold(adaptation):
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.warm_up(bytes(6000))  # under half a second
+    assert not recognizer.warm
