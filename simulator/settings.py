@@ -27,6 +27,9 @@ class Settings(BaseModel):
     input_device: str | None = Field(None, description="Microphone id; None uses the system default.")
     output_device: str | None = Field(None, description="Speaker id; None uses the system default.")
     voice_enabled: bool = Field(True, description="The customer speaks aloud.")
+    customer_speaking_speed: int = Field(
+        100, ge=80, le=130, description="The customer's speaking speed in percent of the scenario's voice, for a "
+                                        "trainee who finds them too fast (or too slow); agitation still changes it.")
     recognizer: Literal["pocketsphinx", "vosk", "whisper"] = "pocketsphinx"
     recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk or Whisper.")
     listen_mode: Literal["push_to_talk", "hands_free"] = "push_to_talk"

@@ -213,6 +213,10 @@ class VoiceOut(QObject):
             # Kept as a marker: later lines reuse the connection the warm-up opened.
             self._warm = (None, None)
 
+    def set_speed(self, percent: int) -> None:
+        """Speak at `percent` of the scenario's rate (Settings.customer_speaking_speed), from the next line."""
+        self._renderer.speed = percent / 100
+
     # -- rendering -----------------------------------------------------------------------------
     def prepare(self, scenario: Scenario) -> None:
         """Render every line of the scenario on the worker; `prepared` follows."""

@@ -394,13 +394,16 @@ class LineRenderer:
     """Customer lines to cached WAV files: the engine, the cache and the agitation bands together."""
 
     def __init__(self, synth: Synthesizer | None = None, cache: VoiceCache | None = None,
-                 bands: int = 5):
+                 bands: int = 5, speed: float = 1.0):
         self.synth = synth or Synthesizer()
         self.cache = cache or VoiceCache()
         self.bands = bands
+        # The trainee's speaking speed (Settings.customer_speaking_speed / 100). It changes the
+        # delivery's rate, which the cache key hashes, so a new speed renders lines afresh.
+        self.speed = speed
 
     def delivery_for(self, voice: Voice, agitation: float) -> Delivery:
-        return delivery(voice, band(agitation, self.bands), self.synth.catalogue())
+        return delivery(voice, band(agitation, self.bands), self.synth.catalogue(), self.speed)
 
     def key(self, text: str, voice: Voice, agitation: float) -> str:
         return line_key(text, self.delivery_for(voice, agitation), self.synth.engine_id)

@@ -4,7 +4,8 @@ A scenario describes the customer's voice at middling agitation (`Voice`: gender
 in words per minute, volume, accent). `delivery(voice, agitation, catalogue)` turns that into the
 settings one line is rendered with: the engine voice id, rate, pitch, volume and the longest pause.
 Agitation 50 is the voice as written; above it the customer speaks faster, higher, louder and with
-clipped pauses, below it slower and softer.
+clipped pauses, below it slower and softer. The trainee's speaking speed (Settings, `speed`) then
+scales that rate, so a slowed customer still speeds up as they get upset.
 
 On espeak-ng (pyttsx3's Linux driver) every language voice is male; female and other voices are
 *variants* addressed as `<voice>+<variant>`, e.g. `gmw/en+f3`. pyttsx3 does not list variants, so
@@ -170,9 +171,14 @@ def _lerp(calm: float, middle: float, agitated: float, agitation: float) -> floa
     return middle + (agitated - middle) * (a - 50) / 50
 
 
-def delivery(voice: Voice, agitation: float, catalogue: Catalogue = ESPEAK_NG_CATALOGUE) -> Delivery:
-    """How a line is spoken by this customer at this agitation (0 calm - 100 out of control)."""
-    rate = voice.rate * _lerp(RATE_CALM, 1.0, RATE_AGITATED, agitation)
+def delivery(voice: Voice, agitation: float, catalogue: Catalogue = ESPEAK_NG_CATALOGUE,
+             speed: float = 1.0) -> Delivery:
+    """How a line is spoken by this customer at this agitation (0 calm - 100 out of control).
+
+    `speed` scales the rate the agitation gives (1.0 as written, 0.8 a fifth slower): it is the
+    trainee's setting, applied on top rather than instead, so the customer still sounds upset.
+    """
+    rate = voice.rate * _lerp(RATE_CALM, 1.0, RATE_AGITATED, agitation) * speed
     pitch = voice.pitch + _lerp(-PITCH_SWING, 0.0, PITCH_SWING, agitation)
     volume = voice.volume * _lerp(VOLUME_CALM, 1.0, VOLUME_AGITATED, agitation)
     pause = _lerp(PAUSE_CALM, (PAUSE_CALM + PAUSE_AGITATED) / 2, PAUSE_AGITATED, agitation)

@@ -1,4 +1,4 @@
-"""The settings screen: voice, listening, recogniser, subtitles, text size, data folder and the trainee's name.
+"""The settings screen: voice and its speed, listening, recogniser, subtitles, text size, data and the trainee's name.
 
 Changes apply when the trainee presses Save (saved with simulator.settings.save_settings);
 Revert puts the form back to what is saved.
@@ -119,6 +119,14 @@ class SettingsPage(Page):
         speaker_row.addWidget(self.sample_button)
         self.speaker_note = label("", "small", wrap=True)
         form.addRow("Speaker", noted(speaker_row, self.speaker_note))
+        self.speed = QSpinBox()
+        self.speed.setRange(80, 130)
+        self.speed.setSingleStep(5)
+        self.speed.setSuffix("%")
+        self.speed.setAccessibleName("Customer speaking speed")
+        form.addRow("Speaking speed", noted(self.speed, "Lower it if the customer talks too fast for you to follow. "
+                                                        "They still speed up as they get upset and slow down as "
+                                                        "they calm. Play a sample to hear it."))
         self.subtitles = QCheckBox("Show subtitles of what they say")
         form.addRow(self.subtitles)
         form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",
@@ -249,9 +257,11 @@ class SettingsPage(Page):
         self.hands_free.setChecked(s.listen_mode == "hands_free")
         self._fill_microphones(s.input_device)
         self._fill_speakers(s.output_device)
-        if self._sampled:  # a sample was played through an unsaved choice: back to the saved speaker
+        self.speed.setValue(s.customer_speaking_speed)
+        if self._sampled:  # a sample was played with unsaved choices: back to the saved speaker and speed
             self._sampled = False
             self._apply_speaker(self.ctx.settings.output_device)
+            self._apply_speed(self.ctx.settings.customer_speaking_speed)
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
@@ -267,6 +277,7 @@ class SettingsPage(Page):
         return {
             "trainee_name": self.name.text().strip(),
             "voice_enabled": self.voice.isChecked(),
+            "customer_speaking_speed": self.speed.value(),
             "subtitles": self.subtitles.isChecked(),
             "listen_mode": "hands_free" if self.hands_free.isChecked() else "push_to_talk",
             "input_device": self.microphone.currentData(),
@@ -300,6 +311,7 @@ class SettingsPage(Page):
             dialogs.tell(self, "Settings not saved", str(exc), warning=True)
             return False
         self._apply_speaker(updated.output_device)
+        self._apply_speed(updated.customer_speaking_speed)
         self._sampled = False
         self.status.setText("Saved.")
         if retention_lowered(previous.recording_retention_days, updated.recording_retention_days):
@@ -388,6 +400,14 @@ class SettingsPage(Page):
             except Exception:
                 log.exception("choosing the speaker failed")
 
+    def _apply_speed(self, percent: int) -> None:
+        set_speed = getattr(self.voice_out, "set_speed", None)
+        if callable(set_speed):
+            try:
+                set_speed(percent)
+            except Exception:
+                log.exception("setting the customer's speaking speed failed")
+
     def show_listening_status(self, problem: str) -> None:
         """After a save: why the chosen recogniser can't listen ("" when it can)."""
         self.listening_status.set_text("Speech recognition is off" if problem else "",
@@ -409,8 +429,9 @@ class SettingsPage(Page):
             return
         from simulator.engine.model import Voice
 
-        # Heard through the speaker chosen in the form; Save or Revert then sets it for good.
+        # Heard through the speaker and at the speed chosen in the form; Save or Revert then sets them for good.
         self._apply_speaker(self.speaker.currentData())
+        self._apply_speed(self.speed.value())
         self._sampled = True
         try:
             voice.speak("settings/sample", SAMPLE_LINE, Voice(), 50)

@@ -55,6 +55,19 @@ def test_delivery_gets_faster_higher_louder_and_sharper_with_agitation():
     assert calm.voice_id == furious.voice_id  # the same person, however upset
 
 
+def test_the_trainee_s_speaking_speed_scales_the_rate_agitation_gives():
+    voice = Voice(gender="male", pitch=40, rate=160, volume=0.8)
+    for agitation, by_agitation in ((10, 0.88), (50, 1.0), (90, 1.28)):
+        usual, slower, faster = (delivery(voice, agitation, speed=s) for s in (1.0, 0.8, 1.3))
+        assert (usual.rate, slower.rate, faster.rate) == tuple(round(160 * by_agitation * s) for s in (1.0, 0.8, 1.3))
+        # Only the rate: the same person, as upset as before.
+        assert (slower.voice_id, slower.pitch, slower.volume, slower.max_pause) == \
+            (usual.voice_id, usual.pitch, usual.volume, usual.max_pause)
+    # A slowed customer still speeds up as they get upset.
+    assert delivery(voice, 90, speed=0.8).rate > delivery(voice, 10, speed=0.8).rate
+    assert delivery(voice, 50, speed=1.0) == delivery(voice, 50)
+
+
 def test_delivery_stays_within_what_engines_accept():
     loud = Voice(pitch=100, rate=320, volume=1.0)
     d = delivery(loud, 100)

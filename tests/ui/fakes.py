@@ -22,6 +22,7 @@ class FakeVoice(QObject):
         self.spoken: list[tuple[str, str]] = []
         self.stops = 0
         self.current: str | None = None
+        self.speeds: list[int] = []
 
     def is_available(self) -> bool:
         return self.available
@@ -45,6 +46,9 @@ class FakeVoice(QObject):
 
     def set_device(self, device_id) -> None:
         pass
+
+    def set_speed(self, percent: int) -> None:
+        self.speeds.append(percent)
 
 
 @dataclass

@@ -295,3 +295,79 @@ def test_starting_with_the_shared_database_down_keeps_records_locally_and_says_s
     finally:
         ctx.tasks.wait(2000)
         ctx.store.close()
+
+
+class RecordingSynth:
+    """A speech engine stand-in for the real LineRenderer: keeps every delivery it renders, returns silence."""
+
+    available = ready = True
+    engine_id = "recording:1"
+
+    def __init__(self):
+        self.rendered: list[tuple[str, object]] = []
+
+    def catalogue(self):
+        from simulator.speech.voices import ESPEAK_NG_CATALOGUE
+
+        return ESPEAK_NG_CATALOGUE
+
+    def synthesize(self, text, settings) -> bytes:
+        from simulator.speech.tts import write_wav
+
+        self.rendered.append((text, settings))
+        return write_wav(np.zeros(2205, np.float32))
+
+
+def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_afresh(qtbot, make_context, tmp_path):
+    from simulator.devices.voice_out import VoiceOut
+    from simulator.engine.model import Voice
+    from simulator.settings import Settings
+    from simulator.speech.cache import VoiceCache
+    from simulator.speech.tts import LineRenderer
+    from simulator.speech.voices import band, delivery
+    from simulator.ui.context import Devices
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.settings_page import SAMPLE_LINE
+    from simulator.ui.workers import SyncRunner
+
+    class Speaker(VoiceOut):
+        def is_available(self) -> bool:  # no sound server here: the lines are rendered, not heard
+            return True
+
+    synth = RecordingSynth()
+    renderer = LineRenderer(synth, VoiceCache(tmp_path / "voice"))
+    voice = Speaker(renderer=renderer, runner=SyncRunner())
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_settings()
+    page = win.settings_page
+    assert page.speed.value() == 100 and page.speed.text() == "100%"
+    assert (page.speed.minimum(), page.speed.maximum()) == (80, 130)
+
+    # The sample: at 100% the scenario's rate at agitation 50 (165 wpm), at 80% a fifth slower, in another file.
+    qtbot.mouseClick(page.sample_button, Qt.MouseButton.LeftButton)
+    usual_key = renderer.key(SAMPLE_LINE, Voice(), 50)
+    page.speed.setValue(80)
+    qtbot.mouseClick(page.sample_button, Qt.MouseButton.LeftButton)
+    assert [d.rate for text, d in synth.rendered if text == SAMPLE_LINE] == [165, 132]
+    assert renderer.key(SAMPLE_LINE, Voice(), 50) != usual_key
+    # Revert puts the saved speed back; Save keeps the new one, for the sample and the conversation alike.
+    qtbot.mouseClick(page.revert_button, Qt.MouseButton.LeftButton)
+    assert page.speed.value() == 100 and renderer.key(SAMPLE_LINE, Voice(), 50) == usual_key
+    page.speed.setValue(80)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert load_settings(ctx.settings_file).customer_speaking_speed == 80
+
+    # The conversation's first line (agitation 60) is rendered at 80% of the rate its agitation gives.
+    synth.rendered.clear()
+    win.start_scenario("parcel")
+    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
+    first = "I was promised this parcel today. Where is it?"
+    scenario = win.library.library.scenarios["parcel"]
+    slowed = delivery(scenario.customer.voice, band(60), synth.catalogue(), 0.8)
+    assert slowed.rate < delivery(scenario.customer.voice, band(60), synth.catalogue()).rate
+    assert slowed in [d for text, d in synth.rendered if text == first]
+    assert all(d.rate <= round(scenario.customer.voice.rate * 1.35 * 0.8) for _, d in synth.rendered)
+    assert renderer.cached(first, scenario.customer.voice, 60) is not None
