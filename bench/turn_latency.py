@@ -155,6 +155,9 @@ def main() -> None:
                         help="PocketSphinx without its second (flat-lexicon) pass; the app "
                              "runs so already (simulator/speech/recognizer.py, _SEARCH), so "
                              "this changes nothing now")
+    parser.add_argument("--end-on-cue", action="store_true",
+                        help="end a reply that sounds finished after a short pause "
+                             "(simulator/devices/listener.py, _END_ON_CUE; off in the app)")
     parser.add_argument("--full-lines", action="store_true",
                         help="let the customer's lines play out instead of cutting them short")
     args = parser.parse_args()
@@ -194,6 +197,8 @@ def main() -> None:
         recognizer_module.Decoder = functools.partial(Decoder, fwdflat=False)  # type: ignore[misc]
     if args.speculate_after is not None:
         listener_module._SPECULATE_AFTER = args.speculate_after or None
+    if args.end_on_cue:
+        listener_module._END_ON_CUE = True
     marks = Marks()
     # Patched on the classes before the window is built, so signal connections made in
     # constructors reach the wrappers too.
@@ -338,7 +343,8 @@ def main() -> None:
     args.child.write_text(json.dumps({
         "rows": rows, "kinds": kinds, "paplay_offsets": paplay_offsets, "splits": splits,
         "misses": misses, "hangover": DEFAULT_HANGOVER,
-        "speculate_after": listener_module._SPECULATE_AFTER}))
+        "speculate_after": listener_module._SPECULATE_AFTER,
+        "end_on_cue": listener_module._END_ON_CUE}))
     sys.stdout.flush()
     # PySide6 6.12 on Python 3.11 can crash while tearing Qt objects down at exit (a refcount
     # bug like the one simulator.devices.microphone.safe_emit works around); the figures are out.
@@ -389,6 +395,7 @@ def run_children(args: argparse.Namespace) -> None:
     print(f"cpus {len(os.sched_getaffinity(0))}, VAD hangover {meta['hangover']:.2f} s, speculative "
           f"final pass after {meta['speculate_after']} s, "
           f"{'WHAT-IF no fwdflat pass, ' if args.no_fwdflat else ''}"
+          f"{'turn end on the cue (short/long hangover), ' if meta.get('end_on_cue') else ''}"
           f"{len(rows)} turns ({len(judged)} judged, {len(rows) - len(judged)} asked again; "
           f"{splits} split replies not counted; {crashes} app processes crashed), "
           f"lines {'played out' if args.full_lines else 'cut short'}")
@@ -414,6 +421,8 @@ def options(args: argparse.Namespace) -> list[str]:
         given.append("--no-fwdflat")
     if args.full_lines:
         given.append("--full-lines")
+    if args.end_on_cue:
+        given.append("--end-on-cue")
     if args.speculate_after is not None:
         given += ["--speculate-after", str(args.speculate_after)]
     return given

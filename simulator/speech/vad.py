@@ -11,10 +11,15 @@ is reported within ~100 ms and the end of the turn after a configurable hangover
 
 The hangover is the silence that must follow speech before the trainee's turn counts as over.
 SpeechRecognition waits 0.8 s; we default to 0.35 s, measured on the 51 real read utterances in
-/work/shared/data/speech-asr with bench/asr_accuracy.py: at 0.35 s the loose mode ends 6 of them
-early at a pause inside the sentence (0.3 s: 16, 0.5 s: 5, 0.8 s: 1), and on espeak-ng speech
-padded with silence the end of the turn is reported a median 0.38 s (at most 0.5 s) after the
-last loud sample. The stricter VAD modes split far more real sentences, so LOOSE is the default.
+/work/shared/data/speech-asr with bench/endpoint.py: at 0.35 s the loose mode ends 6 of them
+early at a pause inside the sentence (0.2 s: 32, 0.3 s: 16, 0.5 s: 3, 0.7 s: 2, 0.8 s: 1), and
+on synthetic replies (espeak-ng, flite, Festival) padded with silence the end of the turn is
+reported a median 0.45 s (p95 0.56 s) after the last sample above 2% of the peak: the VAD hears
+the fading last syllable as speech for ~0.1 s. The stricter VAD modes split far more real
+sentences, so LOOSE is the default.
+
+The detector can also end a turn sooner when what was said sounds finished (`short_hangover`,
+`pause_after`, `verdict`; the cue is simulator.speech.endpoint's, the figures are there).
 """
 
 from __future__ import annotations
@@ -42,8 +47,10 @@ _SILENCE_RMS = 8.0
 class TurnEvent:
     """Something the detector noticed. `time` is seconds of audio since the stream started."""
 
-    kind: Literal["speech_start", "turn_end"]
+    kind: Literal["speech_start", "pause", "turn_end"]
     time: float
+    # For "pause": which pause of the stream it is, to hand back to `TurnDetector.verdict`.
+    pause: int = 0
 
 
 class TurnDetector:
@@ -53,19 +60,37 @@ class TurnDetector:
     seconds have passed with (almost) no speech. A turn with less than `min_speech` seconds of
     speech in it (a cough, a door) is dropped without a `turn_end`: `speech_start` can be
     reported for it, so callers treat `speech_start` as "maybe speaking".
+
+    With `pause_after` and `short_hangover` the end of a turn can come sooner: after
+    `pause_after` seconds of silence a `pause` event asks the caller whether what was said sounds
+    finished (simulator.speech.endpoint), and if `verdict()` says so before the speech resumes,
+    the turn ends after `short_hangover` seconds of silence instead of `hangover`.
     """
 
     def __init__(self, hangover: float = DEFAULT_HANGOVER, *, mode: int = Vad.LOOSE,
                  min_speech: float = 0.2, frame_length: float = 0.03,
-                 sample_rate: int = SAMPLE_RATE) -> None:
+                 sample_rate: int = SAMPLE_RATE, short_hangover: float | None = None,
+                 pause_after: float | None = None) -> None:
         if hangover <= 0:
             raise ValueError("hangover must be positive")
+        if (short_hangover is None) != (pause_after is None):
+            raise ValueError("short_hangover and pause_after go together")
+        if short_hangover is not None and pause_after is not None \
+                and not 0 < pause_after <= short_hangover <= hangover:
+            raise ValueError("need 0 < pause_after <= short_hangover <= hangover")
         self._vad = Vad(mode, sample_rate, frame_length)
         self.frame_length: float = self._vad.frame_length
         self._frame_bytes: int = self._vad.frame_bytes
         self.hangover = hangover
         self.min_speech = min_speech
         self._hang_frames = max(1, round(hangover / self.frame_length))
+        self.short_hangover = short_hangover
+        self.pause_after = pause_after
+        self._short_frames = max(1, round(short_hangover / self.frame_length)) \
+            if short_hangover is not None else None
+        self._pause_frames = max(1, round(pause_after / self.frame_length)) \
+            if pause_after is not None else None
+        self.pauses = 0
         self.reset()
 
     def reset(self) -> None:
@@ -78,6 +103,8 @@ class TurnDetector:
         self._speech_frames = 0
         self._silent_run = 0
         self._last_speech_frame = 0
+        self._pause_open = False  # a `pause` was reported and the speech has not resumed
+        self._complete = False  # ... and the caller said what came before it sounds finished
 
     @property
     def time(self) -> float:
@@ -106,6 +133,20 @@ class TurnDetector:
             return self._end()
         return []
 
+    def verdict(self, pause: int, complete: bool) -> list[TurnEvent]:
+        """The caller's answer to `pause` event number `pause`: does the turn sound finished?
+
+        Ignored once the speech has resumed (a later pause asks again). A `turn_end` comes back
+        at once when the short hangover has already passed, else from `feed` when it does.
+        """
+        if not (self.in_speech and self._pause_open and pause == self.pauses and complete):
+            return []
+        self._complete = True
+        assert self._short_frames is not None
+        if self._silent_run >= self._short_frames:
+            return self._end()
+        return []
+
     def _frame(self, speech: bool) -> TurnEvent | None:
         index = self._frames
         self._frames += 1
@@ -118,6 +159,7 @@ class TurnDetector:
                 self.speech_end = None
                 self._speech_frames = sum(self._recent)
                 self._silent_run = 0
+                self._pause_open = self._complete = False
                 self._last_speech_frame = index
                 return TurnEvent("speech_start", self.speech_start)
             return None
@@ -128,17 +170,26 @@ class TurnDetector:
             # hangover; two in a row do.
             if len(self._recent) >= 2 and self._recent[-2]:
                 self._silent_run = 0
+                self._pause_open = self._complete = False
             else:
                 self._silent_run += 1
         else:
             self._silent_run += 1
-        if self._silent_run >= self._hang_frames:
+        if self._silent_run >= self._hang_frames or (
+                self._complete and self._short_frames is not None
+                and self._silent_run >= self._short_frames):
             events = self._end()
             return events[0] if events else None
+        if self._pause_frames is not None and self._silent_run == self._pause_frames:
+            self.pauses += 1
+            self._pause_open = True
+            return TurnEvent("pause", (self._last_speech_frame + 1) * self.frame_length,
+                             self.pauses)
         return None
 
     def _end(self) -> list[TurnEvent]:
         self.in_speech = False
+        self._pause_open = self._complete = False
         self._recent.clear()
         self._silent_run = 0
         end = (self._last_speech_frame + 1) * self.frame_length

@@ -91,6 +91,59 @@ def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_pa
     assert "waiting" in results[0].text.split()
 
 
+@pytest.mark.parametrize(("complete", "silence"), [(True, 0.2), (False, 0.7)])
+def test_hands_free_ends_a_finished_sounding_reply_after_a_short_pause(qtbot, tmp_path, recognizer,
+                                                                       monkeypatch, complete,
+                                                                       silence):
+    """The worker judges each pause from the recogniser's partial and the speech before it; the
+    turn ends after a short pause when that sounds finished, else after the long hangover."""
+    asked: list[tuple[str, bytes]] = []
+
+    def judge(partial: str, tail: bytes) -> bool:
+        asked.append((partial, tail))
+        return complete
+    monkeypatch.setattr(listener_module.endpoint, "sounds_complete", judge)
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
+    mic = FakeMicrophone()
+    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path, end_on_cue=True)
+    heard: list[int] = []  # bytes of audio played when the reply came
+    played = [0]
+    mic.chunk.connect(lambda pcm: played.__setitem__(0, played[0] + len(pcm)))
+    listener.reply_ready.connect(lambda result: heard.append(played[0]))
+    assert listener.start()
+    mic.play(wav)
+    assert len(heard) == 1
+    assert asked and "waiting" in asked[-1][0].split()
+    tail = np.frombuffer(asked[-1][1], dtype="<i2")
+    assert len(tail) == int(listener_module.endpoint.TAIL * 16000)
+    assert np.abs(tail[-800:]).max() > 300  # the tail ends in speech, not in the pause
+    with wave.open(str(wav)) as w:
+        samples = np.abs(np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(float))
+    end = np.nonzero(samples > 0.02 * samples.max())[0][-1] * 2
+    # Give or take the VAD's frames and one 50 ms chunk.
+    assert -0.05 < (heard[0] - end) / 32000 - silence < 0.2
+
+
+@pytest.mark.parametrize(("mode", "end_on_cue"), [("hands_free", None), ("push_to_talk", True)])
+def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, recognizer,
+                                                            monkeypatch, mode, end_on_cue):
+    asked: list[str] = []
+    monkeypatch.setattr(listener_module.endpoint, "sounds_complete",
+                        lambda partial, tail: asked.append(partial) or True)
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.0))
+    mic = FakeMicrophone()
+    listener = Listener(recognizer, mode=mode, runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path, end_on_cue=end_on_cue)
+    results: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    assert (listener.start() if mode == "hands_free" else listener.press())
+    mic.play(wav)
+    if mode == "push_to_talk":
+        listener.release()
+    assert len(results) == 1 and asked == []
+
+
 class CountingRecognizer:
     """The real recogniser, counting the utterances it starts and finishes."""
 

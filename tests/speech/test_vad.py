@@ -82,3 +82,64 @@ def test_flush_ends_an_open_turn(tmp_path):
     run(detector, pcm)
     assert detector.in_speech
     assert [e.kind for e in detector.flush()] == ["turn_end"]
+
+
+def run_judged(detector: TurnDetector, pcm: bytes, complete: bool) -> list[tuple[str, float, float]]:
+    """`run`, answering every pause at once with `complete`."""
+    events = []
+    for offset in range(0, len(pcm), 960):
+        found = detector.feed(pcm[offset:offset + 960])
+        while found:
+            event = found.pop(0)
+            events.append((event.kind, event.time, detector.time))
+            if event.kind == "pause":
+                found += detector.verdict(event.pause, complete)
+    return events
+
+
+@pytest.mark.parametrize(("complete", "hangover"), [(True, 0.2), (False, 0.7)])
+def test_a_reply_that_sounds_finished_ends_on_the_short_hangover(tmp_path, complete, hangover):
+    pcm = speech_with_silence(tmp_path, "thank you for waiting")
+    detector = TurnDetector(0.7, short_hangover=0.2, pause_after=0.09)
+    events = run_judged(detector, pcm, complete)
+    kinds = [kind for kind, *_ in events]
+    assert kinds[0] == "speech_start" and kinds[-1] == "turn_end" and "pause" in kinds
+    assert kinds.count("turn_end") == 1
+    (_, end, reported) = events[-1]
+    pause = [e for e in events if e[0] == "pause"][-1]
+    assert pause[1] == end
+    assert pause[2] - end == pytest.approx(0.09, abs=0.016)
+    assert reported - end == pytest.approx(hangover, abs=0.035)
+
+
+def test_a_verdict_after_the_speech_went_on_is_ignored(tmp_path):
+    first = trimmed(speech_with_silence(tmp_path, "I'm sorry"))
+    second = trimmed(speech_with_silence(tmp_path, "you have been waiting so long"))
+    detector = TurnDetector(0.7, short_hangover=0.2, pause_after=0.09)
+    pauses = [e for e in detector.feed(bytes(16000) + first + bytes(8000)) if e.kind == "pause"]
+    assert len(pauses) == 1
+    detector.feed(second[:16000])  # the trainee goes on before the answer comes back
+    assert detector.verdict(pauses[0].pause, True) == []
+    events = run(detector, second[16000:] + bytes(48000))
+    assert [kind for kind, *_ in events] == ["pause", "turn_end"]
+    # No answer for the last pause: the long hangover.
+    assert events[-1][2] - events[-1][1] == pytest.approx(0.7, abs=0.035)
+
+
+def test_a_late_verdict_ends_the_turn_at_once(tmp_path):
+    pcm = trimmed(speech_with_silence(tmp_path, "thank you for waiting"))
+    detector = TurnDetector(0.7, short_hangover=0.2, pause_after=0.09)
+    events = run(detector, bytes(16000) + pcm + bytes(4800))
+    pauses = [kind for kind, *_ in events if kind == "pause"]
+    assert pauses and events[-1][0] == "pause"
+    run(detector, bytes(9600))  # the answer comes after 0.45 s of silence
+    late = detector.verdict(detector.pauses, True)
+    assert [e.kind for e in late] == ["turn_end"]
+    assert detector.verdict(detector.pauses, True) == []
+
+
+def test_short_hangover_and_pause_after_go_together():
+    with pytest.raises(ValueError):
+        TurnDetector(0.7, short_hangover=0.2)
+    with pytest.raises(ValueError):
+        TurnDetector(0.3, short_hangover=0.5, pause_after=0.1)
