@@ -8,6 +8,7 @@ a QObject, back on the GUI thread with `make_listener`.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -46,39 +47,44 @@ def incoming_dir(settings: Settings) -> Path:
 
 
 def build_recognizer(settings: Settings, adaptation: Any = None) -> Any:
-    """The recogniser chosen in Settings (slow for Vosk and Whisper, and PocketSphinx is warmed up
-    on the trainee's calibration reading: run it off the GUI thread).
+    """The recogniser chosen in Settings (slow for Vosk and Whisper: run it off the GUI thread).
 
     Raises simulator.speech.engines.RecognizerUnavailable with a message for the trainee.
     """
     from simulator.speech.engines import make_recognizer
 
     model_dir = Path(settings.recognizer_model_dir) if settings.recognizer_model_dir else None
-    recognizer = make_recognizer(settings.recognizer, model_dir, adaptation)
-    warm_up = getattr(recognizer, "warm_up", None)
-    if settings.baseline_wav and callable(warm_up):
-        # The calibration reading came through this microphone: its cepstral mean spares the
-        # first reply a second decode.
-        from simulator.speech.recognizer import read_audio_file
+    return make_recognizer(settings.recognizer, model_dir, adaptation)
 
-        try:
-            warm_up(read_audio_file(Path(settings.baseline_wav)))
-        except Exception as exc:  # a missing or broken calibration file only costs speed
-            log.info("recogniser not warmed up from %s: %s", settings.baseline_wav, exc)
-    return recognizer
+
+def warm_up(recognizer: Any, settings: Settings) -> None:
+    """Give the recogniser the cepstral mean of the trainee's calibration reading, which came
+    through this microphone, so their first reply is decoded once, not twice (PocketSphinx only;
+    about a second of work). Run it on the thread that drives the recogniser."""
+    warm = getattr(recognizer, "warm_up", None)
+    if not settings.baseline_wav or not callable(warm):
+        return
+    from simulator.speech.recognizer import read_audio_file
+
+    try:
+        warm(read_audio_file(Path(settings.baseline_wav)))
+    except Exception as exc:  # a missing or broken calibration file only costs speed
+        log.info("recogniser not warmed up from %s: %s", settings.baseline_wav, exc)
 
 
 def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -> Any:
     """A Listener for these settings around `microphone` (shared with the microphone check).
 
     Without a recogniser, PocketSphinx's streaming recogniser is used: it is cheap to make (its
-    models load on the worker when `preload` or the first reply asks).
+    models load on the worker when `preload` or the first reply asks). Either way the worker then
+    warms it up on the trainee's calibration reading (`warm_up`).
     """
     from simulator.devices.listener import Listener
     from simulator.speech.recognizer import StreamingRecognizer
 
-    listener = Listener(recognizer if recognizer is not None else StreamingRecognizer(),
-                        mode=settings.listen_mode, microphone=microphone,
+    recognizer = recognizer if recognizer is not None else StreamingRecognizer()
+    listener = Listener(recognizer, mode=settings.listen_mode, microphone=microphone,
                         recordings_dir=incoming_dir(settings))
     listener.preload()
+    listener.runner.submit(functools.partial(warm_up, recognizer, settings))
     return listener
