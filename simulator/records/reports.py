@@ -18,11 +18,13 @@ from pathlib import Path
 from statistics import mean
 
 from simulator.engine.judgement import Finding
+from simulator.engine.scoring import score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.fileio import atomic_write_text
 from simulator.records.sessions import SessionRecord, SessionStore, Trainee
 
+# "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
 CSV_COLUMNS = [
     "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
     "outcome", "score", "closed", "turn", "answered_by", "at", "customer_mood", "customer_line", "reply",
@@ -53,6 +55,10 @@ class Report:
 
     def class_of(self, trainee: str) -> str:
         return next((t.class_name or "" for t in self.roster if t.name == trainee), "")
+
+    def score_of(self, record: SessionRecord) -> float | None:
+        """A session's score as this report shows it: in a trainee's report, that trainee's (see trainee_score)."""
+        return trainee_score(record, self.subject) if self.scope == "trainee" else record.score
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,24 @@ def turns_of(record: SessionRecord, trainee: str) -> list[TurnRecord]:
             if t.trainee == trainee or (t.trainee is None and record.trainee == trainee)]
 
 
+def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
+    """The session's score for `trainee` (None: the whole session's, `record.score`).
+
+    When they answered every turn (a session of their own) it is the session's score. A classroom session
+    shared with others is scored on the turns they answered (`turns_of`; the outcome is shared), as the
+    history's trend chart scores it. None when the session has no score (unfinished, never debriefed) or
+    they answered none of its turns: nothing of theirs to score, which is not a score of 0.
+    """
+    if not trainee or record.score is None:
+        return record.score
+    mine = turns_of(record, trainee)
+    if len(mine) == len(record.state.turns):
+        return record.score
+    if not mine:
+        return None
+    return score_session(mine, record.state.outcome).total
+
+
 def summarise(report: Report) -> Summary:
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
@@ -108,8 +132,9 @@ def summarise(report: Report) -> Summary:
     for record in report.sessions:
         if record.state.outcome:
             outcomes[record.state.outcome] += 1
-        if record.score is not None:
-            scores.append(record.score)
+        score = report.score_of(record)
+        if score is not None:
+            scores.append(score)
         for t in record.state.turns:
             turns += 1
             overrides += t.override is not None
@@ -152,7 +177,7 @@ def _rows(report: Report) -> list[list[str]]:
     for r in report.sessions:
         s = r.state
         head = [report.class_of(r.trainee), r.trainee, s.session_id, r.station, s.scenario_id,
-                r.scenario_title, s.started_at, s.outcome, r.score, r.closed]
+                r.scenario_title, s.started_at, s.outcome, report.score_of(r), r.closed]
         turns: list[TurnRecord | None] = list(s.turns) or [None]
         for t in turns:
             if t is None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library
 from simulator.engine.scoring import WEIGHTS, score_session
+from simulator.records.reports import trainee_score, turns_of
 from simulator.records.sessions import SessionRecord, UnknownTrainee
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, clear_layout, label, notice_banner, panel
@@ -193,10 +194,13 @@ def show_export_result(banner: Banner, exporter: ReportExporter, parent: QWidget
 
 # -- the trend chart -----------------------------------------------------------------------------
 def own_turns(record: SessionRecord, trainee: str | None) -> list:
-    """The turns of `record` that count for `trainee`: in a classroom session, only those they answered."""
+    """The turns of `record` that count for `trainee`: in a classroom session, only those they answered.
+
+    The same turns as their score in the table and in reports (simulator.records.reports.trainee_score).
+    """
     if not trainee:
         return list(record.state.turns)
-    return [t for t in record.state.turns if t.trainee in (None, trainee)]
+    return turns_of(record, trainee)
 
 
 def behaviour_trend(records: list[SessionRecord], trainee: str | None = None) -> dict[str, list[float | None]]:
@@ -467,7 +471,8 @@ class HistoryPage(Page):
         self._fill_table()
         self.chart.set_series(behaviour_trend(self.records, name))
         self._fill_untried()
-        scores = [r.score for r in self.records if r.score is not None]
+        # Each session's score for this trainee, as in the table; a shared session they have no score in is left out.
+        scores = [score for r in self.records if (score := trainee_score(r, name)) is not None]
         if not name:
             self.summary.setText("No trainees yet. Add names under Classes, or set your name in Settings.")
         else:
@@ -499,20 +504,31 @@ class HistoryPage(Page):
             outcome = OUTCOME_TEXT.get(state.outcome or "", ("Not finished", ""))[0]
             overrides = sum(t.override is not None for t in state.turns)
             mine = len(own_turns(record, self.current()))
-            # A classroom session: how many of its turns were this trainee's.
-            turns = str(len(state.turns)) if mine == len(state.turns) else f"{mine} of {len(state.turns)}"
+            shared = mine != len(state.turns)
+            # A classroom session: how many of its turns were this trainee's, and their score on those.
+            turns = f"{mine} of {len(state.turns)}" if shared else str(len(state.turns))
+            score = trainee_score(record, self.current())
             cells = [friendly_time(state.started_at), record.scenario_title or state.scenario_id,
-                     turns, outcome, "" if record.score is None else f"{record.score:.0f}",
+                     turns, outcome, "" if score is None else f"{score:.0f}",
                      str(overrides) if overrides else ""]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, state.session_id)
                 if column in (2, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if column == 4 and shared and record.score is not None:
+                    item.setToolTip(self._shared_score_tip(mine, record.score))
                 self.table.setItem(row, column, item)
         if self.records:
             self.table.selectRow(0)
         self._on_table_item_selection_changed()
+
+    def _shared_score_tip(self, mine: int, whole: float) -> str:
+        """The score cell's tooltip for a classroom session shared with other trainees."""
+        if not mine:
+            return f"{self.current()} answered none of its turns; the whole session scored {whole:.0f}"
+        return (f"Scored on the {mine} turn{'s' if mine != 1 else ''} {self.current()} answered; "
+                f"the whole session scored {whole:.0f}")
 
     def _fill_untried(self) -> None:
         clear_layout(self.untried_list)

@@ -46,7 +46,14 @@ from PySide6.QtGui import (
 
 from simulator.engine.session import TurnRecord
 from simulator.fileio import atomic_write_bytes
-from simulator.records.reports import Report, behaviour_label, summarise, took_part, turns_of
+from simulator.records.reports import (
+    Report,
+    behaviour_label,
+    summarise,
+    took_part,
+    trainee_score,
+    turns_of,
+)
 from simulator.records.sessions import SessionRecord
 
 DPI = 300
@@ -173,9 +180,9 @@ def agitation_chart(record: SessionRecord, width: int, height: int) -> QImage:
     return image
 
 
-def score_chart(records: list[SessionRecord], width: int, height: int) -> QImage:
-    """Each scored session's score, oldest first: is the trainee improving?"""
-    scored = [r for r in records if r.score is not None]
+def score_chart(report: Report, width: int, height: int) -> QImage:
+    """Each scored session's score as the report shows it (Report.score_of), oldest first: is the trainee improving?"""
+    scored = [(r, score) for r in report.sessions if (score := report.score_of(r)) is not None]
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     p = QPainter(image)
@@ -196,13 +203,13 @@ def score_chart(records: list[SessionRecord], width: int, height: int) -> QImage
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
     slot = plot.width() / max(1, len(scored))
     bar = min(slot * 0.6, unit * 18)
-    for i, r in enumerate(scored):
+    for i, (r, score) in enumerate(scored):
         centre = plot.left() + slot * (i + 0.5)
         colour = QColor(OUTCOME_COLOURS.get(r.state.outcome or "", NAVY))
-        p.fillRect(QRectF(centre - bar / 2, y(r.score or 0), bar, plot.bottom() - y(r.score or 0)), colour)
+        p.fillRect(QRectF(centre - bar / 2, y(score), bar, plot.bottom() - y(score)), colour)
         p.setPen(QColor(INK))
-        p.drawText(QRectF(centre - slot / 2, y(r.score or 0) - unit * 7, slot, unit * 6),
-                   Qt.AlignmentFlag.AlignCenter, f"{r.score:.0f}")
+        p.drawText(QRectF(centre - slot / 2, y(score) - unit * 7, slot, unit * 6),
+                   Qt.AlignmentFlag.AlignCenter, f"{score:.0f}")
         p.setPen(QColor(MUTED))
         p.drawText(QRectF(centre - slot / 2, plot.bottom() + unit * 2, slot, unit * 7),
                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
@@ -314,7 +321,8 @@ def _roster_table(report: Report) -> str:
     rows = []
     for trainee in report.roster:
         mine = [r for r in report.sessions if took_part(r, trainee.name)]
-        scores = [r.score for r in mine if r.score is not None]
+        # Their own score in each session: in a shared classroom session, on the turns they answered.
+        scores = [score for r in mine if (score := trainee_score(r, trainee.name)) is not None]
         s = summarise(Report("trainee", trainee.name, mine))
         own = [t for r in mine for t in turns_of(r, trainee.name)]
         techniques = Counter(f.name for t in own for f in t.judgement.techniques).most_common(1)
@@ -333,7 +341,7 @@ def _roster_table(report: Report) -> str:
 
 def _sessions_table(report: Report) -> str:
     rows = [[_date(r.state.started_at), escape(r.trainee or "—"), escape(r.scenario_title or r.state.scenario_id),
-             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(r.score)]
+             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(report.score_of(r))]
             for r in report.sessions]
     return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
                                         [19, 18, 32, 7, 15, 9])
@@ -380,14 +388,21 @@ def _turn_html(t: TurnRecord) -> str:
             f"{head}{body}</table><p></p>")
 
 
-def _session_html(r: SessionRecord, chart: str, chart_width: int, chart_height: int, first: bool) -> str:
+def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int, chart_height: int,
+                  first: bool) -> str:
     s = r.state
+    score = f"score {_score_html(r.score)}"
+    if report.scope == "trainee":
+        answered = len(turns_of(r, report.subject))
+        if answered != len(s.turns):  # a classroom session shared with others: their own score first
+            score = (f"score {_score_html(report.score_of(r))} for {escape(report.subject)}'s {answered} of "
+                     f"{len(s.turns)} turns · whole session {_score_html(r.score)}")
     brk = "" if first else ' style="page-break-before: always"'
     title = escape(r.scenario_title or s.scenario_id)
     who = f" — {escape(r.trainee)}" if r.trainee else ""
     start = s.turns[0].agitation_before if s.turns else s.agitation
     meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
-            f"outcome {_outcome_html(s.outcome)} · score {_score_html(r.score)} · "
+            f"outcome {_outcome_html(s.outcome)} · {score} · "
             f"agitation {start:.0f} → {s.agitation:.0f}")
     ident = f"Session {escape(s.session_id)}" + (f" · station {escape(r.station)}" if r.station else "")
     overrides = sum(t.override is not None for t in s.turns)
@@ -423,9 +438,9 @@ def _document(report: Report, width: float) -> QTextDocument:
     html.append(f'<p class="muted">{sub} · generated {_date(report.generated_at)} by {APP_NAME} · times in UTC</p>')
     if report.scope != "session":
         html.append(_summary_html(report))
-        if report.scope == "trainee" and any(r.score is not None for r in report.sessions):
+        if report.scope == "trainee" and any(report.score_of(r) is not None for r in report.sessions):
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart:scores"),
-                            score_chart(report.sessions, chart_w, int(chart_h * 0.8)))
+                            score_chart(report, chart_w, int(chart_h * 0.8)))
             html.append("<h3>Scores</h3>"
                         f'<p><img src="chart:scores" width="{chart_w * _IMG:.0f}" '
                         f'height="{chart_h * 0.8 * _IMG:.0f}"></p>')
@@ -437,7 +452,7 @@ def _document(report: Report, width: float) -> QTextDocument:
     for i, r in enumerate(report.sessions):
         name = f"chart:session{i}"
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), agitation_chart(r, chart_w, chart_h))
-        html.append(_session_html(r, name, chart_w, chart_h, first=report.scope == "session"))
+        html.append(_session_html(report, r, name, chart_w, chart_h, first=report.scope == "session"))
     doc.setHtml("".join(html))
     return doc
 

@@ -118,3 +118,17 @@ def sample_class(store) -> dict[str, SessionRecord]:
         save("other", "Other Person", "late-pickup", "Late click-and-collect pickup",
              "2025-03-06T10:00:00+00:00", door, "escalated", 10.0),
     ])
+
+
+def classroom_session(store) -> SessionRecord:
+    """A finished classroom session of class 'Tue' (Ana, Ben, Cleo): Ana answers turns 1 and 3 well, Ben turn 2
+    badly ("Calm down.", raised voice). Saved without a score, so the store scores it (70.8); returned as loaded."""
+    for name in ("Ana", "Ben", "Cleo"):
+        store.add_trainee(name, "Tue")
+    shared = record("Ana", n_turns=3, outcome="resolved", started_at="2025-03-04T18:00:00+00:00")
+    shared.state.turns[1] = turn(1, "Calm down.", agitation=shared.state.turns[1].agitation_before,
+                                 judged=judgement("escalate", triggers=["calm_down"], tone="raised"))
+    shared.state.turns = [t.model_copy(update={"trainee": name})
+                          for t, name in zip(shared.state.turns, ["Ana", "Ben", "Ana"], strict=True)]
+    store.save(shared)
+    return store.load(shared.session_id)

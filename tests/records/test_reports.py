@@ -9,7 +9,7 @@ import pytest
 from simulator.fileio import StorageError
 from simulator.records.reports import CSV_COLUMNS, build_report, csv_text, summarise, write_csv
 from simulator.records.sessions import SessionNotFound, UnknownClass, UnknownTrainee
-from tests.records.factories import record, sample_class
+from tests.records.factories import classroom_session, record, sample_class
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -107,3 +107,42 @@ def test_a_classroom_session_credits_each_turn_to_whoever_answered_it(store):
     assert [(r["trainee"], r["answered_by"], r["override"]) for r in rows] == [
         ("Ana", "Ana", ""), ("Ana", "Ben", "calmer"), ("Ana", "Ana", "")]
     assert summarise(build_report(store, class_name="Tue")).trainees == 2
+
+
+def test_a_trainee_s_score_in_a_shared_classroom_session_is_that_of_the_turns_they_answered(store):
+    from simulator.records.reports import trainee_score
+
+    shared = classroom_session(store)
+    # The whole session: outcome 35 + techniques 8.3 + triggers 13.3 + tone 7.5 + calming 6.7.
+    assert shared.score == 70.8
+    # Ana: 35 + 12.5 + 20 + 10 + 10; Ben: 35 + 0 + 0 + 2.5 (raised) + 0.
+    assert (trainee_score(shared, "Ana"), trainee_score(shared, "Ben")) == (87.5, 37.5)
+    assert trainee_score(shared, None) == trainee_score(shared, "") == 70.8
+    # A session of their own keeps its stored score (here not the rubric's recomputation); none stays none.
+    solo = record("Ana", outcome="resolved", score=64.0, started_at="2025-03-05T18:00:00+00:00")
+    unfinished = record("Ana", started_at="2025-03-06T18:00:00+00:00")
+    for r in (solo, unfinished):
+        store.save(r)
+    assert trainee_score(store.load(solo.session_id), "Ana") == 64.0
+    assert trainee_score(store.load(unfinished.session_id), "Ana") is None
+    # Filed under Cleo, who answered none of its turns: no score of hers, not 0.
+    theirs = shared.model_copy(deep=True)
+    theirs.trainee, theirs.state.session_id = "Cleo", "cleo-filed"
+    theirs.state.started_at = "2025-03-07T18:00:00+00:00"
+    store.save(theirs)
+    assert trainee_score(store.load("cleo-filed"), "Cleo") is None
+
+    # Each trainee's report: the summary, the CSV's score column.
+    # Ana and Ben answered the same turns of Cleo's copy, so it counts for them as the original does.
+    assert summarise(build_report(store, trainee="Ana")).mean_score == round((87.5 + 64.0 + 87.5) / 3, 1)
+    assert summarise(build_report(store, trainee="Ben")).mean_score == 37.5
+    assert summarise(build_report(store, trainee="Cleo")).mean_score is None
+    ben = _rows(csv_text(build_report(store, trainee="Ben")))
+    assert [(r["session_id"], r["answered_by"], r["score"]) for r in ben] == [
+        (shared.session_id, "Ana", "37.5"), (shared.session_id, "Ben", "37.5"), (shared.session_id, "Ana", "37.5"),
+        ("cleo-filed", "Ana", "37.5"), ("cleo-filed", "Ben", "37.5"), ("cleo-filed", "Ana", "37.5")]
+    cleo = _rows(csv_text(build_report(store, trainee="Cleo")))
+    assert {r["score"] for r in cleo} == {""}
+    # A session's and a class's reports keep the whole session's score.
+    assert {r["score"] for r in _rows(csv_text(build_report(store, session_id=shared.session_id)))} == {"70.8"}
+    assert summarise(build_report(store, class_name="Tue")).mean_score == round((70.8 + 64.0 + 70.8) / 3, 1)

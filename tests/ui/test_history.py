@@ -46,6 +46,36 @@ def play_parcel(qtbot, win, replies: list[str]) -> str:
     return session_id
 
 
+def play_classroom(qtbot, win, class_name: str, replies: list[str]) -> str:
+    """One classroom session of the parcel scenario, its trainees answering in turn; returns its id.
+
+    The trainer types each reply and accepts the proposed judgement (key 2) in the trainer's window.
+    """
+    win.open_classroom(class_name)
+    room = win.classroom
+    trainer, presenter = room.trainer, room.presenter
+    qtbot.waitExposed(trainer)
+    trainer.select_scenario("parcel")
+    assert trainer.start()
+    for text in replies:
+        trainer.reply_box.setFocus()
+        qtbot.keyClicks(trainer.reply_box, text)
+        qtbot.keyClick(trainer.reply_box, Qt.Key.Key_Return)
+        trainer.activateWindow()
+        qtbot.waitUntil(trainer.isActiveWindow, timeout=2000)
+        qtbot.keyClick(trainer, Qt.Key.Key_2)  # as proposed
+    session_id = presenter.record.session_id
+    room.close()
+    return session_id
+
+
+def table_rows(page) -> dict[str, tuple[str, str]]:
+    """Session id -> (Turns, Score) as the history's sessions table shows them."""
+    return {page.table.item(r, 0).data(Qt.ItemDataRole.UserRole): (page.table.item(r, 2).text(),
+                                                                    page.table.item(r, 4).text())
+            for r in range(page.table.rowCount())}
+
+
 def backdate(store, session_id: str, days: int) -> None:
     with store.engine.begin() as conn:
         conn.execute(sa.update(sessions_table).where(sessions_table.c.session_id == session_id)
@@ -92,6 +122,63 @@ def test_history_shows_sessions_over_time_the_trend_and_what_is_not_tried(qtbot,
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     assert win.stack.currentWidget() is win.debrief
     assert win.debrief.record.session_id == first and len(win.debrief.cards) == 1
+
+
+def test_a_shared_classroom_session_shows_each_trainee_the_score_of_the_turns_they_answered(qtbot, window):
+    from simulator.engine.scoring import score_session
+
+    win, store = window, window.ctx.store
+    for name in ("Ana", "Ben"):
+        store.add_trainee(name, "Tuesday")
+    # Ana apologises twice (two techniques each time, both calm the customer); Ben's one reply is neutral.
+    shared = play_classroom(qtbot, win, "Tuesday", [
+        "I'm so sorry, I understand.", "Let me look at the tracking page.", "I'm sorry, a refund now?"])
+    record = store.load(shared)
+    assert [t.trainee for t in record.state.turns] == ["Ana", "Ben", "Ana"] and record.state.outcome == "resolved"
+    assert f"{record.score:.0f}" == "87"  # the whole session's score, which neither of them earned alone
+    # Ben also practises alone, badly: a solo session keeps its own score, 0 shown as 0.
+    win.ctx.settings.trainee_name = "Ben"
+    solo = play_parcel(qtbot, win, ["Calm down."])
+    assert store.load(solo).score == 0
+    backdate(store, shared, 1)
+
+    win.show_history("Ana")
+    page = win.history
+    assert table_rows(page) == {shared: ("2 of 3", "100")}
+    assert page.summary.text() == "Ana: 1 session, average score 100."
+    assert "the whole session scored 87" in page.table.item(0, 4).toolTip()
+    # The same turns as the trend chart: every behaviour at full marks.
+    assert [page.chart.series[k] for k in ("techniques", "triggers", "calming")] == [[100.0]] * 3
+
+    win.show_history("Ben")
+    assert table_rows(page) == {shared: ("1 of 3", "61"), solo: ("1", "0")}
+    assert page.summary.text() == "Ben: 2 sessions, average score 31."  # (61.1 + 0) / 2
+    assert page.table.item(1, 4).toolTip() == "Scored on the 1 turn Ben answered; the whole session scored 87"
+    assert page.table.item(0, 4).toolTip() == ""  # his own session: its score is his
+    assert page.chart.series["techniques"][0] == 0 and page.chart.series["calming"][0] == 0
+    bens = score_session([record.state.turns[1]], "resolved")
+    assert round(bens.total) == 61 and bens.line("techniques").points == 0
+
+
+def test_a_shared_session_the_trainee_answered_none_of_has_no_score_and_no_part_in_the_average(qtbot, window):
+    win, store = window, window.ctx.store
+    for name in ("Ana", "Ben", "Cleo"):
+        store.add_trainee(name, "Tuesday")
+    win.ctx.settings.trainee_name = "Cleo"
+    solo = play_parcel(qtbot, win, ["I'm so sorry, I understand.", "I'm sorry, a refund now?"])
+    shared = play_classroom(qtbot, win, "Tuesday", ["I'm so sorry, I understand.", "I'm sorry, a refund now?"])
+    # Filed under Cleo, though Ana and Ben answered every turn of it (the session is scored, Cleo has no part).
+    record = store.load(shared)
+    assert [t.trainee for t in record.state.turns] == ["Ana", "Ben"] and record.score == 100
+    record.trainee = "Cleo"
+    store.save(record)
+
+    win.show_history("Cleo")
+    page = win.history
+    assert table_rows(page) == {solo: ("2", "100"), shared: ("0 of 2", "")}
+    assert page.summary.text() == "Cleo: 2 sessions, average score 100."
+    blank = next(r for r in range(2) if page.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == shared)
+    assert page.table.item(blank, 4).toolTip() == "Cleo answered none of its turns; the whole session scored 100"
 
 
 def test_delete_my_data_asks_first_then_removes_rows_and_recordings(qtbot, window, answer):

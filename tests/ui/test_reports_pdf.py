@@ -12,7 +12,7 @@ import pytest
 from simulator.fileio import StorageError
 from simulator.records.reports import build_report
 from simulator.records.sessions import SessionStore
-from tests.records.factories import sample_class
+from tests.records.factories import classroom_session, sample_class
 
 
 @pytest.fixture
@@ -88,6 +88,29 @@ def test_class_and_session_reports_render(store, tmp_path, poppler):
     assert "Jo Kim" in class_text and "no sessions yet" in class_text
     assert "Other Person" not in class_text  # another class's trainee
     assert "Staff member without ID" in _text(tmp_path / "session.pdf")
+
+
+def test_a_trainee_s_report_shows_their_own_score_in_a_shared_classroom_session(store, tmp_path, poppler):
+    from simulator.ui.reports_pdf import write_pdf
+
+    shared = classroom_session(store)  # the whole session 70.8; Ana's turns 87.5, Ben's 37.5
+    texts = {}
+    for name, report in (("ben", build_report(store, trainee="Ben")), ("ana", build_report(store, trainee="Ana")),
+                         ("class", build_report(store, class_name="Tue")),
+                         ("session", build_report(store, session_id=shared.session_id))):
+        write_pdf(report, tmp_path / f"{name}.pdf")
+        texts[name] = _text(tmp_path / f"{name}.pdf")
+    ben, ana, whole = texts["ben"], texts["ana"], texts["class"]
+    # The summary's figures (sessions, replies, resolved, escalated, average score, overrides), the sessions
+    # table's row, the session's heading: Ben's own score, and the whole session's beside it.
+    assert "1 3 1 0 38 0 session" in ben and "Late Pickup 3 resolved 38 " in ben
+    assert "score 38 for Ben's 1 of 3 turns · whole session 71" in ben
+    assert "1 3 1 0 88 0 session" in ana and "Late Pickup 3 resolved 88 " in ana
+    assert "score 88 for Ana's 2 of 3 turns · whole session 71" in ana
+    # The class's roster: each trainee's own average; the class's figures keep the whole session's score.
+    assert "Ana 1 1 88" in whole and "Ben 1 1 38" in whole and "Cleo 0 0 —" in whole
+    assert "1 3 1 0 71 0 session" in whole and "Late Pickup 3 resolved 71 " in whole
+    assert "outcome resolved · score 71 · agitation" in texts["session"]
 
 
 def test_a_class_with_no_sessions_yet_is_one_page(store, tmp_path, poppler):
