@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.records.reports import trainee_score
 from simulator.records.sessions import UnknownClass
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label, notice_banner, panel
@@ -170,7 +171,8 @@ class RosterPage(Page):
             return name
         if not records:
             return f"{name}   ·   no sessions yet"
-        scores = [r.score for r in records if r.score is not None]
+        # A classroom session shared with others counts with the score of this trainee's turns.
+        scores = [score for r in records if (score := trainee_score(r, name)) is not None]
         average = f", average score {sum(scores) / len(scores):.0f}" if scores else ""
         return (f"{name}   ·   {len(records)} session{'s' if len(records) != 1 else ''}, last "
                 f"{friendly_time(records[-1].state.started_at)}{average}")
