@@ -131,12 +131,14 @@ def stamp(marks: Marks, cls: type, method: str, name: str,
 
 
 # The breakdown: consecutive points, so the parts add up to the total.
+# Judging starts at the pause when the listener's speculation made a transcript there (the
+# presenter judges `reply_likely`), so what is left of it after the reply is over is its own stage.
 STAGES = [
     ("VAD hangover: true end -> turn end detected", "true_end", "end_turn.in"),
     ("queued work, then the final pass if not done", "end_turn.in", "reply.out"),
-    ("transcript -> GUI thread -> judging starts", "reply.out", "judge.in"),
-    ("judging (words, tone, model)", "judge.in", "judge.out"),
-    ("judged -> apply, save, speak()", "judge.out", "speak.in"),
+    ("transcript -> GUI thread", "reply.out", "ready.in"),
+    ("judging still to do (0 if done at the pause)", "ready.in", "apply.in"),
+    ("apply the branch, speak()", "apply.in", "speak.in"),
     ("speak() -> first sound on the speaker", "speak.in", "onset"),
 ]
 
@@ -186,6 +188,7 @@ def main() -> None:
     from simulator.speech.recognizer import StreamingRecognizer
     from simulator.speech.vad import DEFAULT_HANGOVER
     from simulator.ui.context import AppContext, create_devices
+    from simulator.ui.conversation_presenter import ConversationPresenter
     from simulator.ui.main_window import MainWindow
     from simulator.ui.workers import TaskRunner
 
@@ -205,7 +208,10 @@ def main() -> None:
     stamp(marks, Listener, "_end_turn", "end_turn", value=lambda self, end: end)
     stamp(marks, StreamingRecognizer, "finish", "finish", last=True)
     stamp(marks, Listener, "_finish", "reply")
-    stamp(marks, Runner, "judge", "judge")
+    stamp(marks, Runner, "judge", "judge", last=True)
+    stamp(marks, ConversationPresenter, "_on_listener_reply_ready", "ready",
+          value=lambda self, result: result.text)
+    stamp(marks, ConversationPresenter, "_on_judged", "apply")
     stamp(marks, VoiceOut, "speak", "speak", value=lambda self, line_id, *a: line_id)
 
     app = QApplication([])
@@ -332,7 +338,7 @@ def main() -> None:
             print(f"turn {len(rows):2d} {node:13s} -> {kinds[-1]:17s} total "
                   f"{(onset - true_end[0]) * 1000:5.0f} ms  [{parts}]  VAD's end "
                   f"{(row['vad_end'] - true_end[0]) * 1000:+4.0f}, last final pass done "
-                  f"{spec * 1000:+5.0f} ms from the turn end")
+                  f"{spec * 1000:+5.0f} ms from the turn end\n        heard: {marks.values.get('ready.in')!r}")
 
     stop.set()
     for proc in recorders:
@@ -407,6 +413,10 @@ def run_children(args: argparse.Namespace) -> None:
         values = [r[b] - r[a] for r in rows if a in r and b in r]
         if values:
             print(f"  {label:45s} {summary(values)}  (n={len(values)})")
+    early = [r["judge.out"] - r["end_turn.in"] for r in rows
+             if "judge.out" in r and "end_turn.in" in r and r["judge.in"] < r["end_turn.in"]]
+    print(f"judged at the pause, before the turn ended: {len(early)} of {len(judged)} turns"
+          + (f"; judging done {summary([-e for e in early])} before the turn end" if early else ""))
     vad_error = [r["end_turn.in"] - r["true_end"] for r in rows if "end_turn.in" in r]
     print(f"VAD hangover share of the median total: "
           f"{statistics.median(vad_error) / statistics.median(totals) * 100:.0f}%")

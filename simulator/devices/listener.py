@@ -6,14 +6,14 @@ worker thread, fed chunk by chunk while the trainee speaks, so when the turn end
 recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
 `SyncRunner()` and everything happens inline.
 
-Hands-free, that final pass can also be started early (off by default, see `_SPECULATE_AFTER`):
-PocketSphinx's `end_utt` runs its second (flat-lexicon) search over the whole utterance, 0.2-0.5 s
-for a sentence on two cores, as long as the VAD's hangover (0.35 s) that must pass before the turn
-counts as over. After a short pause (seen by a second TurnDetector with that hangover) the worker
-finishes the utterance speculatively while the hangover runs. If the hangover confirms the end,
-that transcript is the reply (what followed it was silence, by the VAD's judgement); if the trainee
-speaks again, the speculation is dropped and the turn's audio so far is fed to a fresh utterance,
-which costs the worker a re-decode at a pause inside a sentence but never changes what is heard.
+Hands-free, that final pass is started early (see `_SPECULATE_AFTER`): after a short pause (seen
+by a second TurnDetector with that hangover) the worker finishes the utterance speculatively while
+the VAD's hangover (0.35 s) runs, writes the recording so far and offers the result as
+`reply_likely`, so the presenter can judge it in the same wait. If the hangover confirms the end,
+that transcript and recording are the reply (what followed was silence, by the VAD's judgement). If
+the trainee speaks again, what was heard before the pause stands and the speech after it is a new
+utterance (with 0.1 s of the pause before it), joined on when the reply ends: nothing is decoded
+twice, at the price of the language model not carrying its context across a pause of 0.15 s or more.
 
 Hands-free, the turn can also end on a cue rather than on silence alone (off by default, see
 `_END_ON_CUE`): at each pause the worker, which owns the recogniser, reads its partial transcript
@@ -41,7 +41,12 @@ from PySide6.QtCore import QObject, Signal
 from simulator import paths
 from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
 from simulator.speech import endpoint
-from simulator.speech.recognizer import StreamingRecognizer, Transcript, is_low_confidence
+from simulator.speech.recognizer import (
+    StreamingRecognizer,
+    Transcript,
+    is_low_confidence,
+    join_transcripts,
+)
 from simulator.speech.vad import DEFAULT_HANGOVER, TurnDetector, TurnEvent
 
 log = logging.getLogger(__name__)
@@ -52,15 +57,20 @@ Mode = Literal["push_to_talk", "hands_free"]
 _PREROLL = 0.3
 # How often the live transcript is refreshed while the trainee speaks.
 _PARTIAL_INTERVAL = 0.25
-# Silence after which the final pass starts speculatively (hands-free); None: never. Off, because
-# it did not pay (bench/turn_latency.py, 2 cores, 12-20 turns each): `end_utt` holds the GIL for
-# most of its run (a 348 ms stall of other threads in a 509 ms pass), so a pass made during the
-# hangover stalls the GUI thread's VAD by as long and the turn end is seen that much later
-# (true end -> turn end 380 ms median without, 460-480 ms with); at 0.12 s the re-decodes after
-# pauses between sentences also queued work (median total 956 ms vs 906 ms off; 0.25 s: 843 ms,
-# within the noise of a shared machine). It pays once the final pass runs without the GIL (a
-# recogniser process) while still taking longer than the hangover.
-_SPECULATE_AFTER: float | None = None
+# Silence after which the final pass starts speculatively (hands-free); None: never.
+# bench/turn_latency.py (2 cores, 16 turns, true end of speech -> first sound of the answer):
+#   off:                                    median 504 ms, p95 585 ms (hangover 375, final pass
+#                                           and queued chunks 79, judging 35, the rest 16)
+#   0.15 s, re-decoding after a pause:      median 633 ms, p95 1198 ms (a pause between sentences
+#                                           made the worker decode the reply so far again)
+#   0.15 s, new utterance after a pause,    median 397-402 ms, p95 427-445 ms (two runs; judged
+#   judged at the pause (now):              at the pause in 31 of 32 turns, 108-128 ms before
+#                                           the turn ended; the hangover is 94-96% of the rest)
+# It used to stall the GUI thread's VAD (`end_utt` holds the GIL, 0.2-0.5 s with the fwdflat
+# pass); without fwdflat it is ~22 ms and the VAD's turn end comes no later than with it off.
+_SPECULATE_AFTER: float | None = 0.15
+# Leading silence given to the utterance that starts when the trainee speaks again after a pause.
+_RESUME_LEAD = 0.1
 # Hands-free, end a reply that sounds finished after a short pause (simulator.speech.endpoint)
 # instead of the plain hangover. Off by default, by measurement (bench/endpoint.py, figures in
 # simulator.speech.endpoint): against the plain 0.35 s it ends replies ~110 ms sooner (median
@@ -85,11 +95,22 @@ class ReplyResult:
     result_time: float
     transcript: Transcript
     speech_start_time: float | None = None
+    # The speculation this result came from (hands-free, see `Listener.reply_likely`): the same
+    # number on a `reply_likely` and the `reply_ready` that confirms it; None when there was none.
+    speculation: int | None = None
 
     @property
     def latency(self) -> float:
         """Seconds from the end of speech to the transcript."""
         return self.result_time - self.speech_end_time
+
+
+@dataclass(frozen=True)
+class _Speculation:
+    """The final pass made at a pause of turn `serial`: what the reply is if the pause is its end."""
+
+    serial: int
+    result: ReplyResult
 
 
 class Runner(Protocol):
@@ -159,6 +180,11 @@ class Listener(QObject):
         partial(str): the live transcript while the trainee speaks.
         level(float): the microphone level, 0..1, about 20 times a second.
         reply_ready(object): a ReplyResult.
+        reply_likely(object): hands-free, at a pause (see `_SPECULATE_AFTER`): a ReplyResult the
+            reply will be if the pause turns out to be its end, so its judging can start while
+            the hangover runs. The `reply_ready` that follows carries the same `speculation`
+            number if it did (same text, same recording); if the trainee went on speaking, a
+            later `reply_ready` without it replaces it.
         interrupted(object): the microphone failed mid-reply; the Path of the WAV of what it had
             captured (a reply's name ending "-interrupted"), emitted just before `failed`.
         finished: the microphone was closed by `stop()` or a failure.
@@ -170,11 +196,13 @@ class Listener(QObject):
     partial = Signal(str)
     level = Signal(float)
     reply_ready = Signal(object)
+    reply_likely = Signal(object)
     interrupted = Signal(object)
     finished = Signal()
     failed = Signal(str)
     # Results from the worker thread, delivered to the GUI thread by a queued connection.
     _worker_result = Signal(object)
+    _worker_likely = Signal(object)
     _worker_partial = Signal(str)
     _worker_verdict = Signal(object)  # (turn serial, pause number, sounds complete)
     _worker_failed = Signal(str)
@@ -202,9 +230,14 @@ class Listener(QObject):
         self._pause_detector = TurnDetector(min(_SPECULATE_AFTER, hangover)) \
             if _SPECULATE_AFTER is not None else None
         self._speculating = False  # the worker's utterance is finished early; chunks are held
+        self._speculations = 0  # numbers each speculation
+        self._speculated_bytes = 0  # the turn's audio when the latest speculation began
         self._turn_serial = 0
-        # Worker side: (turn serial, transcript) of the speculative final pass.
-        self._speculation: tuple[int, Transcript] | None = None
+        # Worker side: the speculative final pass's result, and the reply heard before the
+        # latest pause that speech followed (the utterance after a pause is a new one).
+        self._speculation: _Speculation | None = None
+        self._heard: tuple[int, Transcript] | None = None
+        self._segment_offset = 0.0  # seconds into the reply where the current utterance starts
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
         self._armed = False
@@ -220,6 +253,7 @@ class Listener(QObject):
         self.microphone.level.connect(self.level)
         self.microphone.failed.connect(self._on_microphone_failed)
         self._worker_result.connect(self._on_worker_result)
+        self._worker_likely.connect(self._on_worker_likely)
         self._worker_partial.connect(self.partial)
         self._worker_verdict.connect(self._on_worker_verdict)
         self._worker_failed.connect(self._on_worker_failed)
@@ -336,7 +370,7 @@ class Listener(QObject):
             if not self._speculating:
                 self.runner.submit(self._guard(lambda: self._feed(pcm)))
             if self.mode == "hands_free":
-                self._follow_pauses(pauses)
+                self._follow_pauses(pauses, now)
         self._handle(events, now, pcm)
         if not self._in_turn:
             self._remember(pcm)
@@ -371,15 +405,27 @@ class Listener(QObject):
             return  # the turn it was about has ended
         self._handle(self._detector.verdict(pause, complete), self._last_chunk_time)
 
-    def _follow_pauses(self, pauses: list) -> None:
+    def _follow_pauses(self, pauses: list[TurnEvent], now: float) -> None:
         serial = self._turn_serial
+        if self._pause_detector is None:
+            return
         for event in pauses:
             if event.kind == "turn_end" and not self._speculating:
                 self._speculating = True
-                self.runner.submit(self._guard(lambda: self._speculate(serial)))
+                self._speculations += 1
+                self._speculated_bytes = len(self._turn_audio)
+                speech_end = now - (self._pause_detector.time - event.time)
+                speculate = functools.partial(self._speculate, serial, self._speculations,
+                                              bytes(self._turn_audio), self._turn_index,
+                                              speech_end, self._turn_start_time)
+                self.runner.submit(self._guard(speculate))
             elif event.kind == "speech_start" and self._speculating:
                 self._speculating = False
-                resume = functools.partial(self._resume, serial, bytes(self._turn_audio))
+                # The speech after the pause, with a little of the pause before it as the new
+                # utterance's leading silence.
+                start = max(0, self._speculated_bytes - 2 * int(_RESUME_LEAD * SAMPLE_RATE))
+                resume = functools.partial(self._resume, serial, bytes(self._turn_audio[start:]),
+                                           start / 2 / SAMPLE_RATE)
                 self.runner.submit(self._guard(resume))
 
     def _remember(self, pcm: bytes) -> None:
@@ -408,10 +454,11 @@ class Listener(QObject):
         self._armed = False
         self._turn_index += 1
         self._speculating = False
-        serial = self._turn_serial
-        wav_path = self._save(bytes(self._turn_audio))
-        start = self._turn_start_time
-        self.runner.submit(self._guard(lambda: self._finish(speech_end, start, wav_path, serial)))
+        finish = functools.partial(self._finish, speech_end, self._turn_start_time,
+                                   bytes(self._turn_audio), self._turn_index, self._turn_serial)
+        # The recording is written on the worker, after the final pass or, when the speculation
+        # stands, not at all: its recording (what was judged) is the reply's.
+        self.runner.submit(self._guard(finish))
 
     def _cancel_turn(self) -> None:
         if self._in_turn:
@@ -419,11 +466,13 @@ class Listener(QObject):
             self._speculating = False
             self.runner.submit(self._guard(self._cancel_recognition))
 
-    def _save(self, pcm: bytes, suffix: str = "") -> Path | None:
+    def _save(self, pcm: bytes, suffix: str = "", index: int | None = None) -> Path | None:
+        """Write a reply's audio as a WAV in the recordings folder (any thread)."""
         folder = self.recordings_dir or paths.data_dir() / "recordings"
+        index = self._turn_index if index is None else index
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{self._turn_index:03d}{suffix}.wav"
+            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{index:03d}{suffix}.wav"
             with wave.open(str(path), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
@@ -444,22 +493,50 @@ class Listener(QObject):
         return run
 
     def _begin_recognition(self) -> None:
-        self._speculation = None
+        self._drop_speculation()
+        self._heard = None
+        self._segment_offset = 0.0
         self.recognizer.start()
         self._last_partial = 0.0
 
     def _cancel_recognition(self) -> None:
-        self._speculation = None
+        self._drop_speculation()
+        self._heard = None
         self.recognizer.cancel()
 
-    def _speculate(self, serial: int) -> None:
-        self._speculation = (serial, self.recognizer.finish())
+    def _drop_speculation(self) -> None:
+        speculation, self._speculation = self._speculation, None
+        if speculation is not None and speculation.result.wav_path is not None:
+            try:
+                speculation.result.wav_path.unlink(missing_ok=True)
+            except OSError:
+                pass  # still open elsewhere (Windows); the recordings purge takes it later
 
-    def _resume(self, serial: int, audio: bytes) -> None:
-        """The trainee spoke again after a pause: recognise the turn so far as one utterance."""
-        if self._speculation is None or self._speculation[0] != serial:
+    def _so_far(self, serial: int, transcript: Transcript) -> Transcript:
+        """The reply so far: what was heard before the last pause speech followed, then this."""
+        if self._heard is None or self._heard[0] != serial:
+            return transcript
+        return join_transcripts(self._heard[1], transcript, self._segment_offset)
+
+    def _speculate(self, serial: int, number: int, audio: bytes, index: int, speech_end: float,
+                   start: float | None) -> None:
+        """A pause: finish the utterance now, and say what the reply is if the pause is its end."""
+        transcript = self._so_far(serial, self.recognizer.finish())
+        wav_path = self._save(audio, f"-likely{number}", index + 1)
+        result = ReplyResult(transcript.text, transcript.confidence, is_low_confidence(transcript),
+                             wav_path, speech_end, time.monotonic(), transcript, start, number)
+        self._drop_speculation()
+        self._speculation = _Speculation(serial, result)
+        safe_emit(self._worker_likely, result)
+
+    def _resume(self, serial: int, audio: bytes, offset: float) -> None:
+        """The trainee spoke again after a pause: what came before it stays heard, and the speech
+        after it is a new utterance (no re-decoding of the reply so far)."""
+        if self._speculation is None or self._speculation.serial != serial:
             return  # the turn this was for has ended or been cancelled
-        self._speculation = None
+        self._heard = (serial, self._speculation.result.transcript)
+        self._drop_speculation()
+        self._segment_offset = offset
         self.recognizer.start()
         self._feed(audio)
 
@@ -469,30 +546,45 @@ class Listener(QObject):
         if now - self._last_partial >= _PARTIAL_INTERVAL:
             self._last_partial = now
             text = self.recognizer.partial()
+            if self._heard is not None:
+                text = " ".join(t for t in (self._heard[1].text, text) if t)
             if text:
                 safe_emit(self._worker_partial, text)
 
     def _judge(self, serial: int, pause: int, tail: bytes) -> None:
-        partial = getattr(self.recognizer, "partial", None)
-        text = partial() if callable(partial) else ""
+        if self._speculation is not None and self._speculation.serial == serial:
+            text = self._speculation.result.text
+        else:
+            partial = getattr(self.recognizer, "partial", None)
+            text = partial() if callable(partial) else ""
         safe_emit(self._worker_verdict, (serial, pause, endpoint.sounds_complete(text, tail)))
 
-    def _finish(self, speech_end: float, start: float | None, wav_path: Path | None,
+    def _finish(self, speech_end: float, start: float | None, audio: bytes, index: int,
                 serial: int) -> None:
         speculation, self._speculation = self._speculation, None
-        if speculation is not None and speculation[0] == serial:
-            transcript = speculation[1]
+        if speculation is not None and speculation.serial == serial:
+            # The pause was the end: the speculation's transcript and recording are the reply.
+            likely = speculation.result
+            wav_path = likely.wav_path if likely.wav_path is not None else self._save(audio, index=index)
+            result = ReplyResult(likely.text, likely.confidence, likely.low_confidence, wav_path,
+                                 speech_end, time.monotonic(), likely.transcript, start, likely.speculation)
         else:
-            transcript = self.recognizer.finish()
-        result = ReplyResult(transcript.text, transcript.confidence,
-                             is_low_confidence(transcript), wav_path,
-                             speech_end, time.monotonic(), transcript, start)
+            transcript = self._so_far(serial, self.recognizer.finish())
+            result = ReplyResult(transcript.text, transcript.confidence,
+                                 is_low_confidence(transcript), self._save(audio, index=index),
+                                 speech_end, time.monotonic(), transcript, start)
+        self._heard = None
         safe_emit(self._worker_result, result)
 
     # -- back on the GUI thread -------------------------------------------------------------
 
     def _on_worker_result(self, result: ReplyResult) -> None:
         safe_emit(self.reply_ready, result)
+
+    def _on_worker_likely(self, result: ReplyResult) -> None:
+        # Only while that turn is still open: a turn ended or cancelled meanwhile has its answer.
+        if self._in_turn and self._speculating and result.speculation == self._speculations:
+            safe_emit(self.reply_likely, result)
 
     def _on_worker_failed(self, message: str) -> None:
         self._in_turn = False

@@ -113,7 +113,7 @@ class Transcript:
     engine: str = ENGINE
     # Time spent producing it after the last audio arrived (streaming) or in all (files).
     seconds: float = 0.0
-    # Which model's hypothesis won: "general" or "scenario".
+    # Which model's hypothesis won: "general" or "scenario" ("mixed" when joined from both).
     source: str = field(default="general", compare=False)
 
 
@@ -121,6 +121,24 @@ def is_low_confidence(transcript: Transcript, threshold: float = LOW_CONFIDENCE)
     """True when the app should ask "Sorry, could you say that again?": nothing heard, or a
     mean word posterior under `threshold` (see LOW_CONFIDENCE for how it was chosen)."""
     return not transcript.text.strip() or transcript.confidence < threshold
+
+
+def join_transcripts(first: Transcript, second: Transcript, offset: float) -> Transcript:
+    """One reply recognised in two utterances, the second starting `offset` seconds into it (the
+    listener's speculation ends an utterance at a pause; speech after the pause is a new one).
+    Words keep their times in the reply; the confidence is the mean over all the words, so a few
+    unsure words after a pause weigh as much as their share."""
+    later = tuple(Word(w.text, w.start + offset, w.end + offset, w.confidence) for w in second.words)
+    words = first.words + later
+    if not later and not second.text:
+        return first
+    if not first.words and not first.text:
+        return Transcript(second.text, second.confidence, later, second.engine, second.seconds, second.source)
+    counts = (max(1, len(first.words)), max(1, len(second.words)))
+    confidence = (first.confidence * counts[0] + second.confidence * counts[1]) / sum(counts)
+    text = " ".join(t for t in (first.text, second.text) if t)
+    source = second.source if second.source == first.source else "mixed"
+    return Transcript(text, confidence, words, second.engine, second.seconds, source)
 
 
 _dict_lock = threading.Lock()

@@ -8,6 +8,12 @@ begins and stays open until it is paused, left or over; the listener is armed fo
 time (hands-free: when the customer has finished; push-to-talk: while Space is held), so the
 customer's own voice is never taken for a reply. A reply the recogniser was unsure of is never
 judged: the customer asks "Sorry, could you say that again?" and typing is offered.
+
+Hands-free, judging starts before the reply is over: the listener's `reply_likely` (a transcript
+made at a short pause) is judged on the task runner while the listener waits out its hangover, and
+when `reply_ready` confirms it (same speculation, same text) that judgement is applied at once. If
+the trainee went on speaking, it is dropped and the whole reply is judged as usual. Either way the
+judgement is of the recording kept with the turn.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,6 +52,19 @@ MIN_RECOGNITION_CONFIDENCE = 0.35
 # Why replies must be typed when the recogniser is ready but the system lists no microphone.
 NO_INPUT = ("No microphone was found, so type your replies. Plug one in, then check it under Microphone "
             "check and start the conversation again.")
+
+
+@dataclass
+class _EarlyJudgement:
+    """A reply judged at a pause, before the listener confirmed the pause was its end."""
+
+    speculation: int
+    runner: Runner
+    turns: int  # the session's turn count it was judged against
+    reply: Reply
+    judgement: Judgement | None = None
+    failed: bool = False
+    confirmed: Any = None  # the listener's confirming ReplyResult, while judging is still running
 
 
 class ConversationView(Protocol):
@@ -101,6 +121,7 @@ class ConversationPresenter(QObject):
         # The system listed no microphone when capabilities were last checked: the listener is left
         # alone (opening it could only fail and say so a second time).
         self._no_input = False
+        self._early: _EarlyJudgement | None = None
         self._connect_devices()
 
     # -- devices ---------------------------------------------------------------------------------
@@ -130,6 +151,8 @@ class ConversationPresenter(QObject):
             pairs.append((listener.speech_started, self._on_listener_speech_started))
         if hasattr(listener, "interrupted"):
             pairs.append((listener.interrupted, self._on_listener_interrupted))
+        if hasattr(listener, "reply_likely"):
+            pairs.append((listener.reply_likely, self._on_listener_reply_likely))
         return pairs
 
     def _connect_listener(self, listener: Any) -> None:
@@ -261,6 +284,7 @@ class ConversationPresenter(QObject):
                                     state=self.runner.state)
         self.paused = False
         self.phase = "briefing"
+        self._early = None
         self._listen_failed = False
         self._adapt(scenario)
         can_talk, problem = self._talk_capability()
@@ -408,11 +432,13 @@ class ConversationPresenter(QObject):
         self._submit(Reply(text), spoken=False)
         return True
 
-    def _submit(self, reply: Reply, spoken: bool) -> None:
+    def _submit(self, reply: Reply, spoken: bool, shown: bool = False) -> None:
         assert self.runner is not None
         runner = self.runner
+        self._early = None
         self.busy = True
-        self.view.add_trainee_reply(reply.text, spoken)
+        if not shown:
+            self.view.add_trainee_reply(reply.text, spoken)
         self._set_phase("thinking")
         self.view.set_busy(True)
         self.ctx.tasks.submit(lambda: runner.judge(reply),
@@ -563,14 +589,82 @@ class ConversationPresenter(QObject):
             return
         log.warning("the reply interrupted by the microphone failure is kept in %s", target)
 
+    def _on_listener_reply_likely(self, result: Any) -> None:
+        """A Listener ReplyResult made at a pause: judged now, applied if `reply_ready` confirms it."""
+        self._early = None
+        runner = self.runner
+        if runner is None or runner.ended or self.busy or self.paused or self.phase != "listening":
+            return
+        text = " ".join(str(result.text or "").split())
+        confidence = result.confidence
+        if not text or result.low_confidence or result.wav_path is None \
+                or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE):
+            return  # asked again or judged in full once the reply is over
+        reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=confidence)
+        early = self._early = _EarlyJudgement(result.speculation, runner, len(runner.state.turns), reply)
+        self.ctx.tasks.submit(lambda: runner.judge(reply),
+                              on_done=lambda judgement: self._on_early_judged(early, judgement),
+                              on_error=lambda exc: self._on_early_failed(early, exc))
+
+    def _on_early_judged(self, early: _EarlyJudgement, judgement: Judgement) -> None:
+        early.judgement = judgement
+        if early.confirmed is not None:  # the reply is over and waits for this
+            if early is self._early:
+                self._early = None
+            self._take_early(early, early.confirmed)
+
+    def _on_early_failed(self, early: _EarlyJudgement, exc: BaseException) -> None:
+        # Not the trainee's concern yet: the reply is judged again in full if it stands.
+        log.info("judging a reply at a pause failed: %s", exc)
+        early.failed = True
+        if early.confirmed is not None:
+            if early is self._early:
+                self._early = None
+            if early.runner is not self.runner:
+                self.busy = False
+                self.view.set_busy(False)
+                return
+            recording = self._keep_recording(getattr(early.confirmed, "wav_path", None))
+            self._submit(Reply(early.reply.text, audio_path=recording,
+                               recognition_confidence=early.reply.recognition_confidence),
+                         spoken=True, shown=True)
+
     def _on_listener_reply_ready(self, result: Any) -> None:
         """A Listener ReplyResult: judged, or (when the recogniser was unsure) asked for again."""
+        early, self._early = self._early, None
         self.view.set_busy(False)
         self.view.show_partial("")
         wav = getattr(result, "wav_path", None)
         if self.runner is None or self.runner.ended or self.busy or self.paused:
             _discard(wav)
             return
+        text = " ".join(str(result.text or "").split())
+        if early is not None and not early.failed and early.runner is self.runner \
+                and early.turns == len(self.runner.state.turns) and early.reply.text == text \
+                and getattr(result, "speculation", None) == early.speculation:
+            if early.judgement is not None:
+                self._take_early(early, result)
+            else:  # still being judged: the answer follows the moment it is
+                self._early, early.confirmed = early, result
+                self.busy = True
+                self.view.add_trainee_reply(text, True)
+                self._set_phase("thinking")
+                self.view.set_busy(True)
+            return
+        self._judge_confirmed(result)
+
+    def _take_early(self, early: _EarlyJudgement, result: Any) -> None:
+        """Apply the judgement made at the pause to the reply the listener confirmed."""
+        assert early.judgement is not None
+        if early.confirmed is None:
+            self.view.add_trainee_reply(early.reply.text, True)
+        recording = self._keep_recording(getattr(result, "wav_path", None))
+        reply = Reply(early.reply.text, audio_path=recording,
+                      recognition_confidence=early.reply.recognition_confidence)
+        self._on_judged(early.runner, reply, early.judgement)
+
+    def _judge_confirmed(self, result: Any) -> None:
+        wav = getattr(result, "wav_path", None)
         text = " ".join(str(result.text or "").split())
         confidence = result.confidence
         low = bool(result.low_confidence) or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE)

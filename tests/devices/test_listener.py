@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import wave
 from pathlib import Path
@@ -185,7 +186,9 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
     listener = Listener(counting, mode="hands_free", runner=SyncRunner(),  # type: ignore[arg-type]
                         microphone=mic, recordings_dir=tmp_path)
     results: list[ReplyResult] = []
+    likely: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
+    listener.reply_likely.connect(likely.append)
     assert listener.start()
     # espeak-ng ends the first sentence with about 0.3 s that the VAD calls silence: a pause past
     # the speculation point and short of the hangover.
@@ -195,10 +198,20 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
     # Both sentences are in it (the second alone is four words); which words, espeak-ng's speech
     # and the test run decide (the first sentence came back as "are you it waiting" once).
     assert len(results[0].text.split()) > 4, results[0].text
-    # begin + resume after the pause; the pause's pass (dropped) and the one during the hangover.
+    # begin + a new utterance after the pause (nothing decoded twice); the pause's pass and the one
+    # during the hangover, which is the reply.
     assert (counting.starts, counting.finishes) == (2, 2)
+    # Each pass was offered as the likely reply; the second is the one confirmed, with its
+    # recording (the whole reply), and the first's recording is gone.
+    assert [r.speculation for r in likely] == [1, 2]
+    assert results[0].speculation == 2 and results[0].text == likely[1].text
+    assert results[0].wav_path == likely[1].wav_path and not likely[0].wav_path.exists()
+    assert likely[0].text.split() == results[0].text.split()[:len(likely[0].text.split())]
     with wave.open(str(results[0].wav_path)) as w:  # the recording holds the whole reply
         assert w.getnframes() > 16000 * 2
+    # The words after the pause keep their time in the reply.
+    words = results[0].transcript.words
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words)), words
 
 
 @pytest.mark.audio

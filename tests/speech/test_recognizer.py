@@ -168,3 +168,20 @@ def test_too_little_audio_leaves_the_recogniser_cold(adaptation):
     recognizer = StreamingRecognizer(adaptation)
     recognizer.warm_up(bytes(6000))  # under half a second
     assert not recognizer.warm
+
+
+def test_two_utterances_of_one_reply_join_with_their_times_and_a_word_weighted_confidence():
+    from simulator.speech.recognizer import Transcript, Word, join_transcripts
+
+    first = Transcript("i'm sorry", 0.9, (Word("i'm", 0.1, 0.3, 0.9), Word("sorry", 0.3, 0.7, 0.9)),
+                       source="scenario")
+    second = Transcript("dana", 0.3, (Word("dana", 0.2, 0.6, 0.3),), seconds=0.02, source="general")
+    joined = join_transcripts(first, second, 1.5)
+    assert joined.text == "i'm sorry dana"
+    assert [(w.text, w.start) for w in joined.words] == [("i'm", 0.1), ("sorry", 0.3), ("dana", 1.7)]
+    assert joined.confidence == pytest.approx((0.9 * 2 + 0.3) / 3)
+    assert joined.source == "mixed" and joined.seconds == 0.02
+    # Nothing heard after the pause (a cough) leaves the reply as it was; nothing before it, the later part.
+    assert join_transcripts(first, Transcript("", 0.0), 1.5) == first
+    alone = join_transcripts(Transcript("", 0.0), second, 1.5)
+    assert alone.text == "dana" and alone.words[0].start == pytest.approx(1.7)

@@ -60,6 +60,7 @@ class FakeResult:
     low_confidence: bool = False
     wav_path: Path | None = None
     timings: dict = field(default_factory=dict)
+    speculation: int | None = None
 
 
 class FakeListener(QObject):
@@ -74,6 +75,7 @@ class FakeListener(QObject):
     partial = Signal(str)
     level = Signal(float)
     reply_ready = Signal(object)
+    reply_likely = Signal(object)
     finished = Signal()
     failed = Signal(str)
 
@@ -139,6 +141,10 @@ class FakeListener(QObject):
 
     def hear(self, text: str, **kwargs) -> None:
         self.reply_ready.emit(FakeResult(text, **kwargs))
+
+    def pause_in(self, text: str, **kwargs) -> None:
+        """A pause in a hands-free reply: what it will be if the pause is its end."""
+        self.reply_likely.emit(FakeResult(text, **kwargs))
 
 
 class FakeMicrophone(QObject):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -134,6 +135,96 @@ def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devic
     page.reply_box.setText("I'm sorry, I understand.")
     page._on_send_clicked()
     assert judge.calls == ["I'm sorry, I understand."]
+
+
+class LaterRunner:
+    """Like the app's task runner, but each task waits until the test runs it (`run_all`)."""
+
+    def __init__(self):
+        self.waiting = []
+
+    def submit(self, fn, on_done=None, on_error=None):
+        self.waiting.append((fn, on_done, on_error))
+
+    def wait(self, msecs=0):
+        self.run_all()
+
+    def run_all(self):
+        while self.waiting:
+            fn, on_done, on_error = self.waiting.pop(0)
+            try:
+                result = fn()
+            except Exception as exc:
+                if on_error is not None:
+                    on_error(exc)
+                continue
+            if on_done is not None:
+                on_done(result)
+
+
+def test_a_reply_judged_at_a_pause_is_answered_as_soon_as_the_pause_is_its_end(qtbot, spoken_window,
+                                                                               devices, tmp_path, judge):
+    page = spoken_window.conversation
+    presenter = page.presenter
+    devices.voice.finish()
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    devices.listener.pause_in("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
+    assert judge.calls == ["I'm so sorry Sam I understand"]  # judged while the hangover runs
+    assert presenter.runner.state.turns == [] and presenter.phase == "listening"  # nothing shown yet
+    devices.listener.hear("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
+    assert judge.calls == ["I'm so sorry Sam I understand"]  # not judged twice
+    turn = presenter.runner.state.turns[0]
+    assert turn.reply == "I'm so sorry Sam I understand" and turn.judgement.intent == "deescalate"
+    record = spoken_window.ctx.store.all()[0]
+    kept = spoken_window.ctx.store.recording_path(record.session_id, 0)
+    assert turn.audio_file == str(kept) and kept.is_file() and not wav.exists()
+    assert [b.text_value for b in page.bubbles].count("I'm so sorry Sam I understand") == 1
+    assert devices.voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
+
+
+def test_a_trainee_who_goes_on_after_the_pause_is_judged_on_the_whole_reply(qtbot, spoken_window,
+                                                                             devices, tmp_path, judge):
+    presenter = spoken_window.conversation.presenter
+    devices.voice.finish()
+    presenter.press_to_talk()
+    devices.listener.pause_in("calm down", wav_path=a_wav(tmp_path / "a.wav"), speculation=1)
+    devices.listener.hear("calm down I'm sorry", wav_path=a_wav(tmp_path / "b.wav"))
+    assert judge.calls == ["calm down", "calm down I'm sorry"]
+    assert presenter.runner.state.turns[0].reply == "calm down I'm sorry"
+
+
+def test_a_reply_confirmed_while_still_being_judged_is_answered_when_the_judging_ends(
+        qtbot, spoken_window, devices, tmp_path, judge, monkeypatch):
+    page = spoken_window.conversation
+    presenter = page.presenter
+    later = LaterRunner()
+    monkeypatch.setattr(spoken_window.ctx, "tasks", later)
+    devices.voice.finish()
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    devices.listener.pause_in("I'm so sorry I understand", wav_path=wav, speculation=1)
+    devices.listener.hear("I'm so sorry I understand", wav_path=wav, speculation=1)
+    # The recording stays where the judge reads it until the judging is done.
+    assert presenter.phase == "thinking" and wav.exists() and presenter.runner.state.turns == []
+    assert page.bubbles[-1].text_value == "I'm so sorry I understand"
+    later.run_all()
+    assert judge.calls == ["I'm so sorry I understand"]
+    turn = presenter.runner.state.turns[0]
+    assert turn.reply == "I'm so sorry I understand" and not wav.exists() and Path(turn.audio_file).is_file()
+    assert not presenter.busy and presenter.phase == "speaking"
+    assert [b.text_value for b in page.bubbles].count("I'm so sorry I understand") == 1
+
+
+def test_an_unsure_transcript_at_a_pause_is_not_judged(qtbot, spoken_window, devices, tmp_path, judge):
+    presenter = spoken_window.conversation.presenter
+    devices.voice.finish()
+    presenter.press_to_talk()
+    devices.listener.pause_in("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2,
+                              speculation=1)
+    assert judge.calls == []
+    devices.listener.hear("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2, speculation=1)
+    assert judge.calls == [] and presenter.runner.state.repeats == 1
 
 
 def test_talking_over_the_customer_stops_their_voice(qtbot, spoken_window, devices):
