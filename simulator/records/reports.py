@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,12 @@ class Report:
         """A session's score as this report shows it: in a trainee's report, that trainee's (see trainee_score)."""
         return trainee_score(record, self.subject) if self.scope == "trainee" else record.score
 
+    def behaviour_turns(self, record: SessionRecord) -> list[TurnRecord]:
+        """The turns of a session whose techniques and triggers this report counts: in a trainee's report only
+        the turns that trainee answered (turns_of: not the other trainees' turns of a shared classroom session),
+        in a session's or a class's report every turn."""
+        return turns_of(record, self.subject) if self.scope == "trainee" else list(record.state.turns)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -71,7 +78,8 @@ class Summary:
     trainees: int
     outcomes: dict[str, int]  # resolved / unresolved / escalated -> sessions
     mean_score: float | None
-    techniques: list[tuple[str, int]]  # id -> times found, most first
+    # id -> times found, most first; in a trainee's report, in their own replies (Report.behaviour_turns)
+    techniques: list[tuple[str, int]]
     triggers: list[tuple[str, int]]
     overrides: int
 
@@ -123,9 +131,17 @@ def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
     return score_session(mine, record.state.outcome).total
 
 
-def summarise(report: Report) -> Summary:
+def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
+    """How often each technique and each trigger was found in `turns` (by id)."""
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
+    for t in turns:
+        techniques.update(f.name for f in t.judgement.techniques)
+        triggers.update(f.name for f in t.judgement.triggers)
+    return techniques, triggers
+
+
+def summarise(report: Report) -> Summary:
     outcomes: Counter[str] = Counter()
     scores: list[float] = []
     overrides = turns = 0
@@ -138,8 +154,7 @@ def summarise(report: Report) -> Summary:
         for t in record.state.turns:
             turns += 1
             overrides += t.override is not None
-            techniques.update(f.name for f in t.judgement.techniques)
-            triggers.update(f.name for f in t.judgement.triggers)
+    techniques, triggers = behaviour_counts(t for r in report.sessions for t in report.behaviour_turns(r))
     return Summary(
         sessions=len(report.sessions), finished=sum(outcomes.values()), turns=turns,
         trainees=len({r.trainee for r in report.sessions if r.trainee}

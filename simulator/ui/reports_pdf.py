@@ -10,7 +10,6 @@ at the PDF's resolution. Needs a QGuiApplication (for fonts): `ensure_app()` mak
 from __future__ import annotations
 
 import os
-from collections import Counter
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -48,6 +47,7 @@ from simulator.engine.session import TurnRecord
 from simulator.fileio import atomic_write_bytes
 from simulator.records.reports import (
     Report,
+    behaviour_counts,
     behaviour_label,
     summarise,
     took_part,
@@ -277,7 +277,11 @@ def _summary_html(report: Report) -> str:
 
 
 def _behaviour_table(report: Report) -> str:
-    """How often each technique and trigger showed: per session for a trainee, per trainee for a class."""
+    """How often each technique and trigger showed: per session for a trainee, per trainee for a class.
+
+    Either way a trainee's counts are of their own replies: in a classroom session shared with others, only the
+    turns they answered (turns_of, Report.behaviour_turns).
+    """
     columns: list[tuple[str, list[TurnRecord]]]
     if report.scope == "class":
         # Each trainee's own replies: in a classroom session, only the turns they answered.
@@ -286,19 +290,20 @@ def _behaviour_table(report: Report) -> str:
         caption = "Times each behaviour was found in each trainee's replies (number of sessions in brackets)."
     else:
         recent = report.sessions[-8:]
-        columns = [(_date(r.state.started_at, with_time=False), list(r.state.turns)) for r in recent]
+        columns = [(_date(r.state.started_at, with_time=False), report.behaviour_turns(r)) for r in recent]
         caption = "Times each behaviour was found per session, oldest session first"
         if len(report.sessions) > len(recent):
             caption += f" (the last {len(recent)} of {len(report.sessions)})"
+        if any(len(turns) != len(r.state.turns) for r, (_, turns) in zip(recent, columns, strict=True)):
+            caption += f"; in a classroom session shared with others, only {escape(report.subject)}'s replies"
         caption += "."
     kinds: dict[str, str] = {}
     counts: dict[str, list[int]] = {}
     for i, (_, turns) in enumerate(columns):
-        for t in turns:
-            for kind, items in (("technique", t.judgement.techniques), ("trigger", t.judgement.triggers)):
-                for f in items:
-                    kinds[f.name] = kind
-                    counts.setdefault(f.name, [0] * len(columns))[i] += 1
+        for kind, found in zip(("technique", "trigger"), behaviour_counts(turns), strict=True):
+            for name, times in found.items():
+                kinds[name] = kind
+                counts.setdefault(name, [0] * len(columns))[i] += times
     if not counts:
         return ""
     order = sorted(counts, key=lambda n: (kinds[n] != "technique", -sum(counts[n]), n))
@@ -323,15 +328,13 @@ def _roster_table(report: Report) -> str:
         mine = [r for r in report.sessions if took_part(r, trainee.name)]
         # Their own score in each session: in a shared classroom session, on the turns they answered.
         scores = [score for r in mine if (score := trainee_score(r, trainee.name)) is not None]
+        # As their own report sums them up: techniques and triggers in the turns they answered.
         s = summarise(Report("trainee", trainee.name, mine))
-        own = [t for r in mine for t in turns_of(r, trainee.name)]
-        techniques = Counter(f.name for t in own for f in t.judgement.techniques).most_common(1)
-        triggers = Counter(f.name for t in own for f in t.judgement.triggers).most_common(1)
         rows.append([
             escape(trainee.name), str(len(mine)), str(s.outcomes["resolved"]),
             f"{sum(scores) / len(scores):.0f}" if scores else "—",
-            escape(behaviour_label(techniques[0][0])) if techniques else "—",
-            escape(behaviour_label(triggers[0][0])) if triggers else "—",
+            escape(behaviour_label(s.techniques[0][0])) if s.techniques else "—",
+            escape(behaviour_label(s.triggers[0][0])) if s.triggers else "—",
             _date(mine[-1].state.started_at, with_time=False) if mine else '<span class="muted">no sessions yet</span>',
         ])
     return "<h3>Trainees</h3>" + _table(

@@ -146,3 +146,22 @@ def test_a_trainee_s_score_in_a_shared_classroom_session_is_that_of_the_turns_th
     # A session's and a class's reports keep the whole session's score.
     assert {r["score"] for r in _rows(csv_text(build_report(store, session_id=shared.session_id)))} == {"70.8"}
     assert summarise(build_report(store, class_name="Tue")).mean_score == round((70.8 + 64.0 + 70.8) / 3, 1)
+
+
+def test_a_trainee_s_report_counts_the_techniques_and_triggers_of_the_turns_they_answered(store):
+    shared = classroom_session(store)  # Ana's turns 1 and 3 show empathy; Ben's turn 2 says "Calm down."
+    # A session of Ana's own: its turns name no trainee, and every one counts for her.
+    store.save(record("Ana", n_turns=2, outcome="resolved", started_at="2025-03-05T18:00:00+00:00"))
+    assert [t.index for t in build_report(store, trainee="Ben").behaviour_turns(shared)] == [1]
+    reports = {"Ana": build_report(store, trainee="Ana"), "Ben": build_report(store, trainee="Ben"),
+               "Cleo": build_report(store, trainee="Cleo"), "class": build_report(store, class_name="Tue"),
+               "session": build_report(store, session_id=shared.session_id)}
+    counts = {name: (s.techniques, s.triggers) for name, s in ((n, summarise(r)) for n, r in reports.items())}
+    assert counts == {
+        "Ana": ([("empathy", 4)], []),
+        "Ben": ([], [("calm_down", 1)]),
+        "Cleo": ([], []),
+        # A class's and a session's reports count every turn, whoever answered it.
+        "class": ([("empathy", 4)], [("calm_down", 1)]),
+        "session": ([("empathy", 2)], [("calm_down", 1)]),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,14 @@ def _text(pdf: Path) -> str:
     for fancy, plain in (("ﬀ", "ff"), ("ﬁ", "fi"), ("ﬂ", "fl"), ("“", '"'), ("”", '"')):
         text = text.replace(fancy, plain)
     return " ".join(text.split())
+
+
+def _behaviours(text: str) -> dict[str, str]:
+    """The summary's two lines ("Techniques used most", "Triggers to work on") and the Behaviours table's cells."""
+    lines = re.search(r"Techniques used most: (.*?) Triggers to work on: (.*?) (?:Scores|Trainees|Behaviours) ", text)
+    table = re.search(r"Behaviours Behaviour (.*?) Times each behaviour", text)
+    assert lines and table, text
+    return {"techniques": lines[1], "triggers": lines[2], "table": table[1]}
 
 
 def test_trainee_report_pages_have_charts_and_feedback(store, tmp_path, poppler):
@@ -111,6 +120,19 @@ def test_a_trainee_s_report_shows_their_own_score_in_a_shared_classroom_session(
     assert "Ana 1 1 88" in whole and "Ben 1 1 38" in whole and "Cleo 0 0 —" in whole
     assert "1 3 1 0 71 0 session" in whole and "Late Pickup 3 resolved 71 " in whole
     assert "outcome resolved · score 71 · agitation" in texts["session"]
+
+    # Techniques and triggers: a trainee's report counts the turns they answered (Ana's two showed empathy,
+    # Ben's was "Calm down."); the class's report counts every turn, each trainee's in their own column.
+    assert {name: _behaviours(texts[name]) for name in ("ana", "ben", "class")} == {
+        "ana": {"techniques": "Acknowledging the feeling (2)", "triggers": "none",
+                "table": "04 Mar 2025 ✓ Acknowledging the feeling 2"},
+        "ben": {"techniques": "none yet", "triggers": "Ordering them to calm down (1)",
+                "table": "04 Mar 2025 ✗ Ordering them to calm down 1"},
+        "class": {"techniques": "Acknowledging the feeling (2)", "triggers": "Ordering them to calm down (1)",
+                  "table": "Ana (1) Ben (1) Cleo (0) ✓ Acknowledging the feeling 2 · · "
+                           "✗ Ordering them to calm down · 1 ·"},
+    }
+    assert "oldest session first; in a classroom session shared with others, only Ben's replies." in ben
 
 
 def test_a_class_with_no_sessions_yet_is_one_page(store, tmp_path, poppler):
