@@ -1,6 +1,6 @@
 """Recognition accuracy and speed of the default recogniser, with and without scenario adaptation.
 
-    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick]
+    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick] [--listener]
 
 Prints, for the real read speech in ../shared/data/speech-asr (per speaker and overall) and for
 the in-scenario replies in bench/data/inscenario_replies.tsv (spoken at bench time into a
@@ -11,6 +11,17 @@ the real-time factor; the time left after the last chunk (streaming); and the en
 detection delay and sentence splits of the VAD at several hangovers. Case and punctuation are
 normalised; digits are spelt out. Voice families that are not installed are named, with the apt
 line that installs them.
+
+With --listener, instead of the figures above: every in-scenario reply (and the read speech) goes
+through the real hands-free Listener (simulator.devices.listener) on the adapted recogniser, fed
+in 2048-byte chunks as the microphone would, padded with 0.4 s of silence before and 1.0 s after;
+once with the speculative final pass off (`_SPECULATE_AFTER = None`) and once at 0.15 s, where
+speech after a pause is decoded as a new utterance and the transcripts joined. Prints per voice
+family (per speaker for the read speech) and overall: WER off and on, the utterances the VAD split
+into several replies (their texts are joined), the utterances where speech resumed after a
+speculation (decoded in more than one utterance, the ones the joining is about; their WER is
+also printed apart), and the utterances whose transcript differs (one not resumed can differ too:
+its reply is the pass made 0.15 s into the final silence, not after the hangover).
 
 The replies are unseen by the adaptation: the bench checks that none of them is, after
 normalisation, a sentence of the adaptation corpus (reply_corpus.txt, the rubric's phrases, the
@@ -271,10 +282,152 @@ def vad_figures(general: list[tuple[str, str, bytes]], synthetic: list[bytes]) -
               f"max {max(delays) * 1000:.0f} ms; splits {splits}/{len(general)}")
 
 
+# --listener: the replies through the real hands-free Listener, speculation off and on.
+LISTENER_CHUNK = 2048  # bytes, as tests/devices/test_listener.py's microphone sends them
+LISTENER_PAD = (0.4, 1.0)  # seconds of silence before and after each utterance
+SPECULATE_AT = 0.15
+
+
+class _CountingRecognizer:
+    """The real recogniser, counting the utterances the listener starts on it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        self.inner.start()
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tuple[str, int, int]:
+    """(the replies' texts joined, how many replies, how many utterances the recogniser decoded)
+    for `pcm` played into a hands-free Listener with `_SPECULATE_AFTER = speculate`."""
+    from PySide6.QtCore import QObject, Signal
+
+    from simulator.devices import listener as listener_module
+    from simulator.devices.microphone import safe_emit
+
+    class Microphone(QObject):
+        chunk = Signal(bytes)
+        level = Signal(float)
+        failed = Signal(str)
+        active = False
+
+        def start(self, device_id: bytes | None = None) -> bool:
+            self.active = True
+            return True
+
+        def stop(self) -> None:
+            self.active = False
+
+    saved = listener_module._SPECULATE_AFTER
+    listener_module._SPECULATE_AFTER = speculate  # read when the Listener is built
+    try:
+        counting = _CountingRecognizer(recognizer)
+        mic = Microphone()
+        listener = listener_module.Listener(counting, mode="hands_free",
+                                            runner=listener_module.SyncRunner(),
+                                            microphone=mic, recordings_dir=folder)
+    finally:
+        listener_module._SPECULATE_AFTER = saved
+    texts: list[str] = []
+    listener.reply_ready.connect(lambda result: texts.append(result.text))
+    assert listener.start()
+    audio = bytes(int(LISTENER_PAD[0] * 16000) * 2) + pcm + bytes(int(LISTENER_PAD[1] * 16000) * 2)
+    heard = 0
+    for offset in range(0, len(audio), LISTENER_CHUNK):
+        safe_emit(mic.chunk, audio[offset:offset + LISTENER_CHUNK])
+        if len(texts) > heard:  # a reply ended early (a VAD split): listen for the rest
+            heard = len(texts)
+            listener.start()
+    unfinished = listener._in_turn
+    listener.close()
+    if unfinished:
+        print("      (a reply was still open when the audio ended)")
+    return " ".join(t for t in texts if t), len(texts), counting.starts
+
+
+def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recognizer,
+                     warm_up: list[bytes], by_family: bool) -> tuple[list[int], list[int]]:
+    """Each utterance through the Listener with speculation off and at SPECULATE_AT, on a
+    recogniser of its own per setting (warmed up on the same audio); prints per speaker or voice
+    family and overall. Returns (errors, words) off and on."""
+    from simulator.speech.recognizer import word_error_rate
+
+    print(f"\n== {label}: {len(items)} utterances, "
+          f"{sum(len(p) for _, _, p in items) / 32000:.0f} s of audio, through the hands-free "
+          f"Listener (+{LISTENER_PAD[0]:.1f} s / {LISTENER_PAD[1]:.1f} s of silence), "
+          f"speculation off vs at {SPECULATE_AT:.2f} s")
+    settings = {"off": None, "on": SPECULATE_AT}
+    outcome: dict[str, list[tuple[str, int, int]]] = {}
+    with tempfile.TemporaryDirectory(prefix="asr-listener-") as tmp:
+        for name, speculate in settings.items():
+            recognizer = make_recognizer()
+            for pcm in warm_up:
+                decode(recognizer, pcm)
+            t0 = time.perf_counter()
+            outcome[name] = [listen(recognizer, pcm, speculate, Path(tmp)) for _, _, pcm in items]
+            print(f"  speculation {name:3s}: {time.perf_counter() - t0:.0f} s")
+    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    differing: list[tuple[str, str, str, str]] = []
+    for i, (speaker, reference, _) in enumerate(items):
+        group = speaker.partition("/")[0] if by_family else speaker
+        counts = groups[group]
+        for name in settings:
+            text, replies, starts = outcome[name][i]
+            errors, words = word_error_rate(reference, text)
+            counts[f"e {name}"][0] += errors
+            counts[f"e {name}"][1] += words
+            counts[f"split {name}"][0] += replies > 1
+            counts[f"resumed {name}"][0] += starts > max(1, replies)
+        counts["n"][0] += 1
+        _, replies, starts = outcome["on"][i]
+        resumed = starts > max(1, replies)
+        if resumed:  # the utterances the joining is about: their WER apart
+            for name in settings:
+                errors, words = word_error_rate(reference, outcome[name][i][0])
+                counts[f"resumed e {name}"][0] += errors
+                counts[f"resumed e {name}"][1] += words
+        if outcome["off"][i][0] != outcome["on"][i][0]:
+            counts["differs"][0] += 1
+            counts["differs resumed"][0] += resumed
+            differing.append((speaker + (" [resumed]" if resumed else ""), reference,
+                              outcome["off"][i][0], outcome["on"][i][0]))
+
+    def line(name: str, c: dict[str, list[int]]) -> str:
+        n = c["n"][0]
+        (e0, w0), (e1, w1) = c["e off"], c["e on"]
+        return (f"  {name:22s} WER off {e0 / w0:6.1%} ({e0}/{w0}), on {e1 / w1:6.1%} ({e1}/{w1});  "
+                f"split {c['split off'][0]}/{n} off, {c['split on'][0]}/{n} on;  "
+                f"resumed after a pause (on) {c['resumed on'][0]}/{n};  "
+                f"transcript differs {c['differs'][0]}/{n} ({c['differs resumed'][0]} resumed)")
+
+    total: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for group, counts in groups.items():
+        print(line(("family " if by_family else "") + group, counts))
+        for key, (a, b) in counts.items():
+            total[key][0] += a
+            total[key][1] += b
+    print(line("all", total))
+    (e0, w0), (e1, w1) = total["resumed e off"], total["resumed e on"]
+    if w0:
+        print(f"  {'resumed ones only':22s} WER off {e0 / w0:6.1%} ({e0}/{w0}), "
+              f"on {e1 / w1:6.1%} ({e1}/{w1})  ({total['resumed on'][0]} utterances)")
+    for speaker, reference, off, on in differing:
+        print(f"      {speaker}: {reference!r}\n          off: {off!r}\n          on:  {on!r}")
+    return total["e off"], total["e on"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="the speech-asr folder or the data root above it")
     parser.add_argument("--quick", action="store_true", help="the first 10 of each set only")
+    parser.add_argument("--listener", action="store_true",
+                        help="instead: WER through the hands-free Listener, speculation off vs on")
     args = parser.parse_args(argv)
     os.environ.setdefault("SIMULATOR_DATA_DIR", tempfile.mkdtemp(prefix="asr-bench-"))
 
@@ -297,11 +450,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Voices missing: {family} ({', '.join(names)}); "
               f"install with: sudo apt-get install -y {packages}")
     print("Voices used: " + ", ".join(f"{v.family}/{v.name}" for v in voices))
-    t0 = time.perf_counter()
-    recognizers = {"unadapted": StreamingRecognizer(), "adapted": StreamingRecognizer(adaptation)}
-    for recognizer in recognizers.values():
-        recognizer.prepare()
-    print(f"Decoders loaded in {time.perf_counter() - t0:.2f} s")
+    if not args.listener:
+        t0 = time.perf_counter()
+        recognizers = {"unadapted": StreamingRecognizer(),
+                       "adapted": StreamingRecognizer(adaptation)}
+        for recognizer in recognizers.values():
+            recognizer.prepare()
+        print(f"Decoders loaded in {time.perf_counter() - t0:.2f} s")
 
     general: list[tuple[str, str, bytes]] = []
     folder = find_data("speech-asr", args.data)
@@ -319,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         in_scenario = [(speaker, text, read_pcm(wav))
                        for speaker, text, wav in render_replies(replies, voices, Path(tmp))]
         print(f"Rendered {len(in_scenario)} replies in {time.perf_counter() - t0:.1f} s")
+    if args.listener:
+        return listener_main(adaptation, in_scenario, general)
     # Each decoder normalises its input level from what it heard before, so warm both up on
     # the same audio before measuring, as a session's first replies would.
     for recognizer in recognizers.values():
@@ -353,6 +510,35 @@ def main(argv: list[str] | None = None) -> int:
               "install flite (see above)")
     print(f"  in-scenario WER, all voices: unadapted {scen['unadapted']:.1%}, "
           f"adapted {scen['adapted']:.1%}")
+    return 0
+
+
+def listener_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
+                  general: list[tuple[str, str, bytes]]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+
+    from simulator.speech.recognizer import StreamingRecognizer
+
+    app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (the Listener's signals)
+
+    def make() -> StreamingRecognizer:
+        recognizer = StreamingRecognizer(adaptation)
+        recognizer.prepare()
+        return recognizer
+
+    # Warmed up as the main figures' decoders are, on the same audio.
+    warm_up = [pcm for _, _, pcm in in_scenario[:3] + general[:3]]
+    scen = listener_figures("In-scenario replies (synthetic voices, adapted recogniser)",
+                            in_scenario, make, warm_up, by_family=True)
+    if general:
+        g = listener_figures("General read speech (speech-asr, adapted recogniser)", general,
+                             make, warm_up, by_family=False)
+    print("\n== Summary (hands-free Listener, adapted recogniser)")
+    for label, (off, on) in [("in-scenario, all voices", scen)] + (
+            [("general speech", g)] if general else []):
+        print(f"  {label} WER: speculation off {off[0] / off[1]:.1%}, "
+              f"at {SPECULATE_AT:.2f} s {on[0] / on[1]:.1%}")
     return 0
 
 
