@@ -151,7 +151,7 @@ def summarise(report: Report) -> Summary:
         score = report.score_of(record)
         if score is not None:
             scores.append(score)
-        for t in record.state.turns:
+        for t in report.behaviour_turns(record):  # a trainee's report: their replies, their overrides
             turns += 1
             overrides += t.override is not None
     techniques, triggers = behaviour_counts(t for r in report.sessions for t in report.behaviour_turns(r))

@@ -502,8 +502,9 @@ class HistoryPage(Page):
         for row, record in enumerate(reversed(self.records)):  # the newest first
             state = record.state
             outcome = OUTCOME_TEXT.get(state.outcome or "", ("Not finished", ""))[0]
-            overrides = sum(t.override is not None for t in state.turns)
-            mine = len(own_turns(record, self.current()))
+            own = own_turns(record, self.current())
+            overrides = sum(t.override is not None for t in own)  # of their replies, not the class's
+            mine = len(own)
             shared = mine != len(state.turns)
             # A classroom session: how many of its turns were this trainee's, and their score on those.
             turns = f"{mine} of {len(state.turns)}" if shared else str(len(state.turns))

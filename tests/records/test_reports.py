@@ -165,3 +165,14 @@ def test_a_trainee_s_report_counts_the_techniques_and_triggers_of_the_turns_they
         "class": ([("empathy", 4)], [("calm_down", 1)]),
         "session": ([("empathy", 2)], [("calm_down", 1)]),
     }
+
+
+def test_a_trainee_s_report_counts_their_own_replies_and_the_overrides_of_them(store):
+    shared = classroom_session(store)  # Ana answered turns 1 and 3, Ben turn 2
+    shared.state.turns[1] = shared.state.turns[1].model_copy(update={"override": "calmer"})
+    store.save(shared)
+    ben, ana = summarise(build_report(store, trainee="Ben")), summarise(build_report(store, trainee="Ana"))
+    assert (ben.turns, ben.overrides) == (1, 1)
+    assert (ana.turns, ana.overrides) == (2, 0)
+    whole = summarise(build_report(store, class_name="Tue"))
+    assert (whole.turns, whole.overrides) == (3, 1)

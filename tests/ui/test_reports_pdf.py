@@ -111,10 +111,10 @@ def test_a_trainee_s_report_shows_their_own_score_in_a_shared_classroom_session(
         texts[name] = _text(tmp_path / f"{name}.pdf")
     ben, ana, whole = texts["ben"], texts["ana"], texts["class"]
     # The summary's figures (sessions, replies, resolved, escalated, average score, overrides), the sessions
-    # table's row, the session's heading: Ben's own score, and the whole session's beside it.
-    assert "1 3 1 0 38 0 session" in ben and "Late Pickup 3 resolved 38 " in ben
+    # table's row, the session's heading: Ben's own score and replies (1 of the 3), and the whole session's.
+    assert "1 1 1 0 38 0 session" in ben and "Late Pickup 3 resolved 38 " in ben
     assert "score 38 for Ben's 1 of 3 turns · whole session 71" in ben
-    assert "1 3 1 0 88 0 session" in ana and "Late Pickup 3 resolved 88 " in ana
+    assert "1 2 1 0 88 0 session" in ana and "Late Pickup 3 resolved 88 " in ana
     assert "score 88 for Ana's 2 of 3 turns · whole session 71" in ana
     # The class's roster: each trainee's own average; the class's figures keep the whole session's score.
     assert "Ana 1 1 88" in whole and "Ben 1 1 38" in whole and "Cleo 0 0 —" in whole
