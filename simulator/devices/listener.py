@@ -342,6 +342,7 @@ class Listener(QObject):
         with other settings takes it over)."""
         self.stop()
         self.runner.close()
+        self._drop_speculation()  # its recording, if the worker made one no reply took
         for signal, slot in ((self.microphone.chunk, self._on_chunk),
                              (self.microphone.level, self.level),
                              (self.microphone.failed, self._on_microphone_failed)):

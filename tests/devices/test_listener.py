@@ -327,3 +327,22 @@ def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
     safe_emit(mic.chunk, b"\0\0" * 1600)
     safe_emit(mic.failed, "The microphone was unplugged.")
     assert kept == [] and list(tmp_path.glob("*.wav")) == []
+
+
+def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, recognizer):
+    spoken = speak(REPLY, tmp_path / "spoken.wav", pad=(0.5, 0.0))
+    first = tmp_path / "first.wav"  # without espeak-ng's own trailing silence
+    subprocess.run(["sox", str(spoken), str(first), "reverse", "silence", "1", "0.02", "1%", "reverse"], check=True)
+    mic = FakeMicrophone()
+    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path / "incoming")
+    ready: list[ReplyResult] = []
+    listener.reply_ready.connect(ready.append)
+    likely: list[ReplyResult] = []
+    listener.reply_likely.connect(likely.append)
+    assert listener.start()
+    mic.play(first)
+    safe_emit(mic.chunk, b"\x00\x00" * int(16000 * 0.25))  # a pause past 0.15 s, short of the hangover
+    assert len(likely) == 1 and likely[0].wav_path.exists() and not ready
+    listener.close()  # the app quits mid-reply
+    assert not likely[0].wav_path.exists()
