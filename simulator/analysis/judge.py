@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simulator.analysis.unsure import unsure_grave_triggers
 from simulator.analysis.wording import Category, Hit, Rubric, WordingResult, analyse, load_rubric
 from simulator.engine.judgement import JudgeContext, Judgement, Reply, ToneReading
 from simulator.engine.vocabulary import Intent
@@ -222,6 +223,12 @@ class RubricJudge:
             update["confidence"] = round(judgement.confidence * (0.6 + 0.4 * rc), 3)
             if rc < 0.5:
                 notes.append(f"The recogniser was unsure what you said ({rc:.0%}), so this judgement may be off.")
+        unsure = unsure_grave_triggers(self.rubric, reply.text, judgement.trigger_names(), reply.words)
+        if unsure:
+            update["unsure_words"] = unsure
+            quoted = ", ".join(f"'{e}'" for e in unsure)
+            notes.append(f"The recogniser was unsure of {quoted}, so the customer asks to hear it again "
+                         "instead of taking it as said.")
         if notes:
             update["explanation"] = [*judgement.explanation, *notes]
         return judgement.model_copy(update=update) if update else judgement

@@ -603,6 +603,12 @@ class Rubric:
                 tokens[i:i + 1] = [Token("i", tok.start, tok.end), Token("will", tok.start, tok.end)]
         return tokens
 
+    def matches(self, text: str, names: Iterable[str]) -> list[Hit]:
+        """Every match in `text` of the named categories (`analyse` keeps each one's best only)."""
+        analysis = _Analysis(self, text)
+        return [hit for name in names if name in self.categories
+                for hit in analysis._category_hits(self.categories[name])]
+
     def analyse(self, text: str, customer_line: str = "", customer_name: str = "",
                 model: WordingModel | None | bool = True) -> WordingResult:
         """Judge one reply. `model`: True for the shipped statistical model, False for the rules alone."""

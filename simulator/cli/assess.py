@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.engine.judgement import JudgeContext, Judgement, Reply
+from simulator.engine.judgement import HeardWord, JudgeContext, Judgement, Reply
 
 
 class InputError(Exception):
@@ -95,13 +95,14 @@ class _Assessor:
         if self._transcribe is None:
             self._transcribe = _transcriber()
         try:
-            text, confidence = self._transcribe(path)
+            text, confidence, words = self._transcribe(path)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - the recogniser's failure is reported, not thrown
             raise InputError(f"{path}: could not be transcribed ({exc}); check it is speech in a WAV file") from None
         context = JudgeContext(customer_name=name, customer_line=customer_line, baseline_audio=baseline)
-        judgement = self.judge.judge(Reply(text, audio_path=path, recognition_confidence=confidence), context)
+        judgement = self.judge.judge(Reply(text, audio_path=path, recognition_confidence=confidence,
+                                           words=words), context)
         if not text.strip():
             judgement = judgement.model_copy(update={
                 "explanation": ["No words were recognised in the recording.", *judgement.explanation]})
@@ -144,9 +145,9 @@ def _transcriber() -> Any:
             raise
         return _pocketsphinx_shim()
 
-    def transcribe(path: Path) -> tuple[str, float | None]:
+    def transcribe(path: Path) -> tuple[str, float | None, tuple[HeardWord, ...]]:
         result = transcribe_file(path)
-        return result.text, result.confidence
+        return result.text, result.confidence, tuple(HeardWord(w.text, w.confidence) for w in result.words)
 
     return transcribe
 
@@ -159,7 +160,7 @@ def _pocketsphinx_shim() -> Any:
 
     decoder = Decoder()
 
-    def transcribe(path: Path) -> tuple[str, float | None]:
+    def transcribe(path: Path) -> tuple[str, float | None, tuple[HeardWord, ...]]:
         import numpy as np
 
         audio = load_wav(path, rate=16_000)
@@ -169,8 +170,8 @@ def _pocketsphinx_shim() -> Any:
         decoder.end_utt()
         hyp = decoder.hyp()
         if hyp is None:
-            return "", 0.0
-        return hyp.hypstr, float(decoder.get_logmath().exp(hyp.prob))
+            return "", 0.0, ()
+        return hyp.hypstr, float(decoder.get_logmath().exp(hyp.prob)), ()
 
     return transcribe
 
@@ -269,6 +270,8 @@ def _to_json(result: _Result) -> dict[str, Any]:
     }
     if result.spoken:
         out["transcript"] = j.transcript or ""
+        # Grave triggers resting on unsure words: the simulator would ask to hear the reply again.
+        out["unsure_words"] = list(j.unsure_words)
     out["agitation_delta"] = j.agitation_delta
     out["explanation"] = list(j.explanation)
     return out
@@ -287,6 +290,8 @@ def _print(result: _Result, as_json: bool) -> None:
           f"agitation push {sign}{j.agitation_delta:.1f}")
     if result.spoken:
         print(f"  heard: \"{j.transcript or ''}\"")
+    if j.unsure_words:
+        print(f"  unsure (would be asked again): {', '.join(j.unsure_words)}")
     if j.tone is not None:
         print(f"  tone: {j.tone.label}")
     for label, found in (("techniques", j.techniques), ("triggers", j.triggers)):

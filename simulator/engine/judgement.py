@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,12 +56,23 @@ class Judgement(BaseModel):
     agitation_delta: float = 0.0
     # Sentences for the debrief that say why, e.g. "You named the feeling: 'I can see you're frustrated'".
     explanation: list[str] = Field(default_factory=list)
+    # The evidence of grave triggers (an insult, a threat) resting only on words the recogniser was
+    # unsure of (simulator.analysis.unsure): such a reply is heard again, not applied. Empty for
+    # typed replies and in sessions saved before it existed.
+    unsure_words: list[str] = Field(default_factory=list)
 
     def technique_names(self) -> set[str]:
         return {f.name for f in self.techniques}
 
     def trigger_names(self) -> set[str]:
         return {f.name for f in self.triggers}
+
+
+class HeardWord(NamedTuple):
+    """One recognised word of a spoken reply and the recogniser's posterior for it, 0..1."""
+
+    text: str
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class Reply:
     audio_path: Path | None = None
     # The recogniser's confidence in `text`, 0..1, when it came from speech.
     recognition_confidence: float | None = None
+    # The recognised words of `text`, in order, with their confidences (empty when typed).
+    words: tuple[HeardWord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from simulator.engine.judgement import Judgement, Reply
+from simulator.engine.judgement import HeardWord, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRecord
 from simulator.records.sessions import SessionRecord
@@ -450,6 +450,13 @@ class ConversationPresenter(QObject):
         self.view.set_busy(False)
         if runner is not self.runner or runner.ended:
             return  # the trainee restarted or left while this reply was being judged
+        if judgement.unsure_words:
+            # A grave trigger resting only on words the recogniser was unsure of: heard again, as
+            # an unsure reply is (simulator.analysis.unsure), never applied.
+            _discard(reply.audio_path)
+            if not self.paused:  # else resuming says the customer's line again
+                self.say_again(heard=reply.text)
+            return
         # A turn names who answered only in classroom mode; here the session is the trainee's.
         runner.apply(reply, judgement)
         if self.paused:
@@ -600,7 +607,8 @@ class ConversationPresenter(QObject):
         if not text or result.low_confidence or result.wav_path is None \
                 or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE):
             return  # asked again or judged in full once the reply is over
-        reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=confidence)
+        reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=confidence,
+                      words=_heard_words(result))
         early = self._early = _EarlyJudgement(result.speculation, runner, len(runner.state.turns), reply)
         self.ctx.tasks.submit(lambda: runner.judge(reply),
                               on_done=lambda judgement: self._on_early_judged(early, judgement),
@@ -626,7 +634,7 @@ class ConversationPresenter(QObject):
                 return
             recording = self._keep_recording(getattr(early.confirmed, "wav_path", None))
             self._submit(Reply(early.reply.text, audio_path=recording,
-                               recognition_confidence=early.reply.recognition_confidence),
+                               recognition_confidence=early.reply.recognition_confidence, words=early.reply.words),
                          spoken=True, shown=True)
 
     def _on_listener_reply_ready(self, result: Any) -> None:
@@ -660,7 +668,7 @@ class ConversationPresenter(QObject):
             self.view.add_trainee_reply(early.reply.text, True)
         recording = self._keep_recording(getattr(result, "wav_path", None))
         reply = Reply(early.reply.text, audio_path=recording,
-                      recognition_confidence=early.reply.recognition_confidence)
+                      recognition_confidence=early.reply.recognition_confidence, words=early.reply.words)
         self._on_judged(early.runner, reply, early.judgement)
 
     def _judge_confirmed(self, result: Any) -> None:
@@ -673,7 +681,8 @@ class ConversationPresenter(QObject):
             self.say_again(heard=text)
             return
         recording = self._keep_recording(wav)
-        self._submit(Reply(text, audio_path=recording, recognition_confidence=confidence), spoken=True)
+        self._submit(Reply(text, audio_path=recording, recognition_confidence=confidence,
+                           words=_heard_words(result)), spoken=True)
 
     def say_again(self, heard: str = "") -> None:
         """The customer asks the trainee to repeat themselves; no turn is taken, nothing is judged."""
@@ -834,6 +843,12 @@ def rewound_state(scenario: Scenario, state: SessionState, turn_index: int) -> S
     })
     Runner(scenario, judge=None, state=copy).rewind(turn_index)  # type: ignore[arg-type]  # rewinding never judges
     return copy
+
+
+def _heard_words(result: Any) -> tuple[HeardWord, ...]:
+    """The recognised words of a listener ReplyResult with their confidences (none without a transcript)."""
+    words = getattr(getattr(result, "transcript", None), "words", None) or ()
+    return tuple(HeardWord(str(w.text), float(w.confidence)) for w in words)
 
 
 def _discard(wav: Path | str | None) -> None:

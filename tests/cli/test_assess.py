@@ -139,6 +139,7 @@ def test_audio_with_baseline(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert KEYS <= set(out) and isinstance(out["transcript"], str)
+    assert out["unsure_words"] == []  # no grave trigger was heard
     assert TONE_KEYS <= set(out["tone"])
     assert out["tone"]["label"] in ("calm", "raised", "shouting", "flat")
 
@@ -171,3 +172,19 @@ def test_a_bad_baseline_is_reported_by_name(tmp_path, capsys):
 def test_exactly_one_source_is_required():
     done = simulator("--text", "hi", "--batch", "x.tsv")
     assert done.returncode == 2 and "not allowed with" in done.stderr
+
+
+def test_a_recording_whose_insult_rests_on_an_unsure_word_says_so(tmp_path, monkeypatch, capsys):
+    from simulator.cli import assess
+    from simulator.engine.judgement import HeardWord, ToneReading
+
+    said = "that was a dick"
+    words = tuple(HeardWord(w, 0.2 if w == "dick" else 0.9) for w in said.split())
+    monkeypatch.setattr(assess, "_transcriber", lambda: lambda path: (said, 0.8, words))
+    monkeypatch.setattr(assess, "_check_wav", lambda path, what: None)
+    monkeypatch.setattr("simulator.analysis.judge._default_tone",
+                        lambda: (lambda audio, baseline=None: ToneReading(label="calm"), lambda path: None))
+    assert main(["assess", "--audio", str(tmp_path / "reply.wav"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["unsure_words"] == ["dick"] and [t["name"] for t in out["triggers"]] == ["insult"]
+    assert any("hear it again" in line for line in out["explanation"])

@@ -61,6 +61,14 @@ class FakeResult:
     wav_path: Path | None = None
     timings: dict = field(default_factory=dict)
     speculation: int | None = None
+    # The recognised words as (word, confidence) pairs; `transcript` carries them as the real one does.
+    words: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def transcript(self):
+        from simulator.speech.recognizer import Transcript, Word
+
+        return Transcript(self.text, self.confidence, tuple(Word(w, 0.0, 0.0, c) for w, c in self.words))
 
 
 class FakeListener(QObject):

@@ -329,3 +329,96 @@ def test_trying_a_microphone_that_is_still_unplugged_says_so_again(qtbot, make_c
     page.reply_box.setText("I'm so sorry, I understand.")
     page._on_send_clicked()
     assert len(page.presenter.runner.state.turns) == 1
+
+
+# -- a grave trigger heard on unsure words (simulator.analysis.unsure) -------------------------------
+MISHEARD = "sorry it was put on the wrong shelf that was a dick"
+
+
+def heard_words(text: str, dick: float) -> tuple[tuple[str, float], ...]:
+    return tuple((w, dick if w == "dick" else 0.9) for w in text.split())
+
+
+@pytest.fixture
+def judged_window(qtbot, make_context, devices):
+    """A spoken session judged by the real rubric judge (a stand-in tone analysis: calm)."""
+    from simulator.analysis.judge import RubricJudge
+    from simulator.engine.judgement import ToneReading
+    from simulator.ui.main_window import MainWindow
+
+    judge = RubricJudge(analyse_tone=lambda audio, baseline=None: ToneReading(label="calm"),
+                        load_baseline=lambda path: None)
+    calls: list[str] = []
+    real = judge.judge
+    judge.judge = lambda reply, context: calls.append(reply.text) or real(reply, context)
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=False),
+                       devices, judge_=judge)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.start_scenario("parcel")
+    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
+    devices.voice.finish()
+    win.judge_calls = calls
+    return win
+
+
+def test_an_insult_heard_on_an_unsure_word_is_asked_again_not_applied(qtbot, judged_window, devices, tmp_path):
+    page = judged_window.conversation
+    presenter = page.presenter
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8,
+                          words=heard_words(MISHEARD, 0.2))
+    assert judged_window.judge_calls == [MISHEARD]
+    state = presenter.runner.state
+    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
+    assert page.bubbles[-1].text_value == SAY_AGAIN and devices.voice.spoken[-1][1] == SAY_AGAIN
+    assert page.notice.isVisible() and "that was a dick" in page.notice.text.text()
+    session = presenter.runner.state.session_id
+    assert not judged_window.ctx.store.recording_path(session, 0).exists()  # nobody will play it
+    # Said again and heard surely this time: now it stands.
+    devices.voice.finish()
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "again.wav"), confidence=0.8,
+                          words=heard_words(MISHEARD, 0.9))
+    turn = presenter.runner.state.turns[0]
+    assert "insult" in turn.judgement.trigger_names() and turn.judgement.unsure_words == []
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_an_insult_heard_surely_is_applied(qtbot, judged_window, devices, tmp_path):
+    presenter = judged_window.conversation.presenter
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8,
+                          words=heard_words(MISHEARD, 0.95))
+    assert presenter.runner.state.repeats == 0
+    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_a_typed_insult_is_applied(qtbot, judged_window):
+    page = judged_window.conversation
+    page.reply_box.setText(MISHEARD)
+    page._on_send_clicked()
+    presenter = page.presenter
+    assert presenter.runner.state.repeats == 0
+    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(qtbot, judged_window, devices, tmp_path):
+    presenter = judged_window.conversation.presenter
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    words = heard_words(MISHEARD, 0.2)
+    devices.listener.pause_in(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
+    assert judged_window.judge_calls == [MISHEARD] and presenter.runner.state.turns == []
+    devices.listener.hear(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
+    assert judged_window.judge_calls == [MISHEARD]  # the early judgement, not judged twice
+    state = presenter.runner.state
+    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
+    assert judged_window.conversation.bubbles[-1].text_value == SAY_AGAIN
