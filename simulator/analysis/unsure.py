@@ -15,15 +15,29 @@ from simulator.analysis.wording import Hit, Rubric
 from simulator.engine.judgement import HeardWord
 
 # The triggers that, found once, wreck a session (they branch to a storm-off in the scenarios)
-# and whose evidence a misrecognition can produce: an insult is often a single word (one
-# substituted word suffices); a threat needs two or more ("or else", "try me"), so it is unsure
-# only when all of them are.
+# and whose evidence a misrecognition can produce: an insult is often a single word, one
+# substituted word, and a threat's two or more ("or else", "try me") need only one misheard word
+# to make the match ("our mistake" -> "a dick"; "what was" -> "you lot was").
 GRAVE_TRIGGERS = frozenset({"insult", "threat"})
 
 # A word recognised with a posterior under this is unsure. Measured with
 # `bench/asr_accuracy.py --word-confidence` (adapted recogniser, per hypothesis word; "wrong" =
-# a substitution or insertion in a Levenshtein alignment with what was said):
-UNSURE_WORD = 0.5
+# a substitution or insertion in a Levenshtein alignment with what was said), the share of wrong /
+# of correct words under each threshold:
+#                        0.3          0.4          0.5          0.6          0.7          0.8
+#   natural voices     40% / 2.8%   54% / 3.9%   58% / 5.5%   65% / 9.1%   65% / 12%    67% / 15%
+#     (flite, Festival: 52 wrong, 669 correct words)
+#   espeak-ng          50% / 16%    57% / 23%    62% / 26%    69% / 31%    73% / 37%    77% / 41%
+#   read speech        51% / 13%    58% / 17%    62% / 22%    68% / 29%    77% / 36%    84% / 46%
+#   all (416 / 1436)   50% / 8.4%   57% / 11%    62% / 15%    68% / 20%    74% / 25%    79% / 31%
+# Medians: correct 0.97, wrong 0.30; a quarter of the wrong words score over 0.72, so no threshold
+# catches every misrecognition. 0.6 is the knee for the natural voices (wrong words caught stop
+# rising there: 65% up to 0.7) and catches two thirds of all wrong words. A correct word under it
+# costs only a "say that again" when it is the evidence of an insult or threat actually said (a
+# repeat, typing offered), while a wrong word over it wrecks the session, so the threshold errs
+# high. The bench's two made-up grave triggers: "you lot" for "what" ("lot" 0.13) and "are you
+# dim" for "I can't give you" ("dim" 0.00), both caught.
+UNSURE_WORD = 0.6
 
 
 def word_spans(text: str, words: Sequence[HeardWord]) -> list[tuple[int, int, float]] | None:
@@ -46,10 +60,12 @@ def word_spans(text: str, words: Sequence[HeardWord]) -> list[tuple[int, int, fl
 
 def unsure_words(text: str, hits: Iterable[Hit], words: Sequence[HeardWord],
                  threshold: float = UNSURE_WORD) -> list[str]:
-    """The evidence of the grave-trigger matches among `hits` (all of them, found in `text`) when
-    every word of every one was recognised under `threshold`: the reply should be heard again.
-    Empty when there is no grave trigger, when there are no recognised words (typed), and when any
-    grave match rests on a sure word (the reply is grave whatever the unsure words were)."""
+    """The words recognised under `threshold` that the grave-trigger matches among `hits` (all of
+    them, found in `text`) rest on, when every such match has one: the reply should be heard
+    again. A match needs all its words, so one unsure word makes it doubtful ("you lot" heard for
+    "what": "you" 0.96, "lot" 0.13). Empty when there is no grave trigger, when there are no
+    recognised words (typed), and when any grave match is sure in every word (the reply is grave
+    whatever the unsure words were)."""
     if not words:
         return []
     spans = word_spans(text, words)
@@ -59,11 +75,11 @@ def unsure_words(text: str, hits: Iterable[Hit], words: Sequence[HeardWord],
     for hit in hits:
         if hit.name not in GRAVE_TRIGGERS:
             continue
-        confidences = [c for start, end, c in spans if start < hit.end and hit.start < end]
-        if not confidences or max(confidences) >= threshold:
-            return []
-        if hit.evidence not in unsure:
-            unsure.append(hit.evidence)
+        heard = [(start, end, c) for start, end, c in spans if start < hit.end and hit.start < end]
+        doubtful = [text[start:end] for start, end, c in heard if c < threshold]
+        if not doubtful:
+            return []  # sure in every word (or not among the recognised words: nothing to doubt)
+        unsure += [w for w in doubtful if w not in unsure]
     return unsure
 
 

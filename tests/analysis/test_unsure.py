@@ -51,21 +51,23 @@ def test_a_typed_reply_has_no_words_and_is_never_unsure():
     assert unsure_words(MISHEARD, triggers(MISHEARD), ()) == []
 
 
-def test_a_threat_is_unsure_only_when_every_word_of_it_is():
+def test_one_unsure_word_makes_a_match_doubtful():
     text = "sort it out or else"
     assert [h.name for h in triggers(text)] == ["threat"]
-    assert unsure_words(text, triggers(text), heard(text, {"else": 0.2})) == []
-    assert unsure_words(text, triggers(text), heard(text, {"or": 0.3, "else": 0.2})) == ["or else"]
+    assert unsure_words(text, triggers(text), heard(text)) == []
+    assert unsure_words(text, triggers(text), heard(text, {"else": 0.2})) == ["else"]
+    assert unsure_words(text, triggers(text), heard(text, {"or": 0.3, "else": 0.2})) == ["or", "else"]
+    # The bench's case: "what" heard as "lot", a sure "you" before it.
+    text = "i'm sorry nobody told you lot was happening"
+    assert unsure_words(text, triggers(text), heard(text, {"lot": 0.13})) == ["lot"]
 
 
 def test_every_match_counts_not_only_the_one_the_judgement_quotes():
     text = "you can leave now or else"
     assert [h.evidence for h in analyse(text).triggers] == ["leave now or"]
     assert {h.evidence for h in triggers(text)} == {"leave now or", "or else"}
-    unsure = {"leave": 0.1, "now": 0.1, "or": 0.1}
-    assert unsure_words(text, triggers(text), heard(text, unsure)) == []
-    unsure["else"] = 0.1
-    assert set(unsure_words(text, triggers(text), heard(text, unsure))) == {"leave now or", "or else"}
+    assert unsure_words(text, triggers(text), heard(text, {"else": 0.1})) == []  # "leave now or" stands
+    assert unsure_words(text, triggers(text), heard(text, {"or": 0.1})) == ["or"]  # both rest on "or"
 
 
 def test_a_sure_grave_trigger_keeps_the_reply_grave():
@@ -73,6 +75,7 @@ def test_a_sure_grave_trigger_keeps_the_reply_grave():
     found = triggers(text)
     assert unsure_words(text, found, heard(text, {"dick": 0.1})) == []
     assert set(unsure_words(text, found, heard(text, {"dick": 0.1, "idiot": 0.1}))) == {"idiot", "dick"}
+    assert unsure_words(text, found, heard(text, {"dick": 0.1, "that": 0.1})) == []
 
 
 def test_milder_triggers_are_not_guarded():
