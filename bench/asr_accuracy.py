@@ -1,6 +1,6 @@
 """Recognition accuracy and speed of the default recogniser, with and without scenario adaptation.
 
-    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick] [--listener]
+    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick] [--listener | --word-confidence]
 
 Prints, for the real read speech in ../shared/data/speech-asr (per speaker and overall) and for
 the in-scenario replies in bench/data/inscenario_replies.tsv (spoken at bench time into a
@@ -22,6 +22,14 @@ into several replies (their texts are joined), the utterances where speech resum
 speculation (decoded in more than one utterance, the ones the joining is about; their WER is
 also printed apart), and the utterances whose transcript differs (one not resumed can differ too:
 its reply is the pass made 0.15 s into the final silence, not after the hangover).
+
+With --word-confidence, instead of the figures above: how well the per-word posterior
+(Transcript.words, Word.confidence) of the adapted recogniser separates the hypothesis words it
+got right from the wrong ones (substitutions and insertions, from a Levenshtein alignment with what
+was said): their quantiles, and at several thresholds the share of wrong and of correct words
+under it, per set (natural voices, espeak-ng, read speech) and overall. Then the grave triggers
+(simulator.analysis.unsure.GRAVE_TRIGGERS) the rubric finds in a transcript but not in what was
+said, and whether the guard (every evidence word under the threshold) would ask again.
 
 The replies are unseen by the adaptation: the bench checks that none of them is, after
 normalisation, a sentence of the adaptation corpus (reply_corpus.txt, the rubric's phrases, the
@@ -422,12 +430,124 @@ def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recog
     return total["e off"], total["e on"]
 
 
+# --word-confidence: does a word's posterior tell a misrecognised word from a right one?
+CONFIDENCE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+def align(reference: list[str], hypothesis: list[str]) -> list[bool]:
+    """For each hypothesis word, whether a minimum-edit (Levenshtein) alignment with `reference`
+    matches it; False marks a substitution or an insertion. Ties are broken towards matches."""
+    n, m = len(reference), len(hypothesis)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = i
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1,
+                             cost[i - 1][j - 1] + (reference[i - 1] != hypothesis[j - 1]))
+    correct = [False] * m
+    i, j = n, m
+    while j > 0:
+        if i > 0 and reference[i - 1] == hypothesis[j - 1] and cost[i][j] == cost[i - 1][j - 1]:
+            correct[j - 1] = True
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j - 1] + 1:
+            i, j = i - 1, j - 1  # substitution
+        elif cost[i][j] == cost[i][j - 1] + 1:
+            j -= 1  # insertion
+        else:
+            i -= 1  # deletion
+    return correct
+
+
+def transcribe(recognizer, pcm: bytes):
+    """The recogniser's Transcript of `pcm`, fed in CHUNK-byte pieces."""
+    recognizer.start()
+    for offset in range(0, len(pcm), CHUNK):
+        recognizer.feed(pcm[offset:offset + CHUNK])
+    return recognizer.finish()
+
+
+def word_confidence_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
+                         general: list[tuple[str, str, bytes]]) -> int:
+    from simulator.analysis.unsure import GRAVE_TRIGGERS, unsure_grave_triggers
+    from simulator.analysis.wording import analyse, load_rubric
+    from simulator.engine.judgement import HeardWord
+    from simulator.speech.adaptation import normalise
+    from simulator.speech.recognizer import StreamingRecognizer
+
+    rubric = load_rubric()
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.prepare()
+    for _, _, pcm in in_scenario[:3] + general[:3]:  # warmed up as the main figures' decoders are
+        decode(recognizer, pcm)
+    sets = {"natural voices": [u for u in in_scenario if u[0].partition("/")[0] in NATURAL],
+            "espeak-ng": [u for u in in_scenario if u[0].partition("/")[0] == "espeak-ng"],
+            "read speech": general}
+    labelled: dict[str, list[tuple[float, bool]]] = {}
+    grave: list[tuple[str, str, str, str, list[tuple[str, float]]]] = []
+    heard: list[tuple[str, str, list[HeardWord]]] = []
+    for name, items in sets.items():
+        labelled[name] = []
+        for speaker, reference, pcm in items:
+            transcript = transcribe(recognizer, pcm)
+            words = [HeardWord(w.text, w.confidence) for w in transcript.words]
+            marks = align(normalise(reference), [w.text.lower() for w in words])
+            labelled[name] += [(w.confidence, ok) for w, ok in zip(words, marks, strict=True)]
+            heard.append((speaker, reference, words))
+
+    def quantiles(values: list[float]) -> str:
+        if not values:
+            return "(none)"
+        cut = np.quantile(values, QUANTILES)
+        return "  ".join(f"p{q * 100:.0f} {v:.2f}" for q, v in zip(QUANTILES, cut, strict=True))
+
+    print("\n== Word confidence (adapted recogniser): correct vs wrong hypothesis words "
+          "(wrong = substituted or inserted)")
+    everything = [x for values in labelled.values() for x in values]
+    for name, values in [*labelled.items(), ("all", everything)]:
+        right = [c for c, ok in values if ok]
+        wrong = [c for c, ok in values if not ok]
+        print(f"  {name}: {len(right)} correct, {len(wrong)} wrong hypothesis words")
+        print(f"    correct: {quantiles(right)}")
+        print(f"    wrong:   {quantiles(wrong)}")
+        for t in CONFIDENCE_THRESHOLDS:
+            w = sum(c < t for c in wrong)
+            r = sum(c < t for c in right)
+            print(f"    under {t:.1f}: wrong {w / max(1, len(wrong)):6.1%} ({w}/{len(wrong)}), "
+                  f"correct {r / max(1, len(right)):6.1%} ({r}/{len(right)})")
+
+    print(f"\n== Grave triggers ({', '.join(sorted(GRAVE_TRIGGERS))}) in a transcript but not in what "
+          "was said; evidence words with their confidence")
+    for speaker, reference, words in heard:
+        text = " ".join(w.text for w in words)
+        said = {h.name for h in analyse(reference).triggers}
+        for hit in analyse(text).triggers:
+            if hit.name in GRAVE_TRIGGERS and hit.name not in said:
+                evidence = [(w.text, w.confidence) for w in words
+                            if w.text.lower() in hit.evidence.lower().split()]
+                grave.append((speaker, reference, text, f"{hit.name} '{hit.evidence}'", evidence))
+                caught = [t for t in CONFIDENCE_THRESHOLDS
+                          if unsure_grave_triggers(rubric, text, [hit.name], words, t)]
+                print(f"  {speaker}: {reference!r}\n      heard {text!r}: {hit.name} '{hit.evidence}' "
+                      f"({', '.join(f'{w} {c:.2f}' for w, c in evidence)}); asked again from threshold "
+                      f"{min(caught) if caught else 'none'}")
+    if not grave:
+        print("  none")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="the speech-asr folder or the data root above it")
     parser.add_argument("--quick", action="store_true", help="the first 10 of each set only")
     parser.add_argument("--listener", action="store_true",
                         help="instead: WER through the hands-free Listener, speculation off vs on")
+    parser.add_argument("--word-confidence", action="store_true",
+                        help="instead: how word posteriors separate right from wrong words")
     args = parser.parse_args(argv)
     os.environ.setdefault("SIMULATOR_DATA_DIR", tempfile.mkdtemp(prefix="asr-bench-"))
 
@@ -450,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Voices missing: {family} ({', '.join(names)}); "
               f"install with: sudo apt-get install -y {packages}")
     print("Voices used: " + ", ".join(f"{v.family}/{v.name}" for v in voices))
-    if not args.listener:
+    if not args.listener and not args.word_confidence:
         t0 = time.perf_counter()
         recognizers = {"unadapted": StreamingRecognizer(),
                        "adapted": StreamingRecognizer(adaptation)}
@@ -476,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Rendered {len(in_scenario)} replies in {time.perf_counter() - t0:.1f} s")
     if args.listener:
         return listener_main(adaptation, in_scenario, general)
+    if args.word_confidence:
+        return word_confidence_main(adaptation, in_scenario, general)
     # Each decoder normalises its input level from what it heard before, so warm both up on
     # the same audio before measuring, as a session's first replies would.
     for recognizer in recognizers.values():

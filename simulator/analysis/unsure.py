@@ -23,20 +23,21 @@ GRAVE_TRIGGERS = frozenset({"insult", "threat"})
 # A word recognised with a posterior under this is unsure. Measured with
 # `bench/asr_accuracy.py --word-confidence` (adapted recogniser, per hypothesis word; "wrong" =
 # a substitution or insertion in a Levenshtein alignment with what was said), the share of wrong /
-# of correct words under each threshold:
+# of correct words under each threshold (two runs; espeak-ng's words vary most between them):
 #                        0.3          0.4          0.5          0.6          0.7          0.8
-#   natural voices     40% / 2.8%   54% / 3.9%   58% / 5.5%   65% / 9.1%   65% / 12%    67% / 15%
+#   natural voices     40% / 2.8%   54-56% / 3.9% 58% / 5.5%  65% / 9.1%   65% / 12%    67-69% / 15%
 #     (flite, Festival: 52 wrong, 669 correct words)
-#   espeak-ng          50% / 16%    57% / 23%    62% / 26%    69% / 31%    73% / 37%    77% / 41%
-#   read speech        51% / 13%    58% / 17%    62% / 22%    68% / 29%    77% / 36%    84% / 46%
-#   all (416 / 1436)   50% / 8.4%   57% / 11%    62% / 15%    68% / 20%    74% / 25%    79% / 31%
-# Medians: correct 0.97, wrong 0.30; a quarter of the wrong words score over 0.72, so no threshold
-# catches every misrecognition. 0.6 is the knee for the natural voices (wrong words caught stop
-# rising there: 65% up to 0.7) and catches two thirds of all wrong words. A correct word under it
-# costs only a "say that again" when it is the evidence of an insult or threat actually said (a
-# repeat, typing offered), while a wrong word over it wrecks the session, so the threshold errs
-# high. The bench's two made-up grave triggers: "you lot" for "what" ("lot" 0.13) and "are you
-# dim" for "I can't give you" ("dim" 0.00), both caught.
+#   espeak-ng          47-50% / 16-23%  56-57% / 23-27%  61-62% / 26-30%  66-69% / 31-35%  73-75% / 37-43%
+#   read speech        46-51% / 13%  55-58% / 17%  59-62% / 22%  68-70% / 28-29%  77-79% / 36%
+#   all (~400 / ~1450) 46-50% / 8-10%  55-57% / 11-12%  60-62% / 15%  68% / 20%  74-75% / 25-26%
+# Medians: correct 0.96-0.97, wrong 0.30-0.35; a quarter of the wrong words score over 0.7, so no
+# threshold catches every misrecognition. 0.6 is the knee for the natural voices (wrong words
+# caught stop rising there: 65% up to 0.7) and catches two thirds of all wrong words. A correct
+# word under it costs only a "say that again" when it is the evidence of an insult or threat
+# actually said (a repeat, typing offered), while a wrong word over it wrecks the session, so the
+# threshold errs high. The bench's made-up grave triggers: "you lot" for "you what" ("lot" 0.13),
+# "are you dim" for "I can't give you" ("dim" 0.00), "dick" for "by mistake" (0.12): all caught
+# (from a threshold of 0.3 already).
 UNSURE_WORD = 0.6
 
 
