@@ -56,9 +56,9 @@ class Judgement(BaseModel):
     agitation_delta: float = 0.0
     # Sentences for the debrief that say why, e.g. "You named the feeling: 'I can see you're frustrated'".
     explanation: list[str] = Field(default_factory=list)
-    # The evidence of grave triggers (an insult, a threat) resting only on words the recogniser was
-    # unsure of (simulator.analysis.unsure): such a reply is heard again, not applied. Empty for
-    # typed replies and in sessions saved before it existed.
+    # The unsure recognised words that every grave trigger found (an insult, a threat) rests on
+    # (simulator.analysis.unsure): such a reply is heard again, not applied. Empty for typed
+    # replies and in sessions saved before it existed.
     unsure_words: list[str] = Field(default_factory=list)
 
     def technique_names(self) -> set[str]:
