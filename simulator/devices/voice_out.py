@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -218,12 +218,12 @@ class VoiceOut(QObject):
         self._renderer.speed = percent / 100
 
     # -- rendering -----------------------------------------------------------------------------
-    def prepare(self, scenario: Scenario) -> None:
-        """Render every line of the scenario on the worker; `prepared` follows."""
+    def prepare(self, scenario: Scenario, extra: Sequence[str] = ()) -> None:
+        """Render every line of the scenario, and `extra` lines, on the worker; `prepared` follows."""
         self.warm_up()
         if self.tts_available is False:
             return
-        self._runner.submit(lambda: self._renderer.prerender(scenario),
+        self._runner.submit(lambda: self._renderer.prerender(scenario, extra),
                             self._on_prerender_done, self._on_render_failed)
 
     def _on_prerender_done(self, report: PrerenderReport) -> None:

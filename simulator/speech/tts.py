@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -425,11 +426,12 @@ class LineRenderer:
             return path, False
         return self.cache.put(key, self.synth.synthesize(text, settings)), True
 
-    def prerender(self, scenario: Scenario) -> PrerenderReport:
-        """Render every line of a scenario at the centre of each agitation band."""
+    def prerender(self, scenario: Scenario, extra: Sequence[str] = ()) -> PrerenderReport:
+        """Render every line of a scenario, and `extra` lines its customer may say (the app's
+        "Sorry, could you say that again?"), at the centre of each agitation band."""
         started = time.perf_counter()
         voice = scenario.customer.voice
-        lines = list(dict.fromkeys(scenario.lines()))
+        lines = list(dict.fromkeys([*scenario.lines(), *extra]))
         centres = band_centres(self.bands)
         rendered = 0
         for text in lines:

@@ -291,7 +291,7 @@ class ConversationPresenter(QObject):
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
         if self.voice is not None:
             try:
-                self.voice.prepare(scenario)
+                self.voice.prepare(scenario, extra=(SAY_AGAIN,))
             except Exception:  # the voice renders lazily later; a failed warm-up is not fatal
                 log.exception("preparing the customer's voice failed")
         self.view.show_briefing(scenario, len(self.runner.state.turns))

@@ -143,12 +143,13 @@ def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_d
     try:
         with qtbot.waitSignal(out.prepared, timeout=20000):
             began = time.perf_counter()
-            out.prepare(scenario)
+            out.prepare(scenario, extra=("Sorry, could you say that again?",))
             assert time.perf_counter() - began < 0.2  # handed to the worker, not done here
-        assert out.last_report is not None and out.last_report.renders == 15
+        # The scenario's three lines and the app's own one, at each of the five bands.
+        assert out.last_report is not None and out.last_report.renders == 20
         renderer = out._renderer
-        assert all(renderer.cached(text, scenario.customer.voice, a) for text in scenario.lines()
-                   for a in (0, 50, 100))
+        assert all(renderer.cached(text, scenario.customer.voice, a)
+                   for text in [*scenario.lines(), "Sorry, could you say that again?"] for a in (0, 50, 100))
     finally:
         out._runner.wait()
 

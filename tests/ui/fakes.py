@@ -27,7 +27,7 @@ class FakeVoice(QObject):
     def is_available(self) -> bool:
         return self.available
 
-    def prepare(self, scenario) -> None:
+    def prepare(self, scenario, extra=()) -> None:
         self.prepared.emit()
 
     def speak(self, line_id, text, voice, agitation) -> None:
