@@ -404,15 +404,16 @@ class ConversationPresenter(QObject):
         assert self.runner is not None and self.record is not None
         self._stop_listening()
         self._set_phase("ended")
-        self.record.closed = True
-        self._save()
-        ending = self.runner.scenario.endings[self.runner.state.ending_id or ""]
-        self.view.show_ending(self.runner.outcome or "unresolved", ending.summary)
+        # The customer's last line first: the save (10-40 ms) and the ending's panel can follow it.
         voice = self.voice
         if voice is not None:
             line = self.runner.current_line
             self._speak(line.text, line.agitation, self._line_id(line))
             self.phase = "ended"
+        self.record.closed = True
+        self._save()
+        ending = self.runner.scenario.endings[self.runner.state.ending_id or ""]
+        self.view.show_ending(self.runner.outcome or "unresolved", ending.summary)
 
     # -- the trainee's turn ----------------------------------------------------------------------
     def accepts_reply(self) -> bool:
