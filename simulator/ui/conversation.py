@@ -541,6 +541,12 @@ class ConversationPage(Page):
         self.notice.set_kind(kind)
         self.notice.set_text("", text)
         self.notice.setVisible(True)
+        self._notice_text = text
+
+    def hide_notice(self, text: str) -> None:
+        """Hide the notice if it still says `text` (not if another has replaced it)."""
+        if getattr(self, "_notice_text", None) == text:
+            self.notice.setVisible(False)
 
     def set_capabilities(self, can_talk: bool, talk_problem: str, can_speak: bool) -> None:
         self.can_talk = can_talk

@@ -79,6 +79,7 @@ class ConversationView(Protocol):
     def set_busy(self, busy: bool) -> None: ...
     def show_ending(self, outcome: str, summary: str | None) -> None: ...
     def show_notice(self, text: str, kind: str = "info", retry_microphone: bool = False) -> None: ...
+    def hide_notice(self, text: str) -> None: ...
     def set_capabilities(self, can_talk: bool, talk_problem: str, can_speak: bool) -> None: ...
     def set_paused(self, paused: bool) -> None: ...
     def offer_typing(self) -> None: ...
@@ -122,6 +123,7 @@ class ConversationPresenter(QObject):
         # alone (opening it could only fail and say so a second time).
         self._no_input = False
         self._early: _EarlyJudgement | None = None
+        self._say_again_hint = ""
         self._connect_devices()
 
     # -- devices ---------------------------------------------------------------------------------
@@ -460,6 +462,9 @@ class ConversationPresenter(QObject):
             return
         # A turn names who answered only in classroom mode; here the session is the trainee's.
         runner.apply(reply, judgement)
+        if self._say_again_hint:  # heard this time: "wasn't sure it heard you" no longer applies
+            self.view.hide_notice(self._say_again_hint)
+            self._say_again_hint = ""
         if self.paused:
             self._save()
             return
@@ -693,6 +698,7 @@ class ConversationPresenter(QObject):
         hint = f"The simulator wasn't sure it heard you right{f' (it heard “{heard}”)' if heard else ''}. " \
                "Say it again, or type your reply."
         self.view.show_notice(hint, "warning")
+        self._say_again_hint = hint  # hidden once a reply is taken
         self.view.offer_typing()
         if not self._speak(SAY_AGAIN, self.runner.state.agitation, "say-again"):
             self._your_turn()

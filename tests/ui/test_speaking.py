@@ -131,10 +131,23 @@ def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devic
     devices.voice.finish()
     devices.listener.hear("", low_confidence=True)
     assert page.presenter.runner.state.repeats == 2
-    # Typing still works.
+    # Typing still works, and the reply taken, the "wasn't sure it heard you" notice goes.
     page.reply_box.setText("I'm sorry, I understand.")
     page._on_send_clicked()
     assert judge.calls == ["I'm sorry, I understand."]
+    assert not page.notice.isVisible()
+
+
+def test_a_notice_that_replaced_the_say_again_hint_stays(qtbot, spoken_window, devices, judge):
+    page = spoken_window.conversation
+    devices.voice.finish()
+    page.presenter.press_to_talk()
+    page.presenter.release_to_talk()
+    devices.listener.hear("I'm sorry bam", confidence=0.2)
+    page.show_notice("Your session could not be saved: the disk is full.", "danger")
+    page.reply_box.setText("I'm sorry, I understand.")
+    page._on_send_clicked()
+    assert page.notice.isVisible() and "could not be saved" in page.notice.text.text()
 
 
 class LaterRunner:
