@@ -226,9 +226,10 @@ class Listener(QObject):
                                           pause_after=endpoint.PAUSE_AFTER)
         else:
             self._detector = TurnDetector(hangover)
-        # Reports pauses (its "turn_end") and speech after them, for the speculative final pass.
+        # Reports pauses (its "turn_end") and speech after them, for the speculative final pass;
+        # not for a recogniser that decodes everything at the end (Whisper: `streaming` False).
         self._pause_detector = TurnDetector(min(_SPECULATE_AFTER, hangover)) \
-            if _SPECULATE_AFTER is not None else None
+            if _SPECULATE_AFTER is not None and getattr(self.recognizer, "streaming", True) else None
         self._speculating = False  # the worker's utterance is finished early; chunks are held
         self._speculations = 0  # numbers each speculation
         self._speculated_bytes = 0  # the turn's audio when the latest speculation began

@@ -121,6 +121,9 @@ class WhisperRecognizer:
     """faster-whisper on the CPU: it is not streaming, so it collects audio and decodes at the end."""
 
     engine = "faster-whisper"
+    # Each `finish` runs the whole model (the encoder on a 30 s window however short the audio), so
+    # the listener must not finish it early at every pause (simulator.devices.listener).
+    streaming = False
 
     def __init__(self, model_dir: Path) -> None:
         module = _import("faster-whisper")

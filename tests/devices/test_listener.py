@@ -214,6 +214,26 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
     assert all(a.start <= b.start for a, b in itertools.pairwise(words)), words
 
 
+def test_a_recogniser_that_decodes_only_at_the_end_is_never_finished_early(qtbot, tmp_path, recognizer):
+    """Whisper (`streaming = False`) would run its whole model at every pause: it is finished once."""
+    first = speak(REPLY, tmp_path / "first.wav", pad=(0.5, 0.0))
+    second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.0, 1.0))
+    counting = CountingRecognizer(recognizer)
+    counting.streaming = False  # type: ignore[attr-defined]
+    mic = FakeMicrophone()
+    listener = Listener(counting, mode="hands_free", runner=SyncRunner(),  # type: ignore[arg-type]
+                        microphone=mic, recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    likely: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    listener.reply_likely.connect(likely.append)
+    assert listener.start()
+    for part in (first, second):
+        mic.play(part)
+    assert len(results) == 1 and not likely and results[0].speculation is None
+    assert (counting.starts, counting.finishes) == (1, 1)
+
+
 @pytest.mark.audio
 def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtbot, tmp_path,
                                                                       recognizer):

@@ -72,3 +72,12 @@ def test_a_broken_vosk_model_folder_is_reported(monkeypatch, tmp_path):
 def test_unknown_engine():
     with pytest.raises(RecognizerUnavailable, match="unknown recogniser"):
         make_recognizer("dragon")
+
+
+def test_only_whisper_asks_not_to_be_finished_early():
+    """The listener finishes a streaming recogniser at each pause; Whisper decodes all at the end."""
+    from simulator.speech.engines import VoskRecognizer, WhisperRecognizer
+    from simulator.speech.recognizer import StreamingRecognizer
+
+    assert WhisperRecognizer.streaming is False
+    assert getattr(VoskRecognizer, "streaming", True) and getattr(StreamingRecognizer, "streaming", True)
