@@ -144,19 +144,18 @@ def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter
 def summarise(report: Report) -> Summary:
     outcomes: Counter[str] = Counter()
     scores: list[float] = []
-    overrides = turns = 0
     for record in report.sessions:
         if record.state.outcome:
             outcomes[record.state.outcome] += 1
         score = report.score_of(record)
         if score is not None:
             scores.append(score)
-        for t in report.behaviour_turns(record):  # a trainee's report: their replies, their overrides
-            turns += 1
-            overrides += t.override is not None
-    techniques, triggers = behaviour_counts(t for r in report.sessions for t in report.behaviour_turns(r))
+    # A trainee's report counts their replies, the overrides of them and their behaviours.
+    counted = [t for r in report.sessions for t in report.behaviour_turns(r)]
+    overrides = sum(t.override is not None for t in counted)
+    techniques, triggers = behaviour_counts(counted)
     return Summary(
-        sessions=len(report.sessions), finished=sum(outcomes.values()), turns=turns,
+        sessions=len(report.sessions), finished=sum(outcomes.values()), turns=len(counted),
         trainees=len({r.trainee for r in report.sessions if r.trainee}
                      | {t.trainee for r in report.sessions for t in r.state.turns if t.trainee}),
         outcomes={o: outcomes.get(o, 0) for o in ("resolved", "unresolved", "escalated")},
