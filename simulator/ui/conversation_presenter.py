@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -439,14 +439,18 @@ class ConversationPresenter(QObject):
         assert self.runner is not None
         runner = self.runner
         self._early = None
-        self.busy = True
-        if not shown:
-            self.view.add_trainee_reply(reply.text, spoken)
-        self._set_phase("thinking")
-        self.view.set_busy(True)
+        self._think(reply.text if not shown else None, spoken)
         self.ctx.tasks.submit(lambda: runner.judge(reply),
                               on_done=lambda judgement: self._on_judged(runner, reply, judgement),
                               on_error=self._on_judge_failed)
+
+    def _think(self, reply_text: str | None, spoken: bool) -> None:
+        """A reply is being judged: show it (unless `reply_text` is None: already shown), and wait."""
+        self.busy = True
+        if reply_text is not None:
+            self.view.add_trainee_reply(reply_text, spoken)
+        self._set_phase("thinking")
+        self.view.set_busy(True)
 
     def _on_judged(self, runner: Runner, reply: Reply, judgement: Judgement) -> None:
         self.busy = False
@@ -608,12 +612,10 @@ class ConversationPresenter(QObject):
         runner = self.runner
         if runner is None or runner.ended or self.busy or self.paused or self.phase != "listening":
             return
-        text = " ".join(str(result.text or "").split())
-        confidence = result.confidence
-        if not text or result.low_confidence or result.wav_path is None \
-                or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE):
+        text, sure = _heard(result)
+        if not sure or result.wav_path is None:
             return  # asked again or judged in full once the reply is over
-        reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=confidence,
+        reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=result.confidence,
                       words=_heard_words(result))
         early = self._early = _EarlyJudgement(result.speculation, runner, len(runner.state.turns), reply)
         self.ctx.tasks.submit(lambda: runner.judge(reply),
@@ -639,9 +641,7 @@ class ConversationPresenter(QObject):
                 self.view.set_busy(False)
                 return
             recording = self._keep_recording(getattr(early.confirmed, "wav_path", None))
-            self._submit(Reply(early.reply.text, audio_path=recording,
-                               recognition_confidence=early.reply.recognition_confidence, words=early.reply.words),
-                         spoken=True, shown=True)
+            self._submit(replace(early.reply, audio_path=recording), spoken=True, shown=True)
 
     def _on_listener_reply_ready(self, result: Any) -> None:
         """A Listener ReplyResult: judged, or (when the recogniser was unsure) asked for again."""
@@ -652,7 +652,7 @@ class ConversationPresenter(QObject):
         if self.runner is None or self.runner.ended or self.busy or self.paused:
             _discard(wav)
             return
-        text = " ".join(str(result.text or "").split())
+        text, _ = _heard(result)
         if early is not None and not early.failed and early.runner is self.runner \
                 and early.turns == len(self.runner.state.turns) and early.reply.text == text \
                 and getattr(result, "speculation", None) == early.speculation:
@@ -660,10 +660,7 @@ class ConversationPresenter(QObject):
                 self._take_early(early, result)
             else:  # still being judged: the answer follows the moment it is
                 self._early, early.confirmed = early, result
-                self.busy = True
-                self.view.add_trainee_reply(text, True)
-                self._set_phase("thinking")
-                self.view.set_busy(True)
+                self._think(text, spoken=True)
             return
         self._judge_confirmed(result)
 
@@ -673,21 +670,17 @@ class ConversationPresenter(QObject):
         if early.confirmed is None:
             self.view.add_trainee_reply(early.reply.text, True)
         recording = self._keep_recording(getattr(result, "wav_path", None))
-        reply = Reply(early.reply.text, audio_path=recording,
-                      recognition_confidence=early.reply.recognition_confidence, words=early.reply.words)
-        self._on_judged(early.runner, reply, early.judgement)
+        self._on_judged(early.runner, replace(early.reply, audio_path=recording), early.judgement)
 
     def _judge_confirmed(self, result: Any) -> None:
         wav = getattr(result, "wav_path", None)
-        text = " ".join(str(result.text or "").split())
-        confidence = result.confidence
-        low = bool(result.low_confidence) or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE)
-        if not text or low:
+        text, sure = _heard(result)
+        if not sure:
             _discard(wav)
             self.say_again(heard=text)
             return
         recording = self._keep_recording(wav)
-        self._submit(Reply(text, audio_path=recording, recognition_confidence=confidence,
+        self._submit(Reply(text, audio_path=recording, recognition_confidence=result.confidence,
                            words=_heard_words(result)), spoken=True)
 
     def say_again(self, heard: str = "") -> None:
@@ -850,6 +843,14 @@ def rewound_state(scenario: Scenario, state: SessionState, turn_index: int) -> S
     })
     Runner(scenario, judge=None, state=copy).rewind(turn_index)  # type: ignore[arg-type]  # rewinding never judges
     return copy
+
+
+def _heard(result: Any) -> tuple[str, bool]:
+    """A listener ReplyResult's text, tidied, and whether the recogniser was sure enough of it to judge."""
+    text = " ".join(str(result.text or "").split())
+    confidence = result.confidence
+    low = bool(result.low_confidence) or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE)
+    return text, bool(text) and not low
 
 
 def _heard_words(result: Any) -> tuple[HeardWord, ...]:
