@@ -32,7 +32,7 @@ import time
 import wave
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -98,6 +98,13 @@ class ReplyResult:
     # The speculation this result came from (hands-free, see `Listener.reply_likely`): the same
     # number on a `reply_likely` and the `reply_ready` that confirms it; None when there was none.
     speculation: int | None = None
+
+    @classmethod
+    def of(cls, transcript: Transcript, wav_path: Path | None, speech_end_time: float,
+           speech_start_time: float | None, speculation: int | None = None) -> ReplyResult:
+        """The result for a transcript ready now."""
+        return cls(transcript.text, transcript.confidence, is_low_confidence(transcript), wav_path,
+                   speech_end_time, time.monotonic(), transcript, speech_start_time, speculation)
 
     @property
     def latency(self) -> float:
@@ -525,8 +532,7 @@ class Listener(QObject):
         """A pause: finish the utterance now, and say what the reply is if the pause is its end."""
         transcript = self._so_far(serial, self.recognizer.finish())
         wav_path = self._save(audio, f"-likely{number}", index + 1)
-        result = ReplyResult(transcript.text, transcript.confidence, is_low_confidence(transcript),
-                             wav_path, speech_end, time.monotonic(), transcript, start, number)
+        result = ReplyResult.of(transcript, wav_path, speech_end, start, number)
         self._drop_speculation()
         self._speculation = _Speculation(serial, result)
         safe_emit(self._worker_likely, result)
@@ -568,13 +574,11 @@ class Listener(QObject):
             # The pause was the end: the speculation's transcript and recording are the reply.
             likely = speculation.result
             wav_path = likely.wav_path if likely.wav_path is not None else self._save(audio, index=index)
-            result = ReplyResult(likely.text, likely.confidence, likely.low_confidence, wav_path,
-                                 speech_end, time.monotonic(), likely.transcript, start, likely.speculation)
+            result = replace(likely, wav_path=wav_path, speech_end_time=speech_end,
+                             result_time=time.monotonic())
         else:
             transcript = self._so_far(serial, self.recognizer.finish())
-            result = ReplyResult(transcript.text, transcript.confidence,
-                                 is_low_confidence(transcript), self._save(audio, index=index),
-                                 speech_end, time.monotonic(), transcript, start)
+            result = ReplyResult.of(transcript, self._save(audio, index=index), speech_end, start)
         self._heard = None
         safe_emit(self._worker_result, result)
 
