@@ -291,52 +291,22 @@ def vad_figures(general: list[tuple[str, str, bytes]], synthetic: list[bytes]) -
 
 
 # --listener: the replies through the real hands-free Listener, speculation off and on.
-LISTENER_CHUNK = 2048  # bytes, as tests/devices/test_listener.py's microphone sends them
+LISTENER_CHUNK = 2048  # bytes: a 64 ms block, as Qt hands microphone audio over
 LISTENER_PAD = (0.4, 1.0)  # seconds of silence before and after each utterance
 SPECULATE_AT = 0.15
-
-
-class _CountingRecognizer:
-    """The real recogniser, counting the utterances the listener starts on it."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        self.inner.start()
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
 
 
 def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tuple[str, int, int]:
     """(the replies' texts joined, how many replies, how many utterances the recogniser decoded)
     for `pcm` played into a hands-free Listener with `_SPECULATE_AFTER = speculate`."""
-    from PySide6.QtCore import QObject, Signal
-
     from simulator.devices import listener as listener_module
-    from simulator.devices.microphone import safe_emit
-
-    class Microphone(QObject):
-        chunk = Signal(bytes)
-        level = Signal(float)
-        failed = Signal(str)
-        active = False
-
-        def start(self, device_id: bytes | None = None) -> bool:
-            self.active = True
-            return True
-
-        def stop(self) -> None:
-            self.active = False
+    from tests.support.listening import CountingRecognizer, FeedMicrophone
 
     saved = listener_module._SPECULATE_AFTER
     listener_module._SPECULATE_AFTER = speculate  # read when the Listener is built
     try:
-        counting = _CountingRecognizer(recognizer)
-        mic = Microphone()
+        counting = CountingRecognizer(recognizer)
+        mic = FeedMicrophone()
         listener = listener_module.Listener(counting, mode="hands_free",
                                             runner=listener_module.SyncRunner(),
                                             microphone=mic, recordings_dir=folder)
@@ -348,7 +318,7 @@ def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tup
     audio = bytes(int(LISTENER_PAD[0] * 16000) * 2) + pcm + bytes(int(LISTENER_PAD[1] * 16000) * 2)
     heard = 0
     for offset in range(0, len(audio), LISTENER_CHUNK):
-        safe_emit(mic.chunk, audio[offset:offset + LISTENER_CHUNK])
+        mic.feed(audio[offset:offset + LISTENER_CHUNK])
         if len(texts) > heard:  # a reply ended early (a VAD split): listen for the rest
             heard = len(texts)
             listener.start()

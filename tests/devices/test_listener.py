@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal
 
 from simulator.devices import listener as listener_module
 from simulator.devices.listener import Listener, ReplyResult, SyncRunner
 from simulator.devices.microphone import safe_emit
 from simulator.speech.adaptation import build_adaptation
 from simulator.speech.recognizer import StreamingRecognizer
+from tests.support.listening import CountingRecognizer, FeedMicrophone
 
 REPLY = "I'm sorry you've been kept waiting"
 
@@ -35,31 +35,9 @@ def recognizer() -> StreamingRecognizer:
     return rec
 
 
-class FakeMicrophone(QObject):
-    """Stands in for Microphone where the test feeds audio itself."""
-
-    chunk = Signal(bytes)
-    level = Signal(float)
-    failed = Signal(str)
-    active = False
-
-    def start(self, device_id: bytes | None = None) -> bool:
-        self.active = True
-        return True
-
-    def stop(self) -> None:
-        self.active = False
-
-    def play(self, wav: Path, chunk: int = 1600) -> None:
-        with wave.open(str(wav)) as w:
-            pcm = w.readframes(w.getnframes())
-        for offset in range(0, len(pcm), chunk):
-            safe_emit(self.chunk, pcm[offset:offset + chunk])
-
-
 def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_path, recognizer):
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path)
     results: list[ReplyResult] = []
@@ -77,7 +55,7 @@ def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_
 
 def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_path, recognizer):
     wav = speak(REPLY, tmp_path / "reply.wav")
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path)
     results: list[ReplyResult] = []
@@ -105,7 +83,7 @@ def test_hands_free_ends_a_finished_sounding_reply_after_a_short_pause(qtbot, tm
         return complete
     monkeypatch.setattr(listener_module.endpoint, "sounds_complete", judge)
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path, end_on_cue=True)
     heard: list[int] = []  # bytes of audio played when the reply came
@@ -133,7 +111,7 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
     monkeypatch.setattr(listener_module.endpoint, "sounds_complete",
                         lambda partial, tail: asked.append(partial) or True)
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.0))
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(recognizer, mode=mode, runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path, end_on_cue=end_on_cue)
     results: list[ReplyResult] = []
@@ -145,32 +123,23 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
     assert len(results) == 1 and asked == []
 
 
-class CountingRecognizer:
-    """The real recogniser, counting the utterances it starts and finishes."""
+def hands_free(recognizer, folder: Path) -> tuple[Listener, FeedMicrophone, list[ReplyResult], list[ReplyResult]]:
+    """A started hands-free Listener on a fed microphone, with its replies and its likely replies."""
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic, recordings_dir=folder)
+    results: list[ReplyResult] = []
+    likely: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    listener.reply_likely.connect(likely.append)
+    assert listener.start()
+    return listener, mic, results, likely
 
-    def __init__(self, inner: StreamingRecognizer):
-        self.inner = inner
-        self.starts = self.finishes = 0
 
-    def prepare(self) -> None:
-        self.inner.prepare()
-
-    def start(self) -> None:
-        self.starts += 1
-        self.inner.start()
-
-    def feed(self, pcm: bytes) -> None:
-        self.inner.feed(pcm)
-
-    def partial(self) -> str:
-        return self.inner.partial()
-
-    def cancel(self) -> None:
-        self.inner.cancel()
-
-    def finish(self):
-        self.finishes += 1
-        return self.inner.finish()
+def two_sentences(folder: Path) -> tuple[Path, Path]:
+    """A reply of two sentences: espeak-ng ends the first with about 0.3 s that the VAD calls
+    silence, a pause past the speculation point and short of the hangover."""
+    return (speak(REPLY, folder / "first.wav", pad=(0.5, 0.0)),
+            speak("Thank you for waiting", folder / "second.wav", pad=(0.0, 1.0)))
 
 
 def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(qtbot, tmp_path,
@@ -179,20 +148,9 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
     with what came before, and the pass made during the hangover at the end is the reply (not a
     third one)."""
     monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
-    first = speak(REPLY, tmp_path / "first.wav", pad=(0.5, 0.0))
-    second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.0, 1.0))
     counting = CountingRecognizer(recognizer)
-    mic = FakeMicrophone()
-    listener = Listener(counting, mode="hands_free", runner=SyncRunner(),  # type: ignore[arg-type]
-                        microphone=mic, recordings_dir=tmp_path)
-    results: list[ReplyResult] = []
-    likely: list[ReplyResult] = []
-    listener.reply_ready.connect(results.append)
-    listener.reply_likely.connect(likely.append)
-    assert listener.start()
-    # espeak-ng ends the first sentence with about 0.3 s that the VAD calls silence: a pause past
-    # the speculation point and short of the hangover.
-    for part in (first, second):
+    _, mic, results, likely = hands_free(counting, tmp_path)
+    for part in two_sentences(tmp_path):
         mic.play(part)
     assert len(results) == 1
     # Both sentences are in it (the second alone is four words); which words, espeak-ng's speech
@@ -216,19 +174,10 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
 
 def test_a_recogniser_that_decodes_only_at_the_end_is_never_finished_early(qtbot, tmp_path, recognizer):
     """Whisper (`streaming = False`) would run its whole model at every pause: it is finished once."""
-    first = speak(REPLY, tmp_path / "first.wav", pad=(0.5, 0.0))
-    second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.0, 1.0))
     counting = CountingRecognizer(recognizer)
     counting.streaming = False  # type: ignore[attr-defined]
-    mic = FakeMicrophone()
-    listener = Listener(counting, mode="hands_free", runner=SyncRunner(),  # type: ignore[arg-type]
-                        microphone=mic, recordings_dir=tmp_path)
-    results: list[ReplyResult] = []
-    likely: list[ReplyResult] = []
-    listener.reply_ready.connect(results.append)
-    listener.reply_likely.connect(likely.append)
-    assert listener.start()
-    for part in (first, second):
+    _, mic, results, likely = hands_free(counting, tmp_path)
+    for part in two_sentences(tmp_path):
         mic.play(part)
     assert len(results) == 1 and not likely and results[0].speculation is None
     assert (counting.starts, counting.finishes) == (1, 1)
@@ -315,7 +264,7 @@ class _SilentRecognizer:
 
 
 def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path, caplog):
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path)
     events: list[tuple[str, object]] = []
@@ -338,7 +287,7 @@ def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path,
 
 
 def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
-    mic = FakeMicrophone()
+    mic = FeedMicrophone()
     listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
                         recordings_dir=tmp_path)
     kept: list[object] = []
@@ -353,16 +302,9 @@ def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, reco
     spoken = speak(REPLY, tmp_path / "spoken.wav", pad=(0.5, 0.0))
     first = tmp_path / "first.wav"  # without espeak-ng's own trailing silence
     subprocess.run(["sox", str(spoken), str(first), "reverse", "silence", "1", "0.02", "1%", "reverse"], check=True)
-    mic = FakeMicrophone()
-    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path / "incoming")
-    ready: list[ReplyResult] = []
-    listener.reply_ready.connect(ready.append)
-    likely: list[ReplyResult] = []
-    listener.reply_likely.connect(likely.append)
-    assert listener.start()
+    listener, mic, ready, likely = hands_free(recognizer, tmp_path / "incoming")
     mic.play(first)
-    safe_emit(mic.chunk, b"\x00\x00" * int(16000 * 0.25))  # a pause past 0.15 s, short of the hangover
+    mic.feed(b"\x00\x00" * int(16000 * 0.25))  # a pause past 0.15 s, short of the hangover
     assert len(likely) == 1 and likely[0].wav_path.exists() and not ready
     listener.close()  # the app quits mid-reply
     assert not likely[0].wav_path.exists()
