@@ -162,10 +162,21 @@ def test_recording_the_sentence_with_a_microphone(qtbot, make_context, speech_wa
     assert mic.running is None  # leaving the screen releases the microphone
 
 
-def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
+def settings_with_voice(qtbot, make_context, voice):
+    """The main window on its Settings page, with `voice` as the customer's voice service."""
     from simulator.settings import Settings
     from simulator.ui.context import Devices
     from simulator.ui.main_window import MainWindow
+
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_settings()
+    return win
+
+
+def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
     from tests.ui.fakes import FakeVoice
 
     class Speakers(FakeVoice):
@@ -180,11 +191,7 @@ def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
             self.chosen.append(device_id)
 
     voice = Speakers()
-    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_settings()
+    win = settings_with_voice(qtbot, make_context, voice)
     page = win.settings_page
     items = [page.speaker.itemText(i) for i in range(page.speaker.count())]
     assert items == ["System default", "Projector (HDMI)", "Headphones"]
@@ -199,7 +206,7 @@ def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
 
     page.speaker.setCurrentIndex(page.speaker.findData("hdmi"))
     assert page.save()
-    assert load_settings(ctx.settings_file).output_device == "hdmi" and voice.chosen[-1] == b"hdmi"
+    assert load_settings(win.ctx.settings_file).output_device == "hdmi" and voice.chosen[-1] == b"hdmi"
 
 
 def test_no_speakers_is_said_in_settings(qtbot, window):
@@ -321,12 +328,9 @@ class RecordingSynth:
 def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_afresh(qtbot, make_context, tmp_path):
     from simulator.devices.voice_out import VoiceOut
     from simulator.engine.model import Voice
-    from simulator.settings import Settings
     from simulator.speech.cache import VoiceCache
     from simulator.speech.tts import LineRenderer
     from simulator.speech.voices import band, delivery
-    from simulator.ui.context import Devices
-    from simulator.ui.main_window import MainWindow
     from simulator.ui.settings_page import SAMPLE_LINE
     from simulator.ui.workers import SyncRunner
 
@@ -337,11 +341,7 @@ def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_
     synth = RecordingSynth()
     renderer = LineRenderer(synth, VoiceCache(tmp_path / "voice"))
     voice = Speaker(renderer=renderer, runner=SyncRunner())
-    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_settings()
+    win = settings_with_voice(qtbot, make_context, voice)
     page = win.settings_page
     assert page.speed.value() == 100 and page.speed.text() == "100%"
     assert (page.speed.minimum(), page.speed.maximum()) == (80, 130)
@@ -358,7 +358,7 @@ def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_
     assert page.speed.value() == 100 and renderer.key(SAMPLE_LINE, Voice(), 50) == usual_key
     page.speed.setValue(80)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert load_settings(ctx.settings_file).customer_speaking_speed == 80
+    assert load_settings(win.ctx.settings_file).customer_speaking_speed == 80
 
     # The conversation's first line (agitation 60) is rendered at 80% of the rate its agitation gives.
     synth.rendered.clear()

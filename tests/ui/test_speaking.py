@@ -117,12 +117,17 @@ def test_playing_a_recording_without_speakers_says_so(qtbot, spoken_window, devi
     assert card.play.text() == "▶ Play"
 
 
-def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devices, judge):
-    page = spoken_window.conversation
+def mumble(page, devices) -> None:
+    """The customer has spoken; the trainee talks, and the recogniser is unsure of what it heard."""
     devices.voice.finish()
     page.presenter.press_to_talk()
     page.presenter.release_to_talk()
     devices.listener.hear("I'm sorry bam", confidence=0.2)
+
+
+def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devices, judge):
+    page = spoken_window.conversation
+    mumble(page, devices)
     assert judge.calls == []  # never a silent wrong judgement
     assert page.bubbles[-1].text_value == SAY_AGAIN
     assert devices.voice.spoken[-1][1] == SAY_AGAIN
@@ -140,10 +145,7 @@ def test_low_confidence_makes_the_customer_ask_again(qtbot, spoken_window, devic
 
 def test_a_notice_that_replaced_the_say_again_hint_stays(qtbot, spoken_window, devices, judge):
     page = spoken_window.conversation
-    devices.voice.finish()
-    page.presenter.press_to_talk()
-    page.presenter.release_to_talk()
-    devices.listener.hear("I'm sorry bam", confidence=0.2)
+    mumble(page, devices)
     page.show_notice("Your session could not be saved: the disk is full.", "danger")
     page.reply_box.setText("I'm sorry, I understand.")
     page._on_send_clicked()
