@@ -22,7 +22,10 @@ def data_dir() -> Path:
     """
     override = os.environ.get("SIMULATOR_DATA_DIR")
     path = Path(override) if override else user_data_path("deescalation-simulator", appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # a folder that cannot be made is reported where something is saved in it (StorageError)
     return path
 
 

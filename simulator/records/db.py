@@ -25,12 +25,15 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
 
 from simulator.fileio import StorageError
 
 log = logging.getLogger(__name__)
 
 ENV_VAR = "SIMULATOR_DATABASE_URL"
+# Records kept in memory only: the app's last resort when the data folder cannot be written.
+MEMORY_URL = "sqlite://"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: PostgreSQL stations starting together take turns to migrate under this lock.
 _MIGRATION_LOCK_KEY = 0x5E5510
@@ -58,6 +61,15 @@ def resolve_url(root: Path, setting: str | None) -> str:
 
 def sqlite_url(path: Path) -> str:
     return URL.create("sqlite+pysqlite", database=str(path)).render_as_string()
+
+
+def is_saved(url: str) -> bool:
+    """Whether a database outlives the process (everything but an in-memory SQLite database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return True
+    return not (parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"))
 
 
 def describe(url: URL) -> str:
@@ -110,7 +122,12 @@ def create_engine(url: str) -> Engine:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise unreachable(parsed, exc) from exc
-        engine = sa.create_engine(parsed)
+        if not parsed.database or parsed.database == ":memory:":
+            # One connection shared by every thread: each connection would be its own empty database.
+            engine = sa.create_engine(parsed, poolclass=StaticPool,
+                                      connect_args={"check_same_thread": False})
+        else:
+            engine = sa.create_engine(parsed)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
@@ -150,6 +167,8 @@ _migrate_lock = threading.Lock()
 def migrate(engine: Engine) -> None:
     """Bring the database's schema up to this version of the app (once per process and database)."""
     key = engine.url.render_as_string(hide_password=False)
+    if not is_saved(key):
+        key += f"#{id(engine)}"  # every in-memory database is a new, empty one
     with _migrate_lock:
         if key in _migrated:
             return

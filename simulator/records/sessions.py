@@ -140,6 +140,11 @@ class SessionStore:
         self.engine: Engine = db.create_engine(self.url)
         db.migrate(self.engine)
 
+    @property
+    def saving(self) -> bool:
+        """False for the in-memory store the app falls back on when the data folder cannot be written."""
+        return db.is_saved(self.url)
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -15,7 +15,8 @@ from typing import Any
 from simulator import paths
 from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
-from simulator.records.db import DatabaseUnavailable, resolve_url, sqlite_url
+from simulator.fileio import StorageError
+from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
 from simulator.records.sessions import SessionStore
 from simulator.settings import Settings, load_settings, save_settings
 from simulator.ui.workers import SyncRunner, TaskRunner
@@ -56,6 +57,37 @@ def scenario_signature() -> tuple[tuple[str, int, int], ...]:
 def data_root(settings: Settings) -> Path:
     """The data folder the trainee chose in Settings, else the standard one."""
     return Path(settings.data_dir).expanduser() if settings.data_dir else paths.data_dir()
+
+
+def open_store(root: Path, database_url: str | None) -> tuple[SessionStore, list[str], str | None]:
+    """The records store for start-up, whatever happens: (store, notices to show, storage problem).
+
+    A shared database that cannot be reached falls back to the data folder's SQLite file; a data
+    folder that cannot be written (read-only, full) falls back to a store in memory, so the
+    trainee can still practise, and the storage problem says why nothing is saved.
+    """
+    url = resolve_url(root, database_url)
+    local = sqlite_url(root / "simulator.db")
+    shared_problem = ""
+    if url != local:
+        try:
+            return SessionStore(root, url=url), [], None
+        except StorageError as exc:
+            log.warning("shared database unavailable, keeping records locally: %s", exc)
+            shared_problem = str(exc)
+    try:
+        store = SessionStore(root, url=local)
+    except StorageError as exc:
+        log.error("the data folder %s cannot be used, nothing will be saved: %s", root, exc)
+        problem = (f"Your practice is not saved: {shared_problem + '; and ' if shared_problem else ''}{exc}. "
+                   "You can still practise with typed replies, but nothing is kept when the app closes.")
+        return SessionStore(root, url=MEMORY_URL), [], problem
+    notices = []
+    if shared_problem:
+        # Training goes on: sessions are kept on this computer, and the trainee is told so.
+        notices.append(f"{shared_problem}\n\nUntil it is back, sessions are kept on this computer ({root}). "
+                       "Check the shared database setting under Settings, or ask your trainer.")
+    return store, notices, None
 
 
 @dataclass
@@ -142,23 +174,22 @@ class AppContext:
     settings_file: Path | None = None
     # What the trainee must be told once the window is up (e.g. the shared database is down).
     startup_notices: list[str] = field(default_factory=list)
+    # Why sessions are kept in memory only (the data folder cannot be written), or None.
+    storage_problem: str | None = None
     _judge: Judge | None = field(default=None, repr=False)
 
     @classmethod
     def for_app(cls) -> AppContext:
         settings = load_settings()
         root = data_root(settings)
-        notices: list[str] = []
-        try:
-            store = SessionStore(root, url=resolve_url(root, settings.database_url))
-        except DatabaseUnavailable as exc:
-            # Training goes on: sessions are kept on this computer, and the trainee is told so.
-            log.warning("shared database unavailable, keeping records locally: %s", exc)
-            store = SessionStore(root, url=sqlite_url(root / "simulator.db"))
-            notices.append(f"{exc}\n\nUntil it is back, sessions are kept on this computer ({root}). "
-                           "Check the shared database setting under Settings, or ask your trainer.")
+        store, notices, problem = open_store(root, settings.database_url)
         return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings),
-                   startup_notices=notices)
+                   startup_notices=notices, storage_problem=problem)
+
+    @property
+    def saving(self) -> bool:
+        """Whether sessions are being saved (False: kept in memory, see `storage_problem`)."""
+        return bool(getattr(self.store, "saving", True))
 
     def save_settings(self) -> None:
         """Save the settings; another data folder or shared database is opened first, so a server that
@@ -171,6 +202,7 @@ class AppContext:
             close = getattr(old, "close", None)
             if callable(close):
                 close()
+            self.storage_problem = None
         save_settings(self.settings, self.settings_file)
 
     def make_judge(self) -> Judge:

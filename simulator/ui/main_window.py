@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.engine.model import Scenario
+from simulator.fileio import StorageError
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.authoring import AuthoringPage
 from simulator.ui.calibration import CalibrationPage
 from simulator.ui.classroom import mark_classroom_turns
-from simulator.ui.common import button, label
+from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.conversation import ConversationPage
 from simulator.ui.conversation_presenter import rewound_state
@@ -52,9 +53,18 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         self.setCentralWidget(central)
-        row = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        # Across every screen, the conversation included: practice that is not being saved.
+        self.storage_banner = Banner("danger")
+        self.choose_folder_button = self.storage_banner.add_action("Choose another folder…")
+        self.choose_folder_button.clicked.connect(self._choose_data_folder)
+        column.addWidget(self.storage_banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
+        column.addLayout(row, 1)
         self.sidebar = self._build_sidebar()
         row.addWidget(self.sidebar)
         self.stack = QStackedWidget()
@@ -111,6 +121,7 @@ class MainWindow(QMainWindow):
         self.watcher = FileWatcher(default_paths(), parent=self)
         self.watcher.changed.connect(self._on_watcher_changed)
 
+        self._update_storage_banner()
         if context.settings.first_run_done:
             self.show_library()
         else:
@@ -152,6 +163,33 @@ class MainWindow(QMainWindow):
         col.addWidget(self.where)
         self._update_who()
         return bar
+
+    def _update_storage_banner(self) -> None:
+        problem = None if self.ctx.saving else (self.ctx.storage_problem or "Your practice is not saved.")
+        self.storage_banner.set_text("Not saved" if problem else "", problem or "")
+        self.storage_banner.setVisible(problem is not None)
+
+    def _choose_data_folder(self) -> None:
+        """The storage banner's button: keep records in another folder from now on."""
+        folder = dialogs.choose_folder(self, "Choose a folder for your records", str(Path.home()))
+        if not folder:
+            return
+        previous = self.ctx.settings.data_dir
+        self.ctx.settings.data_dir = folder
+        try:
+            self.ctx.save_settings()
+        except StorageError as exc:
+            if not self.ctx.saving or self.ctx.store.root != Path(folder):
+                # The new folder cannot be used either: nothing changed.
+                self.ctx.settings.data_dir = previous
+                dialogs.tell(self, "That folder cannot be used", f"{folder} cannot be used: {exc}", warning=True)
+                return
+            # Records go to the new folder; only the settings file (in the old folder) is not written.
+            dialogs.tell(self, "Folder not remembered",
+                         f"Your practice is saved in {folder} from now on, but this choice could not be "
+                         f"remembered for the next start ({exc}).", warning=True)
+        self._update_storage_banner()
+        self._update_who()
 
     def _nav_button(self, text: str, keys: str, slot) -> QFrame:
         b = button(text, "nav", f"{text} ({keys})")
@@ -320,6 +358,7 @@ class MainWindow(QMainWindow):
         # Widths that hold text grow with it, so a projector's large text is never clipped.
         self.sidebar.setFixedWidth(round(230 * self.ctx.settings.text_scale))
         self._update_who()
+        self._update_storage_banner()
         # Another microphone, recogniser or listen mode: the listener follows.
         self.conversation.presenter.apply_listening_settings()
 

@@ -3,6 +3,9 @@ microphone that can be pulled out."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from tests.ui.conftest import answer, judge, make_context, scenario_dir, window  # noqa: F401
@@ -21,3 +24,24 @@ def headset(pulse, qtbot):
         yield extra
     finally:
         extra.remove()
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs; yields (folder, set_read_only(bool)). Unmounted afterwards."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if not shutil.which("mount") or not _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)):
+        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
+
+    def read_only(on: bool) -> None:
+        assert _mount("-o", f"remount,{'ro' if on else 'rw'}", str(folder))
+
+    try:
+        yield folder, read_only
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

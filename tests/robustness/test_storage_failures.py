@@ -6,8 +6,6 @@ the last byte, so SQLite and the recordings meet the very errors a training lapt
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import wave
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,27 +15,6 @@ import pytest
 from simulator.records.sessions import SessionStore
 
 pytestmark = pytest.mark.gui
-
-
-def _mount(*args: str) -> bool:
-    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 4 MB tmpfs; yields (folder, set_read_only(bool)). Unmounted afterwards."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    if not shutil.which("mount") or not _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)):
-        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
-
-    def read_only(on: bool) -> None:
-        assert _mount("-o", f"remount,{'ro' if on else 'rw'}", str(folder))
-
-    try:
-        yield folder, read_only
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
 def _window(qtbot, make_context, data: Path):

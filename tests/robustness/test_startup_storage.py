@@ -1,0 +1,116 @@
+"""A data folder that is read-only or full before the app starts: the window opens, says so, and lets
+the trainee practise typed replies without saving, or choose another folder.
+
+The data folder is a real tmpfs, as in test_storage_failures.py: SQLite meets the very errors a
+training laptop gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.engine.loader import load_library
+
+pytestmark = pytest.mark.gui
+
+
+def _fill(folder: Path) -> None:
+    with (folder / "filler").open("wb") as handle:
+        try:
+            while True:
+                handle.write(bytes(65536))
+                handle.flush()
+        except OSError:
+            pass
+
+
+def _start(qtbot, monkeypatch, data: Path, scenario_dir: Path, judge):
+    """The app's own start-up (AppContext.for_app), without audio devices and with a synchronous runner."""
+    from simulator.ui import context as context_module
+    from simulator.ui.context import AppContext, Devices
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.workers import SyncRunner
+
+    monkeypatch.setenv("SIMULATOR_DATA_DIR", str(data))
+    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
+    context = AppContext.for_app()
+    context.tasks = SyncRunner()
+    context.library_loader = lambda: load_library([scenario_dir])
+    context.judge_factory = lambda: judge
+    context.settings.first_run_done = True
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _play_a_typed_turn(win) -> None:
+    win.start_scenario("parcel")
+    win.conversation.begin_button.click()
+    win.conversation.reply_box.setText("I'm sorry, let me look.")
+    win.conversation.send_button.click()
+    assert len(win.conversation.presenter.runner.state.turns) == 1
+
+
+def test_a_read_only_data_folder_at_start_opens_the_window_and_practice_goes_on_unsaved(
+        qtbot, monkeypatch, small_disk, scenario_dir, judge, tmp_path):
+    disk, read_only = small_disk
+    read_only(True)
+    win = _start(qtbot, monkeypatch, disk, scenario_dir, judge)
+
+    banner = win.storage_banner
+    assert banner.isVisibleTo(win)
+    text = banner.text.text()
+    assert "not saved" in text.lower() and str(disk) in text
+    assert "choose another" in text.lower()
+    assert not win.ctx.store.saving
+    _play_a_typed_turn(win)
+    assert banner.isVisibleTo(win)  # still marked while practising
+
+    # A folder that cannot be used either: said, and nothing changes.
+    told: list[str] = []
+    monkeypatch.setattr("simulator.ui.dialogs.tell", lambda parent, title, text, warning=False: told.append(text))
+    monkeypatch.setattr("simulator.ui.dialogs.choose_folder", lambda *a, **k: str(disk))
+    win.choose_folder_button.click()
+    assert len(told) == 1 and "cannot be used" in told.pop()
+    assert banner.isVisibleTo(win) and not win.ctx.store.saving
+
+    # Another folder: records are saved there from now on, and the banner goes.
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.setattr("simulator.ui.dialogs.choose_folder", lambda *a, **k: str(other))
+    win.choose_folder_button.click()
+    # The settings file lives in the read-only folder: the choice holds until the app closes, and it says so.
+    assert len(told) == 1 and "could not be remembered" in told[0]
+    assert not banner.isVisibleTo(win)
+    assert win.ctx.store.saving and win.ctx.store.root == other
+    _play_a_typed_turn(win)
+    assert (other / "simulator.db").exists()
+    assert len(win.ctx.store.all()) == 1
+
+
+def test_a_full_data_folder_at_start_opens_the_window_and_says_so(
+        qtbot, monkeypatch, small_disk, scenario_dir, judge):
+    disk, _ = small_disk
+    _fill(disk)
+    win = _start(qtbot, monkeypatch, disk, scenario_dir, judge)
+    assert win.storage_banner.isVisibleTo(win)
+    assert "not saved" in win.storage_banner.text.text().lower()
+    _play_a_typed_turn(win)
+
+
+def test_a_writable_data_folder_shows_no_banner(qtbot, monkeypatch, private_data_dir, scenario_dir, judge):
+    win = _start(qtbot, monkeypatch, private_data_dir, scenario_dir, judge)
+    assert not win.storage_banner.isVisibleTo(win)
+    assert win.ctx.store.saving
+
+
+def test_a_data_folder_that_cannot_be_made_opens_the_window_and_says_so(
+        qtbot, monkeypatch, small_disk, scenario_dir, judge):
+    disk, read_only = small_disk
+    read_only(True)
+    win = _start(qtbot, monkeypatch, disk / "not-yet", scenario_dir, judge)
+    assert win.storage_banner.isVisibleTo(win)
+    _play_a_typed_turn(win)
