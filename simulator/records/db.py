@@ -98,6 +98,10 @@ def short(exc: BaseException) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE, so CREATE TABLE
+    # committed at once and a kill mid-migration left a half-built schema. Taking over BEGIN
+    # (_sqlite_begin) puts DDL in the transaction too: SQLAlchemy's documented recipe.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the trainer's report read while a session is being written; FULL syncs each
     # commit so a turn that was saved survives a power cut, not only a crash of the app.
@@ -107,6 +111,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Another process (the command line, a second window) may hold the write lock briefly.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def create_engine(url: str) -> Engine:
@@ -129,6 +137,7 @@ def create_engine(url: str) -> Engine:
         else:
             engine = sa.create_engine(parsed)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         # Fail in seconds, not minutes, when the server is down or the network is cut.
@@ -179,6 +188,8 @@ def migrate(engine: Engine) -> None:
                     # Released at commit; a second station waits here rather than racing us.
                     connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
                 current = MigrationContext.configure(connection).get_current_revision()
+                if current is None:
+                    _clear_half_built(connection, engine.url)
                 if current is not None and not _known(script, current):
                     raise DatabaseUnavailable(
                         f"the database at {describe(engine.url)} was written by a newer version of the "
@@ -193,6 +204,32 @@ def migrate(engine: Engine) -> None:
             raise DatabaseUnavailable(
                 f"the database at {describe(engine.url)} could not be prepared: {short(exc)}") from exc
         _migrated.add(key)
+
+
+def _clear_half_built(connection: sa.Connection, url: URL) -> None:
+    """Drop what a first start killed part-way left behind (releases before the schema was built in
+    one transaction committed each table at once), so the migration can build it whole.
+
+    Only empty tables are dropped: a database without a schema version that holds records was not
+    made by a killed first start, and is left untouched for someone to look at.
+    """
+    from simulator.records.schema import metadata
+
+    present = set(sa.inspect(connection).get_table_names())
+    ours = [t for t in reversed(metadata.sorted_tables) if t.name in present]
+    if not ours:
+        return
+    holding = [t.name for t in ours
+               if connection.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first() is not None]
+    if holding:
+        raise DatabaseUnavailable(
+            f"the records database {describe(url)} is incomplete (it has no schema version, but its "
+            f"{', '.join(holding)} table holds data): rename it, e.g. to simulator.db.old, so a new one is "
+            "made, and keep the old file for your trainer or support to look at")
+    log.warning("repairing %s: dropping the half-built tables %s left by an interrupted first start",
+                describe(url), ", ".join(t.name for t in ours))
+    for table in ours:
+        table.drop(connection)
 
 
 def revision(message: str) -> None:
