@@ -24,6 +24,11 @@ _LEAD = re.compile(r"^([ -]*)")
 
 MAX_BYTES = 1_000_000  # a scenario is a few KB; anything near this is not a scenario
 MAX_DEPTH = 40
+# Conversation nodes and endings: the shipped scenarios have 17-19; a scenario is played in one sitting.
+MAX_SCENARIO_NODES = 500
+# YAML entries once aliases are expanded: a shipped scenario has about 1,000, the largest file allowed
+# (MAX_BYTES) written without aliases up to about 200,000; "billion laughs" aliases would expand 1 KB into 10**9 and hang everything after.
+MAX_ENTRIES = 250_000
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,69 @@ def _nesting_bound(text: str) -> int:
     return deepest_flow + deepest_block
 
 
+def _anchor_at(text: str, loader: Any, node: yaml.Node) -> tuple[str, int]:
+    """The name of the anchor on `node` and the line of its first alias (events carry both)."""
+    name, first_use = "", node.start_mark.line + 1
+    for event in yaml.parse(text, Loader=loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if anchor == name:
+                return name, event.start_mark.line + 1
+        elif (event.start_mark.line, event.start_mark.column) == (node.start_mark.line, node.start_mark.column):
+            name = anchor
+    return name, first_use
+
+
+def _measure(root: yaml.Node | None, text: str, file: str, loader: Any) -> Problem | None:
+    """Refuse, with its line, YAML that would expand too far or nest too deep once aliases are
+    followed, before anything walks or builds it. Costs at most MAX_ENTRIES steps."""
+    if root is None:
+        return None
+    seen: set[int] = set()
+    count = 0
+    # (node, depth, the aliased node being expanded, if any): a node met twice came through an alias.
+    stack: list[tuple[yaml.Node, int, yaml.Node | None]] = [(root, 0, None)]
+    while stack:
+        node, depth, via = stack.pop()
+        count += 1
+        if via is None and id(node) in seen:
+            via = node
+        seen.add(id(node))
+        if count > MAX_ENTRIES and via is None:
+            return Problem(file, node.start_mark.line + 1,
+                           f"the file holds more than {MAX_ENTRIES:,} entries; a scenario has a few thousand: "
+                           "split it into several scenarios")
+        if count > MAX_ENTRIES or (depth > MAX_DEPTH and via is not None):
+            name, line = _anchor_at(text, loader, via or node)
+            alias = f"*{name}" if name else "an alias"
+            return Problem(file, line, f"the alias {alias} here makes the file expand without end or to more than "
+                                       f"{MAX_ENTRIES:,} entries (aliases within aliases, or one that contains "
+                                       "itself); a scenario never needs that: write the repeated part out once")
+        if depth > MAX_DEPTH:
+            return Problem(file, node.start_mark.line + 1,
+                           f"the YAML is nested more than {MAX_DEPTH} levels deep here; a scenario never needs that")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1, via))
+                stack.append((value, depth + 1, via))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1, via) for item in node.value)
+    return None
+
+
+def _too_many_nodes(data: dict[str, Any], file: str, marks: _Marks) -> Problem | None:
+    """Graph checks and the authoring view are sized for a conversation, not a generated maze."""
+    sizes = {key: len(data[key]) for key in ("nodes", "endings") if isinstance(data.get(key), dict)}
+    total = sum(sizes.values())
+    if total <= MAX_SCENARIO_NODES:
+        return None
+    return Problem(file, marks.line(("nodes",)),
+                   f"the scenario has {total:,} nodes and endings; a scenario has at most {MAX_SCENARIO_NODES} "
+                   "(the shipped ones have under 20): split it into several scenarios")
+
+
 def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
     """Validate scenario text. Returns the scenario (None if it has errors) and every problem found."""
     if not text.strip():
@@ -185,8 +253,13 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
     try:
         loader = _FAST_LOADER if _nesting_bound(text) <= MAX_DEPTH else yaml.SafeLoader
         root = yaml.compose(text, Loader=loader)
+        refused = _measure(root, text, file, loader)
+        if refused is not None:
+            return None, [refused]
         marks = _Marks(root)  # first: it refuses absurd nesting before anything is built from it
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are safe ones
+        # Built from the nodes already composed (SafeConstructor, as safe_load uses): parsing twice
+        # took half the time of a large file.
+        data = yaml.constructor.SafeConstructor().construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -219,6 +292,10 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
         problems.append(Problem(file, marks.line(("format_version",)),
                                 f"format_version {version} is older than any this simulator reads (it reads {FORMAT_VERSION})"))
         return None, problems
+
+    too_many = _too_many_nodes(data, file, marks)
+    if too_many is not None:
+        return None, [*problems, too_many]
 
     try:
         scenario = Scenario.model_validate(data)
