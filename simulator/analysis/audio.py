@@ -18,6 +18,11 @@ _PCM = 0x0001
 _FLOAT = 0x0003
 _EXTENSIBLE = 0xFFFE
 
+# Sample rates a recorder writes: 8 kHz telephone audio to 192 kHz studio files. A header outside
+# them is damaged (one claiming 1 Hz made resampling to 16 kHz take gigabytes).
+MIN_RATE = 4_000
+MAX_RATE = 384_000
+
 # Below this peak (about -80 dBFS) a file holds no usable sound: only dither or a muted microphone.
 _SILENT_PEAK = 1e-4
 
@@ -36,6 +41,75 @@ class Audio:
     @property
     def duration(self) -> float:
         return len(self.samples) / self.rate if self.rate else 0.0
+
+
+@dataclass(frozen=True)
+class WavHeader:
+    """What a WAV file's header says, read without loading its samples."""
+
+    tag: int  # _PCM or _FLOAT (an EXTENSIBLE file's sub-format), else what the file names
+    channels: int
+    rate: int
+    bits: int
+    data_bytes: int  # the data chunk's size, or the bytes after its header when the size is unset
+    extensible: bool
+
+    @property
+    def duration(self) -> float:
+        frame = self.channels * max(1, self.bits // 8)
+        return self.data_bytes / frame / self.rate if self.rate and frame else 0.0
+
+    @property
+    def plain_pcm16(self) -> bool:
+        """What the standard library's `wave` module (and SpeechRecognition) read as they are."""
+        return self.tag == _PCM and self.bits == 16 and not self.extensible
+
+
+def read_header(path: str | Path) -> WavHeader:
+    """The format and length of a WAV file from its chunk headers (a few reads, whatever its size),
+    so a damaged or absurd file is refused before its samples are read. Raises AudioError."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            size = path.stat().st_size
+            head = handle.read(12)
+            if len(head) < 12 or head[:4] not in (b"RIFF", b"RIFX") or head[8:12] != b"WAVE":
+                raise AudioError(f"{path}: not a WAV file (no RIFF/WAVE header)")
+            fmt: tuple[int, int, int, int, bool] | None = None
+            data_bytes: int | None = None
+            pos = 12
+            while pos + 8 <= size:
+                handle.seek(pos)
+                chunk = handle.read(8)
+                if len(chunk) < 8:
+                    break
+                chunk_id, (length,) = chunk[:4], struct.unpack("<I", chunk[4:])
+                if chunk_id == b"fmt ":
+                    body = handle.read(min(length, 64))
+                    if len(body) < 16:
+                        raise AudioError(f"{path}: corrupt WAV (format chunk too short)")
+                    tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", body)
+                    extensible = tag == _EXTENSIBLE and len(body) >= 26
+                    if extensible:
+                        (tag,) = struct.unpack_from("<H", body, 24)
+                    fmt = (tag, channels, rate, bits, extensible)
+                elif chunk_id == b"data":
+                    available = size - pos - 8
+                    data_bytes = available if length == 0 or length > available else length
+                if fmt is not None and data_bytes is not None:
+                    return _checked(path, WavHeader(*fmt[:4], data_bytes, fmt[4]))
+                pos += 8 + length + (length & 1)
+    except OSError as exc:
+        raise AudioError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    raise AudioError(f"{path}: corrupt WAV (no {'audio data' if fmt else 'format'} chunk)")
+
+
+def _checked(path: Path, header: WavHeader) -> WavHeader:
+    if header.channels < 1 or not MIN_RATE <= header.rate <= MAX_RATE:
+        raise AudioError(f"{path}: the header claims {header.channels} channel(s) at a sample rate of "
+                         f"{header.rate:,} Hz; recordings are {MIN_RATE:,}-{MAX_RATE:,} Hz, so the file is "
+                         "damaged: record or convert it again")
+    return header
 
 
 def load_wav(path: str | Path, rate: int = RATE) -> Audio:
@@ -119,8 +193,8 @@ def _decode_wav(data: bytes, path: Path) -> tuple[np.ndarray, int]:
     if payload is None:
         raise AudioError(f"{path}: corrupt WAV (no audio data chunk)")
     tag, channels, rate, bits = fmt
-    if channels < 1 or rate <= 0:
-        raise AudioError(f"{path}: corrupt WAV ({channels} channels at {rate} Hz)")
+    if channels < 1 or not MIN_RATE <= rate <= MAX_RATE:
+        _checked(path, WavHeader(tag, channels, rate, bits, 0, False))
     width = bits // 8
     if tag == _PCM and bits in (8, 16, 24, 32):
         samples = _pcm_to_float(payload, width)

@@ -14,6 +14,10 @@ import argparse
 import csv
 import json
 import sys
+import tempfile
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,13 +93,14 @@ class _Assessor:
         return _Result(self.judge.judge(Reply(text), context), spoken=False)
 
     def audio(self, path: Path, baseline: Path | None, name: str, customer_line: str, what: str) -> _Result:
-        _check_wav(path, what)
+        header = _check_wav(path, what)
         if baseline is not None:
             _check_wav(baseline, "--baseline" if what == "--audio" else f"{what} baseline")
         if self._transcribe is None:
             self._transcribe = _transcriber()
         try:
-            text, confidence, words = self._transcribe(path)
+            with _plain_wav(path, header) as readable:
+                text, confidence, words = self._transcribe(readable)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - the recogniser's failure is reported, not thrown
@@ -109,8 +114,23 @@ class _Assessor:
         return _Result(judgement, spoken=True)
 
 
-def _check_wav(path: Path, what: str) -> None:
-    """A usable WAV file, or an InputError saying what is wrong with it and what to do."""
+# A trainee's reply is under two minutes; past that a file is not a reply, and transcribing it
+# would take minutes (60 s of audio took 41 s on the test machine).
+MAX_REPLY_SECONDS = 120
+
+# What other audio files start with, for a message that says how to convert them.
+_OTHER_AUDIO = ((0, b"ID3", "MP3"), (0, b"\xff\xfb", "MP3"), (0, b"\xff\xf3", "MP3"), (0, b"\xff\xf2", "MP3"),
+                (0, b"OggS", "OGG"), (0, b"fLaC", "FLAC"), (4, b"ftyp", "M4A/AAC"), (0, b"FORM", "AIFF"))
+
+
+def _convert_hint(path: Path) -> str:
+    target = path.with_name(f"{path.stem}.wav" if path.suffix.lower() != ".wav" else f"{path.stem}-converted.wav")
+    return (f"convert it to WAV first, e.g. `ffmpeg -i {path} -ac 1 -ar 16000 {target}` "
+            f"or `sox {path} -c 1 -r 16000 {target}`")
+
+
+def _check_wav(path: Path, what: str) -> Any:
+    """A usable WAV file's header, or an InputError saying what is wrong with it and what to do."""
     if not path.exists():
         raise InputError(f"{path}: no such file ({what}); check the path")
     if path.is_dir():
@@ -122,18 +142,49 @@ def _check_wav(path: Path, what: str) -> None:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     if not head:
         raise InputError(f"{path}: the file is empty ({what}); record the reply again")
+    for offset, magic, kind in _OTHER_AUDIO:
+        if head[offset:offset + len(magic)] == magic:
+            raise InputError(f"{path}: this is an {kind} file ({what}); the simulator reads WAV recordings: "
+                             f"{_convert_hint(path)}")
     if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        raise InputError(f"{path}: not a WAV file ({what}); convert it, e.g. sox in.mp3 -r 16000 -c 1 out.wav")
+        raise InputError(f"{path}: not a WAV file ({what}); {_convert_hint(path)}")
+    from simulator.analysis.audio import AudioError, load_wav, read_header
+
     try:
-        from simulator.analysis.audio import AudioError, load_wav
-    except ImportError:
-        return
-    try:
+        header = read_header(path)
+        if header.duration > MAX_REPLY_SECONDS:
+            minutes, seconds = divmod(round(header.duration), 60)
+            raise InputError(f"{path}: the recording is {minutes} min {seconds} s long ({what}); a reply is under "
+                             f"{MAX_REPLY_SECONDS // 60} minutes: cut out the reply (e.g. `sox {path} reply.wav "
+                             "trim 0 1:00`) or record it again")
         audio = load_wav(path)
     except AudioError as exc:
         raise InputError(f"{exc} ({what}); record or convert it again") from None
-    if getattr(audio, "samples", None) is not None and len(audio.samples) == 0:
+    if len(audio.samples) == 0:
         raise InputError(f"{path}: holds no audio ({what}); record the reply again")
+    return header
+
+
+@contextmanager
+def _plain_wav(path: Path, header: Any) -> Iterator[Path]:
+    """`path`, or a 16-bit copy of it at its own rate for a 24/32-bit, float or EXTENSIBLE file, which
+    the recogniser's reader (Python's `wave`, through SpeechRecognition) does not read right."""
+    if header is None or header.plain_pcm16:
+        yield path
+        return
+    import numpy as np
+
+    from simulator.analysis.audio import load_wav
+
+    audio = load_wav(path, rate=header.rate)
+    with tempfile.TemporaryDirectory(prefix="simulator-assess-") as folder:
+        copy = Path(folder) / "reply.wav"
+        with wave.open(str(copy), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(header.rate)
+            out.writeframes((np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+        yield copy
 
 
 def _transcriber() -> Any:
