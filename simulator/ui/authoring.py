@@ -67,7 +67,7 @@ from simulator.engine.loader import Library, Problem, check_file, read_text
 from simulator.engine.model import Ending, Node, Scenario
 from simulator.engine.session import Runner, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
-from simulator.ui.common import Banner, Page, button, label
+from simulator.ui.common import Banner, Page, as_written, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.theme import COLORS, MOOD_COLORS, agitation_color
 
@@ -471,7 +471,7 @@ class GraphView(QGraphicsView):
             label_item.setZValue(1.5)
             full = next((k for k in links if (k.source, k.target) == (route.edge.source, route.edge.target)), None)
             if full is not None:
-                label_item.setToolTip(f"{full.source} → {full.target}\n" + "\n".join(f"• {c}" for c in full.conditions))
+                label_item.setToolTip(as_written(f"{full.source} → {full.target}\n" + "\n".join(f"• {c}" for c in full.conditions)))
             self.scene().addItem(label_item)
 
     def select(self, node_id: str | None) -> None:
@@ -898,7 +898,7 @@ class AuthoringPage(Page):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, p.line)
             item.setForeground(QColor(COLORS["danger"] if p.severity == "error" else COLORS["warning"]))
-            item.setToolTip(str(p))
+            item.setToolTip(as_written(str(p)))
             self.problems.addItem(item)
         count = len(inspection.problems)
         self.problems_title.setText(f"{count} problem{'s' if count != 1 else ''}" if count else "No problems")

@@ -11,6 +11,7 @@ The presenter knows no widgets: the projector (ProjectorWindow, below) and the t
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any, Literal
@@ -588,7 +589,7 @@ def classroom_note(turn: TurnRecord) -> str:
     """Who answered a classroom turn and what the trainer decided ("" for a turn played alone)."""
     parts = []
     if turn.trainee:
-        parts.append(f"Answered by <b>{turn.trainee}</b>")
+        parts.append(f"Answered by <b>{html.escape(turn.trainee)}</b>")
     if turn.override:
         parts.append(f"<b>Trainer override: {OVERRIDE_WORDS.get(turn.override, turn.override)}</b> "
                      f"(the software proposed {intent_text(turn.judgement)})")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
+from PySide6.QtGui import Qt  # QtGui's Qt adds mightBeRichText and convertFromPlainText
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -17,7 +18,10 @@ from PySide6.QtWidgets import (
 
 
 def label(text: str = "", role: str | None = None, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
+    """A styled label showing `text` as written. Labels show scenario and trainee text, so they are
+    plain text unless a caller sets RichText and escapes what it puts in (html.escape)."""
     widget = QLabel(text, parent)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         widget.setObjectName(role)
     widget.setWordWrap(wrap)
@@ -29,6 +33,7 @@ def label(text: str = "", role: str | None = None, wrap: bool = False, parent: Q
 def chip(text: str, kind: str = "chip") -> QLabel:
     """A rounded tag; kind is chip, chipMuted, chip_success, chip_warning or chip_danger."""
     widget = QLabel(text)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     widget.setObjectName(kind)
     widget.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
     return widget
@@ -42,6 +47,11 @@ def button(text: str, role: str | None = None, tooltip: str | None = None) -> QP
         widget.setToolTip(tooltip)
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
     return widget
+
+
+def as_written(text: str) -> str:
+    """`text` for a tooltip or an informative text, which Qt renders as HTML when it looks like HTML."""
+    return Qt.convertFromPlainText(text) if Qt.mightBeRichText(text) else text
 
 
 def separator() -> QFrame:
@@ -167,6 +177,7 @@ class ElidedLabel(QLabel):
 
     def __init__(self, role: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
         if role:
             self.setObjectName(role)
         self._full = ""
@@ -177,7 +188,7 @@ class ElidedLabel(QLabel):
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(as_written(text))
         self.updateGeometry()
         self._elide()
 

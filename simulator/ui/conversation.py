@@ -6,6 +6,7 @@ forwards what the trainee does; it makes no decisions about the conversation its
 
 from __future__ import annotations
 
+import html
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -415,7 +416,7 @@ class ConversationPage(Page):
         self.brief_portrait.set_customer(customer.portrait, customer.name, start_mood)
         self.brief_customer.setText(customer.name + (f", {customer.age}" if customer.age else ""))
         self.brief_text.setText(scenario.brief)
-        skills = ", ".join(SKILLS.get(s, s).lower() for s in scenario.skills)
+        skills = html.escape(", ".join(SKILLS.get(s, s).lower() for s in scenario.skills))
         self.brief_skills.setText(f"<b>You'll practise</b> {skills}. About {estimated_minutes(scenario)} minutes.")
         if self.can_talk:
             how = ("Speak as you would at work. Hold the Space bar while you talk and let go when you've "

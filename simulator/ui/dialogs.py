@@ -6,7 +6,10 @@ without a modal dialog blocking the event loop.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from simulator.ui.common import as_written
 
 
 def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, str]],
@@ -17,10 +20,11 @@ def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, 
     """
     box = QMessageBox(parent)
     box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names, paths and errors are shown as written
     box.setText(text)
     box.setIcon(QMessageBox.Icon.Question)
     if detail:
-        box.setInformativeText(detail)
+        box.setInformativeText(as_written(detail))
     buttons = {}
     for key, caption in choices:
         buttons[box.addButton(caption, QMessageBox.ButtonRole.ActionRole)] = key
@@ -39,6 +43,7 @@ def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, 
 def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
     box.exec()

@@ -34,7 +34,16 @@ from simulator.engine.scoring import WEIGHTS, score_session
 from simulator.records.reports import trainee_score, turns_of
 from simulator.records.sessions import SessionRecord, UnknownTrainee
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, clear_layout, label, notice_banner, panel
+from simulator.ui.common import (
+    Banner,
+    Page,
+    as_written,
+    button,
+    clear_layout,
+    label,
+    notice_banner,
+    panel,
+)
 from simulator.ui.context import AppContext
 from simulator.ui.library import friendly_time
 from simulator.ui.theme import COLORS, OUTCOME_TEXT
@@ -518,7 +527,7 @@ class HistoryPage(Page):
                 if column in (2, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if column == 4 and shared and record.score is not None:
-                    item.setToolTip(self._shared_score_tip(mine, record.score))
+                    item.setToolTip(as_written(self._shared_score_tip(mine, record.score)))
                 self.table.setItem(row, column, item)
         if self.records:
             self.table.selectRow(0)

@@ -9,6 +9,7 @@ Signals (LibraryPage):
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 
@@ -31,7 +32,16 @@ from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import SKILLS
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, chip, clear_layout, fit_columns, label
+from simulator.ui.common import (
+    Banner,
+    Page,
+    as_written,
+    button,
+    chip,
+    clear_layout,
+    fit_columns,
+    label,
+)
 from simulator.ui.context import AppContext
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
@@ -95,7 +105,7 @@ class ScenarioCard(QFrame):
         names.addWidget(label(f"With {who}", "muted"))
         head.addLayout(names, 1)
         layout.addLayout(head)
-        skills = " · ".join(SKILLS.get(s, s) for s in scenario.skills)
+        skills = html.escape(" · ".join(SKILLS.get(s, s) for s in scenario.skills))
         practise = label(f"<b>Practises</b>  {skills}", "small", wrap=True)
         practise.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(practise)
@@ -113,7 +123,7 @@ class ScenarioCard(QFrame):
         self.start.setAccessibleName(f"Start {scenario.title}")
         bottom.addWidget(self.start)
         layout.addLayout(bottom)
-        self.setToolTip(scenario.brief)
+        self.setToolTip(as_written(scenario.brief))
 
 
 class LibraryPage(Page):

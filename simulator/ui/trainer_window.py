@@ -11,6 +11,7 @@ Signals (TrainerWindow):
 
 from __future__ import annotations
 
+import html
 import logging
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -362,8 +363,10 @@ class TrainerWindow(QWidget):
         if tone is None:
             self.details.addWidget(label("typed reply: tone not assessed", "small"))
         else:
-            cues = f" — {'; '.join(tone.cues)}" if tone.cues else ""
-            self.details.addWidget(label(f"<b>{tone.label}</b>{cues}", None, wrap=True))
+            cues = f" — {html.escape('; '.join(tone.cues))}" if tone.cues else ""
+            sounded = label(f"<b>{html.escape(tone.label)}</b>{cues}", None, wrap=True)
+            sounded.setTextFormat(Qt.TextFormat.RichText)
+            self.details.addWidget(sounded)
         if judgement.explanation:
             self.details.addWidget(label("Why", "speaker"))
             self.details.addWidget(label(" ".join(judgement.explanation), "small", wrap=True))
