@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -117,12 +118,45 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for a records database URL, set up for its backend. Raises DatabaseUnavailable."""
+def _port_text(url: str) -> str | None:
+    """What follows the host's colon in a URL, read after the password (never part of it)."""
+    rest = url.split("://", 1)[-1]
+    host_port = re.split(r"[/?]", rest.rsplit("@", 1)[-1], maxsplit=1)[0]
+    if host_port.startswith("["):
+        host_port = host_port.partition("]")[2]
+        return host_port[1:] if host_port.startswith(":") else None
+    return host_port.partition(":")[2] if ":" in host_port else None
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a records database URL on its face (no connection is tried), or None.
+
+    The message never includes the password. SQLAlchemy's own parser raises a bare ValueError for
+    a port that is not a number, which stopped the app at start.
+    """
+    example = "postgresql+psycopg://user:password@host:5432/database"
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseUnavailable(f"the database connection setting is not a valid URL: {exc}") from exc
+        number = parsed.port
+    except (ArgumentError, ValueError):
+        port = _port_text(url)
+        if port is not None and not port.isdigit():
+            return f"the database connection setting is not valid: its port '{port}' is not a number (write it as {example})"
+        return f"the database connection setting is not a valid URL: write it as {example}"
+    if number is not None and not 1 <= number <= 65535:
+        return f"the database connection setting is not valid: port {number} is not between 1 and 65535"
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        return f"unsupported database '{backend}': use sqlite or postgresql+psycopg"
+    return None
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for a records database URL, set up for its backend. Raises DatabaseUnavailable."""
+    problem = url_problem(url)
+    if problem:
+        raise DatabaseUnavailable(problem)
+    parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database:

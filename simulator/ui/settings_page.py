@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.records.db import url_problem
 from simulator.settings import Settings
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, fit_columns, label
@@ -296,6 +297,12 @@ class SettingsPage(Page):
             self.status.setText("Choose the model folder for this recogniser, or pick PocketSphinx.")
             self.model_dir.setFocus()
             return False
+        if values["database_url"]:
+            problem = url_problem(values["database_url"])
+            if problem:
+                self.status.setText(f"Not saved: {problem}.")
+                self.database.setFocus()
+                return False
         updated = self.ctx.settings.model_copy(update=values)
         try:
             Settings.model_validate(updated.model_dump())
