@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def not_regular(path: Path) -> str | None:
+    """Why `path` is no file to read (a named pipe, a device, a socket), or None for a regular file,
+    a folder or a missing path (their callers say those their own way). Reading a pipe nobody writes
+    to, or /dev/zero, would wait or fill memory for ever; stat() answers without opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a special file")
+    return f"not a regular file ({kind}): give the path of a file saved on disk"
 
 
 class StorageError(OSError):

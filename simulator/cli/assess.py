@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.engine.judgement import HeardWord, JudgeContext, Judgement, Reply
+from simulator.fileio import not_regular
 
 
 class InputError(Exception):
@@ -54,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
     from simulator.analysis.judge import RubricJudge
     from simulator.analysis.wording import RubricError, load_rubric
 
+    special = not_regular(args.rubric) if args.rubric is not None else None
+    if special:
+        print(f"{args.rubric}: {special} (--rubric)", file=sys.stderr)
+        return 2
     try:
         judge = RubricJudge(load_rubric(args.rubric))
     except RubricError as exc:
@@ -135,6 +140,9 @@ def _check_wav(path: Path, what: str) -> Any:
         raise InputError(f"{path}: no such file ({what}); check the path")
     if path.is_dir():
         raise InputError(f"{path}: is a folder ({what}); give a WAV file")
+    special = not_regular(path)
+    if special:
+        raise InputError(f"{path}: {special} ({what})")
     try:
         with path.open("rb") as f:
             head = f.read(12)
@@ -259,6 +267,9 @@ def _run_batch(assessor: _Assessor, args: argparse.Namespace) -> int:
 def _read_tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
     if not path.exists():
         raise InputError(f"{path}: no such file (--batch); check the path") from None
+    special = not_regular(path)
+    if special:
+        raise InputError(f"{path}: {special} (--batch)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:

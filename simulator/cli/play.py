@@ -12,6 +12,7 @@ from simulator.cli._scenarios import NotFound, find
 from simulator.engine.judgement import Reply
 from simulator.engine.loader import ScenarioError
 from simulator.engine.session import Runner, TurnRecord
+from simulator.fileio import not_regular
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -89,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         replies: list[str] | None = None
         if args.replies is not None:
+            special = not_regular(args.replies)
+            if special:
+                print(f"{args.replies}: {special}", file=sys.stderr)
+                return 2
             try:
                 replies = [ln.strip() for ln in args.replies.read_text(encoding="utf-8").splitlines() if ln.strip()]
             except OSError as exc:

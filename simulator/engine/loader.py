@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.engine.model import FORMAT_VERSION, Scenario
+from simulator.fileio import not_regular
 
 # libyaml's C parser when it is there: the pure-Python one takes a third of a second per scenario.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -317,6 +318,9 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem saying plainly why it cannot be read."""
     file = str(path)
+    special = not_regular(path)
+    if special:
+        return None, [Problem(file, 0, special)]
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
