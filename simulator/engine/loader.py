@@ -30,6 +30,9 @@ MAX_SCENARIO_NODES = 500
 # YAML entries once aliases are expanded: a shipped scenario has about 1,000, the largest file allowed
 # (MAX_BYTES) written without aliases up to about 200,000; "billion laughs" aliases would expand 1 KB into 10**9 and hang everything after.
 MAX_ENTRIES = 250_000
+# Python refuses to read integers past 4,300 digits (ValueError, not a YAML error); no scenario
+# number comes near this.
+MAX_DIGITS = 100
 
 
 @dataclass(frozen=True)
@@ -227,8 +230,17 @@ def _measure(root: yaml.Node | None, text: str, file: str, loader: Any) -> Probl
         if depth > MAX_DEPTH:
             return Problem(file, node.start_mark.line + 1,
                            f"the YAML is nested more than {MAX_DEPTH} levels deep here; a scenario never needs that")
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag.endswith(":int") and len(node.value) > MAX_DIGITS:
+                return Problem(file, node.start_mark.line + 1,
+                               f"a number {len(node.value):,} digits long; numbers in a scenario are small "
+                               "(agitation 0-100, difficulty 1-5)")
+        elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return Problem(file, key.start_mark.line + 1,
+                                   "a key here is a list or a mapping (YAML's `? ...` complex key); keys in a "
+                                   "scenario are plain names such as `say:` or a node id")
                 stack.append((key, depth + 1, via))
                 stack.append((value, depth + 1, via))
         elif isinstance(node, yaml.SequenceNode):

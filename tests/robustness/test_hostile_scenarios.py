@@ -106,3 +106,19 @@ def test_the_library_lists_the_laughs_as_a_problem_and_loads_the_rest(tmp_path):
     assert seconds < 5
     assert list(library.scenarios) == ["parcel"]
     assert [Path(p.file).name for p in library.problems if p.severity == "error"] == ["laughs.yaml"]
+
+
+@pytest.mark.parametrize(("change", "says", "line"), [
+    (("difficulty: 2", "difficulty: " + "9" * 5000), "5,000 digits long", 5),
+    (("difficulty: 2", "difficulty: 2\n? [a, b]\n: x"), "complex key", 6),
+    (("  agitation: 60", "  agitation: 60\n  ? {a: 1}\n  : x"), "complex key", 14),
+    (("  agitation: 60", "  agitation: .nan"), "finite number", 13),
+    (("title: The missing parcel", "title: x\n" + "".join(" " * (i + 1) + "a:\n" for i in range(60)).replace(" a:", "a:", 1)),
+     "nested more than 40 levels", 0),
+], ids=["long-number", "complex-key", "complex-key-in-a-mapping", "nan", "nested-60"])
+def test_odd_yaml_values_are_problems_with_a_line_not_unexpected_errors(change, says, line):
+    scenario, problems = parse(SCENARIO.replace(*change), "odd.yaml")
+    assert scenario is None
+    found = [p for p in problems if says in p.message]
+    assert found, problems
+    assert found[0].line == line if line else found[0].line > 1
