@@ -245,6 +245,8 @@ def _run_batch(assessor: _Assessor, args: argparse.Namespace) -> int:
     failed = 0
     for number, row in rows:
         try:
+            if isinstance(row, str):
+                raise InputError(row)
             result = _batch_row(assessor, path, row, args)
         except InputError as exc:
             failed += 1
@@ -264,7 +266,11 @@ def _run_batch(assessor: _Assessor, args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _read_tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
+# A two-minute reply is about 2,000 characters; a cell far past that is not a reply.
+MAX_CELL = 10_000
+
+
+def _read_tsv(path: Path) -> list[tuple[int, dict[str, str] | str]]:
     if not path.exists():
         raise InputError(f"{path}: no such file (--batch); check the path") from None
     special = not_regular(path)
@@ -279,17 +285,34 @@ def _read_tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
     lines = text.splitlines()
     if not lines:
         raise InputError(f"{path}: the file is empty; it needs a header row with a 'reply' or 'audio' column") from None
-    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = [h.strip().lower() for h in next(reader)]
+    try:
+        header = [h.strip().lower() for h in _cells(lines[0])]
+    except csv.Error as exc:
+        raise InputError(f"{path}: the header row cannot be read ({exc})") from None
     if "reply" not in header and "audio" not in header:
         raise InputError(f"{path}: the header row needs a 'reply' (text) or 'audio' (WAV path) column; "
                    f"found: {', '.join(header) or 'nothing'}")
-    rows = []
-    for number, cells in enumerate(reader, start=2):
+    rows: list[tuple[int, dict[str, str] | str]] = []
+    for number, line in enumerate(lines[1:], start=2):
+        # Row by row, so one bad row (a cell past the csv module's limit) is reported and the rest go on.
+        try:
+            cells = _cells(line)
+        except csv.Error as exc:
+            rows.append((number, f"this row cannot be read ({exc}); a reply is a few sentences"))
+            continue
         if not any(c.strip() for c in cells):
+            continue
+        longest = max(len(c) for c in cells)
+        if longest > MAX_CELL:
+            rows.append((number, f"a cell is {longest:,} characters long; a reply is a few sentences "
+                                 f"(at most {MAX_CELL:,} characters)"))
             continue
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}))
     return rows
+
+
+def _cells(line: str) -> list[str]:
+    return next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE), [])
 
 
 def _batch_row(assessor: _Assessor, tsv: Path, row: dict[str, str], args: argparse.Namespace) -> _Result:
