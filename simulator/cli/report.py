@@ -58,7 +58,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = SessionStore(url=args.database)
     except StorageError as exc:
-        return _fail(_said(exc))
+        # A data folder gone read-only still has its records to report on: read them as they are.
+        from simulator import paths
+        from simulator.records.db import configured_url, read_only_url
+
+        fallback = read_only_url(args.database or configured_url(paths.data_dir()))
+        if fallback is None:
+            return _fail(_said(exc))
+        try:
+            store = SessionStore(url=fallback)
+        except StorageError:
+            return _fail(_said(exc))
     try:
         report = build_report(store, session_id=args.session, trainee=args.trainee, class_name=args.class_name)
     except (UnknownClass, UnknownTrainee) as exc:

@@ -73,6 +73,20 @@ def is_saved(url: str) -> bool:
     return not (parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"))
 
 
+def read_only_url(url: str) -> str | None:
+    """A read-only view of a local SQLite file that exists, for reading records from a data folder
+    that cannot be written (SQLite's WAL needs to write beside the file even to read); else None.
+    `immutable` is safe there: nothing can write to a read-only folder meanwhile."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
+    if parsed.get_backend_name() != "sqlite" or not is_saved(url) or not Path(str(parsed.database)).is_file():
+        return None
+    return URL.create("sqlite+pysqlite", database=f"file:{parsed.database}",
+                      query={"mode": "ro", "immutable": "1", "uri": "true"}).render_as_string()
+
+
 def describe(url: URL) -> str:
     """Where a database is, for messages, never with its password: host:port, or the file."""
     if url.get_backend_name() == "sqlite":
@@ -159,7 +173,7 @@ def create_engine(url: str) -> Engine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        if parsed.database:
+        if parsed.database and not parsed.query.get("uri"):
             try:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
