@@ -204,7 +204,8 @@ class MainWindow(QMainWindow):
         self.who.setVisible(bool(name))
         # Nothing leaves the computer, unless a training centre's shared database holds the records.
         shared = not str(getattr(self.ctx.store, "url", "sqlite")).startswith("sqlite")
-        self.where.setText("Records go to your training centre's shared database." if shared
+        self.where.setText("Nothing is being saved (see the banner above)." if not self.ctx.saving
+                           else "Records go to your training centre's shared database." if shared
                            else "Everything stays on this computer.")
 
     # -- navigation ------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def test_a_read_only_data_folder_at_start_opens_the_window_and_practice_goes_on_
     assert "not saved" in text.lower() and str(disk) in text
     assert "choose another" in text.lower()
     assert not win.ctx.store.saving
+    assert "Nothing is being saved" in win.where.text()
     _play_a_typed_turn(win)
     assert banner.isVisibleTo(win)  # still marked while practising
 
@@ -86,6 +87,7 @@ def test_a_read_only_data_folder_at_start_opens_the_window_and_practice_goes_on_
     assert len(told) == 1 and "could not be remembered" in told[0]
     assert not banner.isVisibleTo(win)
     assert win.ctx.store.saving and win.ctx.store.root == other
+    assert "stays on this computer" in win.where.text()
     _play_a_typed_turn(win)
     assert (other / "simulator.db").exists()
     assert len(win.ctx.store.all()) == 1
