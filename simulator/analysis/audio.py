@@ -22,6 +22,8 @@ _EXTENSIBLE = 0xFFFE
 # them is damaged (one claiming 1 Hz made resampling to 16 kHz take gigabytes).
 MIN_RATE = 4_000
 MAX_RATE = 384_000
+# Recorders write 1-8 channels; a header claiming thousands would pass a huge file off as a short one.
+MAX_CHANNELS = 32
 
 # Below this peak (about -80 dBFS) a file holds no usable sound: only dither or a muted microphone.
 _SILENT_PEAK = 1e-4
@@ -105,7 +107,7 @@ def read_header(path: str | Path) -> WavHeader:
 
 
 def _checked(path: Path, header: WavHeader) -> WavHeader:
-    if header.channels < 1 or not MIN_RATE <= header.rate <= MAX_RATE:
+    if not 1 <= header.channels <= MAX_CHANNELS or not MIN_RATE <= header.rate <= MAX_RATE:
         raise AudioError(f"{path}: the header claims {header.channels} channel(s) at a sample rate of "
                          f"{header.rate:,} Hz; recordings are {MIN_RATE:,}-{MAX_RATE:,} Hz, so the file is "
                          "damaged: record or convert it again")
@@ -193,7 +195,7 @@ def _decode_wav(data: bytes, path: Path) -> tuple[np.ndarray, int]:
     if payload is None:
         raise AudioError(f"{path}: corrupt WAV (no audio data chunk)")
     tag, channels, rate, bits = fmt
-    if channels < 1 or not MIN_RATE <= rate <= MAX_RATE:
+    if not 1 <= channels <= MAX_CHANNELS or not MIN_RATE <= rate <= MAX_RATE:
         _checked(path, WavHeader(tag, channels, rate, bits, 0, False))
     width = bits // 8
     if tag == _PCM and bits in (8, 16, 24, 32):

@@ -113,3 +113,15 @@ def test_mp3_and_ogg_say_how_to_convert(tmp_path, head, kind):
     message = done.stderr.strip()
     assert str(path) in message and kind in message
     assert "ffmpeg -i" in message and "sox" in message and "reply.wav" in message
+
+
+def test_a_header_claiming_thousands_of_channels_is_refused(tmp_path):
+    # 1,000 channels would make 4 MB of samples pass for a quarter of a second.
+    noise = np.random.default_rng(4).uniform(-0.3, 0.3, 16000).astype(np.float32)
+    path = write_wav(tmp_path / "reply.wav", noise, 16000)
+    data = bytearray(path.read_bytes())
+    data[22:24] = (1000).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    done = assess("--audio", str(path), timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(path) in done.stderr and "1000 channel(s)" in done.stderr
