@@ -712,6 +712,13 @@ class _Analysis:
                 (techniques if category.kind == "technique" else triggers).append(best)
         techniques.sort(key=lambda h: h.start)
         triggers.sort(key=lambda h: h.start)
+        # A limit with a choice is not a bare order ("You can't sit here, but you can wait inside").
+        if any(h.name == "set_boundary" for h in techniques):
+            triggers = [h for h in triggers if h.name != "command"]
+        # Their words said back in the same sentence as a trigger are not listening but ammunition:
+        # "I don't care what your name is" does not reflect "what's your name?".
+        techniques = [h for h in techniques if not (h.pattern == "(their own words)" and
+                                                   any(self._same_sentence(h, g) for g in triggers))]
         t_score = sum(h.weight for h in techniques)
         g_score = sum(h.weight for h in triggers)
         strongest = max((h.weight for h in triggers), default=0.0)
@@ -729,6 +736,10 @@ class _Analysis:
                 quoted = self._quote(reading, chosen)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
                              round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)
+
+    def _same_sentence(self, a: Hit, b: Hit) -> bool:
+        lo, hi = min(a.start, b.start), max(a.end, b.end)
+        return not any(t.word == "." and lo <= t.start < hi for t in self.tokens)
 
     def features(self, techniques: Iterable[Hit], triggers: Iterable[Hit] = ()) -> list[Any]:
         return features([t.word for t in self.tokens], "?" in self.text,
