@@ -161,9 +161,28 @@ NEUTRAL = [
     "The manager is in at ten.", "Can I see your receipt?", "I need to see some ID.", "We close at nine.",
     "Next available slot is Tuesday.", "That's twelve pounds fifty.", "Put your bag on the table, please.",
     "Your order number is on the email.", "The toilets are upstairs.", "Sign here.", "That's the one.",
-    "We don't sell those any more.", "The system's updating.", "The form is on the website.", "Noted.",
-    "I'll need your name and address.", "The queue starts over there.", "It's the blue one.", "Fine.",
-    "Is that everything?", "Do you have a loyalty card?", "The bus stop is outside.", "Wait here a second.",
+    "We don't sell those any more.", "The system's updating.", "The form is on the website.",
+    "I'll need your name and address.", "The queue starts over there.", "It's the blue one.",
+    "Is that everything?", "Do you have a loyalty card?", "The bus stop is outside.", "One second.",
+]
+# Questions that gather details are procedural, not an invitation to talk it through.
+INFO_QUESTIONS = [
+    "Can I have your order number?", "What's your postcode?", "Which card did you pay with?", "Did you keep the box?",
+    "What size is it?", "What time was your booking?", "Have you got your ticket?", "Was it bought in store or online?",
+    "Which shelf was it on?", "Can you put it on the counter, please?", "Can I see the bank statement?",
+    "Did you buy anything today?", "What date did you buy it?", "Is it the large or the small one?",
+    "Have you got ID on you?", "Can you spell your surname?", "Did you pay by card?", "Is this the one?",
+    "Can I take a phone number?", "Which entrance did you use?", "Are you with the party on the list?",
+    "Do you have the email on your phone?", "What's the name on the booking?", "Can you step over to the desk?",
+]
+# Statements about the goods or the rules: information, not a reflection of what they said.
+INFO_STATEMENTS = [
+    "That item went up in price on Monday.", "It has to be tested first.", "The club's closed for tonight.",
+    "My colleague will be with you shortly.", "Your coat is at the cloakroom.", "I'm the supervisor on duty.",
+    "The refund has gone through on our side.", "The parcel left the depot this morning.", "The kettle is under warranty.",
+    "The box needs to come back with it.", "The tag is still on the jacket.", "The alarm is linked to the tags.",
+    "The queue for the guest list is separate.", "We checked the stock this morning.", "The sale price ended yesterday.",
+    "Your order shows as dispatched.", "The cameras cover the whole floor.", "The turnstiles were reset an hour ago.",
 ]
 THANKS = ["Thanks for waiting.", "Thank you for your patience.", "Cheers for bearing with us.", "Thanks for telling me."]
 
@@ -282,7 +301,7 @@ def _part(kind: str, rng: random.Random, s: Situation) -> tuple[str, tuple[str, 
         r = rng.choice(s.reasons)
         return rng.choice(["That's because {r}.", "The reason is {r}.", "It's because {r}."]).format(r=r), ("explain_why",), ()
     if kind == "fact":
-        return rng.choice(list(s.facts) + NEUTRAL), (), ()
+        return rng.choice(list(s.facts) + NEUTRAL + INFO_QUESTIONS + INFO_STATEMENTS), (), ()
     if kind == "thanks":
         return rng.choice(THANKS), ("thank",), ()
     if kind == "negated":

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
-from simulator.analysis.model import Reading, WordingModel, features, load_model
+from simulator.analysis import embedding
+from simulator.analysis.model import CLASSES, Reading, WordingModel, features, load_model
 from simulator.engine.judgement import Finding
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, Intent
 
@@ -83,6 +85,8 @@ _WHOLE_WORDS: dict[str, tuple[str, ...]] = {
     "gotta": ("got", "to"), "u": ("you",), "ur": ("your",), "ya": ("you",), "ok": ("okay",),
     "cos": ("because",), "coz": ("because",), "cuz": ("because",), "pls": ("please",),
     "plz": ("please",), "thx": ("thanks",), "apologize": ("apologise",),
+    "nobodys": ("nobody", "is"), "everyones": ("everyone", "is"), "someones": ("someone", "is"),
+    "everythings": ("everything", "is"), "nothings": ("nothing", "is"),
 }
 # Pronouns whose 's is "is"; on other words it is a possessive and is dropped.
 _S_IS = {"it", "that", "there", "what", "he", "she", "who", "here", "where", "how", "this", "everyone",
@@ -443,6 +447,8 @@ class Rubric:
 
     def __init__(self, data: dict[str, Any], path: Path, text: str) -> None:
         self.path = path
+        # Only the shipped rubric is judged with the shipped model (it was trained on its findings).
+        self._is_default = path.resolve() == DEFAULT_PATH.resolve()
         self._text = text
         self._lines = text.splitlines()
         if not isinstance(data, dict):
@@ -459,6 +465,10 @@ class Rubric:
         # How sure the statistical model must be to overrule the rules when they found no trigger
         # (above 1: never).
         self.model_override = self._number(thresholds, "model_override", 0.6, "thresholds")
+        # How sure the model must be that one sentence of a longer reply inflames, for the reply to
+        # escalate on it ("I'm sorry you waited. Still, back off."): people remember the worst thing said.
+        self.sentence_escalate = self._number(thresholds, "sentence_escalate", 0.7, "thresholds")
+        self.model_escalate = self._number(thresholds, "model_escalate", self.model_override, "thresholds")
         negation = self._mapping(data, "negation")
         self.negation_window = int(self._number(negation, "window", 3, "negation"))
         self.respell_rules = self._respell_rules(data.get("respell") or [])
@@ -612,7 +622,7 @@ class Rubric:
     def analyse(self, text: str, customer_line: str = "", customer_name: str = "",
                 model: WordingModel | None | bool = True) -> WordingResult:
         """Judge one reply. `model`: True for the shipped statistical model, False for the rules alone."""
-        chosen = (load_model() if self.path.resolve() == DEFAULT_PATH.resolve() else None) if model is True \
+        chosen = (load_model() if self._is_default else None) if model is True \
             else (model or None)
         return _Analysis(self, text).run(customer_line, customer_name, chosen)
 
@@ -697,7 +707,8 @@ class _Analysis:
             hits.append(Hit(category.name, evidence, cp.weight, start, end, cp.source))
         return hits
 
-    def run(self, customer_line: str, customer_name: str, model: WordingModel | None = None) -> WordingResult:
+    def run(self, customer_line: str, customer_name: str, model: WordingModel | None = None,
+            decide_by_model: bool = True) -> WordingResult:
         r = self.rubric
         techniques: list[Hit] = []
         triggers: list[Hit] = []
@@ -710,6 +721,9 @@ class _Analysis:
             best = _best(hits)
             if best is not None:
                 (techniques if category.kind == "technique" else triggers).append(best)
+        vectors = self._vectors(model)
+        if model is not None and vectors is not None:
+            techniques.extend(self._head_hits(model, vectors[1], {h.name for h in techniques}, triggers))
         techniques.sort(key=lambda h: h.start)
         triggers.sort(key=lambda h: h.start)
         # A limit with a choice is not a bare order ("You can't sit here, but you can wait inside").
@@ -727,13 +741,18 @@ class _Analysis:
         reading: Reading | None = None
         quoted: tuple[str, ...] = ()
         # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
-        if model is not None and not triggers:
-            reading = model.read(self.features(techniques))
-            chosen = blend(rule_intent, reading.probabilities, r.model_override)
+        if model is not None and not triggers and decide_by_model:
+            reading = model.read(self.features(techniques), None if vectors is None else vectors[0])
+            chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate)
             if chosen != rule_intent:
                 intent = chosen
                 confidence = _clamp(reading.probabilities[chosen])
-                quoted = self._quote(reading, chosen)
+                quoted = self._quote(reading, chosen, model, vectors)
+            if intent != "escalate" and vectors is not None and len(vectors[2]) > 1:
+                worst = self._worst_sentence(model, vectors[1], techniques)
+                if worst is not None and worst[0] >= r.sentence_escalate:
+                    reading = model.read(self.features(techniques), vectors[0])
+                    intent, confidence, quoted = "escalate", _clamp(worst[0]), (worst[1],)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
                              round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)
 
@@ -745,9 +764,105 @@ class _Analysis:
         return features([t.word for t in self.tokens], "?" in self.text,
                         [h.name for h in techniques], [h.name for h in triggers])
 
-    def _quote(self, reading: Reading, intent: str) -> tuple[str, ...]:
+    # -- meaning: sentence vectors -----------------------------------------------------------------
+    def sentences(self) -> list[tuple[int, int]]:
+        """(first, last) token of each sentence; "but" starts a new one, so a mixed reply splits in two."""
+        spans: list[tuple[int, int]] = []
+        first = None
+        for i, t in enumerate(self.tokens):
+            if t.word == "." or (t.word in _TURNS and first is not None):
+                if first is not None:
+                    spans.append((first, i - 1))
+                first = i if t.word in _TURNS else None
+                continue
+            if first is None and t.word != ",":
+                first = i
+        if first is not None:
+            spans.append((first, len(self.tokens) - 1))
+        return [(a, b) for a, b in spans if any(not self.tokens[k].is_break for k in range(a, b + 1))]
+
+    def _vectors(self, model: WordingModel | None) -> tuple[Any, Any, list[tuple[int, int]]] | None:
+        """The reply's vector, its sentences' vectors and their spans; None without a model that uses them."""
+        if model is None or not model.uses_vectors:
+            return None
+        enc = embedding.encoder()
+        if enc is None or not self.tokens:
+            return None
+        spans = self.sentences()
+        texts = [self.text] + [self._evidence(a, b)[0] for a, b in spans]
+        vecs = enc.embed_many(texts)
+        return vecs[0], (vecs[1:], spans), spans
+
+    def _head_hits(self, model: WordingModel, sentences: tuple[Any, list[tuple[int, int]]],
+                   found: set[str], triggers: list[Hit]) -> list[Hit]:
+        """Techniques the sentence vectors show that no phrase on the lists did; the sentence is the evidence."""
+        vecs, spans = sentences
+        hits: list[Hit] = []
+        if not spans:
+            return hits
+        for head in model.heads:
+            category = self.rubric.categories.get(head.name)
+            if category is None or head.name in found:
+                continue
+            probs = head.probabilities(vecs)
+            best = int(probs.argmax())
+            if probs[best] < head.threshold:
+                continue
+            first, last = spans[best]
+            if not self._head_form(head.name, first, last):
+                continue
+            evidence, start, end = self._evidence(first, last)
+            # A sentence that holds a trigger is not also the kindness: "I hear you, but get out".
+            if any(g.start < end and start < g.end for g in triggers):
+                continue
+            hits.append(Hit(head.name, evidence.strip(" ,.;:!?-"), category.weight, start, end,
+                            f"(reads like {category.label.lower()}: {probs[best]:.2f})"))
+        return hits
+
+    def _worst_sentence(self, model: WordingModel, sentences: tuple[Any, list[tuple[int, int]]],
+                        techniques: list[Hit]) -> tuple[float, str] | None:
+        """The sentence the model reads as most inflaming, read on its own, and how sure it is."""
+        vecs, spans = sentences
+        worst: tuple[float, str] | None = None
+        for k, (first, last) in enumerate(spans):
+            inside = [h.name for h in techniques if self.tokens[first].start <= h.start < self.tokens[last].end + 1]
+            words = [t.word for t in self.tokens[first:last + 1]]
+            question = "?" in self.text[self.tokens[first].start:self.tokens[last].end + 1]
+            p = model.read(features(words, question, inside, []), vecs[k], explain=False).probabilities["escalate"]
+            if worst is None or p > worst[0]:
+                worst = (p, self._evidence(first, last)[0].strip(" ,.;:!?-"))
+        return worst
+
+    def _head_form(self, name: str, first: int, last: int) -> bool:
+        """Whether a sentence has the shape the technique needs, whatever its vector says.
+
+        Saying back what happened is said to them ("you", "your"); an open question opens with a
+        question word or asks them to tell it ("what...", "talk me through"), so "can I have your
+        order number?" stays a request for details.
+        """
+        words = [t.word for t in self.tokens[first:last + 1] if not t.is_break]
+        while words and words[0] in _FILLERS:
+            words = words[1:]
+        if not words:
+            return False
+        if name == "reflect":
+            return any(w in _SECOND_PERSON for w in words)
+        if name == "open_question":
+            return words[0] in _QUESTION_WORDS or bool(_TELL_ME & set(zip(words, words[1:], strict=False)))
+        return True
+
+    def _quote(self, reading: Reading, intent: str, model: WordingModel | None = None,
+               vectors: tuple[Any, Any, list[tuple[int, int]]] | None = None) -> tuple[str, ...]:
         quoted: list[str] = []
         covered: list[tuple[int, int]] = []
+        if model is not None and vectors is not None and model.dense is not None and len(vectors[2]) > 1:
+            # The sentence whose meaning leans most to the intent comes first: "the clause that showed it".
+            scores = model.sentence_scores(vectors[1][0])
+            c = CLASSES.index(intent)
+            margin = scores[:, c] - np.delete(scores, c, axis=1).max(axis=1)
+            first, last = vectors[2][int(margin.argmax())]
+            quoted.append(self._evidence(first, last)[0].strip(" ,.;:!?-"))
+            covered.append((first, last))
         for f in reading.leaning.get(intent, ()):
             if any(a <= f.last and f.first <= b for a, b in covered):
                 continue
@@ -809,6 +924,11 @@ class _Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+# Words that turn a reply round: what follows is read as its own sentence.
+_TURNS = {"but", "though", "although", "however", "still"}
+_FILLERS = {"so", "okay", "right", "well", "um", "uh", "erm", "er", "and", "look", "like", "hmm", "then", "now", "just"}
+_QUESTION_WORDS = {"what", "how", "why", "where", "when", "which", "who"}
+_TELL_ME = {("tell", "me"), ("talk", "me"), ("walk", "me"), ("help", "me"), ("explain", "what")}
 _SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"}
 _REPORTING = {"saying", "say", "said", "think", "thinking", "thought", "mean", "meant", "suggesting",
               "suggest", "believe", "telling", "tell", "claiming", "accusing", "calling", "implying",
@@ -875,14 +995,18 @@ def _decide(r: Rubric, t: float, g: float, strongest: float, n_tokens: int) -> t
     return "neutral", 0.8 if n_tokens <= 12 else 0.68
 
 
-def blend(rule_intent: str, probabilities: dict[str, float], override: float) -> Intent:
+def blend(rule_intent: str, probabilities: dict[str, float], override: float,
+          escalate_override: float | None = None) -> Intent:
     """The intent when the rules found no trigger: theirs, unless the model is `override` sure of another.
 
-    Techniques the rules found are quoted evidence; overruling them (calling a reply with a named
-    technique escalating or merely neutral) takes the model being surer still, halfway to certain.
+    Calling a reply escalating without a listed trigger takes `escalate_override` (when given): a
+    false "escalate" on kind words costs a trainee more than a missed one. Techniques the rules
+    found are quoted evidence; overruling them takes the model being surer still, halfway to certain.
     """
     best = max(probabilities, key=probabilities.__getitem__)
-    needed = override if rule_intent != "deescalate" else override + (1.0 - override) / 2
+    needed = escalate_override if best == "escalate" and escalate_override is not None else override
+    if rule_intent == "deescalate":
+        needed += (1.0 - needed) / 2
     if best != rule_intent and probabilities[best] >= needed:
         return best  # type: ignore[return-value]
     return rule_intent  # type: ignore[return-value]
