@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.analysis import embedding
+from simulator.analysis import embedding, rubric_file
 from simulator.analysis.model import CLASSES, Reading, WordingModel, features, load_model
 from simulator.engine.judgement import Finding
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, Intent
@@ -442,11 +442,16 @@ def _respell(tokens: list[Token], rules: list[tuple[tuple[str, ...], tuple[str, 
     return tokens
 
 
+# Replies no real pattern matches: nothing, one made-up word, a few of them.
+_ANY_REPLY = (" ", " qzxv ", " qzxv wkpj . ", " qzxv wkpj yfmb zzrt ")
+
+
 class Rubric:
     """The loaded phrases.yaml: thresholds, normalisation rules and one Category per technique/trigger."""
 
-    def __init__(self, data: dict[str, Any], path: Path, text: str) -> None:
+    def __init__(self, data: dict[str, Any], path: Path, text: str, marks: rubric_file.Marks | None = None) -> None:
         self.path = path
+        self._marks = marks
         # Only the shipped rubric is judged with the shipped model (it was trained on its findings).
         self._is_default = path.resolve() == DEFAULT_PATH.resolve()
         self._text = text
@@ -577,11 +582,20 @@ class Rubric:
             items = entry.get(key) or []
             if not isinstance(items, list):
                 raise self._error(line, f"{name}.{key} must be a list of patterns")
-            compiled = [self._pattern(name, item, weight, line) for item in items]
+            compiled = [self._pattern(name, item, weight, line, (f"{kind}s", name, key, i))
+                        for i, item in enumerate(items)]
+            seen: dict[str, int] = {}
+            for cp in compiled:
+                written = ("!" if not cp.negatable else "") + cp.source
+                if written in seen:
+                    raise self._error(cp.line, f"{name}: pattern '{written}' is listed twice in {key} "
+                                      f"(first on line {seen[written]}); delete one")
+                seen[written] = cp.line
             setattr(category, key, compiled)
         return category
 
-    def _pattern(self, name: str, item: Any, weight: float, section_line: int) -> CompiledPattern:
+    def _pattern(self, name: str, item: Any, weight: float, section_line: int,
+                 where: rubric_file.Path_ = ()) -> CompiledPattern:
         if isinstance(item, dict):
             source, weight = item.get("pattern"), item.get("weight", weight)
             if not isinstance(weight, int | float) or isinstance(weight, bool):
@@ -591,7 +605,8 @@ class Rubric:
         if not isinstance(source, str) or not source.strip():
             raise self._error(self._find(str(source), section_line),
                               f"{name}: a pattern must be text (quote patterns that start with {{, ! or *)")
-        line = self._find(source.strip(), section_line - 1)
+        line = self._marks.line(where) if self._marks is not None and where else self._find(source.strip(),
+                                                                                            section_line - 1)
         text = source.strip()
         negatable = not text.startswith("!")
         text = text.lstrip("!").strip()
@@ -600,6 +615,11 @@ class Rubric:
             regex = re.compile(body)
         except (_PatternSyntaxError, re.error) as exc:
             raise self._error(line, f"{name}: pattern '{source}': {exc}") from None
+        # A pattern that any reply matches (all of it optional, or only wildcards) would turn every
+        # reply into this technique or trigger.
+        if any(regex.search(probe) for probe in _ANY_REPLY):
+            raise self._error(line, f"{name}: pattern '{source}' matches any reply (every part of it is "
+                              "optional or a wildcard); give it at least one word that must be said")
         return CompiledPattern(source=text, regex=regex, weight=float(weight), negatable=negatable,
                                line=line, required=required)
 
@@ -1057,7 +1077,14 @@ def _read(path: Path) -> Rubric:
     if data is None:
         raise RubricError(f"{path}:0: the file holds only comments; restore phrases.yaml from the "
                           "simulator's installation")
-    return Rubric(data, path, text)
+    try:
+        marks = rubric_file.Marks(text)
+    except RecursionError:
+        raise RubricError(f"{path}:0: the YAML is nested far too deeply; a rubric never needs that") from None
+    found = rubric_file.problems(data, marks)
+    if found:
+        raise RubricError("\n".join(f"{path}:{line}: {message}" for line, message in found[:10]))
+    return Rubric(data, path, text, marks)
 
 
 @functools.cache
