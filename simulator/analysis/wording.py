@@ -656,7 +656,15 @@ class _Analysis:
         self.tokens = rubric.normalise(text)
         # Patterns read across commas (recognised speech has none), so the text they run on leaves
         # them out; `kept` maps each word of it back to its token.
-        self.kept = [i for i, t in enumerate(self.tokens) if t.word != ","]
+        # Hesitations ("um", "erm") and a word said twice in a false start ("get get out") are left out
+        # too, so spoken replies match the phrases typed ones do.
+        self.kept = []
+        for i, t in enumerate(self.tokens):
+            if t.word == "," or t.word in _HESITATIONS:
+                continue
+            if self.kept and self.tokens[self.kept[-1]].word == t.word and t.word not in _REPEATABLE:
+                continue
+            self.kept.append(i)
         self.joined = " " + " ".join(self.tokens[i].word for i in self.kept) + " "
         self.words = {t.word for t in self.tokens}
         self.starts: list[int] = []
@@ -944,6 +952,9 @@ class _Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+_HESITATIONS = frozenset({"um", "uh", "erm", "er", "hmm", "uhm", "umm", "mm", "ah", "eh", "uhh", "ehm"})
+# Words said twice on purpose ("no no no", "very very sorry", "." after ".").
+_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "."})
 # Words that turn a reply round: what follows is read as its own sentence.
 _TURNS = {"but", "though", "although", "however", "still"}
 _FILLERS = {"so", "okay", "right", "well", "um", "uh", "erm", "er", "and", "look", "like", "hmm", "then", "now", "just"}
