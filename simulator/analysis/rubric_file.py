@@ -66,11 +66,10 @@ class RubricFile(_Strict):
 class Marks:
     """Line numbers (1-based) of every key and value in a YAML document, by path; and keys written twice."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, root: yaml.Node | None) -> None:
         self.key_lines: dict[Path_, int] = {}
         self.value_lines: dict[Path_, int] = {}
         self.duplicates: list[tuple[Path_, int]] = []
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
         if root is not None:
             self._walk(root, (), 0)
 

@@ -658,7 +658,7 @@ class _Analysis:
         # them out; `kept` maps each word of it back to its token.
         # Hesitations ("um", "erm") and a word said twice in a false start ("get get out") are left out
         # too, so spoken replies match the phrases typed ones do.
-        self.kept = []
+        self.kept: list[int] = []
         for i, t in enumerate(self.tokens):
             if t.word == "," or t.word in _HESITATIONS:
                 continue
@@ -1051,6 +1051,26 @@ def _clamp(x: float) -> float:
 # Loading
 
 
+def _fast_parse(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """The data and node tree of a rubric in one pass of libyaml; None to take the slower path.
+
+    PyYAML's pure-Python parser takes a quarter of a second over phrases.yaml, twice (data and
+    line marks), which `simulator assess --batch` pays at every start. Any problem goes the slow
+    way, whose errors name the line in the words the tests and trainers know.
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        return None
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def _read(path: Path) -> Rubric:
     try:
         size = path.stat().st_size
@@ -1069,8 +1089,9 @@ def _read(path: Path) -> Rubric:
         raise RubricError(f"{path}:{line}: the rubric is not UTF-8 text: save it as UTF-8 in your editor") from None
     if not text.strip():
         raise RubricError(f"{path}:0: the file is empty; restore phrases.yaml from the simulator's installation")
+    fast = _fast_parse(text)
     try:
-        data = yaml.safe_load(text)
+        data = fast[0] if fast is not None else yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -1089,7 +1110,7 @@ def _read(path: Path) -> Rubric:
         raise RubricError(f"{path}:0: the file holds only comments; restore phrases.yaml from the "
                           "simulator's installation")
     try:
-        marks = rubric_file.Marks(text)
+        marks = rubric_file.Marks(fast[1] if fast is not None else yaml.compose(text, Loader=yaml.SafeLoader))
     except RecursionError:
         raise RubricError(f"{path}:0: the YAML is nested far too deeply; a rubric never needs that") from None
     found = rubric_file.problems(data, marks)
