@@ -98,3 +98,26 @@ def test_refusing_to_argue_is_not_empathy():
                                   "You should have called us sooner."])
 def test_never_say_phrases_escalate(text):
     assert analyse(text).intent == "escalate"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("I hear you, but you're wrong.", "escalate"),
+    ("I understand, but rules are rules.", "escalate"),
+    ("I'm sorry you've had to wait. Still, back off.", "escalate"),
+    ("I'm not saying you're wrong, let me check.", "deescalate"),
+    ("Nobody thinks you stole anything, it's the tag.", "deescalate"),
+    ("I'm not going to call the police, let's talk.", "deescalate"),
+    ("I don't think you're stupid at all.", "deescalate"),
+])
+def test_mixed_and_negated_replies_are_judged_as_a_trainer_would(text, intent):
+    assert analyse(text).intent == intent
+
+
+def test_a_technique_in_words_no_list_holds_is_found_and_quoted():
+    # Neither "devastated" nor "unsettled" is on the emotion list; the sentence's meaning shows the technique.
+    result = analyse("You seem pretty devastated by it. The lift is on the left.")
+    hits = {h.name: h for h in result.techniques}
+    assert "name_emotion" in hits
+    assert hits["name_emotion"].evidence == "You seem pretty devastated by it"
+    assert hits["name_emotion"].pattern.startswith("(reads like")
+    assert result.intent == "deescalate"
