@@ -138,6 +138,13 @@ def problems(data: Any, marks: Marks) -> list[tuple[int, str]]:
                               + (f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})")))
             elif kind == "missing":
                 found.append((marks.line(loc[:-1]), f"missing field '{loc[-1]}' in {dotted(loc[:-1])}"))
+            elif kind in ("dict_type", "model_type", "model_attributes_type"):
+                where = dotted(loc) if loc else "the file"
+                found.append((marks.line(loc), f"{where} must be a mapping (name: value lines)"))
+            elif kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
+                found.append((marks.line(loc), f"{dotted(loc)} must be a number"))
+            elif kind in ("list_type", "string_type"):
+                found.append((marks.line(loc), f"{dotted(loc)} must be {'a list' if kind == 'list_type' else 'text'}"))
             else:
                 found.append((marks.line(loc), f"{dotted(loc)}: {error['msg']}"))
     # One message per line: a union's members each report the same wrong value.
