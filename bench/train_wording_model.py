@@ -2,11 +2,16 @@
 
     python bench/train_wording_model.py          # train on the training rows, write the weights
 
-The model is a multinomial logistic regression (numpy, full-batch gradient descent with L2) over the
-features simulator/analysis/model.py defines: words, word pairs, how sentences open, and which
-techniques and triggers the rules found. It trains on the "dev" split of wording_dev.tsv and the
-"tune" split of wording_fresh.tsv; the "holdout" and "blind" splits are never trained on, so they
-still measure unseen replies.
+Two parts, both logistic regressions trained here with numpy (Adam, L2), see simulator/analysis/model.py:
+- technique heads over sentence vectors (wordllama, simulator/analysis/embedding.py), one per
+  technique in HEADS, trained on the "train" rows of the project's corpus (wording_corpus_dev.tsv);
+  each head's threshold is the lowest at which it is right HEAD_PRECISION of the time on that
+  file's "dev" rows, which are never trained on;
+- the intent model over words, word pairs, what the rules (and heads) found, and the reply's
+  sentence vector, trained on the corpus "train" rows, the "dev" split of wording_dev.tsv and the
+  "tune" split of wording_fresh.tsv.
+The "holdout" and "blind" splits of the older files, the corpus "dev" rows and the whole blind
+corpus (wording_corpus_blind.tsv) are never trained on, so they still measure unseen replies.
 """
 
 from __future__ import annotations
@@ -22,13 +27,22 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis.model import CLASSES, MODEL_PATH, WordingModel  # noqa: E402
+from simulator.analysis import embedding  # noqa: E402
+from simulator.analysis.model import CLASSES, MODEL_PATH, Head, WordingModel  # noqa: E402
 from simulator.analysis.wording import _Analysis, load_rubric  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 DEV_FILE = DATA / "wording_dev.tsv"
 FRESH_FILE = DATA / "wording_fresh.tsv"
-TRAINING_SPLITS = {DEV_FILE.name: {"dev"}, FRESH_FILE.name: {"tune"}}
+CORPUS_FILE = DATA / "wording_corpus_dev.tsv"
+BLIND_FILE = DATA / "wording_corpus_blind.tsv"
+TRAINING_SPLITS = {DEV_FILE.name: {"dev"}, FRESH_FILE.name: {"tune"}, CORPUS_FILE.name: {"train"}}
+# The techniques the sentence vectors may find on their own (the ones the issue measures).
+HEADS = ("name_emotion", "reflect", "open_question")
+HEAD_PRECISION = 0.9
+# Sentence vectors are unit length; this makes them weigh like a handful of word features.
+VECTOR_SCALE = 3.0
+HEAD_SCALE = 5.0
 
 # Chosen by cross-validation over voices and situations (bench/wording_accuracy.py --cv).
 L2 = 0.1
@@ -48,20 +62,54 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 def training_rows() -> list[dict[str, str]]:
     rows = []
-    for path in (DEV_FILE, FRESH_FILE):
+    for path in (DEV_FILE, FRESH_FILE, CORPUS_FILE):
         rows += [r for r in read_rows(path) if r.get("split") in TRAINING_SPLITS[path.name]]
     return rows
 
 
-def row_features(row: dict[str, str]) -> list[str]:
-    """The model's feature names for a labelled row, with the rules' findings as they stand now."""
+def row_features(row: dict[str, str], model: WordingModel | None = None) -> list[str]:
+    """The model's feature names for a labelled row, with the rules' (and heads') findings as they stand now."""
     analysis = _Analysis(load_rubric(), row["reply"])
-    result = analysis.run(row.get("customer_line") or "", row.get("customer_name") or "", None)
+    result = analysis.run(row.get("customer_line") or "", row.get("customer_name") or "", model, decide_by_model=False)
     return [f.name for f in analysis.features(result.techniques, result.triggers)]
 
 
+def vectors(rows: Sequence[dict[str, str]]) -> np.ndarray | None:
+    enc = embedding.encoder()
+    return None if enc is None else enc.embed_many([r["reply"] for r in rows])
+
+
+def _adam(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray, l2: float, steps: int, softmax: bool,
+          l2_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    w = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
+    b = np.zeros(y.shape[1], dtype=np.float32)
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    n = len(x)
+    penalty = l2 if l2_mask is None else l2 * l2_mask[:, None]
+    for step in range(1, steps + 1):
+        z = x @ w + b
+        if softmax:
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+        else:
+            p = 1.0 / (1.0 + np.exp(-z))
+        g = (p - y) * sample_weight / n
+        g_w = x.T @ g + penalty * w
+        g_b = g.sum(axis=0)
+        for param, grad, m, v in ((w, g_w, m_w, v_w), (b, g_b, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            param -= lr * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+    return w, b
+
+
 def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], l2: float = L2,
-          min_count: int = MIN_COUNT, steps: int = STEPS) -> WordingModel:
+          min_count: int = MIN_COUNT, steps: int = STEPS, dense: np.ndarray | None = None,
+          heads: Sequence[Head] = ()) -> WordingModel:
     counts = Counter(name for feats in feature_lists for name in set(feats))
     vocab = sorted(n for n, c in counts.items() if c >= min_count or not n.startswith(("w:", "b:")))
     index = {n: i for i, n in enumerate(vocab)}
@@ -70,50 +118,81 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], l2: flo
         for name in feats:
             if name in index:
                 x[row, index[name]] = 1.0
+    if dense is not None:
+        x = np.hstack([x, dense * VECTOR_SCALE])
     y = np.zeros((len(labels), len(CLASSES)), dtype=np.float32)
     for row, label in enumerate(labels):
         y[row, CLASSES.index(label)] = 1.0
     # Classes weighted equally, so the macro-F1 the goal is stated in is what the loss favours.
     class_weight = len(labels) / (len(CLASSES) * np.maximum(y.sum(axis=0), 1.0))
     sample_weight = (y * class_weight).sum(axis=1, keepdims=True)
-    w = np.zeros((len(vocab), len(CLASSES)), dtype=np.float32)
-    b = np.zeros(len(CLASSES), dtype=np.float32)
-    # Adam on the mean weighted cross-entropy plus an L2 penalty on the feature weights.
-    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
-    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
-    n = len(labels)
-    for step in range(1, steps + 1):
-        z = x @ w + b
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        g = (p - y) * sample_weight / n
-        g_w = x.T @ g + l2 * w
-        g_b = g.sum(axis=0)
-        for param, grad, m, v in ((w, g_w, m_w, v_w), (b, g_b, m_b, v_b)):
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            param -= lr * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+    w, b = _adam(x, y, sample_weight, l2, steps, softmax=True)
     weights = {name: [round(float(v), 4) for v in w[i]] for name, i in index.items()
                if np.abs(w[i]).max() >= 0.005}
+    dense_w = w[len(vocab):] * VECTOR_SCALE if dense is not None else None
     return WordingModel(weights, [round(float(v), 4) for v in b],
                         {"rows": len(labels), "features": len(weights), "l2": l2, "min_count": min_count,
-                         "steps": steps})
+                         "steps": steps, "vectors": f"{embedding.PACKAGE} {embedding.VERSION}" if dense is not None
+                         else "none"}, dense_w, heads)
+
+
+def _labels(row: dict[str, str]) -> set[str]:
+    return set(filter(None, (row.get("techniques") or "").split(",") + (row.get("triggers") or "").split(",")))
+
+
+def train_heads(rows: Sequence[dict[str, str]], tune: Sequence[dict[str, str]]) -> list[Head]:
+    """One head per technique in HEADS, its threshold set for HEAD_PRECISION on the `tune` rows' sentences."""
+    x = vectors(rows)
+    if x is None:
+        return []
+    y = np.array([[h in _labels(r) for h in HEADS] for r in rows], dtype=np.float32)
+    share = y.mean(axis=0)
+    weight = np.where(y > 0, 0.5 / np.maximum(share, 1e-3), 0.5 / np.maximum(1 - share, 1e-3))
+    w, b = _adam(x * HEAD_SCALE, y, weight, 1e-3, 500, softmax=False)
+    heads = [Head(name, w[:, k] * HEAD_SCALE, float(b[k]), 1.0) for k, name in enumerate(HEADS)]
+    # Thresholds are read on sentences, the way wording.py applies the heads.
+    probe = WordingModel({}, [0.0] * len(CLASSES), {}, None, heads)
+    best = np.zeros((len(tune), len(HEADS)), dtype=np.float32)
+    for i, r in enumerate(tune):
+        analysis = _Analysis(load_rubric(), r["reply"])
+        found = analysis._vectors(probe)
+        if found is not None and len(found[1][0]):
+            best[i] = [h.probabilities(found[1][0]).max() for h in heads]
+    truth = np.array([[h in _labels(r) for h in HEADS] for r in tune])
+    out = []
+    for k, head in enumerate(heads):
+        threshold = 0.99
+        for t in np.arange(0.5, 0.99, 0.01):
+            said = best[:, k] >= t
+            if said.sum() and (said & truth[:, k]).sum() / said.sum() >= HEAD_PRECISION:
+                threshold = round(float(t), 2)
+                break
+        out.append(Head(head.name, head.weights, head.bias, threshold))
+    return out
 
 
 def save(model: WordingModel, path: Path = MODEL_PATH) -> None:
-    data = {"classes": list(CLASSES), "bias": model.bias, "meta": model.meta,
-            "weights": dict(sorted(model.weights.items()))}
-    path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(model.to_dict(), separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def build(rows: Sequence[dict[str, str]], l2: float = L2) -> WordingModel:
+    """Heads on the corpus rows among `rows`, then the intent model on all of them."""
+    corpus = [r for r in rows if r["file"] == CORPUS_FILE.name]
+    tune = [r for r in read_rows(CORPUS_FILE) if r["split"] == "dev"]
+    heads = train_heads(corpus, tune) if corpus else []
+    probe = WordingModel({}, [0.0] * len(CLASSES), {}, None, heads) if heads else None
+    return train([row_features(r, probe) for r in rows], [r["intent"] for r in rows], l2=l2,
+                 dense=vectors(rows), heads=heads)
 
 
 def main() -> int:
+    if embedding.encoder() is None:
+        print(f"sentence vectors unavailable ({embedding.status()}); training on words alone")
     rows = training_rows()
-    model = train([row_features(r) for r in rows], [r["intent"] for r in rows])
+    model = build(rows)
     save(model)
-    print(f"trained on {len(rows)} replies: {len(model.weights)} features, "
+    thresholds = ", ".join(f"{h.name} {h.threshold}" for h in model.heads)
+    print(f"trained on {len(rows)} replies: {len(model.weights)} features, heads: {thresholds or 'none'}; "
           f"{MODEL_PATH.stat().st_size / 1024:.0f} KB -> {MODEL_PATH}")
     return 0
 

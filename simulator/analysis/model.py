@@ -1,12 +1,15 @@
-"""The statistical half of the wording judge: a small logistic regression over words, word pairs and rule findings.
+"""The statistical half of the wording judge: logistic regressions over words, word pairs, rule findings and meaning.
 
 The rubric (phrases.yaml) names techniques and triggers and quotes them; it cannot name every way
-of being sarcastic or accusing. This model, trained by bench/train_wording_model.py on the labelled
-replies in bench/data and shipped as wording_model.json (a few hundred KB of weights), reads the
-whole reply and says which intent it resembles. wording.py asks it only when the rules found no
-trigger, so a trigger a rule found always wins, and every finding still comes from the rules.
-
-Running it needs no numpy: a reply has a few dozen features, each a dictionary lookup.
+of being sarcastic, accusing or kind. This model, trained by bench/train_wording_model.py on the
+labelled replies in bench/data and shipped as wording_model.json, has two parts:
+- the intent model reads the whole reply (its words and word pairs, what the rules found, and its
+  sentence vector from simulator.analysis.embedding) and says which intent it resembles; wording.py
+  asks it only when the rules found no trigger, so a trigger a rule found always wins;
+- technique heads read each sentence's vector and say whether it reflects a feeling, says back
+  what happened or asks an open question, so a technique in words no list holds is still found,
+  and quoted: the sentence that showed it is the evidence.
+Without the sentence vectors (see embedding.status()) the word features still work alone.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("wording_model.json")
 CLASSES: tuple[str, ...] = ("deescalate", "neutral", "escalate")
@@ -68,21 +73,54 @@ class Reading:
     """What the model made of a reply: a probability per intent, and the words that weighed most."""
 
     probabilities: dict[str, float]
-    # For each intent, the word features that pushed hardest towards it, strongest first.
-    leaning: dict[str, tuple[Feature, ...]]
+    # The word features found and their weights, for `leaning` (worked out only when asked).
+    contributions: tuple[tuple[Feature, tuple[float, ...]], ...] = ()
 
     @property
     def intent(self) -> str:
         return max(self.probabilities, key=self.probabilities.__getitem__)
 
+    @property
+    def leaning(self) -> dict[str, tuple[Feature, ...]]:
+        """For each intent, the word features that pushed hardest towards it, strongest first."""
+        out: dict[str, tuple[Feature, ...]] = {}
+        for c, name in enumerate(CLASSES):
+            # How much more a feature favours this intent than the others.
+            margin = [(w[c] - max(w[k] for k in range(len(CLASSES)) if k != c), f) for f, w in self.contributions]
+            ranked = sorted((m for m in margin if m[0] > 0), key=lambda m: -m[0])
+            out[name] = tuple(f for _, f in ranked[:4])
+        return out
+
+
+@dataclass(frozen=True)
+class Head:
+    """A yes/no reading of one sentence vector: does it show this technique?"""
+
+    name: str
+    weights: np.ndarray  # (DIM,)
+    bias: float
+    # The probability a sentence needs; chosen on the development split for precision.
+    threshold: float
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
+
 
 class WordingModel:
-    """Weights per feature and intent, read from wording_model.json."""
+    """Weights per feature and intent, read from wording_model.json; optionally sentence-vector weights and heads."""
 
-    def __init__(self, weights: dict[str, list[float]], bias: list[float], meta: dict[str, object]) -> None:
+    def __init__(self, weights: dict[str, list[float]], bias: list[float], meta: dict[str, object],
+                 dense: np.ndarray | None = None, heads: Sequence[Head] = ()) -> None:
         self.weights = weights
         self.bias = bias
         self.meta = meta
+        # (DIM, len(CLASSES)): how the reply's sentence vector moves each intent's score.
+        self.dense = dense
+        self.heads = tuple(heads)
+
+    @property
+    def uses_vectors(self) -> bool:
+        return self.dense is not None or bool(self.heads)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WordingModel:
@@ -90,10 +128,32 @@ class WordingModel:
         if classes != CLASSES:
             raise ValueError(f"the model's classes are {classes}, expected {CLASSES}")
         weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
-        return cls(weights, [float(x) for x in data["bias"]], dict(data.get("meta", {})))
+        dense = np.asarray(data["dense"], dtype=np.float32) if data.get("dense") else None
+        heads = [Head(str(name), np.asarray(h["weights"], dtype=np.float32), float(h["bias"]), float(h["threshold"]))
+                 for name, h in (data.get("heads") or {}).items()]
+        return cls(weights, [float(x) for x in data["bias"]], dict(data.get("meta", {})), dense, heads)
 
-    def read(self, feats: Sequence[Feature]) -> Reading:
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"classes": list(CLASSES), "bias": self.bias, "meta": self.meta}
+        if self.dense is not None:
+            out["dense"] = [[round(float(v), 4) for v in row] for row in self.dense]
+        if self.heads:
+            out["heads"] = {h.name: {"threshold": h.threshold, "bias": round(h.bias, 4),
+                                     "weights": [round(float(v), 4) for v in h.weights]} for h in self.heads}
+        out["weights"] = dict(sorted(self.weights.items()))
+        return out
+
+    def sentence_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """How much each sentence's vector pushes towards each intent: (sentences, len(CLASSES))."""
+        if self.dense is None:
+            return np.zeros((len(vectors), len(CLASSES)), np.float32)
+        return vectors @ self.dense
+
+    def read(self, feats: Sequence[Feature], vector: np.ndarray | None = None, explain: bool = True) -> Reading:
         scores = list(self.bias)
+        if vector is not None and self.dense is not None:
+            for c, v in enumerate(vector @ self.dense):
+                scores[c] += float(v)
         contributions: list[tuple[Feature, list[float]]] = []
         seen: set[str] = set()
         for f in feats:
@@ -106,19 +166,13 @@ class WordingModel:
                 continue
             for c in range(len(CLASSES)):
                 scores[c] += w[c]
-            if f.first >= 0:
+            if f.first >= 0 and explain:
                 contributions.append((f, w))
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         probs = {c: e / total for c, e in zip(CLASSES, exps, strict=True)}
-        leaning: dict[str, tuple[Feature, ...]] = {}
-        for c, name in enumerate(CLASSES):
-            # How much more a feature favours this intent than the others.
-            margin = [(w[c] - max(w[k] for k in range(len(CLASSES)) if k != c), f) for f, w in contributions]
-            ranked = sorted((m for m in margin if m[0] > 0), key=lambda m: -m[0])
-            leaning[name] = tuple(f for _, f in ranked[:4])
-        return Reading(probs, leaning)
+        return Reading(probs, tuple((f, tuple(w)) for f, w in contributions))
 
 
 @functools.cache

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
-from simulator.analysis.model import Reading, WordingModel, features, load_model
+from simulator.analysis import embedding, rubric_file
+from simulator.analysis.model import CLASSES, Reading, WordingModel, features, load_model
 from simulator.engine.judgement import Finding
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, Intent
 
@@ -83,6 +85,8 @@ _WHOLE_WORDS: dict[str, tuple[str, ...]] = {
     "gotta": ("got", "to"), "u": ("you",), "ur": ("your",), "ya": ("you",), "ok": ("okay",),
     "cos": ("because",), "coz": ("because",), "cuz": ("because",), "pls": ("please",),
     "plz": ("please",), "thx": ("thanks",), "apologize": ("apologise",),
+    "nobodys": ("nobody", "is"), "everyones": ("everyone", "is"), "someones": ("someone", "is"),
+    "everythings": ("everything", "is"), "nothings": ("nothing", "is"),
 }
 # Pronouns whose 's is "is"; on other words it is a possessive and is dropped.
 _S_IS = {"it", "that", "there", "what", "he", "she", "who", "here", "where", "how", "this", "everyone",
@@ -438,11 +442,18 @@ def _respell(tokens: list[Token], rules: list[tuple[tuple[str, ...], tuple[str, 
     return tokens
 
 
+# Replies no real pattern matches: nothing, one made-up word, a few of them.
+_ANY_REPLY = (" ", " qzxv ", " qzxv wkpj . ", " qzxv wkpj yfmb zzrt ")
+
+
 class Rubric:
     """The loaded phrases.yaml: thresholds, normalisation rules and one Category per technique/trigger."""
 
-    def __init__(self, data: dict[str, Any], path: Path, text: str) -> None:
+    def __init__(self, data: dict[str, Any], path: Path, text: str, marks: rubric_file.Marks | None = None) -> None:
         self.path = path
+        self._marks = marks
+        # Only the shipped rubric is judged with the shipped model (it was trained on its findings).
+        self._is_default = path.resolve() == DEFAULT_PATH.resolve()
         self._text = text
         self._lines = text.splitlines()
         if not isinstance(data, dict):
@@ -459,6 +470,10 @@ class Rubric:
         # How sure the statistical model must be to overrule the rules when they found no trigger
         # (above 1: never).
         self.model_override = self._number(thresholds, "model_override", 0.6, "thresholds")
+        # How sure the model must be that one sentence of a longer reply inflames, for the reply to
+        # escalate on it ("I'm sorry you waited. Still, back off."): people remember the worst thing said.
+        self.sentence_escalate = self._number(thresholds, "sentence_escalate", 0.7, "thresholds")
+        self.model_escalate = self._number(thresholds, "model_escalate", self.model_override, "thresholds")
         negation = self._mapping(data, "negation")
         self.negation_window = int(self._number(negation, "window", 3, "negation"))
         self.respell_rules = self._respell_rules(data.get("respell") or [])
@@ -567,11 +582,20 @@ class Rubric:
             items = entry.get(key) or []
             if not isinstance(items, list):
                 raise self._error(line, f"{name}.{key} must be a list of patterns")
-            compiled = [self._pattern(name, item, weight, line) for item in items]
+            compiled = [self._pattern(name, item, weight, line, (f"{kind}s", name, key, i))
+                        for i, item in enumerate(items)]
+            seen: dict[str, int] = {}
+            for cp in compiled:
+                written = ("!" if not cp.negatable else "") + cp.source
+                if written in seen:
+                    raise self._error(cp.line, f"{name}: pattern '{written}' is listed twice in {key} "
+                                      f"(first on line {seen[written]}); delete one")
+                seen[written] = cp.line
             setattr(category, key, compiled)
         return category
 
-    def _pattern(self, name: str, item: Any, weight: float, section_line: int) -> CompiledPattern:
+    def _pattern(self, name: str, item: Any, weight: float, section_line: int,
+                 where: rubric_file.Path_ = ()) -> CompiledPattern:
         if isinstance(item, dict):
             source, weight = item.get("pattern"), item.get("weight", weight)
             if not isinstance(weight, int | float) or isinstance(weight, bool):
@@ -581,7 +605,8 @@ class Rubric:
         if not isinstance(source, str) or not source.strip():
             raise self._error(self._find(str(source), section_line),
                               f"{name}: a pattern must be text (quote patterns that start with {{, ! or *)")
-        line = self._find(source.strip(), section_line - 1)
+        line = self._marks.line(where) if self._marks is not None and where else self._find(source.strip(),
+                                                                                            section_line - 1)
         text = source.strip()
         negatable = not text.startswith("!")
         text = text.lstrip("!").strip()
@@ -590,6 +615,11 @@ class Rubric:
             regex = re.compile(body)
         except (_PatternSyntaxError, re.error) as exc:
             raise self._error(line, f"{name}: pattern '{source}': {exc}") from None
+        # A pattern that any reply matches (all of it optional, or only wildcards) would turn every
+        # reply into this technique or trigger.
+        if any(regex.search(probe) for probe in _ANY_REPLY):
+            raise self._error(line, f"{name}: pattern '{source}' matches any reply (every part of it is "
+                              "optional or a wildcard); give it at least one word that must be said")
         return CompiledPattern(source=text, regex=regex, weight=float(weight), negatable=negatable,
                                line=line, required=required)
 
@@ -612,7 +642,7 @@ class Rubric:
     def analyse(self, text: str, customer_line: str = "", customer_name: str = "",
                 model: WordingModel | None | bool = True) -> WordingResult:
         """Judge one reply. `model`: True for the shipped statistical model, False for the rules alone."""
-        chosen = (load_model() if self.path.resolve() == DEFAULT_PATH.resolve() else None) if model is True \
+        chosen = (load_model() if self._is_default else None) if model is True \
             else (model or None)
         return _Analysis(self, text).run(customer_line, customer_name, chosen)
 
@@ -626,7 +656,15 @@ class _Analysis:
         self.tokens = rubric.normalise(text)
         # Patterns read across commas (recognised speech has none), so the text they run on leaves
         # them out; `kept` maps each word of it back to its token.
-        self.kept = [i for i, t in enumerate(self.tokens) if t.word != ","]
+        # Hesitations ("um", "erm") and a word said twice in a false start ("get get out") are left out
+        # too, so spoken replies match the phrases typed ones do.
+        self.kept: list[int] = []
+        for i, t in enumerate(self.tokens):
+            if t.word == "," or t.word in _HESITATIONS:
+                continue
+            if self.kept and self.tokens[self.kept[-1]].word == t.word and t.word not in _REPEATABLE:
+                continue
+            self.kept.append(i)
         self.joined = " " + " ".join(self.tokens[i].word for i in self.kept) + " "
         self.words = {t.word for t in self.tokens}
         self.starts: list[int] = []
@@ -697,7 +735,8 @@ class _Analysis:
             hits.append(Hit(category.name, evidence, cp.weight, start, end, cp.source))
         return hits
 
-    def run(self, customer_line: str, customer_name: str, model: WordingModel | None = None) -> WordingResult:
+    def run(self, customer_line: str, customer_name: str, model: WordingModel | None = None,
+            decide_by_model: bool = True) -> WordingResult:
         r = self.rubric
         techniques: list[Hit] = []
         triggers: list[Hit] = []
@@ -710,8 +749,18 @@ class _Analysis:
             best = _best(hits)
             if best is not None:
                 (techniques if category.kind == "technique" else triggers).append(best)
+        vectors = self._vectors(model)
+        if model is not None and vectors is not None:
+            techniques.extend(self._head_hits(model, vectors[1], {h.name for h in techniques}, triggers))
         techniques.sort(key=lambda h: h.start)
         triggers.sort(key=lambda h: h.start)
+        # A limit with a choice is not a bare order ("You can't sit here, but you can wait inside").
+        if any(h.name == "set_boundary" for h in techniques):
+            triggers = [h for h in triggers if h.name != "command"]
+        # Their words said back in the same sentence as a trigger are not listening but ammunition:
+        # "I don't care what your name is" does not reflect "what's your name?".
+        techniques = [h for h in techniques if not (h.pattern == "(their own words)" and
+                                                   any(self._same_sentence(h, g) for g in triggers))]
         t_score = sum(h.weight for h in techniques)
         g_score = sum(h.weight for h in triggers)
         strongest = max((h.weight for h in triggers), default=0.0)
@@ -720,23 +769,128 @@ class _Analysis:
         reading: Reading | None = None
         quoted: tuple[str, ...] = ()
         # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
-        if model is not None and not triggers:
-            reading = model.read(self.features(techniques))
-            chosen = blend(rule_intent, reading.probabilities, r.model_override)
+        if model is not None and not triggers and decide_by_model:
+            reading = model.read(self.features(techniques), None if vectors is None else vectors[0])
+            chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate)
             if chosen != rule_intent:
                 intent = chosen
                 confidence = _clamp(reading.probabilities[chosen])
-                quoted = self._quote(reading, chosen)
+                quoted = self._quote(reading, chosen, model, vectors)
+            if intent != "escalate" and vectors is not None and len(vectors[2]) > 1:
+                worst = self._worst_sentence(model, vectors[1], techniques)
+                if worst is not None and worst[0] >= r.sentence_escalate:
+                    reading = model.read(self.features(techniques), vectors[0])
+                    intent, confidence, quoted = "escalate", _clamp(worst[0]), (worst[1],)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
                              round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)
+
+    def _same_sentence(self, a: Hit, b: Hit) -> bool:
+        lo, hi = min(a.start, b.start), max(a.end, b.end)
+        return not any(t.word == "." and lo <= t.start < hi for t in self.tokens)
 
     def features(self, techniques: Iterable[Hit], triggers: Iterable[Hit] = ()) -> list[Any]:
         return features([t.word for t in self.tokens], "?" in self.text,
                         [h.name for h in techniques], [h.name for h in triggers])
 
-    def _quote(self, reading: Reading, intent: str) -> tuple[str, ...]:
+    # -- meaning: sentence vectors -----------------------------------------------------------------
+    def sentences(self) -> list[tuple[int, int]]:
+        """(first, last) token of each sentence; "but" starts a new one, so a mixed reply splits in two."""
+        spans: list[tuple[int, int]] = []
+        first = None
+        for i, t in enumerate(self.tokens):
+            if t.word == "." or (t.word in _TURNS and first is not None):
+                if first is not None:
+                    spans.append((first, i - 1))
+                first = i if t.word in _TURNS else None
+                continue
+            if first is None and t.word != ",":
+                first = i
+        if first is not None:
+            spans.append((first, len(self.tokens) - 1))
+        return [(a, b) for a, b in spans if any(not self.tokens[k].is_break for k in range(a, b + 1))]
+
+    def _vectors(self, model: WordingModel | None) -> tuple[Any, Any, list[tuple[int, int]]] | None:
+        """The reply's vector, its sentences' vectors and their spans; None without a model that uses them."""
+        if model is None or not model.uses_vectors:
+            return None
+        enc = embedding.encoder()
+        if enc is None or not self.tokens:
+            return None
+        spans = self.sentences()
+        texts = [self.text] + [self._evidence(a, b)[0] for a, b in spans]
+        vecs = enc.embed_many(texts)
+        return vecs[0], (vecs[1:], spans), spans
+
+    def _head_hits(self, model: WordingModel, sentences: tuple[Any, list[tuple[int, int]]],
+                   found: set[str], triggers: list[Hit]) -> list[Hit]:
+        """Techniques the sentence vectors show that no phrase on the lists did; the sentence is the evidence."""
+        vecs, spans = sentences
+        hits: list[Hit] = []
+        if not spans:
+            return hits
+        for head in model.heads:
+            category = self.rubric.categories.get(head.name)
+            if category is None or head.name in found:
+                continue
+            probs = head.probabilities(vecs)
+            best = int(probs.argmax())
+            if probs[best] < head.threshold:
+                continue
+            first, last = spans[best]
+            if not self._head_form(head.name, first, last):
+                continue
+            evidence, start, end = self._evidence(first, last)
+            # A sentence that holds a trigger is not also the kindness: "I hear you, but get out".
+            if any(g.start < end and start < g.end for g in triggers):
+                continue
+            hits.append(Hit(head.name, evidence.strip(" ,.;:!?-"), category.weight, start, end,
+                            f"(reads like {category.label.lower()}: {probs[best]:.2f})"))
+        return hits
+
+    def _worst_sentence(self, model: WordingModel, sentences: tuple[Any, list[tuple[int, int]]],
+                        techniques: list[Hit]) -> tuple[float, str] | None:
+        """The sentence the model reads as most inflaming, read on its own, and how sure it is."""
+        vecs, spans = sentences
+        worst: tuple[float, str] | None = None
+        for k, (first, last) in enumerate(spans):
+            inside = [h.name for h in techniques if self.tokens[first].start <= h.start < self.tokens[last].end + 1]
+            words = [t.word for t in self.tokens[first:last + 1]]
+            question = "?" in self.text[self.tokens[first].start:self.tokens[last].end + 1]
+            p = model.read(features(words, question, inside, []), vecs[k], explain=False).probabilities["escalate"]
+            if worst is None or p > worst[0]:
+                worst = (p, self._evidence(first, last)[0].strip(" ,.;:!?-"))
+        return worst
+
+    def _head_form(self, name: str, first: int, last: int) -> bool:
+        """Whether a sentence has the shape the technique needs, whatever its vector says.
+
+        Saying back what happened is said to them ("you", "your"); an open question opens with a
+        question word or asks them to tell it ("what...", "talk me through"), so "can I have your
+        order number?" stays a request for details.
+        """
+        words = [t.word for t in self.tokens[first:last + 1] if not t.is_break]
+        while words and words[0] in _FILLERS:
+            words = words[1:]
+        if not words:
+            return False
+        if name == "reflect":
+            return any(w in _SECOND_PERSON for w in words)
+        if name == "open_question":
+            return words[0] in _QUESTION_WORDS or bool(_TELL_ME & set(zip(words, words[1:], strict=False)))
+        return True
+
+    def _quote(self, reading: Reading, intent: str, model: WordingModel | None = None,
+               vectors: tuple[Any, Any, list[tuple[int, int]]] | None = None) -> tuple[str, ...]:
         quoted: list[str] = []
         covered: list[tuple[int, int]] = []
+        if model is not None and vectors is not None and model.dense is not None and len(vectors[2]) > 1:
+            # The sentence whose meaning leans most to the intent comes first: "the clause that showed it".
+            scores = model.sentence_scores(vectors[1][0])
+            c = CLASSES.index(intent)
+            margin = scores[:, c] - np.delete(scores, c, axis=1).max(axis=1)
+            first, last = vectors[2][int(margin.argmax())]
+            quoted.append(self._evidence(first, last)[0].strip(" ,.;:!?-"))
+            covered.append((first, last))
         for f in reading.leaning.get(intent, ()):
             if any(a <= f.last and f.first <= b for a, b in covered):
                 continue
@@ -798,6 +952,14 @@ class _Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+_HESITATIONS = frozenset({"um", "uh", "erm", "er", "hmm", "uhm", "umm", "mm", "ah", "eh", "uhh", "ehm"})
+# Words said twice on purpose ("no no no", "very very sorry", "." after ".").
+_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "."})
+# Words that turn a reply round: what follows is read as its own sentence.
+_TURNS = {"but", "though", "although", "however", "still"}
+_FILLERS = {"so", "okay", "right", "well", "um", "uh", "erm", "er", "and", "look", "like", "hmm", "then", "now", "just"}
+_QUESTION_WORDS = {"what", "how", "why", "where", "when", "which", "who"}
+_TELL_ME = {("tell", "me"), ("talk", "me"), ("walk", "me"), ("help", "me"), ("explain", "what")}
 _SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"}
 _REPORTING = {"saying", "say", "said", "think", "thinking", "thought", "mean", "meant", "suggesting",
               "suggest", "believe", "telling", "tell", "claiming", "accusing", "calling", "implying",
@@ -864,14 +1026,18 @@ def _decide(r: Rubric, t: float, g: float, strongest: float, n_tokens: int) -> t
     return "neutral", 0.8 if n_tokens <= 12 else 0.68
 
 
-def blend(rule_intent: str, probabilities: dict[str, float], override: float) -> Intent:
+def blend(rule_intent: str, probabilities: dict[str, float], override: float,
+          escalate_override: float | None = None) -> Intent:
     """The intent when the rules found no trigger: theirs, unless the model is `override` sure of another.
 
-    Techniques the rules found are quoted evidence; overruling them (calling a reply with a named
-    technique escalating or merely neutral) takes the model being surer still, halfway to certain.
+    Calling a reply escalating without a listed trigger takes `escalate_override` (when given): a
+    false "escalate" on kind words costs a trainee more than a missed one. Techniques the rules
+    found are quoted evidence; overruling them takes the model being surer still, halfway to certain.
     """
     best = max(probabilities, key=probabilities.__getitem__)
-    needed = override if rule_intent != "deescalate" else override + (1.0 - override) / 2
+    needed = escalate_override if best == "escalate" and escalate_override is not None else override
+    if rule_intent == "deescalate":
+        needed += (1.0 - needed) / 2
     if best != rule_intent and probabilities[best] >= needed:
         return best  # type: ignore[return-value]
     return rule_intent  # type: ignore[return-value]
@@ -883,6 +1049,26 @@ def _clamp(x: float) -> float:
 
 # --------------------------------------------------------------------------------------------------
 # Loading
+
+
+def _fast_parse(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """The data and node tree of a rubric in one pass of libyaml; None to take the slower path.
+
+    PyYAML's pure-Python parser takes a quarter of a second over phrases.yaml, twice (data and
+    line marks), which `simulator assess --batch` pays at every start. Any problem goes the slow
+    way, whose errors name the line in the words the tests and trainers know.
+    """
+    loader_class = getattr(yaml, "CSafeLoader", None)
+    if loader_class is None:
+        return None
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def _read(path: Path) -> Rubric:
@@ -903,8 +1089,9 @@ def _read(path: Path) -> Rubric:
         raise RubricError(f"{path}:{line}: the rubric is not UTF-8 text: save it as UTF-8 in your editor") from None
     if not text.strip():
         raise RubricError(f"{path}:0: the file is empty; restore phrases.yaml from the simulator's installation")
+    fast = _fast_parse(text)
     try:
-        data = yaml.safe_load(text)
+        data = fast[0] if fast is not None else yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -922,7 +1109,14 @@ def _read(path: Path) -> Rubric:
     if data is None:
         raise RubricError(f"{path}:0: the file holds only comments; restore phrases.yaml from the "
                           "simulator's installation")
-    return Rubric(data, path, text)
+    try:
+        marks = rubric_file.Marks(fast[1] if fast is not None else yaml.compose(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        raise RubricError(f"{path}:0: the YAML is nested far too deeply; a rubric never needs that") from None
+    found = rubric_file.problems(data, marks)
+    if found:
+        raise RubricError("\n".join(f"{path}:{line}: {message}" for line, message in found[:10]))
+    return Rubric(data, path, text, marks)
 
 
 @functools.cache

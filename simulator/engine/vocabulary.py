@@ -45,6 +45,7 @@ TRIGGERS: dict[str, str] = {
     "dismissal": "Dismissing them",
     "insult": "Insults and profanity",
     "argue": "Arguing or correcting them",
+    "command": "Barking orders",
 }
 
 # Skills a scenario can say it practises: every technique, plus staying composed under pressure.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -91,12 +91,15 @@ def test_a_thousand_typed_replies_in_under_five_seconds(tmp_path):
     tsv = tmp_path / "many.tsv"
     tsv.write_text("reply\n" + "\n".join(replies[i % len(replies)] + f" ({i})" for i in range(1000)) + "\n",
                    encoding="utf-8")
-    started = time.perf_counter()
+    # The child's CPU time, not wall time: the suite shares the machine, and other processes' load
+    # is not ours (bench/wording_accuracy.py --batch-speed reports the wall time).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = simulator("--batch", str(tsv), "--json")
-    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    elapsed = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 1000
-    assert elapsed < 5.0, f"{elapsed:.2f} s"
+    assert elapsed < 5.0, f"{elapsed:.2f} s of CPU"
 
 
 def test_a_tsv_without_reply_or_audio_column(tmp_path):

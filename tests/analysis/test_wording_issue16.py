@@ -1,0 +1,123 @@
+"""The wording judge on the phrasing new users tried: over-broad patterns, orders, mixed replies, "never say" lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis.wording import analyse
+
+
+def found(text: str, **context: str) -> dict[str, str]:
+    result = analyse(text, **context)
+    return {h.name: h.evidence for h in (*result.techniques, *result.triggers)}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("Maybe we can look at a refund together.", "dismissal"),
+    ("Perhaps I could get the manager for you.", "dismissal"),
+    ("Do you think it would help if I called the warehouse?", "argue"),
+    ("I'll put the coffee on you, on us I mean.", "blame"),
+    ("Morning sunshine, how can I help?", "insult"),
+    ("Some people find the self-checkout confusing, I'll show you how it works.", "sarcasm"),
+    ("It looks as if the parcel went to the wrong depot.", "sarcasm"),
+])
+def test_supportive_words_are_not_read_as_triggers(text, absent):
+    result = analyse(text)
+    assert absent not in {h.name for h in result.triggers}
+    assert result.intent != "escalate"
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Maybe try another store next time.", "dismissal"),
+    ("Do you really think I'd lie to you?", "argue"),
+    ("That's on you, not us.", "blame"),
+    ("Listen sunshine, I've had enough of you.", "insult"),
+    ("Some people just can't read a sign.", "sarcasm"),
+    ("Oh, as if.", "sarcasm"),
+])
+def test_the_mocking_uses_still_count(text, trigger):
+    assert trigger in found(text)
+
+
+@pytest.mark.parametrize(("text", "evidence"), [
+    ("Move. Now.", "Move"),
+    ("Right, you. Up. You can't sit here, get out of the doorway now.", "get out of the doorway"),
+    ("Get out.", "Get out"),
+    ("Leave now.", "Leave now"),
+    ("I'm in charge here.", "I'm in charge"),
+    ("I won't argue with you, just leave.", "just leave"),
+])
+def test_bare_orders_and_power_moves_are_commands(text, evidence):
+    result = analyse(text)
+    assert result.intent == "escalate"
+    assert found(text)["command"] == evidence
+
+
+@pytest.mark.parametrize("text", [
+    "I can't let you in tonight, but I can call you a taxi or you can wait here.",
+    "You can't sit in the doorway, but you're welcome to wait inside or I can call you a taxi.",
+    "Could you step back a little for me, please?",
+    "Let's sort this out now. Where do you need to get to?",
+    "We'll get you on your way in a couple of minutes.",
+    "You can go now, thanks for waiting.",
+    "If you have to go, we'll deliver it free tomorrow.",
+])
+def test_a_respectful_limit_or_request_is_not_a_command(text):
+    assert "command" not in found(text)
+
+
+def test_a_dismissal_does_not_reflect_their_words():
+    result = analyse("I don't care what your name is. Calm down and move it, or I'm calling the police.",
+                     customer_line="I care about this and I want your name. What is your name?")
+    assert result.intent == "escalate"
+    assert "reflect" not in {h.name for h in result.techniques}
+
+
+def test_promising_to_find_out_is_no_open_question():
+    names = found("Let me find out what happened.")
+    assert "open_question" not in names
+    assert "offer_options" in names
+    assert "open_question" in found("Can you tell me what happened?")
+
+
+@pytest.mark.parametrize("text", ["Sorry, but you should have read the sign.", "Sorry, but you're wrong.",
+                                  "I'm sorry but you need to leave now."])
+def test_sorry_but_you_is_no_apology(text):
+    result = analyse(text)
+    assert "apologise" not in {h.name for h in result.techniques}
+    assert result.intent == "escalate"
+
+
+def test_refusing_to_argue_is_not_empathy():
+    result = analyse("I'm not going to argue with you.")
+    assert "empathy" not in {h.name for h in result.techniques}
+    assert result.intent != "deescalate"
+
+
+@pytest.mark.parametrize("text", ["It's our policy.", "You'll have to fill out this form.",
+                                  "You should have called us sooner."])
+def test_never_say_phrases_escalate(text):
+    assert analyse(text).intent == "escalate"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("I hear you, but you're wrong.", "escalate"),
+    ("I understand, but rules are rules.", "escalate"),
+    ("I'm sorry you've had to wait. Still, back off.", "escalate"),
+    ("I'm not saying you're wrong, let me check.", "deescalate"),
+    ("Nobody thinks you stole anything, it's the tag.", "deescalate"),
+    ("I'm not going to call the police, let's talk.", "deescalate"),
+    ("I don't think you're stupid at all.", "deescalate"),
+])
+def test_mixed_and_negated_replies_are_judged_as_a_trainer_would(text, intent):
+    assert analyse(text).intent == intent
+
+
+def test_a_technique_in_words_no_list_holds_is_found_and_quoted():
+    # Neither "devastated" nor "unsettled" is on the emotion list; the sentence's meaning shows the technique.
+    result = analyse("You seem pretty devastated by it. The lift is on the left.")
+    hits = {h.name: h for h in result.techniques}
+    assert "name_emotion" in hits
+    assert hits["name_emotion"].evidence == "You seem pretty devastated by it"
+    assert hits["name_emotion"].pattern.startswith("(reads like")
+    assert result.intent == "deescalate"
