@@ -177,7 +177,7 @@ class VoiceOut(QObject):
         if self._device() is None:
             return False
         if self.tts_available is None:
-            self.tts_available = self._renderer.synth.available
+            self.tts_available = self._renderer.available
         return self.tts_available
 
     def warm_up(self) -> None:
@@ -212,6 +212,11 @@ class VoiceOut(QObject):
             buffer.deleteLater()
             # Kept as a marker: later lines reuse the connection the warm-up opened.
             self._warm = (None, None)
+
+    def set_voice_choices(self, choices: dict[str, str]) -> None:
+        """The engine per kind of customer ("female"/"male"/"neutral" -> "auto", "pyttsx3" or an
+        engine name: Settings.customer_voice_engines), from the next line."""
+        self._renderer.choices = dict(choices)
 
     def set_speed(self, percent: int) -> None:
         """Speak at `percent` of the scenario's rate (Settings.customer_speaking_speed), from the next line."""
