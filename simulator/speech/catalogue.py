@@ -3,8 +3,7 @@
 Three kinds of engine:
 - "hibari" (pip package hibari-tts, Apache-2.0): a neural voice distilled from Kokoro-82M. Only its
   bundled voice, "heart" (US female), is used: the package downloads its other voices at run time,
-  which this simulator never does. "heart" read with hibari's British pronunciation rules is listed
-  as a second, British voice.
+  which this simulator never does.
 - "flite" (the Debian package `flite`, when installed; BSD-style CMU licence): voices built from
   recordings of real speakers: awb (Scottish male), rms (US male), slt (US female), and kal (US
   male, an older diphone voice, never chosen automatically).

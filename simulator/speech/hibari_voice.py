@@ -1,4 +1,8 @@
-"""The hibari neural voice ("heart", US female, and the same voice with British pronunciation).
+"""The hibari neural voice: "heart", US female, the one voice hibari-tts ships inside its wheel.
+
+hibari also has British pronunciation rules, but "heart" was trained on American phonemes: read
+with them, PocketSphinx misheard 55-59% of the words of six scenario lines against 14-17% read the
+American way, so British customers get "heart" as it is (or another voice: `catalogue.cast`).
 
 hibari-tts (Apache-2.0) ships one voice inside its wheel; its other voices would be downloaded from
 the internet on first use. This module never lets that happen: it pins the package version, checks
@@ -28,28 +32,21 @@ log = logging.getLogger(__name__)
 VERSION = "0.2.1"
 LICENCE = "Apache-2.0 (distilled from Kokoro-82M, Apache-2.0)"
 BUNDLED = "heart"
-# The files hibari 0.2.1 reads for the bundled voice and its pronunciation, as shipped in its wheel.
+# The files hibari 0.2.1 reads for the bundled voice and its (American) pronunciation, as shipped.
 MODEL_SHA256: dict[str, str] = {
     "hibari.onnx": "5f70741d4e900f4e85d0037498736cc1b3e1b9a63a13546a5da1e63abf4fccd8",
     "oov.onnx": "d3cfd8122c5f172a98c8de38268bf1213ee09f2c2ae4df6e055fc6532590fe76",
-    "oov_gb.onnx": "0997e3219543247de5646078d770f8ca77011d8fd0abb29fe48d12c60f53e9e1",
     "vocab.json": "70abefbe8a1c8865e43e0a43bbdc25b91a33e4aa053479d443ccf23e20a59e5d",
     "tagger.json.gz": "d2da7502284bbbe45d49e0b7ce3ce67bdab82254150f4317f1b8559b4d38d0eb",
     "lexicon_us_gold.json.gz": "63ae94f8ef0e906d5b24fe9b59ffcbd1529aca5686a774610e43973cbaa86ad2",
     "lexicon_us_silver.json.gz": "c4c2546ebf1eb07010331e7ef785a431aa17ba8e7bfb6b4af8d654ee96a71fd3",
-    "lexicon_gb_gold.json.gz": "66e675f23eb007d6707d23fe6603ba5e19f3513aefe42e3c8cd6c078a85f2ce0",
-    "lexicon_gb_silver.json.gz": "637f887dd557d193af8c106f5c26624850db3e7bf0ec751ba917aac6d75e948d",
 }
 # Words per minute of "heart" at speed 1.0 on the scenario lines (measured by rendering 25 scenario lines with the pauses trimmed).
 WPM = 200.0
 SPEED_MIN, SPEED_MAX = 0.5, 2.0  # what hibari accepts
 SEED = 0  # hibari adds noise; a fixed seed makes a line render the same every time
 
-VOICES = (
-    VoiceEntry("hibari", "heart", "Heart (US female, neural)", "en-us", "female", LICENCE, True, WPM),
-    VoiceEntry("hibari", "heart-gb", "Heart, British pronunciation (female, neural)", "en-gb", "female",
-               LICENCE, True, WPM),
-)
+VOICES = (VoiceEntry("hibari", BUNDLED, "Heart (US female, neural)", "en-us", "female", LICENCE, True, WPM),)
 
 REINSTALL = f"reinstall it with: .venv/bin/pip install --force-reinstall hibari-tts=={VERSION}"
 
@@ -63,7 +60,7 @@ def sha256(path: Path) -> str:
 
 
 class HibariEngine:
-    """hibari's bundled voice. Loads on first use (about 0.7 s); one model for both accents."""
+    """hibari's bundled voice. Loads on first use (about 0.7 s)."""
 
     name = "hibari"
 
@@ -72,7 +69,7 @@ class HibariEngine:
         self._problem: str | None = None
         self._probed = False
         self._assets: Path | None = None
-        self._models: dict[bool, Any] = {}  # british -> hibari.Hibari
+        self._model_: Any = None  # hibari.Hibari, loaded on first use
         self._lock = threading.Lock()
 
     # -- availability --------------------------------------------------------------------------
@@ -133,27 +130,24 @@ class HibariEngine:
         return VOICES if self.available else ()
 
     # -- rendering -----------------------------------------------------------------------------
-    def _model(self, british: bool) -> Any:
-        model = self._models.get(british)
-        if model is None:
+    def _model(self) -> Any:
+        if self._model_ is None:
             if not self.available:
                 raise VoiceUnavailable(self._problem or "hibari-tts is unavailable")
             assert self._assets is not None
             from hibari import Hibari
-            from hibari.g2p import G2P
 
             # The model path is given, so hibari never looks for (or downloads) a voice itself.
-            model = Hibari(voice=BUNDLED, model=str(self._assets / "hibari.onnx"), threads=self.threads,
-                           g2p=G2P(british=british))
-            self._models[british] = model
-        return model
+            self._model_ = Hibari(voice=BUNDLED, model=str(self._assets / "hibari.onnx"),
+                                  threads=self.threads)
+        return self._model_
 
     def raw(self, text: str, settings: Delivery) -> tuple[np.ndarray, int]:
-        if settings.voice_id not in {v.voice for v in VOICES}:
+        if settings.voice_id != BUNDLED:
             raise VoiceFailed(f"hibari has no offline voice '{settings.voice_id}' (only {BUNDLED})")
         speed = max(SPEED_MIN, min(SPEED_MAX, settings.rate / WPM))
         with self._lock:
-            model = self._model(british=settings.voice_id.endswith("-gb"))
+            model = self._model()
             try:
                 audio = model(text, speed=speed, seed=SEED)
             except Exception as exc:  # onnxruntime and the G2P raise many kinds; the line is what failed
