@@ -95,6 +95,10 @@ class NaturalEngine(Protocol):
 
     def voices(self) -> tuple[VoiceEntry, ...]: ...
 
+    def warm(self) -> None:
+        """Load what the first line would otherwise wait for (a model); nothing if unavailable."""
+        ...
+
     def raw(self, text: str, settings: Delivery) -> tuple[np.ndarray, int]:
         """The line as float samples and their rate, before reshaping and levelling."""
         ...

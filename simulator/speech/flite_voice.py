@@ -99,6 +99,10 @@ class FliteEngine:
         self._probe()
         return self._voices
 
+    def warm(self) -> None:
+        """Nothing to load: the voices are inside the program, which starts in a few ms."""
+        self._probe()
+
     def raw(self, text: str, settings: Delivery) -> tuple[np.ndarray, int]:
         entry = next((v for v in self.voices() if v.voice == settings.voice_id), None)
         if entry is None or self._path is None:

@@ -142,6 +142,18 @@ class HibariEngine:
                                   threads=self.threads)
         return self._model_
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (so the next line does not wait for it)."""
+        return self._model_ is not None
+
+    def warm(self) -> None:
+        """Load the model and the pronunciation data (about 1 s), so the first line does not wait."""
+        if not self.available:
+            return
+        with self._lock:
+            self._model()("Hello.", seed=SEED)
+
     def raw(self, text: str, settings: Delivery) -> tuple[np.ndarray, int]:
         if settings.voice_id != BUNDLED:
             raise VoiceFailed(f"hibari has no offline voice '{settings.voice_id}' (only {BUNDLED})")

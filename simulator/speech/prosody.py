@@ -10,6 +10,7 @@ one overlap-add resynthesis, about 30-100 ms for a 4 s line on one core here.
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 import parselmouth
@@ -20,6 +21,8 @@ from simulator.speech.voices import Delivery
 log = logging.getLogger(__name__)
 
 PITCH_FLOOR, PITCH_CEILING = 75.0, 600.0
+# Praat keeps global state; the voice service renders on two threads, so one line at a time.
+_PRAAT = threading.Lock()
 
 
 def median_pitch(sound: parselmouth.Sound) -> float | None:
@@ -39,12 +42,13 @@ def reshape(samples: np.ndarray, rate: int, settings: Delivery) -> np.ndarray:
         return samples
     sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=float(rate))
     try:
-        median = median_pitch(sound)
-        if median is None:
-            return samples
-        target = median * 2 ** (settings.shift / 12) if settings.shift else 0.0  # 0: keep the median
-        out = call(sound, "Change gender", PITCH_FLOOR, PITCH_CEILING, settings.formant, target,
-                   settings.range, 1.0)
+        with _PRAAT:
+            median = median_pitch(sound)
+            if median is None:
+                return samples
+            target = median * 2 ** (settings.shift / 12) if settings.shift else 0.0  # 0: keep the median
+            out = call(sound, "Change gender", PITCH_FLOOR, PITCH_CEILING, settings.formant, target,
+                       settings.range, 1.0)
     except parselmouth.PraatError as exc:
         log.warning("voice: the line could not be reshaped (%s); it is played as synthesised", exc)
         return samples

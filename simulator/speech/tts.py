@@ -452,6 +452,16 @@ class LineRenderer:
         out = [engine.problem for engine in self.natural if engine.probed and engine.problem]
         return [p for p in out if p] + list(self._failed.values())
 
+    def warm(self) -> None:
+        """Probe every engine and load the natural ones' models, off the GUI thread, before the
+        first line is needed (hibari's model and pronunciation data take about a second)."""
+        for engine in self.natural:
+            try:
+                engine.warm()
+            except (VoiceFailed, VoiceUnavailable) as exc:
+                self._failed[engine.name] = f"the natural voice ({engine.name}) could not start: {exc}"
+                log.warning("voice: %s", self._failed[engine.name])
+
     def casting_for(self, voice: Voice) -> VoiceEntry | None:
         return cast(voice, self.entries(), self.choices.get(voice.gender, AUTO))
 
