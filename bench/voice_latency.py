@@ -93,23 +93,25 @@ def per_engine(scenario_path: Path) -> None:
 
     scenario = load_scenario(scenario_path)
     voice = scenario.customer.voice
-    print(f"per engine, {scenario.id} ({scenario.customer.name}), cold cache, engine started afresh; "
-          f"load {os.getloadavg()[0]:.2f}")
+    print(f"per engine, {scenario.id} ({scenario.customer.name}), cold cache; 'start' is the engine's "
+          f"warm-up, which the app does on the worker at launch; load {os.getloadavg()[0]:.2f}")
     for engine in ("pyttsx3", "hibari", "flite"):
         renderer = LineRenderer(cache=VoiceCache(Path(tempfile.mkdtemp(prefix=f"voice-{engine}-"))))
         renderer.choices = {voice.gender: engine}
         started = time.perf_counter()
-        chosen = renderer.delivery_for(voice, scenario.customer.agitation)  # probes the engines
-        probe = time.perf_counter() - started
+        renderer.warm()
+        chosen = renderer.delivery_for(voice, scenario.customer.agitation)  # starts the system voice
+        warm = time.perf_counter() - started
         if chosen.engine != engine:
             print(f"  {engine:8s} has no voice for this customer here"
                   f"{': ' + '; '.join(renderer.problems) if renderer.problems else ''}")
             continue
         report = renderer.prerender(scenario)
-        first = probe + report.first_seconds  # the model loads during the first line
-        print(f"  {engine:8s} {chosen.voice_id:10s} first playable line {first:6.2f} s, whole scenario "
-              f"{report.seconds:6.1f} s ({report.renders} renders, {report.seconds / report.renders * 1000:.0f} ms "
-              f"each), cache {report.cache_bytes / 1e6:5.1f} MB")
+        opening = len(scenario.target(scenario.start_node).say)
+        print(f"  {engine:8s} {chosen.voice_id:10s} start {warm:5.2f} s, first playable line "
+              f"{report.first_seconds:5.2f} s ({opening} opening variants), whole scenario {report.seconds:6.1f} s "
+              f"({report.renders} renders, {report.seconds / report.renders * 1000:.0f} ms each), "
+              f"cache {report.cache_bytes / 1e6:5.1f} MB")
 
 
 def main() -> None:
