@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 TEXT_SIZES = [0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5]
 SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebody help me, please?"
 # The engine choices per kind of customer: (Settings value, shown name, what it adds to the install).
-VOICE_ENGINES = [(AUTO, "Automatic: a natural voice where one fits", "The best installed voice for each customer"),
+VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for the customer, else the system voice"),
                  *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
 VOICE_KINDS = [("female", "Women"), ("male", "Men")]
 RECOGNISERS = [
@@ -139,6 +139,9 @@ class SettingsPage(Page):
             row.setSpacing(8)
             combo = QComboBox()
             combo.setAccessibleName(f"Voice for {title.lower()}")
+            # The engine names are long; at large text sizes the box narrows instead of widening the page.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
             for key, text, tip in VOICE_ENGINES:
                 combo.addItem(text, key)
                 combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
