@@ -12,9 +12,6 @@ starts sounding within a few tens of milliseconds of `speak()` (bench/voice_late
 from __future__ import annotations
 
 import logging
-import os
-import sys
-import threading
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -104,24 +101,6 @@ class ThreadRunner(QObject):
 
     def wait(self, msecs: int = 10000) -> bool:
         return self._pool.waitForDone(msecs)
-
-
-def _in_background(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """`fn`, run at a lower CPU priority on Linux, so pre-rendering a scenario (a minute of natural
-    voices and Praat on two cores) does not take CPU from the microphone and the recogniser.
-
-    The pool thread keeps the lower priority (raising it back needs privileges); it is one of two.
-    """
-    def run() -> Any:
-        # On Linux setpriority takes a thread id (elsewhere it would not); a synchronous runner
-        # (tests) runs this on the main thread, which must keep its priority.
-        if sys.platform == "linux" and threading.current_thread() is not threading.main_thread():
-            try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-            except OSError:
-                pass
-        return fn()
-    return run
 
 
 def _pcm(path: Path) -> tuple[QAudioFormat, bytes]:
@@ -254,7 +233,7 @@ class VoiceOut(QObject):
         self.warm_up()
         if self.tts_available is False:
             return
-        self._runner.submit(_in_background(lambda: self._renderer.prerender(scenario, extra)),
+        self._runner.submit(lambda: self._renderer.prerender(scenario, extra),
                             self._on_prerender_done, self._on_render_failed)
 
     def _on_prerender_done(self, report: PrerenderReport) -> None:
