@@ -1,6 +1,11 @@
 """Playback start latency of the customer's voice: from `VoiceOut.speak()` on a cached line to sound.
 
     .venv/bin/python bench/voice_latency.py [--lines 20] [--scenario scenarios/late-pickup.yaml]
+    .venv/bin/python bench/voice_latency.py --engines-only     # the per-engine rendering table alone
+
+First, per engine (the system voice, hibari, flite; each with a cold cache and a fresh engine, as
+at the start of a session): the time until the opening lines are playable at the customer's
+starting agitation, the time to render the whole scenario at every band, and the cache it fills.
 
 Starts a private PulseAudio with the test set-up's virtual speaker (unless one is running already),
 pre-renders the scenario (timing it), then speaks each line and listens to the speaker's monitor
@@ -80,6 +85,35 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95(values) * 1000:.1f} ms"
 
 
+def per_engine(scenario_path: Path) -> None:
+    """Cold-start rendering figures for the scenario with each engine forced."""
+    from simulator.engine.loader import load_scenario
+    from simulator.speech.cache import VoiceCache
+    from simulator.speech.tts import LineRenderer
+
+    scenario = load_scenario(scenario_path)
+    voice = scenario.customer.voice
+    print(f"per engine, {scenario.id} ({scenario.customer.name}), cold cache; 'start' is the engine's "
+          f"warm-up, which the app does on the worker at launch; load {os.getloadavg()[0]:.2f}")
+    for engine in ("pyttsx3", "hibari", "flite"):
+        renderer = LineRenderer(cache=VoiceCache(Path(tempfile.mkdtemp(prefix=f"voice-{engine}-"))))
+        renderer.choices = {voice.gender: engine}
+        started = time.perf_counter()
+        renderer.warm()
+        chosen = renderer.delivery_for(voice, scenario.customer.agitation)  # starts the system voice
+        warm = time.perf_counter() - started
+        if chosen.engine != engine:
+            print(f"  {engine:8s} has no voice for this customer here"
+                  f"{': ' + '; '.join(renderer.problems) if renderer.problems else ''}")
+            continue
+        report = renderer.prerender(scenario)
+        opening = len(scenario.target(scenario.start_node).say)
+        print(f"  {engine:8s} {chosen.voice_id:10s} start {warm:5.2f} s, first playable line "
+              f"{report.first_seconds:5.2f} s ({opening} opening variants), whole scenario {report.seconds:6.1f} s "
+              f"({report.renders} renders, {report.seconds / report.renders * 1000:.0f} ms each), "
+              f"cache {report.cache_bytes / 1e6:5.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=20)
@@ -87,7 +121,12 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true",
                         help="skip prepare(), so the first line opens the speaker")
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "late-pickup.yaml")
+    parser.add_argument("--engines-only", action="store_true", help="print the per-engine table and stop")
     args = parser.parse_args()
+
+    per_engine(args.scenario)
+    if args.engines_only:
+        return
 
     from tests.support.pulse import start_pulse, stop_pulse
 
@@ -116,12 +155,12 @@ def main() -> None:
         synth.synthesize(text, settings)
         renders.append(time.perf_counter() - t)
 
-    renderer = LineRenderer(synth)
+    renderer = LineRenderer()  # as the app: natural voices where they fit
     report = renderer.prerender(scenario)
-    print(f"engine start            {engine_start * 1000:.0f} ms ({synth.engine_id})")
-    print(f"render one line         median {statistics.median(renders) * 1000:.1f} ms, "
+    print(f"system voice start      {engine_start * 1000:.0f} ms ({synth.engine_id})")
+    print(f"system voice, one line  median {statistics.median(renders) * 1000:.1f} ms, "
           f"max {max(renders) * 1000:.1f} ms over {len(renders)} lines")
-    print(f"prerender {scenario.id:14s} {report.seconds:.2f} s for {report.lines} lines x 5 bands "
+    print(f"prerender {scenario.id:14s} {report.seconds:.2f} s (voices as the app picks them) for {report.lines} lines x 5 bands "
           f"= {report.renders} renders; cache {report.cache_bytes / 1e6:.1f} MB")
 
     out = VoiceOut(renderer=renderer)

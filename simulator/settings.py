@@ -30,6 +30,9 @@ class Settings(BaseModel):
     customer_speaking_speed: int = Field(
         100, ge=80, le=130, description="The customer's speaking speed in percent of the scenario's voice, for a "
                                         "trainee who finds them too fast (or too slow); agitation still changes it.")
+    customer_voice_engines: dict[Literal["female", "male", "neutral"], Literal["auto", "pyttsx3", "hibari", "flite"]] = Field(
+        default_factory=dict, description="The voice engine per kind of customer: auto (a natural voice where one is "
+                                          "installed), pyttsx3 (the system voice), hibari or flite.")
     recognizer: Literal["pocketsphinx", "vosk", "whisper"] = "pocketsphinx"
     recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk or Whisper.")
     listen_mode: Literal["push_to_talk", "hands_free"] = "push_to_talk"

@@ -20,6 +20,7 @@ SUBCOMMANDS: dict[str, str] = {
     "assess": "assess",
     "schema": "schema",
     "report": "report",
+    "say": "say",
 }
 
 

@@ -151,6 +151,7 @@ class VoiceOut(QObject):
         self.tts_available: bool | None = None  # None until the engine has been tried
         self.last_report: PrerenderReport | None = None
         self._warm: tuple[QAudioSink, QBuffer] | tuple[None, None] | None = None
+        self._engines_warmed = False
 
     # -- devices -------------------------------------------------------------------------------
     def devices(self) -> list[QAudioDevice]:
@@ -177,15 +178,19 @@ class VoiceOut(QObject):
         if self._device() is None:
             return False
         if self.tts_available is None:
-            self.tts_available = self._renderer.synth.available
+            self.tts_available = self._renderer.available
         return self.tts_available
 
     def warm_up(self) -> None:
-        """Open the speaker once with a moment of silence.
+        """Load the voice engines' models on the worker, and open the speaker once with a moment of silence.
 
         The first stream a process opens took 1.2 s to sound on PulseAudio (later ones under
         25 ms), so this is done while the scenario is being prepared rather than on the first line.
         """
+        if not self._engines_warmed:
+            # The natural voices' models load on the worker, so the first line does not wait for them.
+            self._engines_warmed = True
+            self._runner.submit(self._renderer.warm, None, self._on_render_failed)
         device = self._device()
         if device is None or self._warm is not None:
             return
@@ -212,6 +217,11 @@ class VoiceOut(QObject):
             buffer.deleteLater()
             # Kept as a marker: later lines reuse the connection the warm-up opened.
             self._warm = (None, None)
+
+    def set_voice_choices(self, choices: dict[str, str]) -> None:
+        """The engine per kind of customer ("female"/"male"/"neutral" -> "auto", "pyttsx3" or an
+        engine name: Settings.customer_voice_engines), from the next line."""
+        self._renderer.choices = dict(choices)
 
     def set_speed(self, percent: int) -> None:
         """Speak at `percent` of the scenario's rate (Settings.customer_speaking_speed), from the next line."""

@@ -57,6 +57,9 @@ class Voice(_Strict):
     rate: int = Field(165, ge=80, le=320, description="Words per minute at agitation 50.")
     volume: float = Field(0.85, ge=0.1, le=1.0, description="0.1 to 1.0 at agitation 50.")
     accent: str | None = Field(None, description="Language/accent such as en-gb or en-us, where installed.")
+    timbre: int | None = Field(
+        None, ge=0, le=100, description="0 a larger, darker voice, 100 a smaller, brighter one (a formant shift); "
+                                        "omit it for one near 50 that still tells customers apart.")
 
 
 class Temperament(_Strict):

@@ -1,7 +1,7 @@
 """The on-disk cache of rendered customer lines: one WAV per (text, delivery, engine) under cache_dir()/voice.
 
 A line's key hashes everything that changes its sound: the text, the delivery settings (voice id,
-rate, pitch, volume, pauses), the engine's name and version and `FORMAT_VERSION`, so a new text, a
+rate, pitch, volume, pauses, and the pitch shift, range and timbre applied after synthesis), the engine's name and version and `FORMAT_VERSION`, so a new text, a
 new voice or an upgraded engine renders afresh and stale files are simply never asked for again.
 """
 
@@ -18,7 +18,7 @@ from simulator import paths
 from simulator.speech.voices import Delivery
 
 # Raise when the post-processing or the WAV layout changes, so old renders are not reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: pitch range and timbre reshaped after synthesis; natural engines
 
 
 def line_key(text: str, delivery: Delivery, engine_id: str) -> str:

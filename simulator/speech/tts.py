@@ -1,8 +1,14 @@
-"""Rendering the customer's lines to WAV with pyttsx3, cached on disk, and pre-rendering whole scenarios.
+"""Rendering the customer's lines to WAV, cached on disk, and pre-rendering whole scenarios.
 
-    renderer = LineRenderer()                                  # default engine, cache_dir()/voice
+    renderer = LineRenderer()                                  # every installed engine, cache_dir()/voice
     wav = renderer.render("Where is it?", voice, agitation=72) # a Path to a 16-bit mono WAV
     report = renderer.prerender(scenario)                      # every line at every agitation band
+
+A customer speaks with a natural voice where one fits (`simulator.speech.catalogue`: hibari's neural
+voice, flite's recorded ones), otherwise with the system voice through pyttsx3 (`Synthesizer`). A
+natural engine that is missing, altered or failing is reported once in the log and the customer
+speaks with the system voice instead. Every line is then reshaped (pitch, range, timbre:
+`simulator.speech.prosody`) and levelled (`finish`).
 
 pyttsx3 keeps one engine per driver and that engine is not thread-safe, so there is one per process
 (`Synthesizer` instances share it) and every use holds `_LOCK`. Agitation is quantised into bands
@@ -39,6 +45,19 @@ import numpy as np
 
 from simulator.engine.model import Scenario, Voice
 from simulator.speech.cache import VoiceCache, line_key
+from simulator.speech.catalogue import (
+    AUTO,
+    SYSTEM,
+    NaturalEngine,
+    VoiceEntry,
+    VoiceFailed,
+    VoiceUnavailable,
+    cast,
+    casting,
+)
+from simulator.speech.flite_voice import FliteEngine
+from simulator.speech.hibari_voice import HibariEngine
+from simulator.speech.prosody import reshape
 from simulator.speech.voices import (
     ESPEAK_VARIANTS,
     Catalogue,
@@ -290,7 +309,7 @@ class Synthesizer:
             except Exception as exc:
                 raise TtsFailed(f"the {state.driver} speech engine failed: {exc}") from exc
         samples, rate = read_wav(raw)
-        return write_wav(finish(samples, rate, settings))
+        return write_wav(finish(reshape(samples, rate, settings), rate, settings))
 
 
 # -- audio -----------------------------------------------------------------------------------
@@ -389,57 +408,151 @@ class PrerenderReport:
     reused: int  # already in the cache
     seconds: float
     cache_bytes: int
+    first_seconds: float = 0.0  # until the opening lines were ready at the starting agitation
+
+
+def default_natural_engines() -> list[NaturalEngine]:
+    """Every natural engine this simulator knows; each says itself whether it is installed."""
+    return [HibariEngine(), FliteEngine()]
 
 
 class LineRenderer:
-    """Customer lines to cached WAV files: the engine, the cache and the agitation bands together."""
+    """Customer lines to cached WAV files: the engines, the cache and the agitation bands together.
+
+    `synth` is the system voice (pyttsx3), always the fallback. `natural` are the natural-voice
+    engines tried first; by default every one this simulator knows, unless a `synth` is given
+    alone (then that engine speaks every line, as tests of one engine want). `choices` maps a
+    customer's gender to the trainee's pick ("auto", "pyttsx3" or an engine name).
+    """
 
     def __init__(self, synth: Synthesizer | None = None, cache: VoiceCache | None = None,
-                 bands: int = 5, speed: float = 1.0):
+                 bands: int = 5, speed: float = 1.0, natural: Sequence[NaturalEngine] | None = None,
+                 choices: dict[str, str] | None = None):
         self.synth = synth or Synthesizer()
         self.cache = cache or VoiceCache()
         self.bands = bands
         # The trainee's speaking speed (Settings.customer_speaking_speed / 100). It changes the
         # delivery's rate, which the cache key hashes, so a new speed renders lines afresh.
         self.speed = speed
+        if natural is None:
+            natural = default_natural_engines() if synth is None else []
+        self.natural: list[NaturalEngine] = list(natural)
+        self.choices: dict[str, str] = dict(choices or {})
+        self._failed: dict[str, str] = {}  # engine name -> why it stopped being used this session
+
+    # -- which voice -------------------------------------------------------------------------
+    def entries(self) -> list[VoiceEntry]:
+        """The natural voices installed and working (probes the engines: not on the GUI thread)."""
+        return [e for engine in self.natural if engine.name not in self._failed and engine.available
+                for e in engine.voices()]
+
+    @property
+    def problems(self) -> list[str]:
+        """Why natural engines are not used, for Settings and the log."""
+        out = [engine.problem for engine in self.natural if engine.probed and engine.problem]
+        return [p for p in out if p] + list(self._failed.values())
+
+    def warm(self) -> None:
+        """Probe every engine and load the natural ones' models, off the GUI thread, before the
+        first line is needed (hibari's model and pronunciation data take about a second)."""
+        for engine in self.natural:
+            try:
+                engine.warm()
+            except (VoiceFailed, VoiceUnavailable) as exc:
+                self._failed[engine.name] = f"the natural voice ({engine.name}) could not start: {exc}"
+                log.warning("voice: %s", self._failed[engine.name])
+
+    def casting_for(self, voice: Voice) -> VoiceEntry | None:
+        return cast(voice, self.entries(), self.choices.get(voice.gender, AUTO))
+
+    @property
+    def available(self) -> bool:
+        """Whether any engine can speak (a natural one, or the system voice)."""
+        return bool(self.entries()) or self.synth.available
 
     def delivery_for(self, voice: Voice, agitation: float) -> Delivery:
-        return delivery(voice, band(agitation, self.bands), self.synth.catalogue(), self.speed)
+        entry = self.casting_for(voice)
+        if entry is None:
+            return delivery(voice, band(agitation, self.bands), self.synth.catalogue(), self.speed)
+        return delivery(voice, band(agitation, self.bands), speed=self.speed, casting=casting(entry))
+
+    def _engine_id(self, settings: Delivery) -> str:
+        if settings.engine == SYSTEM:
+            return self.synth.engine_id
+        return next(e.engine_id for e in self.natural if e.name == settings.engine)
 
     def key(self, text: str, voice: Voice, agitation: float) -> str:
-        return line_key(text, self.delivery_for(voice, agitation), self.synth.engine_id)
+        settings = self.delivery_for(voice, agitation)
+        return line_key(text, settings, self._engine_id(settings))
 
     def cached(self, text: str, voice: Voice, agitation: float) -> Path | None:
-        """The rendered file if it is in the cache; never synthesises or starts the engine."""
-        if not self.synth.ready:
+        """The rendered file if it is in the cache; never synthesises or starts an engine."""
+        if not all(engine.probed for engine in self.natural):
+            return None
+        entry = self.casting_for(voice)
+        if entry is None and not self.synth.ready:
             return None
         return self.cache.get(self.key(text, voice, agitation))
 
+    # -- rendering ---------------------------------------------------------------------------
     def render(self, text: str, voice: Voice, agitation: float) -> Path:
         """The rendered file, synthesising it first if it is not cached."""
-        return self._render(text, self.delivery_for(voice, agitation))[0]
+        return self._render(text, voice, agitation)[0]
 
-    def _render(self, text: str, settings: Delivery) -> tuple[Path, bool]:
-        key = line_key(text, settings, self.synth.engine_id)
+    def _render(self, text: str, voice: Voice, agitation: float) -> tuple[Path, bool]:
+        settings = self.delivery_for(voice, agitation)
+        if settings.engine != SYSTEM:
+            try:
+                return self._render_with(text, settings)
+            except (VoiceFailed, VoiceUnavailable) as exc:
+                # Said once; the rest of the session uses the system voice for this engine's customers.
+                message = (f"the natural voice ({settings.engine}) failed: {exc}; the customer speaks "
+                           "with the system voice instead")
+                log.warning("voice: %s", message)
+                self._failed[settings.engine] = message
+                settings = self.delivery_for(voice, agitation)
+        return self._render_with(text, settings)
+
+    def _render_with(self, text: str, settings: Delivery) -> tuple[Path, bool]:
+        key = line_key(text, settings, self._engine_id(settings))
         path = self.cache.get(key)
         if path is not None:
             return path, False
-        return self.cache.put(key, self.synth.synthesize(text, settings)), True
+        if settings.engine == SYSTEM:
+            return self.cache.put(key, self.synth.synthesize(text, settings)), True
+        if not text.strip():
+            raise ValueError("nothing to say: the line is empty")
+        engine = next(e for e in self.natural if e.name == settings.engine)
+        samples, rate = engine.raw(text, settings)
+        wav = write_wav(finish(reshape(samples, rate, settings), rate, settings))
+        return self.cache.put(key, wav), True
 
     def prerender(self, scenario: Scenario, extra: Sequence[str] = ()) -> PrerenderReport:
         """Render every line of a scenario, and `extra` lines its customer may say (the app's
-        "Sorry, could you say that again?"), at the centre of each agitation band."""
+        "Sorry, could you say that again?"), at the centre of each agitation band.
+
+        The opening lines at the customer's starting agitation come first, so the conversation can
+        begin while the rest renders; then every line at that band, then the other bands nearest
+        it first (agitation moves a band at a time).
+        """
         started = time.perf_counter()
         voice = scenario.customer.voice
-        lines = list(dict.fromkeys([*scenario.lines(), *extra]))
-        centres = band_centres(self.bands)
+        opening = list(scenario.target(scenario.start_node).say)
+        lines = list(dict.fromkeys([*opening, *scenario.lines(), *extra]))
+        here = band(scenario.customer.agitation, self.bands)
+        centres = sorted(band_centres(self.bands), key=lambda c: (abs(c - here), c))
+        order = [(text, here) for text in opening]
+        first_pass = set(order)
+        order += [(text, c) for c in centres for text in lines if (text, c) not in first_pass]
         rendered = 0
-        for text in lines:
-            for agitation in centres:
-                rendered += self._render(text, self.delivery_for(voice, agitation))[1]
+        first = 0.0
+        for i, (text, agitation) in enumerate(order):
+            rendered += self._render(text, voice, agitation)[1]
+            if i == len(opening) - 1:
+                first = time.perf_counter() - started
         renders = len(lines) * len(centres)
         return PrerenderReport(len(lines), renders, rendered, renders - rendered,
-                               time.perf_counter() - started, self.cache.size_bytes())
+                               time.perf_counter() - started, self.cache.size_bytes(), first)
 
 
 def prerender(scenario: Scenario, bands: int = 5, renderer: LineRenderer | None = None) -> PrerenderReport:

@@ -127,6 +127,7 @@ def create_devices(settings: Settings) -> Devices:
         if settings.output_device:
             devices.voice.set_device(settings.output_device.encode())
         devices.voice.set_speed(settings.customer_speaking_speed)
+        devices.voice.set_voice_choices(dict(settings.customer_voice_engines))
         if hasattr(devices.voice, "warm_up") and devices.voice.is_available():
             devices.voice.warm_up()  # the first stream is slow to open; do it before the first line
     except Exception as exc:

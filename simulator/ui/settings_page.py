@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from simulator.records.db import url_problem
 from simulator.settings import Settings
+from simulator.speech.catalogue import AUTO, ENGINES
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, fit_columns, label
 from simulator.ui.context import AppContext, data_root
@@ -44,6 +45,10 @@ log = logging.getLogger(__name__)
 
 TEXT_SIZES = [0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5]
 SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebody help me, please?"
+# The engine choices per kind of customer: (Settings value, shown name, what it adds to the install).
+VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for the customer, else the system voice"),
+                 *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
+VOICE_KINDS = [("female", "Women"), ("male", "Men")]
 RECOGNISERS = [
     ("pocketsphinx", "PocketSphinx (built in, works offline)"),
     ("vosk", "Vosk (needs a model folder)"),
@@ -128,6 +133,27 @@ class SettingsPage(Page):
         form.addRow("Speaking speed", noted(self.speed, "Lower it if the customer talks too fast for you to follow. "
                                                         "They still speed up as they get upset and slow down as "
                                                         "they calm. Play a sample to hear it."))
+        self.voice_engines: dict[str, QComboBox] = {}
+        self.voice_previews: dict[str, QWidget] = {}
+        for kind, title in VOICE_KINDS:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            combo = QComboBox()
+            combo.setAccessibleName(f"Voice for {title.lower()}")
+            # The engine names are long; at large text sizes the box narrows instead of widening the page.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+            for key, text, tip in VOICE_ENGINES:
+                combo.addItem(text, key)
+                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            row.addWidget(combo, 1)
+            preview = button("Hear it", None, f"Hear a customer ({title.lower()}) with this voice")
+            preview.clicked.connect(lambda _=False, k=kind: self._on_voice_preview_clicked(k))
+            row.addWidget(preview)
+            self.voice_engines[kind], self.voice_previews[kind] = combo, preview
+            form.addRow(f"Voice: {title.lower()}", row)
+        form.addRow(label("Natural voices sound like people; where none is installed for a customer, or one fails, "
+                          "the system voice speaks instead.", "small", wrap=True))
         self.subtitles = QCheckBox("Show subtitles of what they say")
         form.addRow(self.subtitles)
         form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",
@@ -259,10 +285,13 @@ class SettingsPage(Page):
         self._fill_microphones(s.input_device)
         self._fill_speakers(s.output_device)
         self.speed.setValue(s.customer_speaking_speed)
+        for kind, combo in self.voice_engines.items():
+            combo.setCurrentIndex(max(0, combo.findData(s.customer_voice_engines.get(kind, AUTO))))  # type: ignore[call-overload]
         if self._sampled:  # a sample was played with unsaved choices: back to the saved speaker and speed
             self._sampled = False
             self._apply_speaker(self.ctx.settings.output_device)
             self._apply_speed(self.ctx.settings.customer_speaking_speed)
+            self._apply_voice_engines(dict(self.ctx.settings.customer_voice_engines))
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
@@ -279,6 +308,7 @@ class SettingsPage(Page):
             "trainee_name": self.name.text().strip(),
             "voice_enabled": self.voice.isChecked(),
             "customer_speaking_speed": self.speed.value(),
+            "customer_voice_engines": self._chosen_voice_engines(),
             "subtitles": self.subtitles.isChecked(),
             "listen_mode": "hands_free" if self.hands_free.isChecked() else "push_to_talk",
             "input_device": self.microphone.currentData(),
@@ -319,6 +349,7 @@ class SettingsPage(Page):
             return False
         self._apply_speaker(updated.output_device)
         self._apply_speed(updated.customer_speaking_speed)
+        self._apply_voice_engines(dict(updated.customer_voice_engines))
         self._sampled = False
         self.status.setText("Saved.")
         if retention_lowered(previous.recording_retention_days, updated.recording_retention_days):
@@ -395,6 +426,8 @@ class SettingsPage(Page):
         self.speaker.setCurrentIndex(max(0, self.speaker.findData(chosen)) if chosen else 0)
         can_speak = self.ctx.devices.can_speak
         self.sample_button.setEnabled(can_speak)
+        for preview in self.voice_previews.values():
+            preview.setEnabled(can_speak)
         self.speaker_note.setText(
             "Choose where the customer's voice comes from, then press Play a sample to hear it." if can_speak
             else "No speakers or speech engine found: the customer's lines are shown as subtitles instead.")
@@ -414,6 +447,18 @@ class SettingsPage(Page):
                 set_speed(percent)
             except Exception:
                 log.exception("setting the customer's speaking speed failed")
+
+    def _chosen_voice_engines(self) -> dict[str, str]:
+        """The form's engine per kind of customer; "auto" is the default and is not stored."""
+        return {kind: combo.currentData() for kind, combo in self.voice_engines.items() if combo.currentData() != AUTO}
+
+    def _apply_voice_engines(self, choices: dict[str, str]) -> None:
+        set_choices = getattr(self.voice_out, "set_voice_choices", None)
+        if callable(set_choices):
+            try:
+                set_choices(choices)
+            except Exception:
+                log.exception("choosing the customer's voice engines failed")
 
     def show_listening_status(self, problem: str) -> None:
         """After a save: why the chosen recogniser can't listen ("" when it can)."""
@@ -447,6 +492,25 @@ class SettingsPage(Page):
             self.status.setText(f"The sample couldn't be played: {exc}")
             return
         self.status.setText("Playing a sample of the customer's voice…")
+
+    def _on_voice_preview_clicked(self, kind: str) -> None:
+        voice = self.voice_out
+        if voice is None or not self.ctx.devices.can_speak:
+            return
+        from simulator.engine.model import Voice
+
+        # Heard with the engines, speaker and speed chosen in the form; Save or Revert then sets them.
+        self._apply_speaker(self.speaker.currentData())
+        self._apply_speed(self.speed.value())
+        self._apply_voice_engines(self._chosen_voice_engines())
+        self._sampled = True
+        try:
+            voice.speak(f"settings/preview-{kind}", SAMPLE_LINE, Voice(gender=kind, accent="en-gb"), 50)  # type: ignore[arg-type]
+        except Exception as exc:
+            log.exception("playing the voice preview failed")
+            self.status.setText(f"The sample couldn't be played: {exc}")
+            return
+        self.status.setText(f"Playing the voice for {dict(VOICE_KINDS)[kind].lower()}…")
 
     def _on_model_browse_clicked(self) -> None:
         folder = dialogs.choose_folder(self, "Choose the recogniser's model folder", self.model_dir.text())

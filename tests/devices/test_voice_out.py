@@ -186,3 +186,22 @@ def test_no_speakers_is_said_clearly(qtbot, runner, private_data_dir, monkeypatc
         out.speak("start", "Thank you.", DANA, 50)
     assert failed.args == [NO_SPEAKERS]
     assert not out.is_available()
+
+
+def test_warming_up_loads_the_natural_voice_on_the_worker(qtbot, private_data_dir):
+    from simulator.speech.hibari_voice import HibariEngine
+
+    calls: list[object] = []
+
+    class CountingRunner(SyncRunner):
+        def submit(self, fn, on_done=None, on_error=None):
+            calls.append(fn)
+            super().submit(fn, on_done, on_error)
+
+    engine = HibariEngine()
+    renderer = LineRenderer(Synthesizer(), natural=[engine])
+    out = VoiceOut(renderer=renderer, runner=CountingRunner())
+    assert not engine.loaded
+    out.warm_up()
+    out.warm_up()  # once is enough
+    assert engine.loaded and calls == [renderer.warm]

@@ -257,3 +257,79 @@ def test_an_engine_that_starts_but_cannot_speak_is_unavailable_and_not_kept(monk
     with pytest.raises(tts.TtsUnavailable, match="could not speak"):
         synth.check()
     assert "cannot_speak" not in tts._ENGINES, "a half-started engine would fail every later line"
+
+
+# -- every engine: agitation heard, natural voices chosen, opening lines first ------------------
+def _engines():
+    from simulator.speech.flite_voice import FliteEngine
+    from simulator.speech.hibari_voice import HibariEngine
+
+    return {"hibari": HibariEngine(), "flite": FliteEngine()}
+
+
+def pitch_spread(path: Path) -> float:
+    """Semitones between the 10th and 90th percentile of F0: how much the voice moves."""
+    f0 = parselmouth.Sound(str(path)).to_pitch(pitch_floor=60, pitch_ceiling=500).selected_array["frequency"]
+    st = 12 * np.log2(f0[f0 > 0])
+    return float(np.percentile(st, 90) - np.percentile(st, 10))
+
+
+@pytest.mark.parametrize("engine", ["pyttsx3", "hibari", "flite"])
+def test_agitation_is_heard_on_every_engine(engine, synth, private_data_dir):
+    """Furious against calm: faster, louder, higher and with a wider pitch range, whatever speaks."""
+    natural = [] if engine == "pyttsx3" else [_engines()[engine]]
+    if natural and not natural[0].available:
+        pytest.skip(natural[0].problem)
+    renderer = LineRenderer(synth, natural=natural)
+    assert renderer.delivery_for(DANA, 50).engine == engine
+    calm, furious = renderer.render(LINE, DANA, 5), renderer.render(LINE, DANA, 95)
+    (calm_params, calm_samples), (hot_params, hot_samples) = wav_info(calm), wav_info(furious)
+    assert (hot_params.framerate, hot_params.nchannels) == (SAMPLE_RATE, 1)
+    # 0.69 asked (163 against 237 wpm); hibari's pauses shrink less than its words (0.77 measured).
+    assert hot_params.nframes < calm_params.nframes * 0.8
+    assert rms(hot_samples) > rms(calm_samples) * 1.2
+    assert median_pitch(furious) > median_pitch(calm) * 1.15
+    assert pitch_spread(furious) > pitch_spread(calm) * 1.3
+
+
+def test_the_default_renderer_gives_customers_natural_voices(private_data_dir):
+    renderer = LineRenderer()
+    her = renderer.delivery_for(DANA, 50)
+    assert (her.engine, her.voice_id) in {("hibari", "heart"), ("flite", "slt")}
+    him = renderer.delivery_for(RAJ, 50)
+    assert him.engine == ("flite" if _engines()["flite"].available else "pyttsx3")
+    renderer.choices["female"] = "pyttsx3"  # the trainee's pick in Settings
+    assert renderer.delivery_for(DANA, 50).engine == "pyttsx3"
+
+
+def test_the_cache_key_covers_the_engine_and_the_reshaping():
+    base = Delivery("heart", 185, 50, 0.85, 0.3, engine="hibari", shift=1.0, range=1.2, formant=1.02)
+    keys = {line_key("Hello", base, "hibari:1")}
+    for changed in (
+        Delivery("heart", 185, 50, 0.85, 0.3, engine="flite", shift=1.0, range=1.2, formant=1.02),
+        Delivery("heart", 185, 50, 0.85, 0.3, engine="hibari", shift=1.5, range=1.2, formant=1.02),
+        Delivery("heart", 185, 50, 0.85, 0.3, engine="hibari", shift=1.0, range=1.3, formant=1.02),
+        Delivery("heart", 185, 50, 0.85, 0.3, engine="hibari", shift=1.0, range=1.2, formant=1.04),
+    ):
+        keys.add(line_key("Hello", changed, "hibari:1"))
+    assert len(keys) == 5
+
+
+def test_prerender_renders_the_opening_lines_first(synth, private_data_dir):
+    scenario, problems = parse(SCENARIO, "tiny.yaml")
+    assert scenario is not None, problems
+    renderer = LineRenderer(synth, natural=[_engines()["hibari"]])
+    order: list[tuple[str, float]] = []
+    render = renderer._render
+
+    def spy(text, voice, agitation):
+        order.append((text, agitation))
+        return render(text, voice, agitation)
+
+    renderer._render = spy  # type: ignore[method-assign]
+    report = renderer.prerender(scenario)
+    # The customer starts at 60 (band 70): both opening variants come first, at that band.
+    assert order[:2] == [("Where is my order?", 70.0), ("I've waited forty minutes!", 70.0)]
+    assert len(order) == len(set(order)) == report.renders == 15
+    assert [a for _, a in order[2:]] == sorted((a for _, a in order[2:]), key=lambda a: (abs(a - 70), a))
+    assert 0 < report.first_seconds <= report.seconds
