@@ -498,8 +498,20 @@ class Listener(QObject):
             try:
                 task()
             except Exception as exc:  # reported, never lost on a worker thread
+                log.warning("speech recognition failed: %s", exc, exc_info=True)
+                self._recover()
                 safe_emit(self._worker_failed, f"Speech recognition failed: {exc}")
         return run
+
+    def _recover(self) -> None:
+        """After a recogniser error, drop its utterance so the next press or reply starts clean
+        (`cancel` never raises; a recogniser that failed once must not fail every reply after)."""
+        self._drop_speculation()
+        self._heard = None
+        try:
+            self.recognizer.cancel()
+        except Exception:
+            log.exception("the recogniser could not be reset after an error")
 
     def _begin_recognition(self) -> None:
         self._drop_speculation()

@@ -308,3 +308,61 @@ def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, reco
     assert len(likely) == 1 and likely[0].wav_path.exists() and not ready
     listener.close()  # the app quits mid-reply
     assert not likely[0].wav_path.exists()
+
+
+def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_reply(qtbot, tmp_path):
+    """The scenario's adaptation is built on the task runner and may arrive while the trainee
+    holds the talk key: the reply in progress keeps its decoders, the next reply gets the new one."""
+    first = build_adaptation([REPLY], ["Dana"])
+    second = build_adaptation(["Thank you for waiting", REPLY], ["Evelyn"])
+    recognizer = StreamingRecognizer(first)
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    with wave.open(str(wav)) as w:
+        pcm = w.readframes(w.getnframes())
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    failures: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.failed.connect(failures.append)
+    assert listener.press()
+    half = len(pcm) // 2 - len(pcm) // 2 % 2
+    mic.feed(pcm[:half])
+    listener.set_adaptation(second)  # SyncRunner: applied on the spot, mid-utterance
+    assert recognizer.adaptation is first
+    mic.feed(pcm[half:])
+    listener.release()
+    assert failures == [] and len(results) == 1
+    assert len({"sorry", "kept", "waiting"} & set(results[0].text.split())) >= 2, results[0].text
+    assert listener.press()
+    mic.play(wav)
+    listener.release()
+    assert failures == [] and len(results) == 2 and recognizer.adaptation is second
+    assert len({"sorry", "kept", "waiting"} & set(results[1].text.split())) >= 2, results[1].text
+
+
+def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot, tmp_path):
+    """A recogniser error fails that reply with a message, never every later one."""
+    recognizer = StreamingRecognizer(build_adaptation([REPLY], ["Dana"]))
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    failures: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.failed.connect(failures.append)
+    assert listener.press()
+    mic.play(wav)
+    # Force the real decoder's "Failed to stop utterance processing": its utterance is ended
+    # behind the recogniser's back, so the final pass's end_utt fails.
+    recognizer._general.end_utt()  # type: ignore[union-attr]
+    listener.release()
+    assert results == [] and len(failures) == 1 and "Speech recognition failed" in failures[0]
+    for attempt in (2, 3):
+        assert listener.press()
+        mic.play(wav)
+        listener.release()
+        assert len(failures) == 1 and len(results) == attempt - 1
+        assert len({"sorry", "kept", "waiting"} & set(results[-1].text.split())) >= 2, results[-1].text
