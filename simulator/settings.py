@@ -30,8 +30,9 @@ class Settings(BaseModel):
     customer_speaking_speed: int = Field(
         100, ge=80, le=130, description="The customer's speaking speed in percent of the scenario's voice, for a "
                                         "trainee who finds them too fast (or too slow); agitation still changes it.")
-    recognizer: Literal["pocketsphinx", "vosk", "whisper"] = "pocketsphinx"
-    recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk or Whisper.")
+    recognizer: Literal["pocketsphinx", "vosk", "whisper"] = Field(
+        "whisper", description="Whisper tiny.en (bundled) judges replies; PocketSphinx is the fallback.")
+    recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk, or another Whisper model than the bundled one.")
     listen_mode: Literal["push_to_talk", "hands_free"] = "push_to_talk"
     subtitles: bool = True
     text_scale: float = Field(1.0, ge=0.75, le=2.5)

@@ -173,7 +173,7 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
 
 
 def test_a_recogniser_that_decodes_only_at_the_end_is_never_finished_early(qtbot, tmp_path, recognizer):
-    """Whisper (`streaming = False`) would run its whole model at every pause: it is finished once."""
+    """A recogniser that asks not to be (`streaming = False`) is never finished at a pause: once, at the end."""
     counting = CountingRecognizer(recognizer)
     counting.streaming = False  # type: ignore[attr-defined]
     _, mic, results, likely = hands_free(counting, tmp_path)
@@ -366,3 +366,43 @@ def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot,
         listener.release()
         assert len(failures) == 1 and len(results) == attempt - 1
         assert len({"sorry", "kept", "waiting"} & set(results[-1].text.split())) >= 2, results[-1].text
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    from simulator.speech.engines import WhisperRecognizer
+
+    recognizer = WhisperRecognizer(adaptation=build_adaptation([REPLY, "Thank you for waiting"], ["Dana"]))
+    recognizer.prepare()
+    return recognizer
+
+
+def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbot, tmp_path, whisper):
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    mic = FeedMicrophone()
+    listener = Listener(whisper, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    partials: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.partial.connect(partials.append)
+    assert listener.press()
+    mic.play(wav)
+    listener.release()
+    assert len(results) == 1 and results[0].transcript.engine == "whisper"
+    assert {"sorry", "kept", "waiting"} <= {w.text for w in results[0].transcript.words}, results[0].text
+    assert partials and not results[0].low_confidence
+
+
+def test_whisper_is_finished_early_at_a_pause_like_pocketsphinx(qtbot, tmp_path, whisper, monkeypatch):
+    """Whisper's decode runs during the hangover; the speech after a pause is a new utterance,
+    joined on, so nothing is decoded twice."""
+    monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
+    counting = CountingRecognizer(whisper)
+    _, mic, results, likely = hands_free(counting, tmp_path)
+    for part in two_sentences(tmp_path):
+        mic.play(part)
+    assert len(results) == 1 and [r.speculation for r in likely] == [1, 2]
+    assert (counting.starts, counting.finishes) == (2, 2)
+    words = [w.text for w in results[0].transcript.words]
+    assert {"sorry", "waiting", "thank"} <= set(words), results[0].text
