@@ -6,9 +6,9 @@ worker thread, fed chunk by chunk while the trainee speaks, so when the turn end
 recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
 `SyncRunner()` and everything happens inline.
 
-Hands-free, that final pass is started early (see `_SPECULATE_AFTER`): after a short pause (seen
-by a second TurnDetector with that hangover) the worker finishes the utterance speculatively while
-the VAD's hangover (0.35 s) runs, writes the recording so far and offers the result as
+That final pass is started early (see `_SPECULATE_AFTER`), hands-free and while the talk key is
+held: after a short pause (seen by a second TurnDetector with that hangover) the worker finishes
+the utterance speculatively while the VAD's hangover (0.35 s) runs or before the key is let go, writes the recording so far and offers the result as
 `reply_likely`, so the presenter can judge it in the same wait. If the hangover confirms the end,
 that transcript and recording are the reply (what followed was silence, by the VAD's judgement). If
 the trainee speaks again, what was heard before the pause stands and the speech after it is a new
@@ -234,7 +234,8 @@ class Listener(QObject):
         else:
             self._detector = TurnDetector(hangover)
         # Reports pauses (its "turn_end") and speech after them, for the speculative final pass;
-        # not for a recogniser that decodes everything at the end (Whisper: `streaming` False).
+        # not for a recogniser that asks to decode only at the end (`streaming` False). Whisper
+        # does not ask: its decode at a pause runs while the hangover does.
         self._pause_detector = TurnDetector(min(_SPECULATE_AFTER, hangover)) \
             if _SPECULATE_AFTER is not None and getattr(self.recognizer, "streaming", True) else None
         self._speculating = False  # the worker's utterance is finished early; chunks are held
@@ -378,8 +379,9 @@ class Listener(QObject):
             self._turn_audio.extend(pcm)
             if not self._speculating:
                 self.runner.submit(self._guard(lambda: self._feed(pcm)))
-            if self.mode == "hands_free":
-                self._follow_pauses(pauses, now)
+            # Push-to-talk too: a pause while the key is held starts the final pass, so a release
+            # after the trainee has stopped finds the reply decoded (and judged) already.
+            self._follow_pauses(pauses, now)
         self._handle(events, now, pcm)
         if not self._in_turn:
             self._remember(pcm)

@@ -392,6 +392,8 @@ def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbo
     assert len(results) == 1 and results[0].transcript.engine == "whisper"
     assert {"sorry", "kept", "waiting"} <= {w.text for w in results[0].transcript.words}, results[0].text
     assert partials and not results[0].low_confidence
+    # Decoded at the pause before the release (0.3 s of silence ends the file), while the key was held.
+    assert results[0].speculation == 1
 
 
 def test_whisper_is_finished_early_at_a_pause_like_pocketsphinx(qtbot, tmp_path, whisper, monkeypatch):
