@@ -246,6 +246,13 @@ class Listener(QObject):
         # latest pause that speech followed (the utterance after a pause is a new one).
         self._speculation: _Speculation | None = None
         self._heard: tuple[int, Transcript] | None = None
+        # A recogniser whose `resume` goes on with the whole reply after a pass at a pause
+        # (Whisper) rather than starting a new utterance to join on (PocketSphinx).
+        self._whole = callable(getattr(self.recognizer, "resume", None))
+        self._resumed = 0  # GUI side: the speculation after which speech resumed
+        self._skipped: tuple[int, int] | None = None  # worker side: a speculation not made
+        self._recognising = 0  # worker side: the turn the recogniser's utterance is for
+        self._prefix = ""  # worker side: the words before a pause, for the live transcript
         self._segment_offset = 0.0  # seconds into the reply where the current utterance starts
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
@@ -432,11 +439,16 @@ class Listener(QObject):
                 self.runner.submit(self._guard(speculate))
             elif event.kind == "speech_start" and self._speculating:
                 self._speculating = False
+                # Read by the worker: a speculation not begun yet is not worth making.
+                self._resumed = self._speculations
                 # The speech after the pause, with a little of the pause before it as the new
-                # utterance's leading silence.
+                # utterance's leading silence (a recogniser that hears the whole reply again gets
+                # only the audio held back since the pause began).
                 start = max(0, self._speculated_bytes - 2 * int(_RESUME_LEAD * SAMPLE_RATE))
                 resume = functools.partial(self._resume, serial, bytes(self._turn_audio[start:]),
-                                           start / 2 / SAMPLE_RATE)
+                                           start / 2 / SAMPLE_RATE,
+                                           bytes(self._turn_audio[self._speculated_bytes:]),
+                                           self._speculations)
                 self.runner.submit(self._guard(resume))
 
     def _remember(self, pcm: bytes) -> None:
@@ -456,7 +468,7 @@ class Listener(QObject):
         self._preroll.clear()
         self._preroll_bytes = 0
         self._turn_audio = bytearray(opening)
-        self.runner.submit(self._guard(self._begin_recognition))
+        self.runner.submit(self._guard(functools.partial(self._begin_recognition, self._turn_serial)))
         if opening:
             self.runner.submit(self._guard(lambda: self._feed(opening)))
 
@@ -515,9 +527,12 @@ class Listener(QObject):
         except Exception:
             log.exception("the recogniser could not be reset after an error")
 
-    def _begin_recognition(self) -> None:
+    def _begin_recognition(self, serial: int = 0) -> None:
         self._drop_speculation()
+        self._recognising = serial
+        self._skipped = None
         self._heard = None
+        self._prefix = ""
         self._segment_offset = 0.0
         self.recognizer.start()
         self._last_partial = 0.0
@@ -544,6 +559,11 @@ class Listener(QObject):
     def _speculate(self, serial: int, number: int, audio: bytes, index: int, speech_end: float,
                    start: float | None) -> None:
         """A pause: finish the utterance now, and say what the reply is if the pause is its end."""
+        if self._whole and self._resumed >= number:
+            # The trainee spoke again before this began: a recogniser that decodes the whole
+            # reply (Whisper, ~0.3 s a pass) would only delay the passes that matter.
+            self._skipped = (serial, number)
+            return
         transcript = self._so_far(serial, self.recognizer.finish())
         wav_path = self._save(audio, f"-likely{number}", index + 1)
         result = ReplyResult.of(transcript, wav_path, speech_end, start, number)
@@ -551,9 +571,23 @@ class Listener(QObject):
         self._speculation = _Speculation(serial, result)
         safe_emit(self._worker_likely, result)
 
-    def _resume(self, serial: int, audio: bytes, offset: float) -> None:
+    def _resume(self, serial: int, audio: bytes, offset: float, held: bytes = b"",
+                number: int = 0) -> None:
         """The trainee spoke again after a pause: what came before it stays heard, and the speech
-        after it is a new utterance (no re-decoding of the reply so far)."""
+        after it is a new utterance (no re-decoding of the reply so far). A recogniser that hears
+        the whole reply again (`resume`, Whisper) goes on with it and is given only `held`, the
+        audio held back since the pause began; its next pass covers the reply from its start."""
+        if self._whole and self._recognising == serial:
+            if self._skipped == (serial, number):
+                self._skipped = None  # never finished: the utterance simply goes on
+            elif self._speculation is not None and self._speculation.serial == serial:
+                self._prefix = self._speculation.result.text
+                self._drop_speculation()
+                self.recognizer.resume()  # type: ignore[attr-defined]
+            else:
+                return
+            self._feed(held)
+            return
         if self._speculation is None or self._speculation.serial != serial:
             return  # the turn this was for has ended or been cancelled
         self._heard = (serial, self._speculation.result.transcript)
@@ -568,8 +602,9 @@ class Listener(QObject):
         if now - self._last_partial >= _PARTIAL_INTERVAL:
             self._last_partial = now
             text = self.recognizer.partial()
-            if self._heard is not None:
-                text = " ".join(t for t in (self._heard[1].text, text) if t)
+            prefix = self._heard[1].text if self._heard is not None else self._prefix
+            if prefix:
+                text = " ".join(t for t in (prefix, text) if t)
             if text:
                 safe_emit(self._worker_partial, text)
 

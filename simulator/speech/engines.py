@@ -167,6 +167,7 @@ class WhisperRecognizer:
                             else f"Whisper (model in {self._model.folder})")
         self._live = StreamingRecognizer(adaptation)
         self._audio = bytearray()
+        self._speech_before = 0.0  # speech heard by the VAD before the latest `resume`
         self._active = False
         self._warmed = False
 
@@ -199,6 +200,16 @@ class WhisperRecognizer:
     def start(self) -> None:
         self._live.start()
         self._audio = bytearray()
+        self._speech_before = 0.0
+        self._active = True
+
+    def resume(self) -> None:
+        """Go on with the reply after a `finish` at a pause: the audio so far is kept, so the next
+        `finish` decodes the whole reply again (~0.2-0.4 s: Whisper's encoder window is at least
+        10 s anyway, and a reply decoded in pieces lost words at the cuts), rather than a new
+        utterance joined on as PocketSphinx does. The live transcript starts a new utterance."""
+        self._speech_before += self._live.speech_seconds
+        self._live.start()
         self._active = True
 
     def feed(self, pcm16: bytes) -> None:
@@ -220,9 +231,9 @@ class WhisperRecognizer:
         if not self._active:
             return Transcript("", 0.0, engine=self.engine)
         self._active = False
-        audio, self._audio = bytes(self._audio), bytearray()
-        # PocketSphinx's utterance is left open: the next `start` drops it, off this wait.
-        return self._decode(audio, self._live.speech_seconds, t0)
+        # The audio stays until the next `start`, for a `resume`; PocketSphinx's utterance is
+        # left open too: the next `start` drops it, off this wait.
+        return self._decode(bytes(self._audio), self._speech_before + self._live.speech_seconds, t0)
 
     def transcribe_pcm(self, pcm16: bytes) -> Transcript:
         """Recognise a whole utterance already in memory (16 kHz mono PCM16)."""

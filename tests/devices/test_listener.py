@@ -342,8 +342,10 @@ def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_re
     assert len({"sorry", "kept", "waiting"} & set(results[1].text.split())) >= 2, results[1].text
 
 
-def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot, tmp_path):
+def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot, tmp_path, monkeypatch):
     """A recogniser error fails that reply with a message, never every later one."""
+    # No pass at the pause before the release: the failing one is the release's.
+    monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", None)
     recognizer = StreamingRecognizer(build_adaptation([REPLY], ["Dana"]))
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
@@ -396,15 +398,39 @@ def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbo
     assert results[0].speculation == 1
 
 
-def test_whisper_is_finished_early_at_a_pause_like_pocketsphinx(qtbot, tmp_path, whisper, monkeypatch):
-    """Whisper's decode runs during the hangover; the speech after a pause is a new utterance,
-    joined on, so nothing is decoded twice."""
+def test_whisper_is_finished_early_at_a_pause_and_hears_the_whole_reply_again(qtbot, tmp_path, whisper,
+                                                                             monkeypatch):
+    """Whisper's decode runs during the hangover; when the trainee goes on after a pause, it goes
+    on with the same reply (`resume`), and the next pass decodes the reply from its start."""
     monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
     counting = CountingRecognizer(whisper)
-    _, mic, results, likely = hands_free(counting, tmp_path)
+    listener, mic, results, likely = hands_free(counting, tmp_path)
+    partials: list[str] = []
+    listener.partial.connect(partials.append)
     for part in two_sentences(tmp_path):
         mic.play(part)
     assert len(results) == 1 and [r.speculation for r in likely] == [1, 2]
-    assert (counting.starts, counting.finishes) == (2, 2)
+    assert (counting.starts, counting.finishes) == (1, 2)
     words = [w.text for w in results[0].transcript.words]
     assert {"sorry", "waiting", "thank"} <= set(words), results[0].text
+    assert words[:len(likely[0].transcript.words)] == [w.text for w in likely[0].transcript.words]
+    # Word times are from the start of the reply, in order.
+    assert all(a.start <= b.start for a, b in itertools.pairwise(results[0].transcript.words))
+    # The live words after the pause follow the ones before it.
+    assert any(p.startswith(likely[0].text) and len(p) > len(likely[0].text) for p in partials), partials
+
+
+def test_a_pass_the_trainee_has_already_spoken_past_is_not_made(qtbot, tmp_path, whisper):
+    """With a worker behind (a busy machine), a pause's Whisper pass that has not begun when speech
+    resumes is skipped: the utterance goes on and only the passes that can still matter run."""
+    listener, mic, results, likely = hands_free(CountingRecognizer(whisper), tmp_path)
+    held: list = []
+    listener.runner = type("Held", (), {"submit": lambda self, task: held.append(task),
+                                        "close": lambda self: None})()
+    for part in two_sentences(tmp_path):
+        mic.play(part)
+    for task in held:  # the worker catches up only now: the first pause's pass is stale
+        task()
+    assert len(results) == 1 and [r.speculation for r in likely] == []
+    assert listener.recognizer.finishes == 1
+    assert {"sorry", "waiting", "thank"} <= {w.text for w in results[0].transcript.words}, results[0].text
