@@ -9,7 +9,7 @@ one that used to wait for a second decode) is reported apart as well as in the w
 
 With --push-to-talk the trainee holds the talk key (the presenter's press_to_talk) from just
 before the reply is played until `RELEASE_AFTER` after its true end, as a person lets go of a key a
-moment after they stop; the figure is release -> the first sound of the answer (and, as always,
+moment after they stop (after ~0.15 s); the figure is release -> the first sound of the answer (and, as always,
 true end -> first sound).
 
 The real app is driven: the MainWindow (offscreen) with hands-free listening, its Microphone,
@@ -81,8 +81,9 @@ REPLIES = {
 }
 GENERIC = "I'm really sorry, Dana. I understand, and I will sort this out for you right now."
 LEAD, TAIL = 0.3, 1.0  # seconds of digital silence around each reply, as a quiet room gives
-# Push-to-talk: the key is let go this long after the reply's true end.
-RELEASE_AFTER = 0.15
+# Push-to-talk: the key is let go this long after the reply's end of speech in the file (paplay's
+# start-up puts the true end ~50 ms later, so ~0.15 s after it, as a person lets go of a key).
+RELEASE_AFTER = 0.2
 
 
 def render_reply(text: str, out: Path) -> float:
@@ -339,14 +340,16 @@ def main() -> None:
         released: list[float] = []
 
         def mic_check(true_end: list[float] = true_end, t_play: float = t_play,
-                      player: Any = player, released: list[float] = released,
-                      talk: Any = presenter) -> bool:
+                      released: list[float] = released, talk: Any = presenter,
+                      end: float = ends[key]) -> bool:
             while not mic_chunks.empty():
                 at = last_loud(*mic_chunks.get_nowait())
                 if at is not None:
                     true_end[:] = [at]
-            if args.push_to_talk and not released and player.poll() is not None and true_end \
-                    and time.monotonic() >= true_end[0] + RELEASE_AFTER:
+            # paplay plays on after the speech (the file's silent tail): the key is let go by
+            # the clock, at the file's end of speech (paplay start + offset) + RELEASE_AFTER.
+            if args.push_to_talk and not released \
+                    and time.monotonic() >= t_play + end + RELEASE_AFTER:
                 released.append(time.monotonic())
                 talk.release_to_talk()
             return "speak.in" in marks.at or time.monotonic() - t_play > 30
