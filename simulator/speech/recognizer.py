@@ -341,6 +341,8 @@ class StreamingRecognizer:
             self.start()
         if len(pcm16) % 2:
             pcm16 = pcm16[:-1]
+        if not pcm16:
+            return  # pocketsphinx's process_raw fails on an empty buffer
         for decoder in self._decoders():
             decoder.process_raw(pcm16)
         if self._cold:

@@ -213,3 +213,12 @@ def test_an_adaptation_set_mid_utterance_applies_to_the_next_one(tmp_path, adapt
     assert recognizer.finish().text  # the general model's words; espeak-ng fares badly there
     assert {"kept", "waiting"} <= set(recognizer.transcribe_pcm(pcm).text.split())
     assert recognizer.adaptation is adaptation
+
+
+def test_an_empty_chunk_is_fed_without_complaint(adaptation):
+    """The listener hands over what it held back during a pause, which can be nothing."""
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.start()
+    recognizer.feed(b"")
+    recognizer.feed(b"\x00")
+    recognizer.cancel()
