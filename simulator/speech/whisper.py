@@ -20,6 +20,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import math
+import os
 import threading
 import time
 import zlib
@@ -58,18 +59,31 @@ _N_MELS = 80
 _FRAMES_PER_SECOND = SAMPLE_RATE // _HOP
 _TOKENS_PER_SECOND = _FRAMES_PER_SECOND // 2  # the encoder halves the frame rate
 _FULL_WINDOW = 30.0  # seconds: what Whisper was trained on
-# The encoder's window for a reply: its length plus this much silence, at least `_MIN_WINDOW`
-# (the encoder's cost grows with the window; tiny.en runs any length). Figures with
-# bench/asr_accuracy.py in `WINDOW_NOTE` below.
-_WINDOW_PAD = 1.0
-_MIN_WINDOW = 10.0
-WINDOW_NOTE = "see bench/asr_accuracy.py --window"
+# The encoder's window for a reply: its length plus `_WINDOW_PAD` of silence, at least
+# `_MIN_WINDOW`, at most Whisper's 30 s (the encoder's cost grows with the window; tiny.en runs
+# any length). Measured on 20 read utterances of ../shared/data/speech-asr (1-12 s; the tuned split,
+# see bench/asr_accuracy.py), greedy, CPU seconds for all 20 on a loaded machine:
+#   30 s always:           WER 7.2%, 40 s      (beam 5: 6.6%, 44 s)
+#   at least 20 s:         6.9%, 26 s
+#   at least 15 s (now):   6.9%, 17 s          length + 10 s: 6.9%, 19 s
+#   at least 10 s:         28.9%, 14 s         (beam 5: 13.3%): with under ~4 s of silence after
+#                                              the speech the decoder loops ("by a similar
+#                                              process, by a similar process") or stops early
+_WINDOW_PAD = 5.0
+_MIN_WINDOW = 15.0
+
+# Greedy decoding: beam 5 took the 30 s window's WER from 7.2% to 6.6% above for 10% more time.
+BEAM_SIZE = 1
 
 # Whisper's own tests for a decode that is not speech: the no-speech token's probability over
-# this with a mean token log probability under `_LOGPROB_FLOOR` (OpenAI's defaults), or text that
-# compresses too well (a phrase repeated: a decoder stuck in a loop on noise).
+# this with a mean token log probability under `_LOGPROB_FLOOR` (OpenAI's defaults) or no sure
+# word, or text that compresses too well (a phrase repeated: a decoder stuck in a loop on noise).
 NO_SPEECH = 0.6
 _LOGPROB_FLOOR = -1.0
+# ... or with no word over this probability: breath came back "you" (0.01) with a mean log
+# probability of -1.01 in one test and just over -1.0 in the next. Real replies in the benches had
+# no-speech probabilities of 0.002-0.03.
+_WORD_FLOOR = 0.5
 _MAX_COMPRESSION = 2.4
 _PUNCTUATION = "\"'“¿([{-.。,，!！?？:：”)]}、"
 
@@ -99,7 +113,8 @@ class WhisperResult:
         """False when Whisper's own tests say the text was made up from silence or noise."""
         if not self.text.strip():
             return False
-        if self.no_speech_prob > NO_SPEECH and self.avg_logprob < _LOGPROB_FLOOR:
+        if self.no_speech_prob > NO_SPEECH and (self.avg_logprob < _LOGPROB_FLOOR or self.words and
+                                                max(w.probability for w in self.words) < _WORD_FLOOR):
             return False
         return self.compression_ratio <= _MAX_COMPRESSION
 
@@ -215,6 +230,9 @@ class WhisperModel:
         Raises ModelUnavailable."""
         bundled = folder is None
         folder = bundled_model_dir() if folder is None else Path(folder)
+        # CTranslate2's OpenMP threads otherwise spin while idle between layers and decodes,
+        # taking the CPU the GUI thread and the microphone need on a 2-core laptop.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import ctranslate2
         except ImportError:
@@ -259,7 +277,7 @@ class WhisperModel:
         with self._lock:
             encoded = self._model.encode(storage)
             result = self._model.generate(
-                encoded, [[_SOT, _NO_TIMESTAMPS]], beam_size=1, max_length=224,
+                encoded, [[_SOT, _NO_TIMESTAMPS]], beam_size=BEAM_SIZE, max_length=224,
                 return_scores=True, return_no_speech_prob=True)[0]
             tokens = [t for t in result.sequences_ids[0] if t < _FIRST_SPECIAL]
             text = self._text(tokens).strip()
