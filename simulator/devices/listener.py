@@ -14,6 +14,9 @@ that transcript and recording are the reply (what followed was silence, by the V
 the trainee speaks again, what was heard before the pause stands and the speech after it is a new
 utterance (with 0.1 s of the pause before it), joined on when the reply ends: nothing is decoded
 twice, at the price of the language model not carrying its context across a pause of 0.15 s or more.
+A recogniser with `resume` (Whisper, whose every pass runs its whole model anyway) instead goes on
+with the same reply, and its next pass decodes it from the start; a pass the trainee has already
+spoken past when the worker reaches it is skipped.
 
 Hands-free, the turn can also end on a cue rather than on silence alone (off by default, see
 `_END_ON_CUE`): at each pause the worker, which owns the recogniser, reads its partial transcript
