@@ -216,25 +216,37 @@ def decode(recognizer, pcm: bytes) -> tuple[str, float, float, str]:
     return result.text, t2 - t0, t2 - t1, result.source
 
 
+def is_blind(index: int) -> bool:
+    """The blind split, never tuned on: every third utterance of a set (by its order in the
+    manifest or the replies file), or a RAVDESS actor from 19 on (see `ravdess_items`)."""
+    return index % 3 == 2
+
+
 def evaluate(label: str, items: list[tuple[str, str, bytes]], recognizers: dict,
-             by_family: bool = False) -> dict:
+             by_family: bool = False, blind: Callable[[int, str], bool] | None = None) -> dict:
     """WER per recogniser (key: its name) and, with `by_family`, (errors, words) per voice family
-    (key: (name, family)); speakers are "family/voice" then."""
+    (key: (name, family)); speakers are "family/voice" then. The blind split's WER is printed apart
+    (key: (name, "tuned") and (name, "blind"))."""
     from simulator.speech.recognizer import word_error_rate
 
+    blind = blind or (lambda i, speaker: is_blind(i))
     print(f"\n== {label}: {len(items)} utterances, "
           f"{sum(len(p) for _, _, p in items) / 32000:.0f} s of audio")
     totals: dict = {}
     for name, recognizer in recognizers.items():
         per_speaker: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        split: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         busy = audio = 0.0
         tails: list[float] = []
         sources: dict[str, int] = defaultdict(int)
-        for speaker, reference, pcm in items:
+        for index, (speaker, reference, pcm) in enumerate(items):
             text, seconds, tail, source = decode(recognizer, pcm)
             errors, words = word_error_rate(reference, text)
             per_speaker[speaker][0] += errors
             per_speaker[speaker][1] += words
+            part = split["blind" if blind(index, speaker) else "tuned"]
+            part[0] += errors
+            part[1] += words
             busy += seconds
             audio += len(pcm) / 32000
             tails.append(tail)
@@ -242,9 +254,13 @@ def evaluate(label: str, items: list[tuple[str, str, bytes]], recognizers: dict,
         errors = sum(e for e, _ in per_speaker.values())
         words = sum(n for _, n in per_speaker.values())
         totals[name] = errors / words
-        print(f"  {name:10s} WER {errors / words:6.1%} ({errors}/{words})  RTF {busy / audio:.2f}  "
-              f"after last chunk: median {statistics.median(tails) * 1000:.0f} ms, "
-              f"max {max(tails) * 1000:.0f} ms  (picked: {dict(sources)})")
+        for part, (e, n) in split.items():
+            totals[(name, part)] = (e, n)
+        print(f"  {name:10s} WER {errors / words:6.1%} ({errors}/{words}); "
+              + "; ".join(f"{part} {e / max(1, n):.1%} ({e}/{n})" for part, (e, n) in sorted(split.items()))
+              + f"  RTF {busy / audio:.2f}  after last chunk: median "
+              f"{statistics.median(tails) * 1000:.0f} ms, max {max(tails) * 1000:.0f} ms  "
+              f"(picked: {dict(sources)})")
         families: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for speaker, (e, n) in sorted(per_speaker.items()):
             print(f"      {speaker:40s} {e / n:6.1%} ({e}/{n})")
@@ -256,6 +272,52 @@ def evaluate(label: str, items: list[tuple[str, str, bytes]], recognizers: dict,
                 totals[(name, family)] = (e, n)
                 print(f"    family {family:33s} {e / n:6.1%} ({e}/{n})")
     return totals
+
+
+# RAVDESS actors from this number on are the blind split of the tone set.
+RAVDESS_BLIND_FROM = 19
+
+
+def ravdess_items(folder: Path, per_actor: int) -> list[tuple[str, str, bytes]]:
+    """Up to `per_actor` angry (strong intensity first) and as many neutral/calm clips per actor,
+    as (group/actor, sentence, pcm); groups: "angry-strong", "angry-normal", "neutral"."""
+    chosen: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    with (folder / "manifest.csv").open(encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: (r["speaker"], r["label"],
+                                                      r["intensity"] != "strong", r["file"]))
+    for row in rows:
+        mine = chosen[(row["speaker"], row["label"])]
+        if len(mine) < per_actor:
+            mine.append(row)
+    items = []
+    for (speaker, label), rows_ in sorted(chosen.items()):
+        for row in rows_:
+            group = f"angry-{row['intensity']}" if label == "angry" else "neutral"
+            items.append((f"{group}/{speaker}", row["sentence"], read_pcm(folder / row["file"])))
+    return items
+
+
+def ravdess_blind(index: int, speaker: str) -> bool:
+    return int(speaker.rsplit("actor", 1)[1]) >= RAVDESS_BLIND_FROM
+
+
+def resident_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_engine(engine: str, adaptation):
+    """The recogniser `--engine` names, loaded: Whisper tiny.en (the app's default, with the
+    adapted PocketSphinx beside it for the live transcript) or the adapted PocketSphinx alone."""
+    from simulator.speech.engines import WhisperRecognizer
+    from simulator.speech.recognizer import StreamingRecognizer
+
+    recognizer = WhisperRecognizer(adaptation=adaptation) if engine == "whisper" else StreamingRecognizer(adaptation)
+    recognizer.prepare()
+    return recognizer
 
 
 def vad_figures(general: list[tuple[str, str, bytes]], synthetic: list[bytes]) -> None:
@@ -442,22 +504,23 @@ def transcribe(recognizer, pcm: bytes):
 
 
 def word_confidence_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
-                         general: list[tuple[str, str, bytes]]) -> int:
+                         general: list[tuple[str, str, bytes]], engine: str = "whisper") -> int:
     from simulator.analysis.unsure import GRAVE_TRIGGERS, unsure_grave_triggers
     from simulator.analysis.wording import analyse, load_rubric
     from simulator.engine.judgement import HeardWord
     from simulator.speech.adaptation import normalise
-    from simulator.speech.recognizer import StreamingRecognizer
 
     rubric = load_rubric()
-    recognizer = StreamingRecognizer(adaptation)
-    recognizer.prepare()
+    recognizer = make_engine(engine, adaptation)
     for _, _, pcm in in_scenario[:3] + general[:3]:  # warmed up as the main figures' decoders are
         decode(recognizer, pcm)
     sets = {"natural voices": [u for u in in_scenario if u[0].partition("/")[0] in NATURAL],
             "espeak-ng": [u for u in in_scenario if u[0].partition("/")[0] == "espeak-ng"],
             "read speech": general}
+    from simulator.speech.recognizer import word_error_rate
+
     labelled: dict[str, list[tuple[float, bool]]] = {}
+    whole: list[tuple[float, tuple[int, int]]] = []  # a reply's confidence, its (errors, words)
     grave: list[tuple[str, str, str, str, list[tuple[str, float]]]] = []
     heard: list[tuple[str, str, list[HeardWord]]] = []
     for name, items in sets.items():
@@ -465,9 +528,12 @@ def word_confidence_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
         for speaker, reference, pcm in items:
             transcript = transcribe(recognizer, pcm)
             words = [HeardWord(w.text, w.confidence) for w in transcript.words]
-            marks = align(normalise(reference), [w.text.lower() for w in words])
+            # Whisper's words keep their apostrophes and may be digits; compared as the WER is.
+            spoken = [" ".join(normalise(w.text)) for w in words]
+            marks = align(normalise(reference), spoken)
             labelled[name] += [(w.confidence, ok) for w, ok in zip(words, marks, strict=True)]
             heard.append((speaker, reference, words))
+            whole.append((transcript.confidence, word_error_rate(reference, transcript.text)))
 
     def quantiles(values: list[float]) -> str:
         if not values:
@@ -475,7 +541,7 @@ def word_confidence_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
         cut = np.quantile(values, QUANTILES)
         return "  ".join(f"p{q * 100:.0f} {v:.2f}" for q, v in zip(QUANTILES, cut, strict=True))
 
-    print("\n== Word confidence (adapted recogniser): correct vs wrong hypothesis words "
+    print(f"\n== Word confidence ({engine}): correct vs wrong hypothesis words "
           "(wrong = substituted or inserted)")
     everything = [x for values in labelled.values() for x in values]
     for name, values in [*labelled.items(), ("all", everything)]:
@@ -489,6 +555,14 @@ def word_confidence_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
             r = sum(c < t for c in right)
             print(f"    under {t:.1f}: wrong {w / max(1, len(wrong)):6.1%} ({w}/{len(wrong)}), "
                   f"correct {r / max(1, len(right)):6.1%} ({r}/{len(right)})")
+
+    print(f"\n== Reply confidence ({engine}; the app asks again under LOW_CONFIDENCE): replies "
+          "under each threshold, and the WER of those kept")
+    for t in CONFIDENCE_THRESHOLDS:
+        kept = [(e, n) for c, (e, n) in whole if c >= t]
+        e, n = sum(e for e, _ in kept), sum(n for _, n in kept)
+        print(f"    under {t:.1f}: {len(whole) - len(kept)}/{len(whole)} asked again; WER of the rest "
+              f"{e / max(1, n):.1%}")
 
     print(f"\n== Grave triggers ({', '.join(sorted(GRAVE_TRIGGERS))}) in a transcript but not in what "
           "was said; evidence words with their confidence")
@@ -517,8 +591,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--listener", action="store_true",
                         help="instead: WER through the hands-free Listener, speculation off vs on")
     parser.add_argument("--word-confidence", action="store_true",
-                        help="instead: how word posteriors separate right from wrong words")
+                        help="instead: how word probabilities separate right from wrong words")
+    parser.add_argument("--engine", choices=("whisper", "pocketsphinx"), default="whisper",
+                        help="the recogniser for --listener and --word-confidence (default: "
+                             "Whisper tiny.en, the app's)")
+    parser.add_argument("--ravdess-per-actor", type=int, default=2,
+                        help="angry and as many neutral RAVDESS clips per actor (0: none)")
+    parser.add_argument("--min-window", type=float, default=None,
+                        help="WHAT-IF: Whisper's shortest encoder window in seconds (30: always "
+                             "the full window; default: simulator/speech/whisper.py's)")
+    parser.add_argument("--no-pocketsphinx", action="store_true",
+                        help="Whisper only in the main figures (faster)")
     args = parser.parse_args(argv)
+    if args.min_window is not None:
+        from simulator.speech import whisper as whisper_module
+
+        whisper_module._MIN_WINDOW = args.min_window
     os.environ.setdefault("SIMULATOR_DATA_DIR", tempfile.mkdtemp(prefix="asr-bench-"))
 
     from simulator.speech.recognizer import StreamingRecognizer
@@ -541,12 +629,24 @@ def main(argv: list[str] | None = None) -> int:
               f"install with: sudo apt-get install -y {packages}")
     print("Voices used: " + ", ".join(f"{v.family}/{v.name}" for v in voices))
     if not args.listener and not args.word_confidence:
+        from simulator.speech.whisper import load_model
+
+        before = resident_mb()
         t0 = time.perf_counter()
-        recognizers = {"unadapted": StreamingRecognizer(),
-                       "adapted": StreamingRecognizer(adaptation)}
-        for recognizer in recognizers.values():
-            recognizer.prepare()
-        print(f"Decoders loaded in {time.perf_counter() - t0:.2f} s")
+        model = load_model()
+        loaded = time.perf_counter() - t0
+        whisper = make_engine("whisper", adaptation)
+        print(f"Whisper tiny.en: loaded in {loaded:.2f} s (of which SHA-256 check "
+              f"{model.verify_seconds:.2f} s), ready with PocketSphinx beside it and a first decode "
+              f"in {time.perf_counter() - t0:.2f} s; resident memory +{resident_mb() - before:.0f} MB "
+              f"(process {resident_mb():.0f} MB)")
+        recognizers = {"whisper": whisper}
+        if not args.no_pocketsphinx:
+            t0 = time.perf_counter()
+            recognizers |= {"unadapted": StreamingRecognizer(), "adapted": StreamingRecognizer(adaptation)}
+            recognizers["unadapted"].prepare()
+            recognizers["adapted"].prepare()
+            print(f"PocketSphinx decoders loaded in {time.perf_counter() - t0:.2f} s")
 
     general: list[tuple[str, str, bytes]] = []
     folder = find_data("speech-asr", args.data)
@@ -557,17 +657,23 @@ def main(argv: list[str] | None = None) -> int:
             for row in csv.DictReader(f):
                 general.append((row["speaker"], row["transcript"], read_pcm(folder / row["file"])))
 
+    ravdess: list[tuple[str, str, bytes]] = []
+    tone = find_data("speech-tone", args.data) if args.ravdess_per_actor else None
+    if args.ravdess_per_actor and tone is None:
+        say_absent("speech-tone", looked_at("speech-tone", args.data))
+    elif tone is not None:
+        ravdess = ravdess_items(tone, args.ravdess_per_actor)
     if args.quick:
-        general, replies = general[:10], replies[:10]
+        general, replies, ravdess = general[:10], replies[:10], ravdess[::8]
     with tempfile.TemporaryDirectory(prefix="asr-replies-") as tmp:
         t0 = time.perf_counter()
         in_scenario = [(speaker, text, read_pcm(wav))
                        for speaker, text, wav in render_replies(replies, voices, Path(tmp))]
         print(f"Rendered {len(in_scenario)} replies in {time.perf_counter() - t0:.1f} s")
     if args.listener:
-        return listener_main(adaptation, in_scenario, general)
+        return listener_main(adaptation, in_scenario, general, args.engine)
     if args.word_confidence:
-        return word_confidence_main(adaptation, in_scenario, general)
+        return word_confidence_main(adaptation, in_scenario, general, args.engine)
     # Each decoder normalises its input level from what it heard before, so warm both up on
     # the same audio before measuring, as a session's first replies would.
     for recognizer in recognizers.values():
@@ -577,47 +683,59 @@ def main(argv: list[str] | None = None) -> int:
         g = evaluate("General read speech (speech-asr)", general, recognizers)
     scen = evaluate("In-scenario replies (synthetic voices, unseen by the adaptation)",
                     in_scenario, recognizers, by_family=True)
-    if general:
+    tone_figures = evaluate("RAVDESS actors, angry and neutral (speech-tone; actors from "
+                            f"{RAVDESS_BLIND_FROM} on are the blind split)", ravdess, recognizers,
+                            by_family=True, blind=ravdess_blind) if ravdess else {}
+    if general and not args.no_pocketsphinx:
         vad_figures(general, [pcm for _, _, pcm in in_scenario])
 
-    print("\n== Summary")
-    if general:
-        print(f"  general speech WER: unadapted {g['unadapted']:.1%}, adapted {g['adapted']:.1%} "
-              f"(goal: adapted no worse)")
+    def pair(figures: dict, name: str, key: str) -> str:
+        e, n = figures.get((name, key), (0, 0))
+        return f"{e / n:.1%}" if n else "-"
+
+    print("\n== Summary (goals for the app's recogniser: read speech and angry speech under 8%, "
+          "in-scenario under 6%)")
     families = list(dict.fromkeys(v.family for v in voices))
+    natural = [f for f in families if f in NATURAL]
+
     def rate(name: str, among: list[str]) -> float:
         counts = [scen[(name, f)] for f in among]
         return sum(e for e, _ in counts) / max(1, sum(n for _, n in counts))
 
-    for family in families:
-        print(f"  in-scenario WER, {family + ':':10s} unadapted {rate('unadapted', [family]):.1%}, "
-              f"adapted {rate('adapted', [family]):.1%}")
-    natural = [f for f in families if f in NATURAL]
-    if natural:
-        print(f"  in-scenario WER, natural-sounding voices ({', '.join(natural)}): "
-              f"unadapted {rate('unadapted', natural):.1%}, adapted {rate('adapted', natural):.1%} "
-              "(goal: adapted under 10%)")
-    else:
+    for name in recognizers:
+        print(f"  {name}:")
+        if general:
+            print(f"    read speech WER {g[name]:.1%} (tuned {pair(g, name, 'tuned')}, "
+                  f"blind {pair(g, name, 'blind')})")
+        for group in ("angry-strong", "angry-normal", "neutral"):
+            if (name, group) in tone_figures:
+                e, n = tone_figures[(name, group)]
+                print(f"    RAVDESS {group:13s} WER {e / max(1, n):.1%} ({e}/{n})")
+        if tone_figures:
+            print(f"    RAVDESS all: tuned {pair(tone_figures, name, 'tuned')}, blind "
+                  f"{pair(tone_figures, name, 'blind')}")
+        for family in families:
+            print(f"    in-scenario WER, {family + ':':10s} {rate(name, [family]):.1%}")
+        if natural:
+            print(f"    in-scenario WER, natural-sounding voices ({', '.join(natural)}): "
+                  f"{rate(name, natural):.1%}")
+        print(f"    in-scenario WER, all voices: {scen[name]:.1%} (tuned {pair(scen, name, 'tuned')}, "
+              f"blind {pair(scen, name, 'blind')})")
+    if not natural:
         print("  no natural-sounding voice is installed, so the in-scenario goal cannot be read; "
               "install flite (see above)")
-    print(f"  in-scenario WER, all voices: unadapted {scen['unadapted']:.1%}, "
-          f"adapted {scen['adapted']:.1%}")
     return 0
 
 
 def listener_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
-                  general: list[tuple[str, str, bytes]]) -> int:
+                  general: list[tuple[str, str, bytes]], engine: str = "whisper") -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
 
-    from simulator.speech.recognizer import StreamingRecognizer
-
     app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (the Listener's signals)
 
-    def make() -> StreamingRecognizer:
-        recognizer = StreamingRecognizer(adaptation)
-        recognizer.prepare()
-        return recognizer
+    def make():
+        return make_engine(engine, adaptation)
 
     # Warmed up as the main figures' decoders are, on the same audio.
     warm_up = [pcm for _, _, pcm in in_scenario[:3] + general[:3]]

@@ -1,7 +1,16 @@
 """Turn latency: from the true end of the trainee's spoken reply to the first sound of the customer's answer.
 
     .venv/bin/python bench/turn_latency.py [--turns 20] [--verbose] [--full-lines]
+        [--push-to-talk] [--engine whisper|pocketsphinx] [--no-calibration]
     taskset -c 0,1 .venv/bin/python bench/turn_latency.py      # pinned to two cores
+
+Prints `median` and `p95`; the first reply of each app process (a new trainee's first reply, the
+one that used to wait for a second decode) is reported apart as well as in the whole.
+
+With --push-to-talk the trainee holds the talk key (the presenter's press_to_talk) from just
+before the reply is played until `RELEASE_AFTER` after its true end, as a person lets go of a key a
+moment after they stop (after ~0.15 s); the figure is release -> the first sound of the answer (and, as always,
+true end -> first sound).
 
 The real app is driven: the MainWindow (offscreen) with hands-free listening, its Microphone,
 Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task runner) and
@@ -72,6 +81,9 @@ REPLIES = {
 }
 GENERIC = "I'm really sorry, Dana. I understand, and I will sort this out for you right now."
 LEAD, TAIL = 0.3, 1.0  # seconds of digital silence around each reply, as a quiet room gives
+# Push-to-talk: the key is let go this long after the reply's end of speech in the file (paplay's
+# start-up puts the true end ~50 ms later, so ~0.15 s after it, as a person lets go of a key).
+RELEASE_AFTER = 0.2
 
 
 def render_reply(text: str, out: Path) -> float:
@@ -162,6 +174,12 @@ def main() -> None:
                              "(simulator/devices/listener.py, _END_ON_CUE; off in the app)")
     parser.add_argument("--full-lines", action="store_true",
                         help="let the customer's lines play out instead of cutting them short")
+    parser.add_argument("--push-to-talk", action="store_true",
+                        help="hold the talk key through each reply; measure release -> first sound")
+    parser.add_argument("--engine", choices=("whisper", "pocketsphinx"), default="whisper",
+                        help="the recogniser in Settings (default: Whisper tiny.en, the app's)")
+    parser.add_argument("--no-calibration", action="store_true",
+                        help="a new trainee: no calibration reading to warm the recogniser on")
     args = parser.parse_args()
     if args.child is None:
         run_children(args)
@@ -185,6 +203,7 @@ def main() -> None:
     from simulator.engine.session import Runner
     from simulator.records.sessions import SessionStore
     from simulator.settings import Settings
+    from simulator.speech.engines import WhisperRecognizer
     from simulator.speech.recognizer import StreamingRecognizer
     from simulator.speech.vad import DEFAULT_HANGOVER
     from simulator.ui.context import AppContext, create_devices
@@ -207,6 +226,8 @@ def main() -> None:
     # constructors reach the wrappers too.
     stamp(marks, Listener, "_end_turn", "end_turn", value=lambda self, end: end)
     stamp(marks, StreamingRecognizer, "finish", "finish", last=True)
+    stamp(marks, WhisperRecognizer, "finish", "finish", last=True)
+    stamp(marks, Listener, "release", "release")
     stamp(marks, Listener, "_finish", "reply")
     stamp(marks, Runner, "judge", "judge", last=True)
     stamp(marks, ConversationPresenter, "_on_listener_reply_ready", "ready",
@@ -220,7 +241,9 @@ def main() -> None:
     baseline = work / "baseline.wav"
     render_reply(CALIBRATION, baseline)
     settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=True,
-                        listen_mode="hands_free", baseline_wav=str(baseline))
+                        listen_mode="push_to_talk" if args.push_to_talk else "hands_free",
+                        recognizer=args.engine,
+                        baseline_wav=None if args.no_calibration else str(baseline))
     ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskRunner(),
                      devices=create_devices(settings), settings_file=work / "data" / "settings.json")
     if not (ctx.devices.can_listen and ctx.devices.can_speak):
@@ -268,6 +291,12 @@ def main() -> None:
         started.begin()
         return started
 
+    # The recogniser chosen is built off the GUI thread (Whisper loads its model): the trainee
+    # sees the library meanwhile; the bench waits for it as a trainee reading a briefing would.
+    wait_until(lambda: getattr(getattr(ctx.devices.listener, "recognizer", None), "engine", "")
+               == args.engine, 60)
+    recognizer = getattr(ctx.devices.listener, "recognizer", None)
+    engine_used = getattr(recognizer, "description", "none")
     presenter = start()
     # The monitor delivers the first sound it ever carries late (bench/voice_latency.py), so the
     # opening line is heard through before anything is measured.
@@ -278,6 +307,8 @@ def main() -> None:
     kinds: list[str] = []
     paplay_offsets: list[float] = []
     misses = splits = 0
+    # Push-to-talk, the trainee may press once the customer's line is over (the presenter's turn).
+    ready = ("your_turn", "listening") if args.push_to_talk else ("listening",)
     while len(rows) < args.turns and misses < 5:
         if presenter.phase == "ended":
             wait_until(lambda: voice.speaking is None, 15)
@@ -291,7 +322,8 @@ def main() -> None:
                 onset_after(0.0, 5)
                 time.sleep(0.6)
                 voice.stop()
-        if not wait_until(lambda: win.conversation.presenter.phase == "listening", 30):
+        if not wait_until(lambda: win.conversation.presenter.phase in ready
+                          and (not args.push_to_talk or win.conversation.presenter.accepts_reply()), 30):
             sys.exit(f"the app did not listen (phase {presenter.phase})")
         time.sleep(0.2)  # the listener is armed; let the microphone settle as a trainee would
         node = presenter.runner.state.node_id
@@ -299,16 +331,27 @@ def main() -> None:
         drain(mic_chunks)
         drain(spk_chunks)
         marks.reset()
+        if args.push_to_talk:
+            presenter.press_to_talk()
         t_play = time.monotonic()
         player = pulse.play_into_mic(replies[key], wait=False)
         assert player is not None
         true_end: list[float] = []
+        released: list[float] = []
 
-        def mic_check(true_end: list[float] = true_end, t_play: float = t_play) -> bool:
+        def mic_check(true_end: list[float] = true_end, t_play: float = t_play,
+                      released: list[float] = released, talk: Any = presenter,
+                      end: float = ends[key]) -> bool:
             while not mic_chunks.empty():
                 at = last_loud(*mic_chunks.get_nowait())
                 if at is not None:
                     true_end[:] = [at]
+            # paplay plays on after the speech (the file's silent tail): the key is let go by
+            # the clock, at the file's end of speech (paplay start + offset) + RELEASE_AFTER.
+            if args.push_to_talk and not released \
+                    and time.monotonic() >= t_play + end + RELEASE_AFTER:
+                released.append(time.monotonic())
+                talk.release_to_talk()
             return "speak.in" in marks.at or time.monotonic() - t_play > 30
         wait_until(mic_check, 35)
         onset = onset_after(marks.at.get("speak.in", t_play), 10)
@@ -326,7 +369,9 @@ def main() -> None:
             print(f"turn at {node}: no answer measured ({sorted(marks.at)})")
             continue
         row = dict(marks.at, true_end=true_end[0], onset=onset,
-                   vad_end=marks.values.get("end_turn.in") or 0.0)
+                   vad_end=marks.values.get("end_turn.in") or 0.0, first=float(not rows))
+        if released:
+            row["released"] = released[0]
         rows.append(row)
         paplay_offsets.append(t_play + ends[key] - true_end[0])
         line_id = str(marks.values.get("speak.in"))
@@ -348,7 +393,7 @@ def main() -> None:
 
     args.child.write_text(json.dumps({
         "rows": rows, "kinds": kinds, "paplay_offsets": paplay_offsets, "splits": splits,
-        "misses": misses, "hangover": DEFAULT_HANGOVER,
+        "misses": misses, "hangover": DEFAULT_HANGOVER, "engine": engine_used,
         "speculate_after": listener_module._SPECULATE_AFTER,
         "end_on_cue": listener_module._END_ON_CUE}))
     sys.stdout.flush()
@@ -398,6 +443,9 @@ def run_children(args: argparse.Namespace) -> None:
         sys.exit("no turns measured")
     totals = [r["onset"] - r["true_end"] for r in rows]
     judged = [r for r in rows if "judge.in" in r]
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; recogniser: "
+          f"{meta.get('engine')}; {'push-to-talk' if args.push_to_talk else 'hands-free'}"
+          f"{', no calibration reading' if args.no_calibration else ''}")
     print(f"cpus {len(os.sched_getaffinity(0))}, VAD hangover {meta['hangover']:.2f} s, speculative "
           f"final pass after {meta['speculate_after']} s, "
           f"{'WHAT-IF no fwdflat pass, ' if args.no_fwdflat else ''}"
@@ -408,6 +456,19 @@ def run_children(args: argparse.Namespace) -> None:
     print("answers:", ", ".join(f"{k} {kinds.count(k)}" for k in sorted(set(kinds))))
     print(f"paplay start + file offset - parec-measured end: {summary(paplay_offsets)}")
     print(f"TURN LATENCY true end of speech -> first sound of the answer: {summary(totals)}")
+    firsts = [r["onset"] - r["true_end"] for r in rows if r.get("first")]
+    later = [r["onset"] - r["true_end"] for r in rows if not r.get("first")]
+    if firsts and later:
+        print(f"  first reply of each app process (n={len(firsts)}): {summary(firsts)}; "
+              f"the later replies: {summary(later)}")
+    releases = [r["onset"] - r["released"] for r in rows if "released" in r]
+    if releases:
+        print(f"PUSH-TO-TALK release of the key -> first sound of the answer: {summary(releases)}")
+        first_release = [r["onset"] - r["released"] for r in rows if "released" in r and r.get("first")]
+        later_release = [r["onset"] - r["released"] for r in rows if "released" in r and not r.get("first")]
+        if first_release and later_release:
+            print(f"  first reply of each app process (n={len(first_release)}): "
+                  f"{summary(first_release)}; the later replies: {summary(later_release)}")
     print("breakdown (median over the turns that have both points):")
     for label, a, b in STAGES:
         values = [r[b] - r[a] for r in rows if a in r and b in r]
@@ -435,6 +496,11 @@ def options(args: argparse.Namespace) -> list[str]:
         given.append("--end-on-cue")
     if args.speculate_after is not None:
         given += ["--speculate-after", str(args.speculate_after)]
+    if args.push_to_talk:
+        given.append("--push-to-talk")
+    if args.no_calibration:
+        given.append("--no-calibration")
+    given += ["--engine", args.engine]
     return given
 
 

@@ -33,8 +33,9 @@ class Settings(BaseModel):
     customer_voice_engines: dict[Literal["female", "male", "neutral"], Literal["auto", "pyttsx3", "hibari", "flite"]] = Field(
         default_factory=dict, description="The voice engine per kind of customer: auto (a natural voice where one is "
                                           "installed), pyttsx3 (the system voice), hibari or flite.")
-    recognizer: Literal["pocketsphinx", "vosk", "whisper"] = "pocketsphinx"
-    recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk or Whisper.")
+    recognizer: Literal["pocketsphinx", "vosk", "whisper"] = Field(
+        "whisper", description="Whisper tiny.en (bundled) judges replies; PocketSphinx is the fallback.")
+    recognizer_model_dir: str | None = Field(None, description="Model folder for Vosk, or another Whisper model than the bundled one.")
     listen_mode: Literal["push_to_talk", "hands_free"] = "push_to_talk"
     subtitles: bool = True
     text_scale: float = Field(1.0, ge=0.75, le=2.5)

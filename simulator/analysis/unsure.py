@@ -20,24 +20,26 @@ from simulator.engine.judgement import HeardWord
 # to make the match ("our mistake" -> "a dick"; "what was" -> "you lot was").
 GRAVE_TRIGGERS = frozenset({"insult", "threat"})
 
-# A word recognised with a posterior under this is unsure. Measured with
-# `bench/asr_accuracy.py --word-confidence` (adapted recogniser, per hypothesis word; "wrong" =
-# a substitution or insertion in a Levenshtein alignment with what was said), the share of wrong /
-# of correct words under each threshold (two runs; espeak-ng's words vary most between them):
-#                        0.3          0.4          0.5          0.6          0.7          0.8
-#   natural voices     40% / 2.8%   54-56% / 3.9% 58% / 5.5%  65% / 9.1%   65% / 12%    67-69% / 15%
-#     (flite, Festival: 52 wrong, 669 correct words)
-#   espeak-ng          47-50% / 16-23%  56-57% / 23-27%  61-62% / 26-30%  66-69% / 31-35%  73-75% / 37-43%
-#   read speech        46-51% / 13%  55-58% / 17%  59-62% / 22%  68-70% / 28-29%  77-79% / 36%
-#   all (~400 / ~1450) 46-50% / 8-10%  55-57% / 11-12%  60-62% / 15%  68% / 20%  74-75% / 25-26%
-# Medians: correct 0.96-0.97, wrong 0.30-0.35; a quarter of the wrong words score over 0.7, so no
-# threshold catches every misrecognition. 0.6 is the knee for the natural voices (wrong words
-# caught stop rising there: 65% up to 0.7) and catches two thirds of all wrong words. A correct
-# word under it costs only a "say that again" when it is the evidence of an insult or threat
-# actually said (a repeat, typing offered), while a wrong word over it wrecks the session, so the
-# threshold errs high. The bench's made-up grave triggers: "you lot" for "you what" ("lot" 0.13),
-# "are you dim" for "I can't give you" ("dim" 0.00), "dick" for "by mistake" (0.12): all caught
-# (from a threshold of 0.3 already).
+# A word recognised with a probability under this is unsure. The words are Whisper tiny.en's (the
+# default recogniser; its per-word probability from the alignment of its tokens), or PocketSphinx's
+# posteriors when it stands in. Measured with `bench/asr_accuracy.py --word-confidence` (Whisper,
+# per hypothesis word; "wrong" = a substitution or insertion in a Levenshtein alignment with what
+# was said), the share of wrong / of correct words under each threshold:
+#                        0.4           0.5           0.6           0.7           0.8
+#   natural voices     17% / 0.9%    31% / 1.2%    48% / 2.4%    55% / 6.7%    62% / 13%
+#     (flite: 29 wrong, 328 correct words)
+#   espeak-ng          36% / 2.5%    43% / 5.7%    55% / 9.1%    67% / 16%     79% / 24%
+#   read speech        10% / 0.7%    25% / 1.6%    36% / 5.3%    43% / 9.0%    49% / 14%
+#   all (132 / 1345)   20% / 1.2%    32% / 2.5%    45% / 5.5%    53% / 10%     61% / 16%
+# Medians: correct 0.98, wrong 0.67. Whisper makes fewer wrong words than PocketSphinx did (132 in
+# 1477 against ~400 in ~1850) but is surer of them, so no threshold catches most. 0.6 stays the
+# knee for the natural voices (past it, correct words flagged almost treble for 7 more points of
+# wrong ones) and catches about half of all wrong words. A correct word under it costs only a "say
+# that again" when it is the evidence of an insult or threat actually said; a wrong word over it
+# wrecks the session, so the threshold errs high. No grave trigger was made up in these 131 replies.
+# With PocketSphinx (before): under 0.6 wrong 68%, correct 20% (all); its made-up triggers ("you
+# lot" for "you what": "lot" 0.13; "are you dim": "dim" 0.00; "dick" for "by mistake": 0.12) were
+# all caught.
 UNSURE_WORD = 0.6
 
 

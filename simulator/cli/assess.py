@@ -196,11 +196,12 @@ def _plain_wav(path: Path, header: Any) -> Iterator[Path]:
 
 
 def _transcriber() -> Any:
-    """The default recogniser: simulator.speech.recognizer when present, else a direct pocketsphinx decode."""
+    """The app's default recogniser (Whisper tiny.en, or PocketSphinx when it cannot load:
+    simulator.speech.engines.transcribe_file), else a direct pocketsphinx decode."""
     try:
-        from simulator.speech.recognizer import transcribe_file
+        from simulator.speech.engines import transcribe_file
     except ModuleNotFoundError as exc:
-        if exc.name not in ("simulator.speech.recognizer", "simulator.speech"):
+        if exc.name not in ("simulator.speech.recognizer", "simulator.speech", "simulator.speech.engines"):
             raise
         return _pocketsphinx_shim()
 

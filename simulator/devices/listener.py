@@ -6,14 +6,17 @@ worker thread, fed chunk by chunk while the trainee speaks, so when the turn end
 recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
 `SyncRunner()` and everything happens inline.
 
-Hands-free, that final pass is started early (see `_SPECULATE_AFTER`): after a short pause (seen
-by a second TurnDetector with that hangover) the worker finishes the utterance speculatively while
-the VAD's hangover (0.35 s) runs, writes the recording so far and offers the result as
+That final pass is started early (see `_SPECULATE_AFTER`), hands-free and while the talk key is
+held: after a short pause (seen by a second TurnDetector with that hangover) the worker finishes
+the utterance speculatively while the VAD's hangover (0.35 s) runs or before the key is let go, writes the recording so far and offers the result as
 `reply_likely`, so the presenter can judge it in the same wait. If the hangover confirms the end,
 that transcript and recording are the reply (what followed was silence, by the VAD's judgement). If
 the trainee speaks again, what was heard before the pause stands and the speech after it is a new
 utterance (with 0.1 s of the pause before it), joined on when the reply ends: nothing is decoded
 twice, at the price of the language model not carrying its context across a pause of 0.15 s or more.
+A recogniser with `resume` (Whisper, whose every pass runs its whole model anyway) instead goes on
+with the same reply, and its next pass decodes it from the start; a pass the trainee has already
+spoken past when the worker reaches it is skipped.
 
 Hands-free, the turn can also end on a cue rather than on silence alone (off by default, see
 `_END_ON_CUE`): at each pause the worker, which owns the recogniser, reads its partial transcript
@@ -234,7 +237,8 @@ class Listener(QObject):
         else:
             self._detector = TurnDetector(hangover)
         # Reports pauses (its "turn_end") and speech after them, for the speculative final pass;
-        # not for a recogniser that decodes everything at the end (Whisper: `streaming` False).
+        # not for a recogniser that asks to decode only at the end (`streaming` False). Whisper
+        # does not ask: its decode at a pause runs while the hangover does.
         self._pause_detector = TurnDetector(min(_SPECULATE_AFTER, hangover)) \
             if _SPECULATE_AFTER is not None and getattr(self.recognizer, "streaming", True) else None
         self._speculating = False  # the worker's utterance is finished early; chunks are held
@@ -245,6 +249,13 @@ class Listener(QObject):
         # latest pause that speech followed (the utterance after a pause is a new one).
         self._speculation: _Speculation | None = None
         self._heard: tuple[int, Transcript] | None = None
+        # A recogniser whose `resume` goes on with the whole reply after a pass at a pause
+        # (Whisper) rather than starting a new utterance to join on (PocketSphinx).
+        self._whole = callable(getattr(self.recognizer, "resume", None))
+        self._resumed = 0  # GUI side: the speculation after which speech resumed
+        self._skipped: tuple[int, int] | None = None  # worker side: a speculation not made
+        self._recognising = 0  # worker side: the turn the recogniser's utterance is for
+        self._prefix = ""  # worker side: the words before a pause, for the live transcript
         self._segment_offset = 0.0  # seconds into the reply where the current utterance starts
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
@@ -378,8 +389,9 @@ class Listener(QObject):
             self._turn_audio.extend(pcm)
             if not self._speculating:
                 self.runner.submit(self._guard(lambda: self._feed(pcm)))
-            if self.mode == "hands_free":
-                self._follow_pauses(pauses, now)
+            # Push-to-talk too: a pause while the key is held starts the final pass, so a release
+            # after the trainee has stopped finds the reply decoded (and judged) already.
+            self._follow_pauses(pauses, now)
         self._handle(events, now, pcm)
         if not self._in_turn:
             self._remember(pcm)
@@ -430,11 +442,16 @@ class Listener(QObject):
                 self.runner.submit(self._guard(speculate))
             elif event.kind == "speech_start" and self._speculating:
                 self._speculating = False
+                # Read by the worker: a speculation not begun yet is not worth making.
+                self._resumed = self._speculations
                 # The speech after the pause, with a little of the pause before it as the new
-                # utterance's leading silence.
+                # utterance's leading silence (a recogniser that hears the whole reply again gets
+                # only the audio held back since the pause began).
                 start = max(0, self._speculated_bytes - 2 * int(_RESUME_LEAD * SAMPLE_RATE))
                 resume = functools.partial(self._resume, serial, bytes(self._turn_audio[start:]),
-                                           start / 2 / SAMPLE_RATE)
+                                           start / 2 / SAMPLE_RATE,
+                                           bytes(self._turn_audio[self._speculated_bytes:]),
+                                           self._speculations)
                 self.runner.submit(self._guard(resume))
 
     def _remember(self, pcm: bytes) -> None:
@@ -454,7 +471,7 @@ class Listener(QObject):
         self._preroll.clear()
         self._preroll_bytes = 0
         self._turn_audio = bytearray(opening)
-        self.runner.submit(self._guard(self._begin_recognition))
+        self.runner.submit(self._guard(functools.partial(self._begin_recognition, self._turn_serial)))
         if opening:
             self.runner.submit(self._guard(lambda: self._feed(opening)))
 
@@ -498,12 +515,27 @@ class Listener(QObject):
             try:
                 task()
             except Exception as exc:  # reported, never lost on a worker thread
+                log.warning("speech recognition failed: %s", exc, exc_info=True)
+                self._recover()
                 safe_emit(self._worker_failed, f"Speech recognition failed: {exc}")
         return run
 
-    def _begin_recognition(self) -> None:
+    def _recover(self) -> None:
+        """After a recogniser error, drop its utterance so the next press or reply starts clean
+        (`cancel` never raises; a recogniser that failed once must not fail every reply after)."""
         self._drop_speculation()
         self._heard = None
+        try:
+            self.recognizer.cancel()
+        except Exception:
+            log.exception("the recogniser could not be reset after an error")
+
+    def _begin_recognition(self, serial: int = 0) -> None:
+        self._drop_speculation()
+        self._recognising = serial
+        self._skipped = None
+        self._heard = None
+        self._prefix = ""
         self._segment_offset = 0.0
         self.recognizer.start()
         self._last_partial = 0.0
@@ -530,6 +562,11 @@ class Listener(QObject):
     def _speculate(self, serial: int, number: int, audio: bytes, index: int, speech_end: float,
                    start: float | None) -> None:
         """A pause: finish the utterance now, and say what the reply is if the pause is its end."""
+        if self._whole and self._resumed >= number:
+            # The trainee spoke again before this began: a recogniser that decodes the whole
+            # reply (Whisper, ~0.3 s a pass) would only delay the passes that matter.
+            self._skipped = (serial, number)
+            return
         transcript = self._so_far(serial, self.recognizer.finish())
         wav_path = self._save(audio, f"-likely{number}", index + 1)
         result = ReplyResult.of(transcript, wav_path, speech_end, start, number)
@@ -537,9 +574,23 @@ class Listener(QObject):
         self._speculation = _Speculation(serial, result)
         safe_emit(self._worker_likely, result)
 
-    def _resume(self, serial: int, audio: bytes, offset: float) -> None:
+    def _resume(self, serial: int, audio: bytes, offset: float, held: bytes = b"",
+                number: int = 0) -> None:
         """The trainee spoke again after a pause: what came before it stays heard, and the speech
-        after it is a new utterance (no re-decoding of the reply so far)."""
+        after it is a new utterance (no re-decoding of the reply so far). A recogniser that hears
+        the whole reply again (`resume`, Whisper) goes on with it and is given only `held`, the
+        audio held back since the pause began; its next pass covers the reply from its start."""
+        if self._whole and self._recognising == serial:
+            if self._skipped == (serial, number):
+                self._skipped = None  # never finished: the utterance simply goes on
+            elif self._speculation is not None and self._speculation.serial == serial:
+                self._prefix = self._speculation.result.text
+                self._drop_speculation()
+                self.recognizer.resume()  # type: ignore[attr-defined]
+            else:
+                return
+            self._feed(held)
+            return
         if self._speculation is None or self._speculation.serial != serial:
             return  # the turn this was for has ended or been cancelled
         self._heard = (serial, self._speculation.result.transcript)
@@ -554,8 +605,9 @@ class Listener(QObject):
         if now - self._last_partial >= _PARTIAL_INTERVAL:
             self._last_partial = now
             text = self.recognizer.partial()
-            if self._heard is not None:
-                text = " ".join(t for t in (self._heard[1].text, text) if t)
+            prefix = self._heard[1].text if self._heard is not None else self._prefix
+            if prefix:
+                text = " ".join(t for t in (prefix, text) if t)
             if text:
                 safe_emit(self._worker_partial, text)
 

@@ -24,6 +24,7 @@ picking by confidence or acoustic score alone did worse on one side or the other
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -36,13 +37,18 @@ from pocketsphinx import Decoder, NGramModel, Vad
 
 from simulator.speech.adaptation import Adaptation, dictionary_words, normalise
 
+log = logging.getLogger(__name__)
+
 SAMPLE_RATE = 16000
 ENGINE = "pocketsphinx"
 
 # Below this mean word posterior the app asks the trainee to repeat. Measured with
 # bench/asr_accuracy.py: noise and mumbles mostly score under 0.35, clear in-scenario replies
 # mostly above 0.5; erring low means fewer needless "say that again"s, and the judge sees the
-# confidence anyway.
+# confidence anyway. Whisper's (the mean word probability; silence and noise give no transcript at
+# all, see simulator.speech.engines.WhisperRecognizer) keeps it: `bench/asr_accuracy.py
+# --word-confidence` asked again for 4 of 131 replies under 0.4 (WER of the rest 11.3%), 11 under
+# 0.7 (10.6%), 31 under 0.8 (9.0%): a higher bar mostly repeats replies heard right.
 LOW_CONFIDENCE = 0.4
 
 # Words must account for this share of what the VAD heard as speech for the posteriors to be
@@ -50,7 +56,7 @@ LOW_CONFIDENCE = 0.4
 # seconds of "speech"; real replies cover 0.7-1 of it.
 _FULL_COVERAGE = 0.6
 # Less speech than this (seconds, per the VAD) is no reply at all.
-_MIN_SPEECH = 0.2
+MIN_SPEECH = 0.2
 # Spoken words rarely last longer than this; on noise the decoder stretches one word over
 # seconds with a posterior of 1.0, so a word's posterior is scaled down beyond it.
 _LONGEST_WORD = 0.7
@@ -211,6 +217,16 @@ def _read(decoder: Decoder) -> _Result:
     return _Result(words, acoustic, frames, path)
 
 
+def speech_seconds(pcm16: bytes) -> float:
+    """Seconds of 16 kHz PCM16 audio that PocketSphinx's VAD (the loose one the recogniser uses)
+    calls speech."""
+    vad = Vad(Vad.LOOSE, SAMPLE_RATE)
+    step = vad.frame_bytes
+    frames = sum(vad.is_speech(pcm16[offset:offset + step])
+                 for offset in range(0, len(pcm16) - len(pcm16) % step, step))
+    return frames * vad.frame_length
+
+
 class StreamingRecognizer:
     """Incremental recognition of one utterance at a time; reuse it for every utterance.
 
@@ -220,8 +236,10 @@ class StreamingRecognizer:
 
     engine = ENGINE
 
-    def __init__(self, adaptation: Adaptation | None = None) -> None:
+    def __init__(self, adaptation: Adaptation | None = None, description: str = "PocketSphinx") -> None:
         self.adaptation = adaptation
+        # What Settings shows as the recogniser in use, and why when it is a fallback.
+        self.description = description
         self._general: Decoder | None = None
         self._scenario: Decoder | None = None
         self._general_lm: NGramModel | None = None
@@ -234,6 +252,9 @@ class StreamingRecognizer:
         # Decoders that have not finished an utterance yet, and the audio kept for them.
         self._cold: set[int] = set()
         self._cold_audio: list[bytes] = []
+        # An adaptation handed over mid-utterance, applied when the next one starts (a 1-tuple so
+        # that "back to no adaptation" can wait too).
+        self._pending: tuple[Adaptation | None] | None = None
 
     def prepare(self) -> None:
         """Load the decoders now rather than at the first `start()`."""
@@ -248,6 +269,11 @@ class StreamingRecognizer:
                 self._cold.add(id(self._scenario))
             else:  # same acoustic model and features: the general decoder's mean fits it too
                 self._scenario.set_cmn(self._general.get_cmn())
+
+    @property
+    def speech_seconds(self) -> float:
+        """How much of the utterance so far the VAD heard as speech."""
+        return self._vad_speech_frames * self._vad.frame_length
 
     @property
     def warm(self) -> bool:
@@ -277,7 +303,13 @@ class StreamingRecognizer:
             self._cold.discard(id(self._scenario))
 
     def set_adaptation(self, adaptation: Adaptation | None) -> None:
-        """Switch scenario; the general decoder is kept."""
+        """Switch scenario; the general decoder is kept. During an utterance the switch waits for
+        the next one: dropping the scenario decoder mid-utterance left a new one that was never
+        started, whose `end_utt` then failed, and every later reply with it."""
+        if self._active:
+            self._pending = (adaptation,)
+            return
+        self._pending = None
         if adaptation != self.adaptation:
             self.adaptation = adaptation
             self._scenario = None
@@ -287,11 +319,17 @@ class StreamingRecognizer:
         return [d for d in (self._scenario, self._general) if d is not None]
 
     def start(self) -> None:
-        self.prepare()
         if self._active:
             self.cancel()
-        for decoder in self._decoders():
-            decoder.start_utt()
+        if self._pending is not None:
+            self.set_adaptation(self._pending[0])
+        self.prepare()
+        try:
+            for decoder in self._decoders():
+                decoder.start_utt()
+        except Exception:
+            self._drop_decoders()
+            raise
         self._active = True
         self._frames_fed = 0
         self._vad_pending = b""
@@ -303,6 +341,8 @@ class StreamingRecognizer:
             self.start()
         if len(pcm16) % 2:
             pcm16 = pcm16[:-1]
+        if not pcm16:
+            return  # pocketsphinx's process_raw fails on an empty buffer
         for decoder in self._decoders():
             decoder.process_raw(pcm16)
         if self._cold:
@@ -323,26 +363,46 @@ class StreamingRecognizer:
         return hyp.hypstr if hyp is not None else ""
 
     def cancel(self) -> None:
-        if self._active:
+        """Drop the utterance in progress. Never raises: a decoder that cannot end its utterance
+        is thrown away and rebuilt at the next `start()` (about half a second), so one failure
+        never leaves the recogniser stuck."""
+        if not self._active:
+            return
+        self._active = False
+        self._cold_audio = []
+        try:
             for decoder in self._decoders():
                 decoder.end_utt()
-            self._active = False
+        except Exception as exc:
+            log.warning("the recogniser could not drop its utterance (%s); its decoders are rebuilt", exc)
+            self._drop_decoders()
+
+    def _drop_decoders(self) -> None:
+        self._active = False
+        self._general = self._scenario = None
+        self._general_lm = self._scenario_lm = None
+        self._cold.clear()
+        self._cold_audio = []
 
     def finish(self) -> Transcript:
         t0 = time.perf_counter()
         if not self._active:
             return Transcript("", 0.0, engine=self.engine)
-        for decoder in self._decoders():
-            decoder.end_utt()
-            if id(decoder) in self._cold:
-                # First utterance: decode it again now that the cepstral mean has adapted. Once
-                # per decoder; costs about a third of the reply's length.
-                self._cold.discard(id(decoder))
-                decoder.start_utt()
-                decoder.process_raw(b"".join(self._cold_audio), full_utt=True)
-                decoder.end_utt()
-        self._cold_audio = []
         self._active = False
+        try:
+            for decoder in self._decoders():
+                decoder.end_utt()
+                if id(decoder) in self._cold:
+                    # First utterance: decode it again now that the cepstral mean has adapted.
+                    # Once per decoder; costs about a third of the reply's length.
+                    self._cold.discard(id(decoder))
+                    decoder.start_utt()
+                    decoder.process_raw(b"".join(self._cold_audio), full_utt=True)
+                    decoder.end_utt()
+        except Exception:
+            self._drop_decoders()  # the next `start()` builds fresh ones
+            raise
+        self._cold_audio = []
         assert self._general is not None
         general = _read(self._general)
         chosen, source = general, "general"
@@ -386,7 +446,7 @@ class StreamingRecognizer:
         if words and all(w.text in _FILLERS for w in words):
             confidence *= 0.5
         speech = self._vad_speech_frames * self._vad.frame_length
-        if speech < _MIN_SPEECH:
+        if speech < MIN_SPEECH:
             confidence = 0.0
         else:
             coverage = result.word_frames * frame / speech

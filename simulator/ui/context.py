@@ -158,8 +158,8 @@ def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
     from simulator.ui.conversation_listening import listening_signature, make_listener
 
     listener = make_listener(settings, microphone)
-    if settings.recognizer == "pocketsphinx":
-        listener.settings_signature = listening_signature(settings)
+    # Any other recogniser is a stand-in until then: no signature matches None, so it is rebuilt.
+    listener.settings_signature = listening_signature(settings) if settings.recognizer == "pocketsphinx" else None
     return listener
 
 

@@ -59,8 +59,10 @@ def build_recognizer(settings: Settings, adaptation: Any = None) -> Any:
 
 def warm_up(recognizer: Any, settings: Settings) -> None:
     """Give the recogniser the cepstral mean of the trainee's calibration reading, which came
-    through this microphone, so their first reply is decoded once, not twice (PocketSphinx only;
-    about a second of work). Run it on the thread that drives the recogniser."""
+    through this microphone, so their first reply is decoded once, not twice (PocketSphinx's
+    decoders, also Whisper's live transcript; about a second of work). Run it on the thread that
+    drives the recogniser: when the listener is made and after each new calibration. (Whisper's
+    own first decode is warmed by `prepare`, calibration or not.)"""
     warm = getattr(recognizer, "warm_up", None)
     if not settings.baseline_wav or not callable(warm):
         return
@@ -82,7 +84,9 @@ def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -
     from simulator.devices.listener import Listener
     from simulator.speech.recognizer import StreamingRecognizer
 
-    recognizer = recognizer if recognizer is not None else StreamingRecognizer()
+    if recognizer is None:
+        recognizer = StreamingRecognizer(description="PocketSphinx" if settings.recognizer == "pocketsphinx"
+                                         else "PocketSphinx, until the chosen recogniser has loaded")
     listener = Listener(recognizer, mode=settings.listen_mode, microphone=microphone,
                         recordings_dir=incoming_dir(settings))
     listener.preload()

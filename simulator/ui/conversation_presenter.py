@@ -18,6 +18,7 @@ judgement is of the recording kept with the turn.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import uuid
@@ -38,6 +39,7 @@ from simulator.ui.conversation_listening import (
     device_arg,
     listening_signature,
     make_listener,
+    warm_up,
 )
 
 log = logging.getLogger(__name__)
@@ -207,6 +209,14 @@ class ConversationPresenter(QObject):
         self.ctx.tasks.submit(lambda: build_recognizer(settings, adaptation),
                               on_done=lambda rec: self._on_recognizer_built(generation, settings, rec),
                               on_error=lambda exc: self._on_recognizer_failed(generation, wanted, exc))
+
+    def warm_listener(self) -> None:
+        """After a new calibration reading: the listener's worker warms its recogniser on it (the
+        cepstral mean of this microphone), so the next first reply is decoded once, not twice."""
+        listener = self.ctx.devices.listener
+        runner = getattr(listener, "runner", None)
+        if listener is not None and runner is not None:
+            runner.submit(functools.partial(warm_up, listener.recognizer, self.ctx.settings))
 
     def _retire_listener(self) -> None:
         old = self.ctx.devices.listener

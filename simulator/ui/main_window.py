@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
 
     def _on_calibration_calibrated(self) -> None:
         self.library.refresh()
+        self.conversation.presenter.warm_listener()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         presenter = self.conversation.presenter

@@ -50,9 +50,9 @@ VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for
                  *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
 VOICE_KINDS = [("female", "Women"), ("male", "Men")]
 RECOGNISERS = [
-    ("pocketsphinx", "PocketSphinx (built in, works offline)"),
+    ("whisper", "Whisper tiny.en (built in, best with real voices)"),
+    ("pocketsphinx", "PocketSphinx (built in, lighter)"),
     ("vosk", "Vosk (needs a model folder)"),
-    ("whisper", "Whisper (needs a model folder)"),
 ]
 
 
@@ -200,6 +200,9 @@ class SettingsPage(Page):
         model_row.addWidget(self.model_browse)
         self.model_note = label("", "small", wrap=True)
         form.addRow("Model folder", noted(model_row, self.model_note))
+        self.recognizer_in_use = label("", "small", wrap=True)
+        self.recognizer_in_use.setAccessibleName("Recogniser in use")
+        form.addRow("In use", self.recognizer_in_use)
         self.listening_status = Banner("warning")
         self.listening_status.setVisible(False)
         form.addRow(self.listening_status)
@@ -301,6 +304,7 @@ class SettingsPage(Page):
         self.database.setText(s.database_url or "")
         self.data_dir.setPlaceholderText(str(data_root(Settings())))
         self._on_recognizer_current_index_changed()
+        self.show_recognizer_in_use()
         self.status.setText("")
 
     def form_values(self) -> dict:
@@ -323,7 +327,7 @@ class SettingsPage(Page):
 
     def save(self) -> bool:
         values = self.form_values()
-        if values["recognizer"] != "pocketsphinx" and not values["recognizer_model_dir"]:
+        if values["recognizer"] == "vosk" and not values["recognizer_model_dir"]:
             self.status.setText("Choose the model folder for this recogniser, or pick PocketSphinx.")
             self.model_dir.setFocus()
             return False
@@ -465,15 +469,28 @@ class SettingsPage(Page):
         self.listening_status.set_text("Speech recognition is off" if problem else "",
                                        f"{problem.rstrip('.')}. Until then replies are typed." if problem else "")
         self.listening_status.setVisible(bool(problem))
+        self.show_recognizer_in_use()
+
+    def show_recognizer_in_use(self) -> None:
+        """Which recogniser listens now, and why when it is not the one chosen (e.g.
+        "PocketSphinx: Whisper model missing: ...")."""
+        listener = self.ctx.devices.listener
+        recognizer = getattr(listener, "recognizer", None)
+        self.recognizer_in_use.setText(
+            getattr(recognizer, "description", "") if recognizer is not None
+            else "None: replies are typed")
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_recognizer_current_index_changed(self, *_: object) -> None:
-        needs_model = self.recognizer.currentData() != "pocketsphinx"
-        self.model_dir.setEnabled(needs_model)
-        self.model_browse.setEnabled(needs_model)
-        self.model_note.setText(
-            "Vosk and Whisper models are not included: download one on a connected computer and choose its folder."
-            if needs_model else "PocketSphinx needs nothing else and works offline.")
+        choice = self.recognizer.currentData()
+        takes_folder = choice != "pocketsphinx"
+        self.model_dir.setEnabled(takes_folder)
+        self.model_browse.setEnabled(takes_folder)
+        self.model_note.setText({
+            "whisper": "Whisper tiny.en is included and works offline; leave the folder empty to use "
+                       "it, or choose another English-only (.en) CTranslate2 Whisper model's folder.",
+            "vosk": "Vosk models are not included: download one on a connected computer and choose its folder.",
+        }.get(choice, "PocketSphinx needs nothing else and works offline."))
 
     def _on_sample_clicked(self) -> None:
         voice = self.voice_out

@@ -173,7 +173,7 @@ def test_hands_free_speculates_at_a_pause_and_recovers_when_the_trainee_goes_on(
 
 
 def test_a_recogniser_that_decodes_only_at_the_end_is_never_finished_early(qtbot, tmp_path, recognizer):
-    """Whisper (`streaming = False`) would run its whole model at every pause: it is finished once."""
+    """A recogniser that asks not to be (`streaming = False`) is never finished at a pause: once, at the end."""
     counting = CountingRecognizer(recognizer)
     counting.streaming = False  # type: ignore[attr-defined]
     _, mic, results, likely = hands_free(counting, tmp_path)
@@ -308,3 +308,129 @@ def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, reco
     assert len(likely) == 1 and likely[0].wav_path.exists() and not ready
     listener.close()  # the app quits mid-reply
     assert not likely[0].wav_path.exists()
+
+
+def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_reply(qtbot, tmp_path):
+    """The scenario's adaptation is built on the task runner and may arrive while the trainee
+    holds the talk key: the reply in progress keeps its decoders, the next reply gets the new one."""
+    first = build_adaptation([REPLY], ["Dana"])
+    second = build_adaptation(["Thank you for waiting", REPLY], ["Evelyn"])
+    recognizer = StreamingRecognizer(first)
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    with wave.open(str(wav)) as w:
+        pcm = w.readframes(w.getnframes())
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    failures: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.failed.connect(failures.append)
+    assert listener.press()
+    half = len(pcm) // 2 - len(pcm) // 2 % 2
+    mic.feed(pcm[:half])
+    listener.set_adaptation(second)  # SyncRunner: applied on the spot, mid-utterance
+    assert recognizer.adaptation is first
+    mic.feed(pcm[half:])
+    listener.release()
+    assert failures == [] and len(results) == 1
+    assert len({"sorry", "kept", "waiting"} & set(results[0].text.split())) >= 2, results[0].text
+    assert listener.press()
+    mic.play(wav)
+    listener.release()
+    assert failures == [] and len(results) == 2 and recognizer.adaptation is second
+    assert len({"sorry", "kept", "waiting"} & set(results[1].text.split())) >= 2, results[1].text
+
+
+def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot, tmp_path, monkeypatch):
+    """A recogniser error fails that reply with a message, never every later one."""
+    # No pass at the pause before the release: the failing one is the release's.
+    monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", None)
+    recognizer = StreamingRecognizer(build_adaptation([REPLY], ["Dana"]))
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    failures: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.failed.connect(failures.append)
+    assert listener.press()
+    mic.play(wav)
+    # Force the real decoder's "Failed to stop utterance processing": its utterance is ended
+    # behind the recogniser's back, so the final pass's end_utt fails.
+    recognizer._general.end_utt()  # type: ignore[union-attr]
+    listener.release()
+    assert results == [] and len(failures) == 1 and "Speech recognition failed" in failures[0]
+    for attempt in (2, 3):
+        assert listener.press()
+        mic.play(wav)
+        listener.release()
+        assert len(failures) == 1 and len(results) == attempt - 1
+        assert len({"sorry", "kept", "waiting"} & set(results[-1].text.split())) >= 2, results[-1].text
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    from simulator.speech.engines import WhisperRecognizer
+
+    recognizer = WhisperRecognizer(adaptation=build_adaptation([REPLY, "Thank you for waiting"], ["Dana"]))
+    recognizer.prepare()
+    return recognizer
+
+
+def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbot, tmp_path, whisper):
+    wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
+    mic = FeedMicrophone()
+    listener = Listener(whisper, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+                        recordings_dir=tmp_path)
+    results: list[ReplyResult] = []
+    partials: list[str] = []
+    listener.reply_ready.connect(results.append)
+    listener.partial.connect(partials.append)
+    assert listener.press()
+    mic.play(wav)
+    listener.release()
+    assert len(results) == 1 and results[0].transcript.engine == "whisper"
+    assert {"sorry", "kept", "waiting"} <= {w.text for w in results[0].transcript.words}, results[0].text
+    assert partials and not results[0].low_confidence
+    # Decoded at the pause before the release (0.3 s of silence ends the file), while the key was held.
+    assert results[0].speculation == 1
+
+
+def test_whisper_is_finished_early_at_a_pause_and_hears_the_whole_reply_again(qtbot, tmp_path, whisper,
+                                                                             monkeypatch):
+    """Whisper's decode runs during the hangover; when the trainee goes on after a pause, it goes
+    on with the same reply (`resume`), and the next pass decodes the reply from its start."""
+    monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
+    counting = CountingRecognizer(whisper)
+    listener, mic, results, likely = hands_free(counting, tmp_path)
+    partials: list[str] = []
+    listener.partial.connect(partials.append)
+    for part in two_sentences(tmp_path):
+        mic.play(part)
+    assert len(results) == 1 and [r.speculation for r in likely] == [1, 2]
+    assert (counting.starts, counting.finishes) == (1, 2)
+    words = [w.text for w in results[0].transcript.words]
+    assert {"sorry", "waiting", "thank"} <= set(words), results[0].text
+    assert words[:len(likely[0].transcript.words)] == [w.text for w in likely[0].transcript.words]
+    # Word times are from the start of the reply, in order.
+    assert all(a.start <= b.start for a, b in itertools.pairwise(results[0].transcript.words))
+    # The live words after the pause follow the ones before it.
+    assert any(p.startswith(likely[0].text) and len(p) > len(likely[0].text) for p in partials), partials
+
+
+def test_a_pass_the_trainee_has_already_spoken_past_is_not_made(qtbot, tmp_path, whisper):
+    """With a worker behind (a busy machine), a pause's Whisper pass that has not begun when speech
+    resumes is skipped: the utterance goes on and only the passes that can still matter run."""
+    listener, mic, results, likely = hands_free(CountingRecognizer(whisper), tmp_path)
+    held: list = []
+    listener.runner = type("Held", (), {"submit": lambda self, task: held.append(task),
+                                        "close": lambda self: None})()
+    for part in two_sentences(tmp_path):
+        mic.play(part)
+    for task in held:  # the worker catches up only now: the first pause's pass is stale
+        task()
+    assert len(results) == 1 and [r.speculation for r in likely] == []
+    assert listener.recognizer.finishes == 1
+    assert {"sorry", "waiting", "thank"} <= {w.text for w in results[0].transcript.words}, results[0].text

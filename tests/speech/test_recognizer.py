@@ -185,3 +185,40 @@ def test_two_utterances_of_one_reply_join_with_their_times_and_a_word_weighted_c
     assert join_transcripts(first, Transcript("", 0.0), 1.5) == first
     alone = join_transcripts(Transcript("", 0.0), second, 1.5)
     assert alone.text == "dana" and alone.words[0].start == pytest.approx(1.7)
+
+
+def test_cancel_never_raises_and_the_recogniser_starts_afresh_after_a_decoder_error(tmp_path, adaptation):
+    recognizer = StreamingRecognizer(adaptation)
+    pcm = pcm_of(speak("I'm sorry you've been kept waiting", tmp_path / "reply.wav"))
+    recognizer.start()
+    recognizer.feed(pcm)
+    recognizer._general.end_utt()  # type: ignore[union-attr]  # the decoder's utterance ends under it
+    with pytest.raises(RuntimeError):
+        recognizer.finish()
+    recognizer.cancel()  # nothing in progress: a no-op
+    recognizer.start()
+    recognizer._general.end_utt()  # type: ignore[union-attr]
+    recognizer.cancel()  # the failing decoders are dropped, not raised about
+    assert {"kept", "waiting"} <= set(recognizer.transcribe_pcm(pcm).text.split())
+
+
+def test_an_adaptation_set_mid_utterance_applies_to_the_next_one(tmp_path, adaptation):
+    recognizer = StreamingRecognizer()
+    pcm = pcm_of(speak("I'm sorry you've been kept waiting", tmp_path / "reply.wav"))
+    recognizer.start()
+    recognizer.feed(pcm[:len(pcm) // 4 * 2])
+    recognizer.set_adaptation(adaptation)
+    assert recognizer.adaptation is None
+    recognizer.feed(pcm[len(pcm) // 4 * 2:])
+    assert recognizer.finish().text  # the general model's words; espeak-ng fares badly there
+    assert {"kept", "waiting"} <= set(recognizer.transcribe_pcm(pcm).text.split())
+    assert recognizer.adaptation is adaptation
+
+
+def test_an_empty_chunk_is_fed_without_complaint(adaptation):
+    """The listener hands over what it held back during a pause, which can be nothing."""
+    recognizer = StreamingRecognizer(adaptation)
+    recognizer.start()
+    recognizer.feed(b"")
+    recognizer.feed(b"\x00")
+    recognizer.cancel()

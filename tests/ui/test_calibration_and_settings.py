@@ -120,7 +120,9 @@ def test_settings_change_and_restore(qtbot, window):
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     saved = load_settings(win.ctx.settings_file)
     assert (saved.trainee_name, saved.listen_mode, saved.subtitles, saved.text_scale, saved.recognizer) == \
-        ("Jordan Lee", "push_to_talk", True, 1.0, "pocketsphinx")
+        ("Jordan Lee", "push_to_talk", True, 1.0, "whisper")
+    # Which recogniser listens now is shown, and why when it is a stand-in.
+    assert page.recognizer_in_use.text().startswith(("Whisper tiny.en", "PocketSphinx", "None"))
     assert app.font().pointSizeF() == pytest.approx(base_size)
 
 

@@ -2,9 +2,9 @@
 
 The customer's lines are played to the virtual speaker and recorded back; the trainee's replies
 are espeak-ng speech (resampled with sox to 16 kHz mono) played into the virtual microphone.
-Nothing is faked: the listener's VAD ends the turn, PocketSphinx (adapted to the scenario)
-transcribes it, the judge hears its tone against an espeak-ng calibration baseline, and the
-scenario branches.
+Nothing is faked: the listener's VAD ends the turn, the real Whisper tiny.en model (the default
+recogniser, with PocketSphinx adapted to the scenario streaming the live words) transcribes it,
+the judge hears its tone against an espeak-ng calibration baseline, and the scenario branches.
 """
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ def app(pulse, qtbot, private_data_dir, tmp_path):
         qtbot.waitExposed(win)
         win.activateWindow()
         made.append(win)
+        # The default recogniser, Whisper, replaces the start-up stand-in once it has loaded (off
+        # the GUI thread), as it does while a trainee reads the library.
+        qtbot.waitUntil(lambda: getattr(getattr(ctx.devices.listener, "recognizer", None), "engine", "")
+                        == "whisper", timeout=60000)
         return win
 
     yield make
@@ -108,11 +112,11 @@ def begin(qtbot, win, scenario_id: str):
 
 
 def test_hands_free_spoken_turn_with_real_audio(qtbot, app, pulse, tmp_path):
-    started = time.monotonic()
     reply_wav = espeak(REPLY, tmp_path / "reply.wav")
     speaker = tmp_path / "speaker.wav"
     recorder = start_recording(pulse, qtbot, speaker)
     win = app("hands_free")
+    started = time.monotonic()  # once Whisper has loaded (seconds on a busy machine)
     voice = win.ctx.devices.voice
     listener = win.ctx.devices.listener
     lines: list[str] = []
@@ -130,12 +134,17 @@ def test_hands_free_spoken_turn_with_real_audio(qtbot, app, pulse, tmp_path):
 
     pulse.play_into_mic(reply_wav, wait=False)
     runner = presenter.runner
-    qtbot.waitUntil(lambda: len(runner.state.turns) == 1, timeout=20000)
+    heard: list = []
+    listener.reply_ready.connect(heard.append)
+    qtbot.waitUntil(lambda: len(runner.state.turns) == 1 or runner.state.repeats > 0, timeout=30000)
+    assert runner.state.repeats == 0, [(r.text, r.confidence) for r in heard]  # asked again: why
     turn = runner.state.turns[0]
 
-    # The transcript is close enough to what was said.
+    # Whisper's transcript (its casing and punctuation) is close to what was said.
+    assert listener.recognizer.engine == "whisper"
     edits, words = word_error_rate(REPLY, turn.reply)
     assert edits / words <= 0.4, turn.reply
+    assert turn.reply[:1].isupper(), turn.reply
     assert partials, "the live transcript should show while the trainee speaks"
     assert page.bubbles[-2 if len(page.bubbles) > 2 else -1].text_value  # the reply is in the transcript
     assert any(b.text_value == turn.reply and not b.customer for b in page.bubbles)
@@ -159,7 +168,7 @@ def test_hands_free_spoken_turn_with_real_audio(qtbot, app, pulse, tmp_path):
     pulse.stop_recording(recorder)
     # Both customer lines were really played to the speaker.
     assert seconds_of_sound(speaker) > 3.0
-    assert time.monotonic() - started < 40
+    assert time.monotonic() - started < 60
 
 
 def test_push_to_talk_on_space_with_real_audio(qtbot, app, pulse, tmp_path):

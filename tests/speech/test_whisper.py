@@ -1,0 +1,90 @@
+"""Whisper tiny.en (the bundled model, really run): features, decoding with word probabilities, no
+reply made up from silence or noise, and the recogniser the app and `assess` use by default."""
+
+from __future__ import annotations
+
+import wave
+
+import numpy as np
+import pytest
+
+from simulator.speech import engines
+from simulator.speech.engines import WhisperRecognizer
+from simulator.speech.recognizer import is_low_confidence
+from simulator.speech.whisper import MODEL_FILES, bundled_model_dir, load_model, log_mel
+from tests.speech.test_recognizer import pcm_of, speak
+
+REPLY = "I'm really sorry you've been kept waiting"
+
+
+@pytest.fixture(scope="module")
+def whisper() -> WhisperRecognizer:
+    recognizer = WhisperRecognizer()
+    recognizer.prepare()
+    return recognizer
+
+
+def test_the_bundled_model_is_the_pinned_package_with_its_four_files():
+    folder = bundled_model_dir()
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(MODEL_FILES)
+    model = load_model()
+    assert model.bundled and model is load_model()  # loaded once per process
+
+
+def test_log_mel_has_whispers_shape_and_range():
+    samples = np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000).astype(np.float32) * 0.5
+    features = log_mel(samples, 10.0)
+    assert features.shape == (80, 1000) and features.dtype == np.float32
+    # Whisper's scaling: at most 8 (log10 units) below the loudest, then (x + 4) / 4.
+    assert features.max() - features.min() <= 2.0 + 1e-6
+
+
+def test_a_spoken_reply_comes_back_with_a_probability_per_word(tmp_path, whisper):
+    result = whisper.transcribe_pcm(pcm_of(speak(REPLY, tmp_path / "reply.wav")))
+    assert {"sorry", "kept", "waiting"} <= {w.text for w in result.words}, result.text
+    assert result.engine == "whisper" and not is_low_confidence(result)
+    assert all(0.0 <= w.confidence <= 1.0 and w.start <= w.end for w in result.words)
+    assert result.confidence == pytest.approx(np.mean([w.confidence for w in result.words]))
+
+
+@pytest.mark.parametrize("kind", ["silence", "white noise at -55 dBFS", "loud white noise", "breath"])
+def test_silence_and_noise_give_no_transcript(whisper, kind):
+    """Whisper alone answers "you" or "." to all of these."""
+    rng = np.random.default_rng(7)
+    n = 3 * 16000
+    x = {"silence": np.zeros(n),
+         "white noise at -55 dBFS": rng.standard_normal(n) * 10 ** (-55 / 20),
+         "loud white noise": rng.standard_normal(n) * 10 ** (-30 / 20),
+         "breath": np.convolve(rng.standard_normal(n), np.ones(30) / 30, "same") * 0.05
+         * np.sin(np.linspace(0, 3 * np.pi, n)) ** 2}[kind]
+    result = whisper.transcribe_pcm((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+    assert result.text == "" and is_low_confidence(result)
+
+
+def test_the_live_transcript_streams_while_whisper_waits_for_the_end(tmp_path, whisper):
+    pcm = pcm_of(speak(REPLY, tmp_path / "reply.wav"))
+    whisper.start()
+    for offset in range(0, len(pcm), 3200):
+        whisper.feed(pcm[offset:offset + 3200])
+    assert whisper.partial()  # PocketSphinx's words so far
+    result = whisper.finish()
+    assert {"sorry", "kept", "waiting"} <= set(result.text.lower().replace(",", "").split())
+    assert whisper.partial() == ""
+    whisper.cancel()  # nothing in progress: fine
+
+
+def test_assess_transcribes_files_with_the_apps_default_recogniser(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "_file_recognizers", {})
+    wav = speak(REPLY, tmp_path / "reply.wav")
+    # At 8 kHz, as a phone recorder may give it: converted on the way in.
+    slow = tmp_path / "slow.wav"
+    with wave.open(str(wav)) as src, wave.open(str(slow), "wb") as dst:
+        pcm = np.frombuffer(src.readframes(src.getnframes()), "<i2")[::2]
+        dst.setnchannels(1)
+        dst.setsampwidth(2)
+        dst.setframerate(8000)
+        dst.writeframes(pcm.tobytes())
+    for path in (wav, slow):
+        result = engines.transcribe_file(path)
+        assert result.engine == "whisper"
+        assert {"sorry", "waiting"} <= {w.text for w in result.words}, result.text
