@@ -13,8 +13,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
-Path_ = tuple[str | int, ...]
-_MAX_DEPTH = 50
+from simulator import yamldoc
+
+Path_ = yamldoc.Path_
+MAX_DEPTH = 50
 
 
 class _Strict(BaseModel):
@@ -63,44 +65,15 @@ class RubricFile(_Strict):
     triggers: dict[str, CategoryEntry]
 
 
-class Marks:
-    """Line numbers (1-based) of every key and value in a YAML document, by path; and keys written twice."""
+class Marks(yamldoc.Marks):
+    """Line numbers of every key and value of a rubric, by path; and keys written twice. A pattern
+    (an item of a list) is reported at its own line rather than its list's key."""
 
     def __init__(self, root: yaml.Node | None) -> None:
-        self.key_lines: dict[Path_, int] = {}
-        self.value_lines: dict[Path_, int] = {}
-        self.duplicates: list[tuple[Path_, int]] = []
-        if root is not None:
-            self._walk(root, (), 0)
+        super().__init__(root, max_depth=MAX_DEPTH)
 
-    def _walk(self, node: yaml.Node, path: Path_, depth: int) -> None:
-        if depth > _MAX_DEPTH:
-            raise RecursionError
-        self.value_lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in seen:
-                    self.duplicates.append((path + (key,), key_node.start_mark.line + 1))
-                seen.add(key)
-                self.key_lines[path + (key,)] = key_node.start_mark.line + 1
-                self._walk(value_node, path + (key,), depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._walk(item, path + (i,), depth + 1)
-
-    def line(self, path: Path_) -> int:
-        """The line of the deepest part of `path` that exists in the file."""
-        for cut in range(len(path), -1, -1):
-            sub = path[:cut]
-            if sub in self.value_lines and cut == len(path):
-                return self.value_lines[sub]
-            if sub in self.key_lines:
-                return self.key_lines[sub]
-            if sub in self.value_lines:
-                return self.value_lines[sub]
-        return 1
+    def line(self, path: Path_, prefer_value: bool = True) -> int:
+        return super().line(path, prefer_value)
 
 
 def dotted(path: Path_) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simulator import yamldoc
 from simulator.analysis import embedding, rubric_file
 from simulator.analysis.model import CLASSES, Reading, WordingModel, features, load_model
 from simulator.engine.judgement import Finding
@@ -1051,26 +1052,6 @@ def _clamp(x: float) -> float:
 # Loading
 
 
-def _fast_parse(text: str) -> tuple[Any, yaml.Node | None] | None:
-    """The data and node tree of a rubric in one pass of libyaml; None to take the slower path.
-
-    PyYAML's pure-Python parser takes a quarter of a second over phrases.yaml, twice (data and
-    line marks), which `simulator assess --batch` pays at every start. Any problem goes the slow
-    way, whose errors name the line in the words the tests and trainers know.
-    """
-    loader_class = getattr(yaml, "CSafeLoader", None)
-    if loader_class is None:
-        return None
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return None
-    finally:
-        loader.dispose()
-
-
 def _read(path: Path) -> Rubric:
     try:
         size = path.stat().st_size
@@ -1089,9 +1070,24 @@ def _read(path: Path) -> Rubric:
         raise RubricError(f"{path}:{line}: the rubric is not UTF-8 text: save it as UTF-8 in your editor") from None
     if not text.strip():
         raise RubricError(f"{path}:0: the file is empty; restore phrases.yaml from the simulator's installation")
-    fast = _fast_parse(text)
     try:
-        data = fast[0] if fast is not None else yaml.safe_load(text)
+        # Composed once, by libyaml where the text cannot nest too deeply (it crashes on absurd
+        # nesting); alias bombs and absurd numbers are refused before anything is built from it.
+        loader = yamldoc.loader_for(text, rubric_file.MAX_DEPTH)
+        try:
+            root = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError:
+            if loader is yaml.SafeLoader:
+                raise
+            # Again with the pure-Python parser, whose errors are in the words trainers know.
+            loader = yaml.SafeLoader
+            root = yaml.compose(text, Loader=loader)
+        refused = yamldoc.measure(root, text, loader, "rubric", "weights and thresholds",
+                                  rubric_file.MAX_DEPTH)
+        if refused is not None:
+            raise RubricError(f"{path}:{refused[0]}: {refused[1]}")
+        marks = rubric_file.Marks(root)
+        data = yaml.constructor.SafeConstructor().construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -1109,10 +1105,6 @@ def _read(path: Path) -> Rubric:
     if data is None:
         raise RubricError(f"{path}:0: the file holds only comments; restore phrases.yaml from the "
                           "simulator's installation")
-    try:
-        marks = rubric_file.Marks(fast[1] if fast is not None else yaml.compose(text, Loader=yaml.SafeLoader))
-    except RecursionError:
-        raise RubricError(f"{path}:0: the YAML is nested far too deeply; a rubric never needs that") from None
     found = rubric_file.problems(data, marks)
     if found:
         raise RubricError("\n".join(f"{path}:{line}: {message}" for line, message in found[:10]))

@@ -1,13 +1,13 @@
 """Reads scenario YAML into `Scenario` models, reporting every problem as `file:line: message`.
 
-YAML is parsed twice: `safe_load` for the data and `compose` for the line of every key, so a
+YAML is composed once (through `simulator.yamldoc`, which refuses alias bombs and absurd nesting
+first); the data is built from those nodes and their marks give the line of every key, so a
 pydantic error's location can be turned back into a line the writer can find.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,24 +15,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from simulator import yamldoc
 from simulator.engine.model import FORMAT_VERSION, Scenario
 from simulator.fileio import not_regular
 
-# libyaml's C parser when it is there: the pure-Python one takes a third of a second per scenario.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BRACKETS = re.compile(r"[\[\]{}]")
-_LEAD = re.compile(r"^([ -]*)")
-
 MAX_BYTES = 1_000_000  # a scenario is a few KB; anything near this is not a scenario
-MAX_DEPTH = 40
+MAX_DEPTH = yamldoc.MAX_DEPTH
 # Conversation nodes and endings: the shipped scenarios have 17-19; a scenario is played in one sitting.
 MAX_SCENARIO_NODES = 500
-# YAML entries once aliases are expanded: a shipped scenario has about 1,000, the largest file allowed
-# (MAX_BYTES) written without aliases up to about 200,000; "billion laughs" aliases would expand 1 KB into 10**9 and hang everything after.
-MAX_ENTRIES = 250_000
-# Python refuses to read integers past 4,300 digits (ValueError, not a YAML error); no scenario
-# number comes near this.
-MAX_DIGITS = 100
+MAX_ENTRIES = yamldoc.MAX_ENTRIES
 
 
 @dataclass(frozen=True)
@@ -58,45 +49,8 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-Path_ = tuple[str | int, ...]
-
-
-class _Marks:
-    """Line numbers of every key and value in a YAML document, by path."""
-
-    def __init__(self, root: yaml.Node | None):
-        self.key_lines: dict[Path_, int] = {}
-        self.value_lines: dict[Path_, int] = {}
-        self.duplicates: list[tuple[Path_, int]] = []
-        if root is not None:
-            self._walk(root, (), 0)
-
-    def _walk(self, node: yaml.Node, path: Path_, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            raise RecursionError
-        self.value_lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in seen:
-                    self.duplicates.append((path + (key,), key_node.start_mark.line + 1))
-                seen.add(key)
-                self.key_lines[path + (key,)] = key_node.start_mark.line + 1
-                self._walk(value_node, path + (key,), depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._walk(item, path + (i,), depth + 1)
-
-    def line(self, path: Path_) -> int:
-        """The line of the deepest part of `path` that exists in the file."""
-        for cut in range(len(path), -1, -1):
-            sub = path[:cut]
-            if sub in self.key_lines:
-                return self.key_lines[sub]
-            if sub in self.value_lines:
-                return self.value_lines[sub]
-        return 1
+Path_ = yamldoc.Path_
+_Marks = yamldoc.Marks
 
 
 def _dotted(path: Path_) -> str:
@@ -163,89 +117,9 @@ def _explain(error: dict[str, Any]) -> tuple[Path_, str]:
     return loc, f"{field}: {message}"
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound on how deeply the YAML nests, found without parsing it.
-
-    libyaml's composer recurses in C and crashes the process on absurd nesting, where the
-    pure-Python one raises RecursionError; so text that might nest deeply goes to the slow one.
-    """
-    flow = deepest_flow = 0
-    for match in _BRACKETS.finditer(text):
-        flow += 1 if match.group() in "[{" else -1
-        deepest_flow = max(deepest_flow, flow)
-    indents: list[int] = []
-    deepest_block = 0
-    for line in text.splitlines():
-        lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
-        if not line.strip(" -"):
-            continue
-        width = len(lead)
-        while indents and indents[-1] >= width:
-            indents.pop()
-        indents.append(width)
-        deepest_block = max(deepest_block, len(indents) + lead.count("-"))
-    return deepest_flow + deepest_block
-
-
-def _anchor_at(text: str, loader: Any, node: yaml.Node) -> tuple[str, int]:
-    """The name of the anchor on `node` and the line of its first alias (events carry both)."""
-    name, first_use = "", node.start_mark.line + 1
-    for event in yaml.parse(text, Loader=loader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            if anchor == name:
-                return name, event.start_mark.line + 1
-        elif (event.start_mark.line, event.start_mark.column) == (node.start_mark.line, node.start_mark.column):
-            name = anchor
-    return name, first_use
-
-
 def _measure(root: yaml.Node | None, text: str, file: str, loader: Any) -> Problem | None:
-    """Refuse, with its line, YAML that would expand too far or nest too deep once aliases are
-    followed, before anything walks or builds it. Costs at most MAX_ENTRIES steps."""
-    if root is None:
-        return None
-    seen: set[int] = set()
-    count = 0
-    # (node, depth, the aliased node being expanded, if any): a node met twice came through an alias.
-    stack: list[tuple[yaml.Node, int, yaml.Node | None]] = [(root, 0, None)]
-    while stack:
-        node, depth, via = stack.pop()
-        count += 1
-        if via is None and id(node) in seen:
-            via = node
-        seen.add(id(node))
-        if count > MAX_ENTRIES and via is None:
-            return Problem(file, node.start_mark.line + 1,
-                           f"the file holds more than {MAX_ENTRIES:,} entries; a scenario has a few thousand: "
-                           "split it into several scenarios")
-        if count > MAX_ENTRIES or (depth > MAX_DEPTH and via is not None):
-            name, line = _anchor_at(text, loader, via or node)
-            alias = f"*{name}" if name else "an alias"
-            return Problem(file, line, f"the alias {alias} here makes the file expand without end or to more than "
-                                       f"{MAX_ENTRIES:,} entries (aliases within aliases, or one that contains "
-                                       "itself); a scenario never needs that: write the repeated part out once")
-        if depth > MAX_DEPTH:
-            return Problem(file, node.start_mark.line + 1,
-                           f"the YAML is nested more than {MAX_DEPTH} levels deep here; a scenario never needs that")
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag.endswith(":int") and len(node.value) > MAX_DIGITS:
-                return Problem(file, node.start_mark.line + 1,
-                               f"a number {len(node.value):,} digits long; numbers in a scenario are small "
-                               "(agitation 0-100, difficulty 1-5)")
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    return Problem(file, key.start_mark.line + 1,
-                                   "a key here is a list or a mapping (YAML's `? ...` complex key); keys in a "
-                                   "scenario are plain names such as `say:` or a node id")
-                stack.append((key, depth + 1, via))
-                stack.append((value, depth + 1, via))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1, via) for item in node.value)
-    return None
+    refused = yamldoc.measure(root, text, loader, "scenario", "agitation 0-100, difficulty 1-5")
+    return Problem(file, *refused) if refused is not None else None
 
 
 def _too_many_nodes(data: dict[str, Any], file: str, marks: _Marks) -> Problem | None:
@@ -264,7 +138,7 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
     if not text.strip():
         return None, [Problem(file, 0, "the file is empty: start from a scenario in scenarios/ or docs/authoring.md")]
     try:
-        loader = _FAST_LOADER if _nesting_bound(text) <= MAX_DEPTH else yaml.SafeLoader
+        loader = yamldoc.loader_for(text)
         root = yaml.compose(text, Loader=loader)
         refused = _measure(root, text, file, loader)
         if refused is not None:

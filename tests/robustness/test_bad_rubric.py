@@ -158,3 +158,20 @@ def test_unreadable_files(tmp_path):
         load_rubric(folder)
     with pytest.raises(RubricError, match="No such file"):
         load_rubric(tmp_path / "missing.yaml")
+
+
+def test_an_alias_bomb_in_the_rubric_is_refused_at_its_line(tmp_path):
+    """A trainer-edited phrases.yaml goes through the same guard as a scenario: 1 KB of aliases
+    that would expand to 10**9 entries is refused at once, naming file:line."""
+    import time
+
+    bomb = "\n".join(["a0: &a0 lol"] + [f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)])
+    path = tmp_path / "phrases.yaml"
+    path.write_text(TEXT + "\n" + bomb + "\nmacros: {boom: *a9}\n", encoding="utf-8")
+    began = time.perf_counter()
+    with pytest.raises(RubricError) as caught:
+        load_rubric(path)
+    assert time.perf_counter() - began < 5
+    where = WHERE.match(str(caught.value))
+    assert where and where["file"] == str(path) and int(where["line"]) > len(LINES)
+    assert "alias" in where["message"]
