@@ -1,11 +1,22 @@
-"""Writing files so that a crash or a full disk never leaves a half-written one behind."""
+"""Files on disk: writing them so that a crash or a full disk never leaves a half-written one behind,
+refusing what is no file to read, and the SHA-256 that checks a bundled model."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
 from pathlib import Path
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256 in hex, read a megabyte at a time (models are tens of megabytes)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def not_regular(path: Path) -> str | None:

@@ -14,7 +14,6 @@ saying what to do, and the customer speaks with the system voice (espeak-ng) ins
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import logging
@@ -24,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator.fileio import sha256_of
 from simulator.speech.catalogue import VoiceEntry, VoiceFailed, VoiceUnavailable
 from simulator.speech.voices import Delivery
 
@@ -49,14 +49,6 @@ SEED = 0  # hibari adds noise; a fixed seed makes a line render the same every t
 VOICES = (VoiceEntry("hibari", BUNDLED, "Heart (US female, neural)", "en-us", "female", LICENCE, True, WPM),)
 
 REINSTALL = f"reinstall it with: .venv/bin/pip install --force-reinstall hibari-tts=={VERSION}"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class HibariEngine:
@@ -103,7 +95,7 @@ class HibariEngine:
             if not path.is_file():
                 raise VoiceUnavailable(f"hibari-tts's model file {path} is missing: the customer speaks with "
                                        f"the system voice; {REINSTALL}")
-            if sha256(path) != expected:
+            if sha256_of(path) != expected:
                 raise VoiceUnavailable(f"hibari-tts's model file {path} does not match its SHA-256 (damaged or "
                                        f"replaced): the customer speaks with the system voice; {REINSTALL}")
         return assets

