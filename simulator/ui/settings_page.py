@@ -184,6 +184,9 @@ class SettingsPage(Page):
         self.microphone.setAccessibleName("Microphone")
         form.addRow("Microphone", noted(self.microphone, "Check it and record your voice under Microphone check."))
         self.recognizer = QComboBox()
+        # Long choices: at large text sizes the box narrows instead of widening the page.
+        self.recognizer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.recognizer.setMinimumContentsLength(12)
         for key, text in RECOGNISERS:
             self.recognizer.addItem(text, key)
         self.recognizer.setAccessibleName("Speech recogniser")
