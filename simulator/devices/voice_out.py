@@ -12,6 +12,8 @@ starts sounding within a few tens of milliseconds of `speak()` (bench/voice_late
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -152,6 +154,12 @@ class VoiceOut(QObject):
         self.last_report: PrerenderReport | None = None
         self._warm: tuple[QAudioSink, QBuffer] | tuple[None, None] | None = None
         self._engines_warmed = False
+        # Set to stop the scenario being pre-rendered: a natural voice takes minutes for a whole
+        # scenario, and the pool's destructor (at quit, or when this service goes) waits for it.
+        # Each prepare's event is also set by `destroyed`, which comes before the children (the
+        # pool) are deleted; the worker also stops once the interpreter is finalizing, since a
+        # quit may delete nothing.
+        self._prepare_cancel = threading.Event()
 
     # -- devices -------------------------------------------------------------------------------
     def devices(self) -> list[QAudioDevice]:
@@ -233,8 +241,19 @@ class VoiceOut(QObject):
         self.warm_up()
         if self.tts_available is False:
             return
-        self._runner.submit(lambda: self._renderer.prerender(scenario, extra),
-                            self._on_prerender_done, self._on_render_failed)
+        self.cancel_prepare()
+        self._prepare_cancel = cancel = threading.Event()
+        self.destroyed.connect(lambda *_: cancel.set())
+        self._runner.submit(
+            lambda: self._renderer.prerender(scenario, extra,
+                                             lambda: cancel.is_set() or sys.is_finalizing()),
+            # A prepare overtaken by a newer one says nothing: the newer one's `prepared` follows.
+            lambda report: None if cancel.is_set() else self._on_prerender_done(report),
+            self._on_render_failed)
+
+    def cancel_prepare(self) -> None:
+        """Stop pre-rendering after the line being rendered (a new scenario, or quitting)."""
+        self._prepare_cancel.set()
 
     def _on_prerender_done(self, report: PrerenderReport) -> None:
         self.tts_available = True

@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -527,13 +527,15 @@ class LineRenderer:
         wav = write_wav(finish(reshape(samples, rate, settings), rate, settings))
         return self.cache.put(key, wav), True
 
-    def prerender(self, scenario: Scenario, extra: Sequence[str] = ()) -> PrerenderReport:
+    def prerender(self, scenario: Scenario, extra: Sequence[str] = (),
+                  cancelled: Callable[[], bool] = lambda: False) -> PrerenderReport:
         """Render every line of a scenario, and `extra` lines its customer may say (the app's
         "Sorry, could you say that again?"), at the centre of each agitation band.
 
         The opening lines at the customer's starting agitation come first, so the conversation can
         begin while the rest renders; then every line at that band, then the other bands nearest
-        it first (agitation moves a band at a time).
+        it first (agitation moves a band at a time). `cancelled` is asked before each line: what
+        is not rendered by then is rendered when it is needed.
         """
         started = time.perf_counter()
         voice = scenario.customer.voice
@@ -547,6 +549,8 @@ class LineRenderer:
         rendered = 0
         first = 0.0
         for i, (text, agitation) in enumerate(order):
+            if cancelled():
+                break
             rendered += self._render(text, voice, agitation)[1]
             if i == len(opening) - 1:
                 first = time.perf_counter() - started

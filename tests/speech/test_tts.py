@@ -176,6 +176,18 @@ def test_prerender_renders_every_line_at_every_band_once(synth, private_data_dir
     assert (again.rendered, again.reused) == (0, 15)
 
 
+def test_prerender_stops_when_cancelled_and_the_rest_renders_later(synth, private_data_dir):
+    """A natural voice takes minutes over a whole scenario; quitting or switching scenario must not
+    wait for it (the pool's destructor did, at the end of every test run and at every quit)."""
+    scenario, problems = parse(SCENARIO, "tiny.yaml")
+    assert scenario is not None, problems
+    renderer = LineRenderer(synth, bands=5)
+    asked = []
+    report = renderer.prerender(scenario, cancelled=lambda: len(asked) > 3 or asked.append(1) is not None)
+    assert report.rendered == 4 and report.cache_bytes > 0
+    assert renderer.prerender(scenario).rendered == 11  # what was left, when next asked
+
+
 def test_no_engine_gives_the_clear_error(private_data_dir):
     # The real lookup, pointed at a driver that is not installed.
     missing = Synthesizer(driver="no_such_engine")
