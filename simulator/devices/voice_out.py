@@ -67,9 +67,18 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # handed to the service, never lost in a pool thread
-            self._relay.failed.emit(exc)
+            self._report(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._report(self._relay.done, result)
+
+    @staticmethod
+    def _report(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The relay went with the application at quit (a pre-render stopped part-way):
+            # nobody is left to tell, and a traceback on the way out would only alarm.
+            pass
 
 
 class ThreadRunner(QObject):
