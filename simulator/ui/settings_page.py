@@ -50,9 +50,9 @@ VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for
                  *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
 VOICE_KINDS = [("female", "Women"), ("male", "Men")]
 RECOGNISERS = [
-    ("whisper", "Whisper tiny.en (built in, best with real voices)"),
-    ("pocketsphinx", "PocketSphinx (built in, lighter)"),
-    ("vosk", "Vosk (needs a model folder)"),
+    ("whisper", "Whisper tiny.en (built in)"),
+    ("pocketsphinx", "PocketSphinx (lighter)"),
+    ("vosk", "Vosk (model folder)"),
 ]
 
 
@@ -490,10 +490,12 @@ class SettingsPage(Page):
         self.model_dir.setEnabled(takes_folder)
         self.model_browse.setEnabled(takes_folder)
         self.model_note.setText({
-            "whisper": "Whisper tiny.en is included and works offline; leave the folder empty to use "
-                       "it, or choose another English-only (.en) CTranslate2 Whisper model's folder.",
+            "whisper": "Whisper tiny.en is included, works offline and hears real, upset voices best; "
+                       "leave the folder empty to use it, or choose another English-only (.en) "
+                       "CTranslate2 Whisper model's folder.",
             "vosk": "Vosk models are not included: download one on a connected computer and choose its folder.",
-        }.get(choice, "PocketSphinx needs nothing else and works offline."))
+        }.get(choice, "PocketSphinx is included, works offline and needs less memory and processor time, but "
+                     "mishears more words of real voices."))
 
     def _on_sample_clicked(self) -> None:
         voice = self.voice_out
