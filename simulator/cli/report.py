@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             write_csv(report, args.csv)
             print(f"Wrote {args.csv} ({len(report.sessions)} session(s)).")
         if args.pdf is not None:
-            from simulator.ui.reports_pdf import write_pdf
+            from simulator.reports.pdf import write_pdf
 
             write_pdf(report, args.pdf)
             print(f"Wrote {args.pdf} ({len(report.sessions)} session(s)).")

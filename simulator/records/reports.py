@@ -2,9 +2,9 @@
 
     report = build_report(store, class_name="Tuesday evening")
     write_csv(report, Path("tuesday.csv"))      # one row per turn, opens in a spreadsheet
-    simulator.ui.reports_pdf.write_pdf(report, Path("tuesday.pdf"))
+    simulator.reports.pdf.write_pdf(report, Path("tuesday.pdf"))
 
-The PDF (simulator/ui/reports_pdf.py) and the CSV read the same `Report`, so they always agree.
+The PDF (simulator/reports/pdf.py) and the CSV read the same `Report`, so they always agree.
 """
 
 from __future__ import annotations

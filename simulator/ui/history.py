@@ -151,7 +151,7 @@ class ReportExporter(QObject):
 
             report = build_report(store, **{keyword: subject})
             if kind == "pdf":
-                from simulator.ui.reports_pdf import write_pdf
+                from simulator.reports.pdf import write_pdf
 
                 write_pdf(report, target)
             else:
