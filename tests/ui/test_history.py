@@ -292,7 +292,7 @@ def _not_blank(png: Path) -> bool:
 @pytest.fixture
 def save_as(monkeypatch, tmp_path):
     """Answer the "Save the report as" dialog with files in tmp_path/reports, in order."""
-    from simulator.ui import history
+    from simulator.ui import report_export
 
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -302,7 +302,7 @@ def save_as(monkeypatch, tmp_path):
         asked.append(title)
         return str(folder / Path(suggested).name)
 
-    monkeypatch.setattr(history, "choose_report_file", choose)
+    monkeypatch.setattr(report_export, "choose_report_file", choose)
     return folder
 
 
