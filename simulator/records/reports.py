@@ -23,7 +23,9 @@ from simulator.engine.scoring import score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.fileio import atomic_write_text
-from simulator.records.sessions import SessionRecord, SessionStore, Trainee
+from simulator.records.roster import Trainee
+from simulator.records.sessions import SessionRecord
+from simulator.records.store import SessionStore
 
 # "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
 CSV_COLUMNS = [

@@ -17,7 +17,7 @@ from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
 from simulator.fileio import StorageError
 from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from simulator.settings import Settings, load_settings, save_settings
 from simulator.ui.workers import SyncRunner, TaskRunner
 

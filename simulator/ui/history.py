@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library
 from simulator.records.reports import trainee_score
-from simulator.records.sessions import SessionRecord, UnknownTrainee
+from simulator.records.roster import UnknownTrainee
+from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
     Page,

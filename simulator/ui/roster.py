@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.records.reports import trainee_score
-from simulator.records.sessions import UnknownClass
+from simulator.records.roster import UnknownClass
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label, notice_banner, panel
 from simulator.ui.context import AppContext

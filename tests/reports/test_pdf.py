@@ -12,7 +12,7 @@ import pytest
 
 from simulator.fileio import StorageError
 from simulator.records.reports import build_report
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import classroom_session, sample_class
 
 

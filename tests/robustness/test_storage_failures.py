@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 
 pytestmark = pytest.mark.gui
 
