@@ -10,18 +10,14 @@ from simulator.settings import Settings
 
 
 class _Tasks:
-    """Runs each task at once, as the app's task runner would later (the retention Protocol's `submit`)."""
+    """Holds what was submitted; the test runs it, as the app's task runner would on its worker."""
+
+    def __init__(self) -> None:
+        self.submitted: list[tuple[Callable[[], Any], Any, Any]] = []
 
     def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None) -> None:
-        try:
-            result = fn()
-        except Exception as exc:
-            if on_error is not None:
-                on_error(exc)
-            return
-        if on_done is not None:
-            on_done(result)
+        self.submitted.append((fn, on_done, on_error))
 
 
 class _Store:
@@ -49,13 +45,23 @@ def test_keeping_for_ever_purges_nothing():
     assert store.asked == []
 
 
-def test_a_purge_reports_what_went_or_why_not():
+def test_a_purge_runs_on_the_task_runner_and_reports_what_went_or_why_not():
     done: list[int] = []
     errors: list[BaseException] = []
-    store = _Store()
-    assert apply_retention(_Context(30, store), on_done=done.append, on_error=errors.append)
-    assert store.asked == [30] and done == [2] and errors == []
-    assert apply_retention(_Context(7, _Store(fail=True)), on_done=done.append, on_error=errors.append)
+    context = _Context(30, _Store())
+    assert apply_retention(context, on_done=done.append, on_error=errors.append)
+    assert context.store.asked == []  # not on the caller's thread
+    fn, on_done, _ = context.tasks.submitted.pop()
+    on_done(fn())
+    assert context.store.asked == [30] and done == [2] and errors == []
+
+    failing = _Context(7, _Store(fail=True))
+    assert apply_retention(failing, on_done=done.append, on_error=errors.append)
+    fn, _, on_error = failing.tasks.submitted.pop()
+    try:
+        fn()
+    except OSError as exc:
+        on_error(exc)
     assert done == [2] and isinstance(errors[0], OSError)
 
 
