@@ -201,7 +201,7 @@ def main() -> None:
     from simulator.devices.listener import Listener
     from simulator.devices.voice_out import VoiceOut
     from simulator.engine.session import Runner
-    from simulator.records.sessions import SessionStore
+    from simulator.records.store import SessionStore
     from simulator.settings import Settings
     from simulator.speech.engines import WhisperRecognizer
     from simulator.speech.recognizer import StreamingRecognizer

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.cli._scenarios import NotFound, find
 from simulator.engine.judgement import Reply
 from simulator.engine.loader import ScenarioError
 from simulator.engine.session import Runner, TurnRecord
 from simulator.fileio import not_regular
+from simulator.scenario_folders import NotFound, find
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

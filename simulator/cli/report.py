@@ -48,12 +48,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail("say where to write the report: --pdf FILE and/or --csv FILE")
     # Imported here: every command's parser is built at start, and the database code is heavy.
     from simulator.records.reports import build_report, write_csv
-    from simulator.records.sessions import (
-        SessionNotFound,
-        SessionStore,
-        UnknownClass,
-        UnknownTrainee,
-    )
+    from simulator.records.roster import UnknownClass, UnknownTrainee
+    from simulator.records.sessions import SessionNotFound
+    from simulator.records.store import SessionStore
 
     try:
         store = SessionStore(url=args.database)
@@ -87,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             write_csv(report, args.csv)
             print(f"Wrote {args.csv} ({len(report.sessions)} session(s)).")
         if args.pdf is not None:
-            from simulator.ui.reports_pdf import write_pdf
+            from simulator.reports.pdf import write_pdf
 
             write_pdf(report, args.pdf)
             print(f"Wrote {args.pdf} ({len(report.sessions)} session(s)).")

@@ -12,8 +12,8 @@ import sys
 import wave
 from pathlib import Path
 
-from simulator.cli._scenarios import NotFound, find
 from simulator.engine.loader import ScenarioError
+from simulator.scenario_folders import NotFound, find
 
 ENGINES = ("auto", "pyttsx3", "hibari", "flite")
 

@@ -43,6 +43,7 @@ from PySide6.QtCore import QObject, Signal
 
 from simulator import paths
 from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
+from simulator.records.recordings import Recordings
 from simulator.speech import endpoint
 from simulator.speech.recognizer import (
     StreamingRecognizer,
@@ -221,13 +222,14 @@ class Listener(QObject):
                  mode: Mode = "hands_free", hangover: float = DEFAULT_HANGOVER,
                  end_on_cue: bool | None = None,
                  runner: Runner | None = None, microphone: Microphone | None = None,
-                 recordings_dir: Path | None = None, parent: QObject | None = None) -> None:
+                 recordings: Recordings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recognizer = recognizer if recognizer is not None else StreamingRecognizer()
         self.mode: Mode = mode
         self.runner: Runner = runner if runner is not None else ThreadRunner()
         self.microphone = microphone if microphone is not None else Microphone(self)
-        self.recordings_dir = recordings_dir
+        # Where each reply's WAV is written (records.recordings names them; the presenter keeps or discards them).
+        self.recordings = recordings if recordings is not None else Recordings(paths.data_dir())
         # On the cue, the turn ends after a short pause when the reply sounds finished, after a
         # long one when not, and `hangover` is unused; else always after `hangover`.
         if end_on_cue if end_on_cue is not None else _END_ON_CUE:
@@ -493,12 +495,10 @@ class Listener(QObject):
             self.runner.submit(self._guard(self._cancel_recognition))
 
     def _save(self, pcm: bytes, suffix: str = "", index: int | None = None) -> Path | None:
-        """Write a reply's audio as a WAV in the recordings folder (any thread)."""
-        folder = self.recordings_dir or paths.data_dir() / "recordings"
+        """Write a reply's audio as a WAV where the recordings' owner says (any thread)."""
         index = self._turn_index if index is None else index
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"reply-{time.strftime('%Y%m%d-%H%M%S')}-{index:03d}{suffix}.wav"
+            path = self.recordings.incoming_path(index, suffix)
             with wave.open(str(path), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
@@ -548,10 +548,7 @@ class Listener(QObject):
     def _drop_speculation(self) -> None:
         speculation, self._speculation = self._speculation, None
         if speculation is not None and speculation.result.wav_path is not None:
-            try:
-                speculation.result.wav_path.unlink(missing_ok=True)
-            except OSError:
-                pass  # still open elsewhere (Windows); the recordings purge takes it later
+            self.recordings.discard(speculation.result.wav_path)
 
     def _so_far(self, serial: int, transcript: Transcript) -> Transcript:
         """The reply so far: what was heard before the last pause speech followed, then this."""

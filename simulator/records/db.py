@@ -1,4 +1,5 @@
-"""Opening the records database: which one (SQLite file or a shared PostgreSQL), and migrating it.
+"""Opening the records database: which one (SQLite file or a shared PostgreSQL), migrating it, and
+what every part of the store shares: one transaction with its errors explained, the upsert, and times.
 
 The database is, in order of precedence: the URL a caller passes, the `SIMULATOR_DATABASE_URL`
 environment variable, the `database_url` setting, else `<data folder>/simulator.db` (SQLite).
@@ -15,6 +16,9 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -286,3 +291,43 @@ def revision(message: str) -> None:
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")
         command.revision(_alembic_config(connection), message=message, autogenerate=True)
+
+
+# -- what every part of the store shares -----------------------------------------------------------
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One connection and transaction, committed on success; database errors explained."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except OperationalError as exc:
+        raise unreachable(engine.url, exc) from exc
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(
+            f"the records database at {describe(engine.url)} refused a change: {short(exc)}"
+        ) from exc
+
+
+def insert(bind: Engine | Connection, table: sa.Table) -> Any:
+    """An INSERT that can say ON CONFLICT: spelled per dialect, both build the same statement."""
+    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def now() -> datetime:
+    """The time as stored: UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(value: str, what: str) -> datetime:
+    """A time from a session's state; an unreadable one is stored as now, with a warning."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        log.warning("unreadable %s %r; storing the current time instead", what, value)
+        return now()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -2,9 +2,9 @@
 
     report = build_report(store, class_name="Tuesday evening")
     write_csv(report, Path("tuesday.csv"))      # one row per turn, opens in a spreadsheet
-    simulator.ui.reports_pdf.write_pdf(report, Path("tuesday.pdf"))
+    simulator.reports.pdf.write_pdf(report, Path("tuesday.pdf"))
 
-The PDF (simulator/ui/reports_pdf.py) and the CSV read the same `Report`, so they always agree.
+The PDF (simulator/reports/pdf.py) and the CSV read the same `Report`, so they always agree.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from simulator.engine.scoring import score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.fileio import atomic_write_text
-from simulator.records.sessions import SessionRecord, SessionStore, Trainee
+from simulator.records.roster import Trainee
+from simulator.records.sessions import SessionRecord
+from simulator.records.store import SessionStore
 
 # "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
 CSV_COLUMNS = [

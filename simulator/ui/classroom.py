@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWi
 from simulator.engine.judgement import Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Override, Runner, SessionState, TurnRecord
-from simulator.records.sessions import SessionRecord, UnknownClass
+from simulator.records.roster import UnknownClass
+from simulator.records.sessions import SessionRecord
 from simulator.ui.common import label, restyle
 from simulator.ui.context import AppContext
 from simulator.ui.theme import COLORS, OUTCOME_TEXT

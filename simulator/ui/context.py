@@ -17,7 +17,7 @@ from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
 from simulator.fileio import StorageError
 from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from simulator.settings import Settings, load_settings, save_settings
 from simulator.ui.workers import SyncRunner, TaskRunner
 
@@ -32,14 +32,14 @@ def default_judge() -> Judge:
 
 
 def default_library() -> Library:
-    from simulator.cli._scenarios import library
+    from simulator.scenario_folders import library
 
     return library()
 
 
 def scenario_signature() -> tuple[tuple[str, int, int], ...]:
     """What the scenario folders hold now (names, times, sizes): the library reloads only when it changes."""
-    from simulator.cli._scenarios import scenario_folders
+    from simulator.scenario_folders import scenario_folders
 
     found: list[tuple[str, int, int]] = []
     for folder in scenario_folders():

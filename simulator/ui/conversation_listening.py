@@ -1,4 +1,4 @@
-"""Listening for the conversation: the Listener built from Settings, microphone ids between Settings and Qt, and where replies are recorded.
+"""Listening for the conversation: the Listener built from Settings, and microphone ids between Settings and Qt.
 
 Settings keep a microphone as text (`input_device`); Qt names devices by bytes. The recogniser a
 Listener uses is built by `build_recognizer`, which can take seconds for Vosk or Whisper (they
@@ -39,13 +39,6 @@ def listening_signature(settings: Settings) -> tuple:
             settings.data_dir or "")
 
 
-def incoming_dir(settings: Settings) -> Path:
-    """Where the Listener writes each reply's WAV; the conversation moves kept ones into the session."""
-    from simulator.ui.context import data_root
-
-    return data_root(settings) / "recordings" / "incoming"
-
-
 def build_recognizer(settings: Settings, adaptation: Any = None) -> Any:
     """The recogniser chosen in Settings (slow for Vosk and Whisper: run it off the GUI thread).
 
@@ -82,13 +75,15 @@ def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -
     warms it up on the trainee's calibration reading (`warm_up`).
     """
     from simulator.devices.listener import Listener
+    from simulator.records.recordings import Recordings
     from simulator.speech.recognizer import StreamingRecognizer
+    from simulator.ui.context import data_root
 
     if recognizer is None:
         recognizer = StreamingRecognizer(description="PocketSphinx" if settings.recognizer == "pocketsphinx"
                                          else "PocketSphinx, until the chosen recogniser has loaded")
     listener = Listener(recognizer, mode=settings.listen_mode, microphone=microphone,
-                        recordings_dir=incoming_dir(settings))
+                        recordings=Recordings(data_root(settings)))
     listener.preload()
     listener.runner.submit(functools.partial(warm_up, recognizer, settings))
     return listener

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import shutil
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from PySide6.QtCore import QObject, Signal
 from simulator.engine.judgement import HeardWord, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRecord
+from simulator.records.recordings import Recordings
 from simulator.records.sessions import SessionRecord
 from simulator.ui.context import AppContext
 from simulator.ui.conversation_listening import (
@@ -597,24 +597,10 @@ class ConversationPresenter(QObject):
 
     def _on_listener_interrupted(self, wav: Any) -> None:
         """The microphone failed mid-reply: keep what it captured with the session's recordings
-        (as turn-NNN-interrupted.wav), so nothing the trainee said is lost."""
+        (Recordings.keep_interrupted), so nothing the trainee said is lost."""
         if self.runner is None or not wav:
             return
-        source = Path(wav)
-        try:
-            folder = self.ctx.store.folder(self.runner.state.session_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            stem = f"turn-{len(self.runner.state.turns):03d}-interrupted"
-            target = folder / f"{stem}.wav"
-            n = 1
-            while target.exists():
-                n += 1
-                target = folder / f"{stem}-{n}.wav"
-            shutil.move(str(source), target)
-        except OSError as exc:
-            log.warning("the interrupted reply stays in %s (moving it to the session failed: %s)", source, exc)
-            return
-        log.warning("the reply interrupted by the microphone failure is kept in %s", target)
+        self.ctx.store.recordings.keep_interrupted(wav, self.runner.state.session_id, len(self.runner.state.turns))
 
     def _on_listener_reply_likely(self, result: Any) -> None:
         """A Listener ReplyResult made at a pause: judged now, applied if `reply_ready` confirms it."""
@@ -707,19 +693,10 @@ class ConversationPresenter(QObject):
             self._your_turn()
 
     def _keep_recording(self, source: Path | str | None) -> Path | None:
-        """Move the reply's recording into the session folder (SessionStore.recording_path), so the
-        debrief can play it and the judge hears it."""
+        """Keep the reply's recording as this turn's (Recordings.keep), so the debrief can play it and
+        the judge hears it."""
         assert self.runner is not None
-        if not source:
-            return None
-        try:
-            # Inside the try: making the session folder fails on a read-only or full disk too.
-            target = self.ctx.store.recording_path(self.runner.state.session_id, len(self.runner.state.turns))
-            shutil.move(str(source), target)
-        except OSError as exc:
-            log.warning("keeping the recording %s failed: %s", source, exc)
-            return Path(source) if Path(source).is_file() else None
-        return target
+        return self.ctx.store.recordings.keep(source, self.runner.state.session_id, len(self.runner.state.turns))
 
     # -- voice events ----------------------------------------------------------------------------
     def _on_voice_started(self, line_id: str) -> None:
@@ -872,7 +849,4 @@ def _heard_words(result: Any) -> tuple[HeardWord, ...]:
 def _discard(wav: Path | str | None) -> None:
     """Delete a reply recording nobody will judge or play (a reply the recogniser was unsure of)."""
     if wav:
-        try:
-            Path(wav).unlink(missing_ok=True)
-        except OSError:
-            pass
+        Recordings.discard(wav)

@@ -43,8 +43,8 @@ from simulator.ui.common import (
     notice_banner,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.history import ReportExporter, export_buttons, show_export_result
-from simulator.ui.library import friendly_time
+from simulator.ui.formatting import friendly_time
+from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
 from simulator.ui.theme import COLORS, OUTCOME_TEXT
 from simulator.ui.widgets.chart import AgitationChart
 

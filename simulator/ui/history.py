@@ -1,6 +1,5 @@
-"""The records screens' core: a trainee's history page (sessions, score trend per behaviour, scenarios
-not yet tried, "Delete my data"), exporting reports as PDF or CSV off the GUI thread, and the
-recording-retention purge, run at start and when Settings shortens it.
+"""The history screen: a trainee's sessions, their score trend per behaviour, the scenarios not yet
+tried, their reports and "Delete my data".
 
 Signals (HistoryPage):
     review_requested(str): open that session's debrief (session id).
@@ -9,20 +8,14 @@ Signals (HistoryPage):
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Literal
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.engine.loader import Library
-from simulator.engine.scoring import WEIGHTS, score_session
-from simulator.records.reports import trainee_score, turns_of
-from simulator.records.sessions import SessionRecord, UnknownTrainee
+from simulator.records.reports import trainee_score
+from simulator.records.roster import UnknownTrainee
+from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
-    Banner,
     Page,
     as_written,
     button,
@@ -45,292 +37,12 @@ from simulator.ui.common import (
     panel,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.library import friendly_time
-from simulator.ui.theme import COLORS, OUTCOME_TEXT
+from simulator.ui.formatting import friendly_time
+from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
+from simulator.ui.theme import OUTCOME_TEXT
+from simulator.ui.trend_chart import TrendChart, behaviour_trend, own_turns
 
 log = logging.getLogger(__name__)
-
-Kind = Literal["pdf", "csv"]
-FILTERS = {"pdf": "PDF report (*.pdf)", "csv": "Spreadsheet (CSV) (*.csv)"}
-
-# The rubric's behaviours (simulator.engine.scoring), as the chart's legend names them.
-BEHAVIOURS = {
-    "outcome": "How it ended",
-    "techniques": "Techniques used",
-    "triggers": "Triggers avoided",
-    "tone": "Tone of voice",
-    "calming": "Replies that calmed",
-}
-SERIES_COLORS = {
-    "outcome": "#1D6A85",
-    "techniques": "#25744F",
-    "triggers": "#A83A32",
-    "tone": "#9A5B06",
-    "calming": "#6B4FA0",
-}
-
-
-# -- retention -----------------------------------------------------------------------------------
-def apply_retention(context: AppContext, when: str = "at start", on_done: Callable[[int], None] | None = None,
-                    on_error: Callable[[BaseException], None] | None = None) -> bool:
-    """Delete recordings older than Settings.recording_retention_days (0 keeps them), off the GUI thread.
-
-    `on_done` gets how many were deleted (see SessionStore.purge_recordings: a session still in
-    progress keeps its recordings). Returns whether a purge was started.
-    """
-    days = context.settings.recording_retention_days
-    if days <= 0:
-        return False
-    store = context.store
-
-    def done(deleted: int) -> None:
-        log.info("retention: %d recording(s) deleted %s", deleted, when)
-        if on_done is not None:
-            on_done(deleted)
-
-    def failed(exc: BaseException) -> None:
-        log.warning("retention purge failed: %s", exc)
-        if on_error is not None:
-            on_error(exc)
-
-    context.tasks.submit(lambda: store.purge_recordings(days), on_done=done, on_error=failed)
-    return True
-
-
-def retention_lowered(before: int, after: int) -> bool:
-    """Whether recordings kept `before` days (0: for ever) are now kept for less time."""
-    return after > 0 and (before <= 0 or after < before)
-
-
-# -- exporting reports ---------------------------------------------------------------------------
-def choose_report_file(parent: QWidget | None, title: str, suggested: str, kind: Kind) -> str | None:
-    """Ask where to save a report (module-level so tests can answer it)."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, FILTERS[kind])
-    return path or None
-
-
-def safe_name(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text.strip()).strip("-").lower() or "report"
-
-
-class ReportExporter(QObject):
-    """Exports one session, one trainee or one class as PDF or CSV, written on the task runner.
-
-    Signals:
-        exported(str): the report was written (its path).
-        failed(str): it was not; a sentence saying why, for the trainer.
-    """
-
-    exported = Signal(str)
-    failed = Signal(str)
-
-    def __init__(self, context: AppContext, parent: QObject | None = None):
-        super().__init__(parent)
-        self.ctx = context
-        self.busy = False
-
-    def export(self, parent: QWidget | None, scope: str, subject: str, kind: Kind,
-               suggested: str | None = None) -> bool:
-        """Ask for a file, then write the report there. False when nothing was started."""
-        if self.busy:
-            return False
-        what = {"session": "session", "trainee": "trainee's", "class": "class"}[scope]
-        name = suggested or safe_name(subject)
-        path = choose_report_file(parent, f"Save the {what} report as {kind.upper()}",
-                                  str(Path.home() / f"{name}.{kind}"), kind)
-        if not path:
-            return False
-        target = Path(path)
-        if target.suffix.lower() != f".{kind}":
-            target = target.with_name(target.name + f".{kind}")
-        store = self.ctx.store
-        keyword = {"session": "session_id", "trainee": "trainee", "class": "class_name"}[scope]
-
-        def work() -> str:
-            from simulator.records.reports import build_report, write_csv
-
-            report = build_report(store, **{keyword: subject})
-            if kind == "pdf":
-                from simulator.ui.reports_pdf import write_pdf
-
-                write_pdf(report, target)
-            else:
-                write_csv(report, target)
-            return str(target)
-
-        self.busy = True
-        self.ctx.tasks.submit(work, on_done=self._on_done, on_error=self._on_error)
-        return True
-
-    def _on_done(self, path: str) -> None:
-        self.busy = False
-        log.info("report written to %s", path)
-        self.exported.emit(path)
-
-    def _on_error(self, exc: BaseException) -> None:
-        self.busy = False
-        log.warning("report export failed: %s", exc)
-        reason = str(exc) or exc.__class__.__name__
-        self.failed.emit(f"The report was not saved: {reason[:1].upper() + reason[1:]}. "
-                         "Choose another folder (one you can write to, with free space) and try again.")
-
-
-def export_buttons(exporter: ReportExporter, owner: QWidget, scope: str, subject, tooltip: str):
-    """An "Export PDF…" and an "Export CSV…" button; `subject` is a callable giving the session id / name."""
-    pdf = button("Export PDF…", None, f"Save {tooltip} as a PDF report")
-    csv = button("Export CSV…", None, f"Save {tooltip} as a spreadsheet (one row per turn)")
-    for widget, kind in ((pdf, "pdf"), (csv, "csv")):
-        widget.clicked.connect(lambda _=False, k=kind: subject() and exporter.export(owner, scope, subject(), k))
-    return pdf, csv
-
-
-def show_export_result(banner: Banner, exporter: ReportExporter, parent: QWidget) -> None:
-    """Report an export's result on `banner` (and a failure in a message box too)."""
-    def done(path: str) -> None:
-        banner.set_kind("success")
-        banner.set_text("Report saved", path)
-        banner.setVisible(True)
-
-    def failed(message: str) -> None:
-        banner.set_kind("danger")
-        banner.set_text("Report not saved", message)
-        banner.setVisible(True)
-        dialogs.tell(parent, "Report not saved", message, warning=True)
-
-    exporter.exported.connect(done)
-    exporter.failed.connect(failed)
-
-
-# -- the trend chart -----------------------------------------------------------------------------
-def own_turns(record: SessionRecord, trainee: str | None) -> list:
-    """The turns of `record` that count for `trainee`: in a classroom session, only those they answered.
-
-    The same turns as their score in the table and in reports (simulator.records.reports.trainee_score).
-    """
-    if not trainee:
-        return list(record.state.turns)
-    return turns_of(record, trainee)
-
-
-def behaviour_trend(records: list[SessionRecord], trainee: str | None = None) -> dict[str, list[float | None]]:
-    """Per rubric behaviour, its share of the points (0..100) in each session; None where not measured.
-
-    With `trainee`, a classroom session is scored on the turns that trainee answered (the outcome is shared).
-    """
-    series: dict[str, list[float | None]] = {key: [] for key in WEIGHTS}
-    for record in records:
-        mine = own_turns(record, trainee)
-        lines = {line.key: line for line in score_session(mine, record.state.outcome).lines}
-        for key in WEIGHTS:
-            line = lines.get(key)
-            measured = line is not None and line.measured and line.max_points and mine
-            if key == "outcome" and record.state.outcome is None:
-                measured = False  # left unfinished: there was no ending to score
-            series[key].append(round(100 * line.points / line.max_points, 1) if measured else None)
-    return series
-
-
-class TrendChart(QWidget):
-    """Each rubric behaviour's share of its points, session by session (oldest left), drawn with QPainter."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.series: dict[str, list[float | None]] = {}
-        self.setMinimumHeight(200)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setAccessibleName("Score trend per behaviour")
-
-    def sizeHint(self) -> QSize:
-        return QSize(520, 240)
-
-    def set_series(self, series: dict[str, list[float | None]]) -> None:
-        self.series = series
-        count = max((len(v) for v in series.values()), default=0)
-        self.setAccessibleDescription(
-            f"{count} sessions; " + "; ".join(
-                f"{BEHAVIOURS[k]} latest {next((x for x in reversed(v) if x is not None), 0):.0f}%"
-                for k, v in series.items() if v))
-        self.update()
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        small = QFont(self.font())
-        # The theme may size fonts in pixels, when pointSizeF() is -1.
-        if self.font().pointSizeF() > 0:
-            small.setPointSizeF(self.font().pointSizeF() * 0.85)
-        else:
-            small.setPixelSize(max(9, round(self.font().pixelSize() * 0.85)))
-        painter.setFont(small)
-        sfm = painter.fontMetrics()
-        # Legend across the top, wrapping when narrow.
-        x, y = 0.0, 0.0
-        for key, name in BEHAVIOURS.items():
-            w = sfm.horizontalAdvance(name) + 30
-            if x + w > self.width():
-                x, y = 0.0, y + sfm.height() + 4
-            painter.setPen(QPen(QColor(SERIES_COLORS[key]), 3))
-            painter.drawLine(QPointF(x, y + sfm.height() / 2), QPointF(x + 16, y + sfm.height() / 2))
-            painter.setPen(QColor(COLORS["text"]))
-            painter.drawText(QPointF(x + 20, y + sfm.ascent()), name)
-            x += w
-        top = y + sfm.height() + 12
-        left = sfm.horizontalAdvance("100%") + 10
-        plot = QRectF(left, top, self.width() - left - 12, self.height() - top - sfm.height() - 10)
-        painter.setPen(QPen(QColor(COLORS["border"]), 1))
-        for tick in (0, 50, 100):
-            ty = plot.bottom() - plot.height() * tick / 100
-            painter.drawLine(QPointF(plot.left(), ty), QPointF(plot.right(), ty))
-            painter.setPen(QColor(COLORS["muted"]))
-            painter.drawText(QRectF(0, ty - sfm.height() / 2, left - 6, sfm.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{tick}%")
-            painter.setPen(QPen(QColor(COLORS["border"]), 1))
-        count = max((len(v) for v in self.series.values()), default=0)
-        if count == 0:
-            painter.setPen(QColor(COLORS["muted"]))
-            painter.setFont(self.font())
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No sessions yet")
-            return
-        step = plot.width() / max(1, count - 1)
-
-        def point(i: int, value: float) -> QPointF:
-            px = plot.left() + (step * i if count > 1 else plot.width() / 2)
-            return QPointF(px, plot.bottom() - plot.height() * value / 100)
-
-        painter.setPen(QColor(COLORS["muted"]))
-        every = max(1, count // 10)
-        for i in range(count):
-            if i % every == 0 or i == count - 1:
-                text = str(i + 1)
-                p = point(i, 0)
-                painter.drawText(QPointF(p.x() - sfm.horizontalAdvance(text) / 2, plot.bottom() + sfm.ascent() + 4),
-                                 text)
-        for key, values in self.series.items():
-            tint = QColor(SERIES_COLORS.get(key, COLORS["accent"]))
-            path: QPainterPath | None = None
-            for i, value in enumerate(values):
-                if value is None:  # not measured: the line breaks here
-                    if path is not None:
-                        painter.setPen(QPen(tint, 2.5))
-                        painter.setBrush(Qt.BrushStyle.NoBrush)
-                        painter.drawPath(path)
-                    path = None
-                    continue
-                p = point(i, value)
-                if path is None:
-                    path = QPainterPath(p)
-                else:
-                    path.lineTo(p)
-            if path is not None:
-                painter.setPen(QPen(tint, 2.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(path)
-            painter.setPen(QPen(QColor("white"), 1.5))
-            painter.setBrush(tint)
-            for i, value in enumerate(values):
-                if value is not None:
-                    painter.drawEllipse(point(i, value), 4, 4)
-
 
 # -- the history page ----------------------------------------------------------------------------
 SESSION_COLUMNS = ["Date", "Scenario", "Turns", "Outcome", "Score", "Overrides"]

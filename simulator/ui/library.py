@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,6 +42,7 @@ from simulator.ui.common import (
     label,
 )
 from simulator.ui.context import AppContext
+from simulator.ui.formatting import friendly_time
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
 
@@ -58,14 +58,6 @@ def estimated_minutes(scenario: Scenario) -> int:
     if scenario.minutes:
         return scenario.minutes
     return max(3, min(20, round(len(scenario.nodes) * 0.75)))
-
-
-def friendly_time(iso: str) -> str:
-    try:
-        when = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return iso
-    return when.strftime("%d %b %Y, %H:%M")
 
 
 class ScenarioCard(QFrame):

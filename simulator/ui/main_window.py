@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.model import Scenario
 from simulator.fileio import StorageError
+from simulator.records.retention import apply_retention
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.authoring import AuthoringPage
@@ -30,7 +31,7 @@ from simulator.ui.context import AppContext
 from simulator.ui.conversation import ConversationPage
 from simulator.ui.conversation_presenter import rewound_state
 from simulator.ui.debrief import DebriefPage
-from simulator.ui.history import HistoryPage, apply_retention
+from simulator.ui.history import HistoryPage
 from simulator.ui.library import LibraryPage
 from simulator.ui.roster import RosterPage
 from simulator.ui.settings_page import SettingsPage

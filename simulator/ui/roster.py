@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.records.reports import trainee_score
-from simulator.records.sessions import UnknownClass
+from simulator.records.roster import UnknownClass
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label, notice_banner, panel
 from simulator.ui.context import AppContext
-from simulator.ui.history import ReportExporter, export_buttons, show_export_result
-from simulator.ui.library import friendly_time
+from simulator.ui.formatting import friendly_time
+from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ Snapshot = dict[str, tuple[int, int]]
 def default_paths() -> list[Path]:
     """What the app watches: the shipped and the user's scenario folders, and the rubric's phrases."""
     from simulator.analysis.wording import DEFAULT_PATH
-    from simulator.cli._scenarios import scenario_folders
+    from simulator.scenario_folders import scenario_folders
 
     return [*scenario_folders(), DEFAULT_PATH]
 

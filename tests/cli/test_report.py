@@ -10,7 +10,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.records.db import ENV_VAR
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import record, sample_class
 from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
 

@@ -13,6 +13,7 @@ import pytest
 from simulator.devices import listener as listener_module
 from simulator.devices.listener import Listener, ReplyResult, SyncRunner
 from simulator.devices.microphone import safe_emit
+from simulator.records.recordings import Recordings
 from simulator.speech.adaptation import build_adaptation
 from simulator.speech.recognizer import StreamingRecognizer
 from tests.support.listening import CountingRecognizer, FeedMicrophone
@@ -39,7 +40,7 @@ def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
     assert listener.press()
@@ -57,7 +58,7 @@ def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_pa
     wav = speak(REPLY, tmp_path / "reply.wav")
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     started: list[bool] = []
     listener.reply_ready.connect(results.append)
@@ -85,7 +86,7 @@ def test_hands_free_ends_a_finished_sounding_reply_after_a_short_pause(qtbot, tm
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path, end_on_cue=True)
+                        recordings=Recordings(tmp_path), end_on_cue=True)
     heard: list[int] = []  # bytes of audio played when the reply came
     played = [0]
     mic.chunk.connect(lambda pcm: played.__setitem__(0, played[0] + len(pcm)))
@@ -113,7 +114,7 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.0))
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode=mode, runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path, end_on_cue=end_on_cue)
+                        recordings=Recordings(tmp_path), end_on_cue=end_on_cue)
     results: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
     assert (listener.start() if mode == "hands_free" else listener.press())
@@ -126,7 +127,8 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
 def hands_free(recognizer, folder: Path) -> tuple[Listener, FeedMicrophone, list[ReplyResult], list[ReplyResult]]:
     """A started hands-free Listener on a fed microphone, with its replies and its likely replies."""
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic, recordings_dir=folder)
+    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+                        recordings=Recordings(folder))
     results: list[ReplyResult] = []
     likely: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
@@ -187,7 +189,7 @@ def test_a_recogniser_that_decodes_only_at_the_end_is_never_finished_early(qtbot
 def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtbot, tmp_path,
                                                                       recognizer):
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
-    listener = Listener(recognizer, mode="hands_free", recordings_dir=tmp_path)
+    listener = Listener(recognizer, mode="hands_free", recordings=Recordings(tmp_path))
     partials: list[str] = []
     listener.partial.connect(partials.append)
     with qtbot.waitSignal(listener.listening, timeout=5000):
@@ -215,7 +217,7 @@ def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtb
 
 @pytest.mark.audio
 def test_fails_with_a_message_when_the_device_does_not_exist(pulse, qtbot, tmp_path, recognizer):
-    listener = Listener(recognizer, runner=SyncRunner(), recordings_dir=tmp_path)
+    listener = Listener(recognizer, runner=SyncRunner(), recordings=Recordings(tmp_path))
     with qtbot.waitSignal(listener.failed, timeout=2000) as blocker:
         assert not listener.start(b"unplugged-usb-mic")
     assert "unplugged-usb-mic" in blocker.args[0]
@@ -266,7 +268,7 @@ class _SilentRecognizer:
 def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path, caplog):
     mic = FeedMicrophone()
     listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     events: list[tuple[str, object]] = []
     listener.interrupted.connect(lambda path: events.append(("interrupted", path)))
     listener.failed.connect(lambda message: events.append(("failed", message)))
@@ -278,7 +280,8 @@ def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path,
         safe_emit(mic.failed, "The microphone was unplugged.")
     assert [kind for kind, _ in events] == ["interrupted", "failed"]
     path = events[0][1]
-    assert path.parent == tmp_path and path.name.startswith("reply-") and path.stem.endswith("-interrupted")
+    assert path.parent == Recordings(tmp_path).incoming
+    assert path.name.startswith("reply-") and path.stem.endswith("-interrupted")
     with wave.open(str(path)) as w:
         assert w.getframerate() == 16000 and w.readframes(w.getnframes()) == pcm
     assert str(path) in caplog.text
@@ -289,13 +292,13 @@ def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path,
 def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
     mic = FeedMicrophone()
     listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     kept: list[object] = []
     listener.interrupted.connect(kept.append)
     assert listener.open()
     safe_emit(mic.chunk, b"\0\0" * 1600)
     safe_emit(mic.failed, "The microphone was unplugged.")
-    assert kept == [] and list(tmp_path.glob("*.wav")) == []
+    assert kept == [] and list(tmp_path.rglob("*.wav")) == []
 
 
 def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, recognizer):
@@ -321,7 +324,7 @@ def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_re
         pcm = w.readframes(w.getnframes())
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     failures: list[str] = []
     listener.reply_ready.connect(results.append)
@@ -350,7 +353,7 @@ def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot,
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
     listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     failures: list[str] = []
     listener.reply_ready.connect(results.append)
@@ -383,7 +386,7 @@ def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbo
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
     listener = Listener(whisper, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     partials: list[str] = []
     listener.reply_ready.connect(results.append)

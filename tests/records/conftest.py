@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from simulator.records.db import ENV_VAR
 from simulator.records.schema import metadata
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
 
 

@@ -5,6 +5,8 @@ Kept apart from conftest.py (no pytest import) so a test's helper processes can 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from simulator.engine.judgement import Finding, Judgement, ToneReading
 from simulator.engine.session import SessionState, TurnRecord
 from simulator.records.sessions import SessionRecord
@@ -132,3 +134,31 @@ def classroom_session(store) -> SessionRecord:
                           for t, name in zip(shared.state.turns, ["Ana", "Ben", "Ana"], strict=True)]
     store.save(shared)
     return store.load(shared.session_id)
+
+
+def with_recordings(store, trainee: str, days_ago: float, n: int = 2, closed: bool = True):
+    """A session with a recording per turn, made `days_ago`; finished unless `closed` is False (in progress)."""
+    r = record(trainee, n_turns=0, closed=closed)
+    at = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="seconds")
+    for i in range(n):
+        wav = store.recordings.turn_path(r.session_id, i)
+        wav.write_bytes(b"RIFF....WAVE")
+        r.state.turns.append(turn(i, audio_file=str(wav), at=at))
+    store.save(r)
+    return r
+
+
+def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
+    """A classroom session of `owner`'s in which `helper` answered the second turn, with a recording each."""
+    store.add_trainee(owner, class_name)
+    store.add_trainee(helper, class_name)
+    shared = record(owner, scenario_id="door-no-id")
+    for t in shared.state.turns:
+        wav = store.recordings.turn_path(shared.session_id, t.index)
+        wav.parent.mkdir(parents=True, exist_ok=True)
+        wav.write_bytes(b"RIFF")
+        shared.state.turns[t.index] = t.model_copy(update={
+            "trainee": owner if t.index == 0 else helper, "audio_file": str(wav),
+            "reply": f"words of {owner if t.index == 0 else helper}"})
+    store.save(shared)
+    return shared

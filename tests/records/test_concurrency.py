@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import record, turn
 
 SESSIONS_EACH = 4
@@ -56,7 +56,7 @@ def test_stations_saving_at_once_keep_every_row(store, database_url):
 
 _WRITER = """
 import sys
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import record, turn
 store = SessionStore(url=sys.argv[1], station=sys.argv[2])
 for n in range(int(sys.argv[3])):

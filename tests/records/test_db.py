@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from simulator.records import db
 from simulator.records.db import DatabaseUnavailable
 from simulator.records.schema import metadata
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 
 
 def test_a_fresh_database_is_migrated_to_exactly_the_models(fresh_database_url):
@@ -71,6 +71,6 @@ def test_records_never_load_qt():
     import sys
     from pathlib import Path
 
-    code = ("import sys, simulator.records.sessions, simulator.records.reports, simulator.cli.report; "
+    code = ("import sys, simulator.records.store, simulator.records.reports, simulator.cli.report; "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'")
     subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True)

@@ -16,7 +16,7 @@ from sqlalchemy.schema import CreateTable
 from simulator.records import db
 from simulator.records.db import DatabaseUnavailable
 from simulator.records.schema import classes, trainees
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import record as make_record
 
 # Runs the first start in a child process and SIGKILLs it once the migration has created some
@@ -24,7 +24,7 @@ from tests.records.factories import record as make_record
 KILLED_START = textwrap.dedent("""
     import os, signal, sys
     from alembic.operations import Operations
-    from simulator.records.sessions import SessionStore
+    from simulator.records.store import SessionStore
 
     made = []
     real = Operations.create_index

@@ -8,7 +8,8 @@ import pytest
 
 from simulator.fileio import StorageError
 from simulator.records.reports import CSV_COLUMNS, build_report, csv_text, summarise, write_csv
-from simulator.records.sessions import SessionNotFound, UnknownClass, UnknownTrainee
+from simulator.records.roster import UnknownClass, UnknownTrainee
+from simulator.records.sessions import SessionNotFound
 from tests.records.factories import classroom_session, record, sample_class
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,18 +32,39 @@ def _mount(*args: str) -> bool:
     return subprocess.run(["mount", *args], capture_output=True).returncode == 0
 
 
+class SmallDisk:
+    """A real 4 MB tmpfs as the data folder: SQLite and the recordings meet the very errors a training
+    laptop gives when its disk turns read-only (a remount: chmod does not stop root) or fills up."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.filler = path / "filler"
+
+    def read_only(self, on: bool) -> None:
+        assert _mount("-o", f"remount,{'ro' if on else 'rw'}", str(self.path))
+
+    def fill(self) -> None:
+        """Write until the disk is full, to the last byte."""
+        with self.filler.open("wb") as handle:
+            try:
+                while True:
+                    handle.write(bytes(65536))
+                    handle.flush()
+            except OSError:
+                pass
+
+    def free(self) -> None:
+        self.filler.unlink()
+
+
 @pytest.fixture
-def small_disk(tmp_path):
-    """A 4 MB tmpfs; yields (folder, set_read_only(bool)). Unmounted afterwards."""
+def small_disk(tmp_path) -> Iterator[SmallDisk]:
+    """A 4 MB tmpfs (SmallDisk), unmounted afterwards; skipped where it cannot be mounted."""
     folder = tmp_path / "disk"
     folder.mkdir()
     if not shutil.which("mount") or not _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)):
         pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
-
-    def read_only(on: bool) -> None:
-        assert _mount("-o", f"remount,{'ro' if on else 'rw'}", str(folder))
-
     try:
-        yield folder, read_only
+        yield SmallDisk(folder)
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)

@@ -28,12 +28,13 @@ def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | 
     """The real window with the real Microphone and Listener (push-to-talk, recognition inline)."""
     from simulator.devices.listener import Listener, SyncRunner
     from simulator.devices.microphone import Microphone
+    from simulator.records.recordings import Recordings
     from simulator.ui.context import Devices
     from simulator.ui.main_window import MainWindow
 
     microphone = Microphone()
     listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=microphone,
-                        recordings_dir=tmp_path)
+                        recordings=Recordings(tmp_path))
     settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False,
                         input_device=device.decode() if device else None)
     win = MainWindow(make_context(settings, Devices(microphone=microphone, listener=listener)))
@@ -113,11 +114,11 @@ def test_the_conversation_offers_typing_when_the_headset_goes(qtbot, headset, ma
     assert "USB Headset" in text and "type your reply" in text, text
     assert presenter.phase == "your_turn"
     # What the headset captured before it went is kept with the session's recordings.
-    kept = presenter.ctx.store.folder(presenter.runner.state.session_id) / "turn-000-interrupted.wav"
+    kept = presenter.ctx.store.recordings.folder(presenter.runner.state.session_id) / "turn-000-interrupted.wav"
     assert kept.is_file()
     with wave.open(str(kept)) as w:
         assert w.getframerate() == 16000 and w.getnframes() > 1600
-    assert not list(tmp_path.glob("reply-*-interrupted.wav"))  # moved, not copied
+    assert not list(tmp_path.rglob("reply-*-interrupted.wav"))  # moved, not copied
     # Trying the microphone again while the headset is still out says so again, and typing still works.
     assert win.conversation.notice_retry.isVisibleTo(win.conversation)
     win.conversation.notice_retry.click()

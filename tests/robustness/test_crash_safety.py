@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.ui.conftest import SCENARIO
 
 pytestmark = pytest.mark.slow

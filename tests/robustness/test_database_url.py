@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.records.db import DatabaseUnavailable, url_problem
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 
 BAD = {
     "postgresql+psycopg://trainer:secret@server:abc/records": "port 'abc' is not a number",

@@ -7,18 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import record
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_report_is_written_elsewhere_from_a_read_only_data_folder(small_disk, tmp_path, monkeypatch):
-    disk, read_only = small_disk
+    disk = small_disk.path
     store = SessionStore(disk)
     store.save(record(trainee="Sam Patel"))
     store.close()
-    read_only(True)
+    small_disk.read_only(True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     done = subprocess.run(

@@ -1,8 +1,7 @@
 """A data folder that is read-only or full before the app starts: the window opens, says so, and lets
 the trainee practise typed replies without saving, or choose another folder.
 
-The data folder is a real tmpfs, as in test_storage_failures.py: SQLite meets the very errors a
-training laptop gives.
+The data folder is a real tmpfs (conftest.SmallDisk), as in test_storage_failures.py.
 """
 
 from __future__ import annotations
@@ -14,16 +13,6 @@ import pytest
 from simulator.engine.loader import load_library
 
 pytestmark = pytest.mark.gui
-
-
-def _fill(folder: Path) -> None:
-    with (folder / "filler").open("wb") as handle:
-        try:
-            while True:
-                handle.write(bytes(65536))
-                handle.flush()
-        except OSError:
-            pass
 
 
 def _start(qtbot, monkeypatch, data: Path, scenario_dir: Path, judge):
@@ -56,8 +45,8 @@ def _play_a_typed_turn(win) -> None:
 
 def test_a_read_only_data_folder_at_start_opens_the_window_and_practice_goes_on_unsaved(
         qtbot, monkeypatch, small_disk, scenario_dir, judge, tmp_path):
-    disk, read_only = small_disk
-    read_only(True)
+    disk = small_disk.path
+    small_disk.read_only(True)
     win = _start(qtbot, monkeypatch, disk, scenario_dir, judge)
 
     banner = win.storage_banner
@@ -95,9 +84,8 @@ def test_a_read_only_data_folder_at_start_opens_the_window_and_practice_goes_on_
 
 def test_a_full_data_folder_at_start_opens_the_window_and_says_so(
         qtbot, monkeypatch, small_disk, scenario_dir, judge):
-    disk, _ = small_disk
-    _fill(disk)
-    win = _start(qtbot, monkeypatch, disk, scenario_dir, judge)
+    small_disk.fill()
+    win = _start(qtbot, monkeypatch, small_disk.path, scenario_dir, judge)
     assert win.storage_banner.isVisibleTo(win)
     assert "not saved" in win.storage_banner.text.text().lower()
     _play_a_typed_turn(win)
@@ -111,8 +99,7 @@ def test_a_writable_data_folder_shows_no_banner(qtbot, monkeypatch, private_data
 
 def test_a_data_folder_that_cannot_be_made_opens_the_window_and_says_so(
         qtbot, monkeypatch, small_disk, scenario_dir, judge):
-    disk, read_only = small_disk
-    read_only(True)
-    win = _start(qtbot, monkeypatch, disk / "not-yet", scenario_dir, judge)
+    small_disk.read_only(True)
+    win = _start(qtbot, monkeypatch, small_disk.path / "not-yet", scenario_dir, judge)
     assert win.storage_banner.isVisibleTo(win)
     _play_a_typed_turn(win)

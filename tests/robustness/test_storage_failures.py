@@ -1,7 +1,6 @@
 """A data folder that turns read-only or fills up mid-session: said on screen, the session kept in memory, saved on the next turn.
 
-The data folder is a real tmpfs, remounted read-only (chmod does not stop root) or filled to
-the last byte, so SQLite and the recordings meet the very errors a training laptop gives.
+The data folder is a real tmpfs (conftest.SmallDisk), remounted read-only or filled to the last byte.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 
 pytestmark = pytest.mark.gui
 
@@ -56,8 +55,7 @@ def _notice(win) -> str:
 
 def test_a_read_only_data_folder_is_said_and_the_turns_are_saved_when_it_can_be_written(
         qtbot, make_context, small_disk, tmp_path):
-    disk, read_only = small_disk
-    win = _window(qtbot, make_context, disk)
+    win = _window(qtbot, make_context, small_disk.path)
     presenter = win.conversation.presenter
     _type(win, "Okay.")
     session_id = presenter.runner.state.session_id
@@ -66,7 +64,7 @@ def test_a_read_only_data_folder_is_said_and_the_turns_are_saved_when_it_can_be_
     # The kernel refuses to remount while files are open for writing: let SQLite close its
     # connections, as it would after the disk went read-only under it.
     win.ctx.store.engine.dispose()
-    read_only(True)
+    small_disk.read_only(True)
     _type(win, "Right, I see.")
     text = _notice(win)
     assert "could not be saved" in text and "Nothing is lost" in text
@@ -77,7 +75,7 @@ def test_a_read_only_data_folder_is_said_and_the_turns_are_saved_when_it_can_be_
     assert len(presenter.runner.state.turns) == 3
     assert presenter.accepts_reply()
 
-    read_only(False)
+    small_disk.read_only(False)
     _type(win, "One moment please.")
     assert "saved again" in _notice(win)
     saved = win.ctx.store.load(session_id).state.turns
@@ -85,22 +83,14 @@ def test_a_read_only_data_folder_is_said_and_the_turns_are_saved_when_it_can_be_
 
 
 def test_a_full_disk_is_said_in_plain_words(qtbot, make_context, small_disk):
-    disk, _ = small_disk
-    win = _window(qtbot, make_context, disk)
+    win = _window(qtbot, make_context, small_disk.path)
     _type(win, "Okay.")
-    filler = disk / "filler"
-    with filler.open("wb") as handle:
-        try:
-            while True:
-                handle.write(bytes(65536))
-                handle.flush()
-        except OSError:
-            pass
+    small_disk.fill()
     _type(win, "Right, I see. " * 400)  # a long reply, so the page it needs is not already there
     text = _notice(win)
     assert "could not be saved" in text and "Traceback" not in text
     assert "full" in text.lower()
-    filler.unlink()
+    small_disk.free()
     _type(win, "One moment please.")
     assert "saved again" in _notice(win)
     assert len(win.ctx.store.load(win.conversation.presenter.runner.state.session_id).state.turns) == 3

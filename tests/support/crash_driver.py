@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from simulator.engine.loader import load_library
     from simulator.logs import setup_logging
-    from simulator.records.sessions import SessionStore
+    from simulator.records.store import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices
     from simulator.ui.main_window import MainWindow

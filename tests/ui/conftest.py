@@ -9,7 +9,7 @@ import pytest
 
 from simulator.engine.judgement import Finding, JudgeContext, Judgement, Reply, ToneReading
 from simulator.engine.loader import load_library
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from simulator.settings import Settings
 
 pytestmark = pytest.mark.gui

@@ -234,7 +234,7 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
     table = list(csv.DictReader((tmp_path / "class.csv").open(encoding="utf-8-sig")))
     assert [(r["answered_by"], r["override"]) for r in table] == [("Ana", "escalate"), ("Ben", "")]
     if shutil.which("pdftotext"):
-        from simulator.ui.reports_pdf import write_pdf
+        from simulator.reports.pdf import write_pdf
 
         write_pdf(build_report(store, session_id=session_id), tmp_path / "session.pdf")
         text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "session.pdf"), "-"], check=True,

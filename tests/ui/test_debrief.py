@@ -18,7 +18,7 @@ def saved_session(store, answered_by: list[str | None], owner: str, *, recording
     for i, who in enumerate(answered_by):
         audio = None
         if i == recording_of:
-            wav = store.recording_path(state.session_id, i)
+            wav = store.recordings.turn_path(state.session_id, i)
             wav.write_bytes(b"RIFF....WAVE")
             audio = str(wav)
         state.turns.append(turn(i, f"Reply {i}", audio_file=audio).model_copy(update={"trainee": who}))

@@ -87,7 +87,7 @@ def with_recordings(store, session_id: str) -> list[Path]:
     record = store.load(session_id)
     paths = []
     for t in record.state.turns:
-        wav = store.recording_path(session_id, t.index)
+        wav = store.recordings.turn_path(session_id, t.index)
         wav.parent.mkdir(parents=True, exist_ok=True)
         wav.write_bytes(b"RIFF....WAVE")
         record.state.turns[t.index] = t.model_copy(update={"audio_file": str(wav)})
@@ -202,7 +202,7 @@ def test_delete_my_data_asks_first_then_removes_rows_and_recordings(qtbot, windo
 
     answer("delete", "delete")
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
-    assert not any(w.exists() for w in wavs) and not store.folder(mine).exists()
+    assert not any(w.exists() for w in wavs) and not store.recordings.folder(mine).exists()
     # Straight from the database: no session row, no turn rows left.
     engine = sa.create_engine(store.url)
     with engine.connect() as conn:
@@ -292,7 +292,7 @@ def _not_blank(png: Path) -> bool:
 @pytest.fixture
 def save_as(monkeypatch, tmp_path):
     """Answer the "Save the report as" dialog with files in tmp_path/reports, in order."""
-    from simulator.ui import history
+    from simulator.ui import report_export
 
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -302,7 +302,7 @@ def save_as(monkeypatch, tmp_path):
         asked.append(title)
         return str(folder / Path(suggested).name)
 
-    monkeypatch.setattr(history, "choose_report_file", choose)
+    monkeypatch.setattr(report_export, "choose_report_file", choose)
     return folder
 
 

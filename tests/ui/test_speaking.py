@@ -78,7 +78,7 @@ def test_space_is_push_to_talk_and_the_recording_is_kept(qtbot, spoken_window, d
     listener.hear("I'm so sorry Sam I understand", wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
     record = win.ctx.store.all()[0]
     turn = record.state.turns[0]
-    kept = win.ctx.store.recording_path(record.session_id, 0)
+    kept = win.ctx.store.recordings.turn_path(record.session_id, 0)
     assert turn.audio_file == str(kept) and kept.is_file()
     assert turn.reply == "I'm so sorry Sam I understand"
     assert page.bubbles[-2].text_value == "I'm so sorry Sam I understand"
@@ -192,7 +192,7 @@ def test_a_reply_judged_at_a_pause_is_answered_as_soon_as_the_pause_is_its_end(q
     turn = presenter.runner.state.turns[0]
     assert turn.reply == "I'm so sorry Sam I understand" and turn.judgement.intent == "deescalate"
     record = spoken_window.ctx.store.all()[0]
-    kept = spoken_window.ctx.store.recording_path(record.session_id, 0)
+    kept = spoken_window.ctx.store.recordings.turn_path(record.session_id, 0)
     assert turn.audio_file == str(kept) and kept.is_file() and not wav.exists()
     assert [b.text_value for b in page.bubbles].count("I'm so sorry Sam I understand") == 1
     assert devices.voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
@@ -392,7 +392,7 @@ def test_an_insult_heard_on_an_unsure_word_is_asked_again_not_applied(qtbot, jud
     assert page.bubbles[-1].text_value == SAY_AGAIN and devices.voice.spoken[-1][1] == SAY_AGAIN
     assert page.notice.isVisible() and "that was a dick" in page.notice.text.text()
     session = presenter.runner.state.session_id
-    assert not judged_window.ctx.store.recording_path(session, 0).exists()  # nobody will play it
+    assert not judged_window.ctx.store.recordings.turn_path(session, 0).exists()  # nobody will play it
     # Said again and heard surely this time: now it stands.
     devices.voice.finish()
     presenter.press_to_talk()

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from simulator.settings import Settings
 from simulator.speech.recognizer import word_error_rate
 from simulator.ui.conversation_presenter import SAY_AGAIN
@@ -155,7 +155,7 @@ def test_hands_free_spoken_turn_with_real_audio(qtbot, app, pulse, tmp_path):
     assert turn.target == "recital" and runner.state.node_id == "recital"
     assert turn.agitation_after < turn.agitation_before
     # The reply's recording is kept with the session.
-    kept = win.ctx.store.recording_path(runner.state.session_id, 0)
+    kept = win.ctx.store.recordings.turn_path(runner.state.session_id, 0)
     assert turn.audio_file == str(kept) and kept.is_file()
     with wave.open(str(kept)) as w:
         assert w.getframerate() == 16000 and w.getnframes() > 16000 * 1.5

@@ -12,7 +12,7 @@ import pytest
 
 from simulator.fileio import StorageError
 from simulator.records.reports import build_report
-from simulator.records.sessions import SessionStore
+from simulator.records.store import SessionStore
 from tests.records.factories import classroom_session, sample_class
 
 
@@ -64,7 +64,7 @@ def _behaviours(text: str) -> dict[str, str]:
 
 
 def test_trainee_report_pages_have_charts_and_feedback(store, tmp_path, poppler):
-    from simulator.ui.reports_pdf import write_pdf
+    from simulator.reports.pdf import write_pdf
 
     sample_class(store)
     pdf = tmp_path / "sam.pdf"
@@ -82,7 +82,7 @@ def test_trainee_report_pages_have_charts_and_feedback(store, tmp_path, poppler)
 
 
 def test_class_and_session_reports_render(store, tmp_path, poppler):
-    from simulator.ui.reports_pdf import render_pdf
+    from simulator.reports.pdf import render_pdf
 
     s = sample_class(store)
     for name, report in (("class", build_report(store, class_name="Tuesday evening")),
@@ -100,7 +100,7 @@ def test_class_and_session_reports_render(store, tmp_path, poppler):
 
 
 def test_a_trainee_s_report_shows_their_own_score_in_a_shared_classroom_session(store, tmp_path, poppler):
-    from simulator.ui.reports_pdf import write_pdf
+    from simulator.reports.pdf import write_pdf
 
     shared = classroom_session(store)  # the whole session 70.8; Ana's turns 87.5, Ben's 37.5
     texts = {}
@@ -136,7 +136,7 @@ def test_a_trainee_s_report_shows_their_own_score_in_a_shared_classroom_session(
 
 
 def test_a_class_with_no_sessions_yet_is_one_page(store, tmp_path, poppler):
-    from simulator.ui.reports_pdf import write_pdf
+    from simulator.reports.pdf import write_pdf
 
     store.add_trainee("New Starter", "Monday")
     pdf = tmp_path / "monday.pdf"
@@ -148,7 +148,7 @@ def test_a_class_with_no_sessions_yet_is_one_page(store, tmp_path, poppler):
 def test_the_agitation_chart_marks_escalating_replies_in_red(store):
     from PySide6.QtGui import QColor
 
-    from simulator.ui.reports_pdf import INTENT_COLOURS, agitation_chart
+    from simulator.reports.pdf import INTENT_COLOURS, agitation_chart
 
     s = sample_class(store)
     red = QColor(INTENT_COLOURS["escalate"])
@@ -158,7 +158,7 @@ def test_the_agitation_chart_marks_escalating_replies_in_red(store):
 
 
 def test_an_unwritable_pdf_path_is_explained(store, tmp_path):
-    from simulator.ui.reports_pdf import write_pdf
+    from simulator.reports.pdf import write_pdf
 
     sample_class(store)
     blocker = tmp_path / "file"

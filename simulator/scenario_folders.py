@@ -1,4 +1,5 @@
-"""Finding a scenario from the command line: by path, file name or id."""
+"""Where scenarios are found (the shipped folder and the user's), the library read from them, and one
+scenario by path, file name or id: for the command line and the app alike."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from simulator.engine.model import Scenario
 
 
 class NotFound(Exception):
-    pass
+    """No scenario by that path or id (the message lists those there are)."""
 
 
 def scenario_folders() -> list[Path]:
+    """The shipped scenarios, then the user's own (a user's file with the same id is reported as a clash)."""
     return [paths.SCENARIOS_DIR, paths.user_scenarios_dir()]
 
 
 def library() -> Library:
+    """Every scenario in the folders, with the files that failed to load."""
     return load_library(scenario_folders())
 
 

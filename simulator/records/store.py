@@ -1,0 +1,106 @@
+"""SessionStore: the one records object the app and the command line hold, over one database and one
+data folder. A thin facade: each job is its own module, and each method here hands the call on.
+
+    store = SessionStore()                       # <data>/simulator.db, or the shared PostgreSQL
+    store.save(record), store.load(session_id)   # sessions.py: a session saved after every turn
+    store.sessions(trainee="Sam")                # history.py: questions across sessions
+    store.add_trainee("Sam", "Tuesday")          # roster.py: trainees and classes
+    store.recordings.keep(wav, session_id, 3)    # recordings.py: the recording files
+    store.delete_trainee_data("Sam")             # erasure.py: "delete my data"
+
+Kept as a facade because its many callers (screens, the CLI, reports, tests) hold one store and
+reopen it when Settings change the data folder or database; the parts need no more than an engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from simulator import paths
+from simulator.records import db
+from simulator.records.erasure import DeletedData, delete_trainee_data
+from simulator.records.history import History, TrendPoint
+from simulator.records.recordings import Recordings, this_station
+from simulator.records.roster import Roster, Trainee
+from simulator.records.sessions import SessionRecord, Sessions
+
+
+class SessionStore:
+    """Sessions, trainees and classes in the records database, recordings in the data folder."""
+
+    def __init__(self, root: Path | None = None, url: str | None = None, station: str | None = None):
+        # `root` holds the recordings and, unless a URL is configured, the SQLite file.
+        self.root = root or paths.data_dir()
+        self.url = url or db.configured_url(self.root)
+        self.station = station or this_station()
+        self.engine: Engine = db.create_engine(self.url)
+        db.migrate(self.engine)
+        self.roster = Roster(self.engine)
+        self.recordings = Recordings(self.root, self.station)
+        self._sessions = Sessions(self.engine, self.station)
+        self._history = History(self.engine)
+
+    @property
+    def saving(self) -> bool:
+        """False for the in-memory store the app falls back on when the data folder cannot be written."""
+        return db.is_saved(self.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- sessions (sessions.py) ------------------------------------------------------------------
+    def save(self, record: SessionRecord) -> None:
+        self._sessions.save(record)
+
+    def load(self, session_id: str) -> SessionRecord:
+        return self._sessions.load(session_id)
+
+    def all(self) -> list[SessionRecord]:
+        return self._sessions.all()
+
+    def unfinished(self) -> list[SessionRecord]:
+        return self._sessions.unfinished()
+
+    # -- questions across sessions (history.py) --------------------------------------------------
+    def sessions(self, trainee: str | None = None, class_name: str | None = None) -> list[SessionRecord]:
+        return self._history.sessions(trainee, class_name)
+
+    def history(self, trainee: str) -> list[SessionRecord]:
+        """A trainee's sessions over time, oldest first (classroom sessions they answered in included)."""
+        return self._history.sessions(trainee=trainee)
+
+    def best_outcomes(self, trainee: str | None = None) -> dict[str, str]:
+        return self._history.best_outcomes(trainee)
+
+    def untried_scenarios(self, trainee: str, scenario_ids: Iterable[str]) -> list[str]:
+        return self._history.untried_scenarios(trainee, scenario_ids)
+
+    def score_trend(self, trainee: str) -> list[TrendPoint]:
+        return self._history.score_trend(trainee)
+
+    # -- trainees and classes (roster.py) --------------------------------------------------------
+    def add_trainee(self, name: str, class_name: str | None = None) -> Trainee:
+        return self.roster.add_trainee(name, class_name)
+
+    def trainee(self, name: str) -> Trainee:
+        return self.roster.trainee(name)
+
+    def trainees(self, class_name: str | None = None) -> list[Trainee]:
+        return self.roster.trainees(class_name)
+
+    def add_class(self, name: str) -> None:
+        self.roster.add_class(name)
+
+    def classes(self) -> list[str]:
+        return self.roster.classes()
+
+    # -- deleting (recordings.py, erasure.py) ----------------------------------------------------
+    def purge_recordings(self, older_than_days: int) -> int:
+        """Retention: see Recordings.purge."""
+        return self.recordings.purge(self.engine, older_than_days)
+
+    def delete_trainee_data(self, trainee: str) -> DeletedData:
+        return delete_trainee_data(self.engine, self.recordings, trainee)

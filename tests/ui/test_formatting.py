@@ -1,0 +1,17 @@
+"""What the screens share for writing times (simulator/ui/formatting.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from simulator.ui.formatting import friendly_time
+
+
+def test_a_stored_time_reads_in_the_computers_own_time_zone():
+    stored = "2026-03-01T09:05:00+00:00"
+    local = datetime.fromisoformat(stored).astimezone()
+    assert friendly_time(stored) == local.strftime("%d %b %Y, %H:%M")
+
+
+def test_text_that_is_not_a_time_is_shown_as_it_is():
+    assert friendly_time("yesterday") == "yesterday"
