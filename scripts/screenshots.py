@@ -125,7 +125,7 @@ def main() -> int:
     shot("09-conversation-ended")
     page.presenter.show_debrief()
     shot("10-debrief")
-    win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
+    win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("11-debrief-turns")
 
     # Authoring: a shipped scenario's graph, a typed try-out, then a draft with mistakes marked.
@@ -325,7 +325,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     loop = QEventLoop()
     QTimer.singleShot(300, loop.quit)  # the cards are laid out before the scroll position is read
     loop.exec()
-    win.debrief.scroll.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
+    win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("21-debrief-spoken-turn")
     win.close()
 

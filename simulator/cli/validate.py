@@ -23,10 +23,10 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     for path in args.paths:
         if path.is_dir():
-            found = scenario_files(path)
-            if not found:
+            in_folder = scenario_files(path)
+            if not in_folder:
                 problems.append(Problem(str(path), 0, "no .yaml scenario files in this folder"))
-            files.extend(found)
+            files.extend(in_folder)
         else:
             files.append(path)
     ids: dict[str, Path] = {}

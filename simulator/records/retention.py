@@ -25,9 +25,14 @@ class _Tasks(Protocol):
 class RetentionContext(Protocol):
     """What a purge needs of the app (simulator.ui.context.AppContext has it)."""
 
-    settings: Settings
-    store: _Purger
-    tasks: _Tasks
+    # Read-only members: the app's context holds richer types (its store and task runner), which a
+    # writable Protocol member would have to match exactly.
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def store(self) -> _Purger: ...
+    @property
+    def tasks(self) -> _Tasks: ...
 
 
 def apply_retention(context: RetentionContext, when: str = "at start",

@@ -14,13 +14,14 @@ built adaptations are cached in memory and on disk, keyed by a hash of their con
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -213,7 +214,7 @@ def _arpa(sentences: Sequence[Sequence[str]], counts_weight: Sequence[int]) -> s
     reserved = DISCOUNT * n_types / total
     p1 = {w: max(c1[w] - DISCOUNT, 0) / total + reserved / n_types for w in vocab if w != "<s>"}
 
-    def interpolate(hist_counts: Counter[str], lower: dict[str, float] | Any) -> tuple[dict[str, float], float]:
+    def interpolate(hist_counts: Counter[str], lower: Callable[[str], float]) -> tuple[dict[str, float], float]:
         n = sum(hist_counts.values())
         gamma = DISCOUNT * len(hist_counts) / n
         return {w: (c - DISCOUNT) / n + gamma * lower(w) for w, c in hist_counts.items()}, gamma
@@ -231,7 +232,7 @@ def _arpa(sentences: Sequence[Sequence[str]], counts_weight: Sequence[int]) -> s
     p3: dict[tuple[str, str, str], float] = {}
     bow2: dict[tuple[str, str], float] = {}
     for (h1, h2), counts in c3.items():
-        probs, gamma = interpolate(counts, lambda w, h2=h2: p2_full(h2, w))
+        probs, gamma = interpolate(counts, functools.partial(p2_full, h2))
         bow2[(h1, h2)] = gamma
         p3.update({(h1, h2, w): p for w, p in probs.items()})
 

@@ -41,7 +41,8 @@ def run_app(argv: list[str] | None = None) -> int:
     from simulator.ui.main_window import APP_NAME, MainWindow
     from simulator.ui.theme import apply_theme
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     if app.platformName() == "":  # pragma: no cover - Qt aborts before this on most platforms
         print(NO_DISPLAY, file=sys.stderr)
         return 2

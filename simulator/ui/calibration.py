@@ -89,13 +89,13 @@ class CalibrationPage(Page):
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         # Scrolls only when large text outgrows the window; the panels then stack (see resizeEvent).
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        page.addWidget(self.scroll)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        page.addWidget(self.scroller)
         body = QWidget()
-        self.scroll.setWidget(body)
+        self.scroller.setWidget(body)
         outer = QVBoxLayout(body)
         outer.setContentsMargins(36, 28, 36, 28)
         outer.setSpacing(16)
@@ -251,11 +251,11 @@ class CalibrationPage(Page):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        fit_columns(self.row, self.scroll.viewport().width() - 72)
+        fit_columns(self.row, self.scroller.viewport().width() - 72)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        fit_columns(self.row, self.scroll.viewport().width() - 72)
+        fit_columns(self.row, self.scroller.viewport().width() - 72)
         self.refresh_devices()
 
     def hideEvent(self, event) -> None:  # noqa: N802

@@ -63,10 +63,13 @@ def separator() -> QFrame:
 def clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        if item is None:
+            break
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            widget.deleteLater()
+        elif inner is not None:
+            clear_layout(inner)
 
 
 def restyle(widget: QWidget) -> None:
@@ -94,9 +97,9 @@ class Banner(QFrame):
         self.title.setVisible(bool(title))
         self.text.setVisible(bool(text))
         outer.addLayout(texts, 1)
-        self.actions = QHBoxLayout()
-        self.actions.setSpacing(8)
-        outer.addLayout(self.actions)
+        self.action_row = QHBoxLayout()
+        self.action_row.setSpacing(8)
+        outer.addLayout(self.action_row)
 
     def set_kind(self, kind: str) -> None:
         self.setObjectName(f"banner_{kind}")
@@ -110,7 +113,7 @@ class Banner(QFrame):
 
     def add_action(self, text: str, role: str | None = None) -> QPushButton:
         widget = button(text, role)
-        self.actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.action_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         return widget
 
 
@@ -161,7 +164,7 @@ def fit_columns(layout: QBoxLayout, available: int) -> None:
     Large text at 1280x720 makes two columns wider than the window; stacking them keeps every word in view.
     """
     parts = [layout.itemAt(i) for i in range(layout.count())]
-    widths = [item.minimumSize().width() for item in parts if not item.isEmpty()]
+    widths = [item.minimumSize().width() for item in parts if item is not None and not item.isEmpty()]
     needed = sum(widths) + layout.spacing() * max(0, len(widths) - 1)
     want = QBoxLayout.Direction.LeftToRight if needed <= available else QBoxLayout.Direction.TopToBottom
     if layout.direction() != want:

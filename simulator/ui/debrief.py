@@ -280,13 +280,13 @@ class DebriefPage(Page):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(self.scroll)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(self.scroller)
         body = QWidget()
-        self.scroll.setWidget(body)
+        self.scroller.setWidget(body)
         col = QVBoxLayout(body)
         col.setContentsMargins(36, 28, 36, 28)
         col.setSpacing(16)
@@ -297,8 +297,8 @@ class DebriefPage(Page):
         self.subheading = label("", "muted", wrap=True)
         col.addWidget(self.subheading)
         # One row, or two when large text makes the buttons wider than the window.
-        self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.actions.setSpacing(10)
+        self.action_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.action_row.setSpacing(10)
         reports = QHBoxLayout()
         reports.setSpacing(10)
         self.outcome = chip("")
@@ -310,7 +310,7 @@ class DebriefPage(Page):
             self.exporter, self, "session", lambda: self.record.session_id if self.record else "", "this session")
         reports.addWidget(self.export_pdf)
         reports.addWidget(self.export_csv)
-        self.actions.addLayout(reports, 1)
+        self.action_row.addLayout(reports, 1)
         moves = QHBoxLayout()
         moves.setSpacing(10)
         moves.addStretch(1)
@@ -320,8 +320,8 @@ class DebriefPage(Page):
         self.again_button = button("Play again", "primary")
         self.again_button.clicked.connect(self._on_again_clicked)
         moves.addWidget(self.again_button)
-        self.actions.addLayout(moves)
-        col.addLayout(self.actions)
+        self.action_row.addLayout(moves)
+        col.addLayout(self.action_row)
         self.export_notice = notice_banner()
         col.addWidget(self.export_notice)
         show_export_result(self.export_notice, self.exporter, self)
@@ -363,8 +363,8 @@ class DebriefPage(Page):
 
     def _fit(self) -> None:
         # Score and chart side by side when both fit, else the chart below (large text on a small screen).
-        fit_columns(self.top, self.scroll.viewport().width() - 72)
-        fit_columns(self.actions, self.scroll.viewport().width() - 72)
+        fit_columns(self.top, self.scroller.viewport().width() - 72)
+        fit_columns(self.action_row, self.scroller.viewport().width() - 72)
 
     def show_record(self, record: SessionRecord, scenario: Scenario) -> None:
         self._stop_playback()
@@ -408,7 +408,7 @@ class DebriefPage(Page):
             self.cards.append(card)
         self.no_turns.setVisible(not state.turns)
         self._fit()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroller.verticalScrollBar().setValue(0)
         self.again_button.setFocus()
 
     # -- playback --------------------------------------------------------------------------------
@@ -488,7 +488,7 @@ class DebriefPage(Page):
     def _on_chart_turn_clicked(self, index: int) -> None:
         if 0 <= index < len(self.cards):
             self.chart.set_highlight(index)
-            self.scroll.ensureWidgetVisible(self.cards[index], 0, 40)
+            self.scroller.ensureWidgetVisible(self.cards[index], 0, 40)
 
     def _on_retry_clicked(self, index: int) -> None:
         if self.record is not None:

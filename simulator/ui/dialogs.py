@@ -37,7 +37,8 @@ def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, 
     escape.hide()
     box.setEscapeButton(escape)
     box.exec()
-    return buttons.get(box.clickedButton())
+    clicked = box.clickedButton()
+    return next((key for button, key in buttons.items() if button is clicked), None)
 
 
 def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -> None:

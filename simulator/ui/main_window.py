@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,7 @@ from simulator.ui.library import LibraryPage
 from simulator.ui.roster import RosterPage
 from simulator.ui.settings_page import SettingsPage
 from simulator.ui.theme import apply_theme
+from simulator.ui.trainer_window import Classroom
 from simulator.ui.watch import FileWatcher, default_paths
 from simulator.ui.welcome import WelcomePage
 
@@ -78,15 +81,16 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationPage(context)
         self.debrief = DebriefPage(context)
         self.authoring = AuthoringPage(context)
-        for page in (self.welcome, self.library, self.calibration, self.settings_page, self.conversation,
-                     self.debrief, self.authoring):
+        pages: tuple[QWidget, ...] = (self.welcome, self.library, self.calibration, self.settings_page,
+                                      self.conversation, self.debrief, self.authoring)
+        for page in pages:
             self.stack.addWidget(page)
         self.history = HistoryPage(context)
         self.roster = RosterPage(context)
         self.history.library_source = lambda: self.library.library
         for page in (self.history, self.roster):
             self.stack.addWidget(page)
-        self.classroom = None  # classroom mode's two windows, while they are open
+        self.classroom: Classroom | None = None  # classroom mode's two windows, while they are open
 
         self.welcome.check_microphone.connect(self.show_calibration)
         self.welcome.skip.connect(self.show_library)
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow):
         self._update_storage_banner()
         self._update_who()
 
-    def _nav_button(self, text: str, keys: str, slot) -> QFrame:
+    def _nav_button(self, text: str, keys: str, slot: Callable[[], None]) -> QPushButton:
         b = button(text, "nav", f"{text} ({keys})")
         b.setCheckable(True)
         b.clicked.connect(lambda: self._navigate(slot))
@@ -260,8 +264,6 @@ class MainWindow(QMainWindow):
 
     def open_classroom(self, class_name: str = "") -> None:
         """Classroom mode: the projector view and the trainer's window (brought forward if open)."""
-        from simulator.ui.trainer_window import Classroom
-
         if self.classroom is None:
             self.classroom = Classroom(self.ctx, self)
             self.classroom.debrief_requested.connect(self._on_classroom_debrief_requested)

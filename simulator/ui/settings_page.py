@@ -10,6 +10,7 @@ Signals (SettingsPage):
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -79,7 +80,7 @@ class SettingsPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.scroll = scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -266,11 +267,11 @@ class SettingsPage(Page):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        fit_columns(self.columns, self.scroll.viewport().width() - 72)
+        fit_columns(self.columns, self.scroller.viewport().width() - 72)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        fit_columns(self.columns, self.scroll.viewport().width() - 72)
+        fit_columns(self.columns, self.scroller.viewport().width() - 72)
 
     def _form(self, box: QGroupBox) -> QFormLayout:
         form = QFormLayout(box)
@@ -297,7 +298,7 @@ class SettingsPage(Page):
             self._sampled = False
             self._apply_speaker(self.ctx.settings.output_device)
             self._apply_speed(self.ctx.settings.customer_speaking_speed)
-            self._apply_voice_engines(dict(self.ctx.settings.customer_voice_engines))
+            self._apply_voice_engines(self.ctx.settings.customer_voice_engines)
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
@@ -356,7 +357,7 @@ class SettingsPage(Page):
             return False
         self._apply_speaker(updated.output_device)
         self._apply_speed(updated.customer_speaking_speed)
-        self._apply_voice_engines(dict(updated.customer_voice_engines))
+        self._apply_voice_engines(updated.customer_voice_engines)
         self._sampled = False
         self.status.setText("Saved.")
         if retention_lowered(previous.recording_retention_days, updated.recording_retention_days):
@@ -459,7 +460,7 @@ class SettingsPage(Page):
         """The form's engine per kind of customer; "auto" is the default and is not stored."""
         return {kind: combo.currentData() for kind, combo in self.voice_engines.items() if combo.currentData() != AUTO}
 
-    def _apply_voice_engines(self, choices: dict[str, str]) -> None:
+    def _apply_voice_engines(self, choices: Mapping[Any, str]) -> None:  # keys: Settings' voice kinds
         set_choices = getattr(self.voice_out, "set_voice_choices", None)
         if callable(set_choices):
             try:

@@ -381,10 +381,9 @@ class TrainerWindow(QWidget):
         self.agitation.setText(f"agitation {line.agitation:.0f} · {mood_for_agitation(line.agitation)}")
 
     def _on_presenter_proposed(self, judgement: Judgement | None) -> None:
-        deciding = judgement is not None
         for widget in self.decision_buttons.values():
-            widget.setEnabled(deciding)
-        if deciding:
+            widget.setEnabled(judgement is not None)
+        if judgement is not None:
             self._show_proposal(judgement)
             # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box.
             self.decision_buttons["proposed"].setFocus()
@@ -440,7 +439,9 @@ class TrainerWindow(QWidget):
         restyle(self.pause_button)
 
     def _on_presenter_ended(self, outcome: str) -> None:
-        self.debrief_button.setVisible(self.presenter.record is not None and bool(self.presenter.runner.state.turns))
+        runner = self.presenter.runner
+        self.debrief_button.setVisible(self.presenter.record is not None and runner is not None
+                                       and bool(runner.state.turns))
 
     def _on_presenter_notice(self, text: str, kind: str) -> None:
         self.notice.set_kind(kind)

@@ -50,10 +50,11 @@ def behaviour_trend(records: list[SessionRecord], trainee: str | None = None) ->
         lines = {line.key: line for line in score_session(mine, record.state.outcome).lines}
         for key in WEIGHTS:
             line = lines.get(key)
-            measured = line is not None and line.measured and line.max_points and mine
-            if key == "outcome" and record.state.outcome is None:
-                measured = False  # left unfinished: there was no ending to score
-            series[key].append(round(100 * line.points / line.max_points, 1) if measured else None)
+            if line is None or not (line.measured and line.max_points and mine) or (
+                    key == "outcome" and record.state.outcome is None):  # unfinished: no ending to score
+                series[key].append(None)
+            else:
+                series[key].append(round(100 * line.points / line.max_points, 1))
     return series
 
 

@@ -49,7 +49,7 @@ def test_a_classroom_debrief_names_who_answered_each_turn(qtbot, window):
     assert "than the Microphone check's calm baseline" in sound and "your" not in sound
     # A long name wraps inside the card instead of widening the page.
     for card in debrief.cards:
-        assert card.geometry().right() <= debrief.scroll.viewport().width()
+        assert card.geometry().right() <= debrief.scroller.viewport().width()
 
 
 def test_a_session_played_alone_keeps_you_said(qtbot, window):
