@@ -200,6 +200,7 @@ def main() -> None:
     from simulator.devices import listener as listener_module
     from simulator.devices.listener import Listener
     from simulator.devices.voice_out import VoiceOut
+    from simulator.devices.workers import TaskPool
     from simulator.engine.session import Runner
     from simulator.records.sessions import SessionStore
     from simulator.settings import Settings
@@ -209,7 +210,6 @@ def main() -> None:
     from simulator.ui.context import AppContext, create_devices
     from simulator.ui.conversation_presenter import ConversationPresenter
     from simulator.ui.main_window import MainWindow
-    from simulator.ui.workers import TaskRunner
 
     if args.no_fwdflat:
         from pocketsphinx import Decoder
@@ -244,7 +244,7 @@ def main() -> None:
                         listen_mode="push_to_talk" if args.push_to_talk else "hands_free",
                         recognizer=args.engine,
                         baseline_wav=None if args.no_calibration else str(baseline))
-    ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskRunner(),
+    ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskPool(),
                      devices=create_devices(settings), settings_file=work / "data" / "settings.json")
     if not (ctx.devices.can_listen and ctx.devices.can_speak):
         sys.exit(f"the app cannot listen and speak here: {ctx.devices.problems}")
