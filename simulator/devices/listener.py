@@ -172,7 +172,8 @@ class Listener(QObject):
         super().__init__(parent)
         self.recognizer = recognizer if recognizer is not None else StreamingRecognizer()
         self.mode: Mode = mode
-        # Its own thread unless one is handed in (which its giver closes).
+        # Its own thread unless one is handed in (which its giver closes); either way one that
+        # keeps order and never overlaps tasks (an OrderedWorker or an InlineWorker, not a pool).
         self._own_worker: OrderedWorker | None = None
         if worker is None:
             worker = self._own_worker = OrderedWorker("listener")
