@@ -13,7 +13,7 @@ moment after they stop (after ~0.15 s); the figure is release -> the first sound
 true end -> first sound).
 
 The real app is driven: the MainWindow (offscreen) with hands-free listening, its Microphone,
-Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task runner) and
+Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task pool) and
 VoiceOut, on the test set-up's private PulseAudio. The trainee's replies are espeak-ng speech that
 fits the calm path of scenarios/late-pickup.yaml, played into the virtual microphone with paplay;
 the scenario is restarted whenever it ends, until enough turns have been heard.
