@@ -362,6 +362,7 @@ def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tup
     """(the replies' texts joined, how many replies, how many utterances the recogniser decoded)
     for `pcm` played into a hands-free Listener with `_SPECULATE_AFTER = speculate`."""
     from simulator.devices import listener as listener_module
+    from simulator.devices.workers import InlineWorker
     from simulator.records.recordings import Recordings
     from tests.support.listening import CountingRecognizer, FeedMicrophone
 
@@ -371,7 +372,7 @@ def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tup
         counting = CountingRecognizer(recognizer)
         mic = FeedMicrophone()
         listener = listener_module.Listener(counting, mode="hands_free",
-                                            runner=listener_module.SyncRunner(),
+                                            worker=InlineWorker(),
                                             microphone=mic, recordings=Recordings(folder))
     finally:
         listener_module._SPECULATE_AFTER = saved

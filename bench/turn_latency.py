@@ -13,7 +13,7 @@ moment after they stop (after ~0.15 s); the figure is release -> the first sound
 true end -> first sound).
 
 The real app is driven: the MainWindow (offscreen) with hands-free listening, its Microphone,
-Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task runner) and
+Listener (VAD + streaming PocketSphinx), ConversationPresenter (judging on the task pool) and
 VoiceOut, on the test set-up's private PulseAudio. The trainee's replies are espeak-ng speech that
 fits the calm path of scenarios/late-pickup.yaml, played into the virtual microphone with paplay;
 the scenario is restarted whenever it ends, until enough turns have been heard.
@@ -200,6 +200,7 @@ def main() -> None:
     from simulator.devices import listener as listener_module
     from simulator.devices.listener import Listener
     from simulator.devices.voice_out import VoiceOut
+    from simulator.devices.workers import TaskPool
     from simulator.engine.session import Runner
     from simulator.records.store import SessionStore
     from simulator.settings import Settings
@@ -209,7 +210,6 @@ def main() -> None:
     from simulator.ui.context import AppContext, create_devices
     from simulator.ui.conversation_presenter import ConversationPresenter
     from simulator.ui.main_window import MainWindow
-    from simulator.ui.workers import TaskRunner
 
     if args.no_fwdflat:
         from pocketsphinx import Decoder
@@ -244,7 +244,7 @@ def main() -> None:
                         listen_mode="push_to_talk" if args.push_to_talk else "hands_free",
                         recognizer=args.engine,
                         baseline_wav=None if args.no_calibration else str(baseline))
-    ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskRunner(),
+    ctx = AppContext(settings=settings, store=SessionStore(work / "data"), tasks=TaskPool(),
                      devices=create_devices(settings), settings_file=work / "data" / "settings.json")
     if not (ctx.devices.can_listen and ctx.devices.can_speak):
         sys.exit(f"the app cannot listen and speak here: {ctx.devices.problems}")

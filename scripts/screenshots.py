@@ -59,16 +59,16 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from simulator.devices.workers import InlineWorker
     from simulator.records.sessions import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices, default_library
     from simulator.ui.main_window import MainWindow
     from simulator.ui.theme import apply_theme
-    from simulator.ui.workers import SyncRunner
 
     app = QApplication(sys.argv[:1])
     settings = Settings(first_run_done=False, trainee_name="", voice_enabled=False, text_scale=args.scale)
-    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=SyncRunner(),
+    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=InlineWorker(),
                      judge_factory=_judge, library_loader=default_library, devices=Devices(),
                      settings_file=data / "settings.json")
     apply_theme(app, args.scale)
@@ -262,11 +262,11 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
         return
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from simulator.devices.workers import InlineWorker
     from simulator.records.sessions import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices, default_library
     from simulator.ui.main_window import MainWindow
-    from simulator.ui.workers import SyncRunner
     from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
 
     data.mkdir(parents=True, exist_ok=True)
@@ -281,7 +281,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     baseline = speak("baseline", SENTENCE)
     voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()
     settings = Settings(first_run_done=True, trainee_name="Alex Morgan", voice_enabled=True, text_scale=scale)
-    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=SyncRunner(), judge_factory=_judge,
+    ctx = AppContext(settings=settings, store=SessionStore(data), tasks=InlineWorker(), judge_factory=_judge,
                      library_loader=default_library, devices=Devices(voice=voice, microphone=mic, listener=listener),
                      settings_file=data / "settings.json")
     win = MainWindow(ctx)

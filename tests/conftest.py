@@ -47,3 +47,28 @@ def private_data_dir(tmp_path, monkeypatch):
     path.mkdir()
     monkeypatch.setenv("SIMULATOR_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_workers():
+    """Fails a test that leaves work running off the GUI thread (napari's dangling-thread check):
+    an `OrderedWorker` never closed (a Listener built and not closed), or a task on the global
+    pool still running two seconds after the test. Such work outlives its test and runs into the
+    next one."""
+    import sys
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    if "simulator.devices.workers" not in sys.modules:
+        return  # nothing can have started one
+    from PySide6.QtCore import QThreadPool
+
+    from simulator.devices.workers import THREAD_PREFIX
+
+    left = [t.name for t in threading.enumerate()
+            if t not in before and t.name.startswith(THREAD_PREFIX) and t.is_alive()]
+    if left:
+        pytest.fail(f"worker threads left running (close them): {', '.join(left)}")
+    if not QThreadPool.globalInstance().waitForDone(2000):
+        pytest.fail("tasks still running on the global thread pool two seconds after the test")

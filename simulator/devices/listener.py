@@ -3,8 +3,8 @@
 It glues the Microphone, the VAD's TurnDetector and a streaming recogniser. Voice activity
 detection runs on the GUI thread (a few microseconds per 30 ms frame); recognition runs on one
 worker thread, fed chunk by chunk while the trainee speaks, so when the turn ends only the
-recogniser's final pass is left. Whatever runs the worker is a `runner`: tests pass
-`SyncRunner()` and everything happens inline.
+recogniser's final pass is left. The worker is an `OrderedWorker` (simulator.devices.workers:
+tasks in order, never two at once); tests pass an `InlineWorker` and everything happens inline.
 
 That final pass is started early (see `_SPECULATE_AFTER`), hands-free and while the talk key is
 held: after a short pause (seen by a second TurnDetector with that hangover) the worker finishes
@@ -29,20 +29,19 @@ from __future__ import annotations
 
 import functools
 import logging
-import queue
-import threading
 import time
 import wave
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from simulator import paths
 from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
+from simulator.devices.workers import OrderedWorker, Submit
 from simulator.records.recordings import Recordings
 from simulator.speech import endpoint
 from simulator.speech.recognizer import (
@@ -124,58 +123,6 @@ class _Speculation:
     result: ReplyResult
 
 
-class Runner(Protocol):
-    def submit(self, task: Callable[[], None]) -> None: ...
-    def close(self) -> None: ...
-
-
-class SyncRunner:
-    """Runs each task at once on the calling thread (tests)."""
-
-    def submit(self, task: Callable[[], None]) -> None:
-        task()
-
-    def close(self) -> None:
-        pass
-
-
-class ThreadRunner:
-    """One long-lived worker thread: tasks run one at a time, in order, which the recogniser (not
-    thread-safe, fed chunk by chunk) needs.
-
-    A plain Python thread and queue rather than a QThreadPool with `QRunnable.create(task)`: with
-    a runnable per microphone chunk (thousands a minute) PySide6 6.12 freed them twice, once by
-    the pool's auto-delete and once with their Python wrapper, and the heap corruption aborted
-    the app minutes later ("malloc_consolidate(): unaligned fastbin chunk detected", or a new
-    QIODevice handed back as a stale QRunnable wrapper); bench/turn_latency.py hit it every run.
-    """
-
-    def __init__(self) -> None:
-        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="listener-worker", daemon=True)
-        self._thread.start()
-
-    def submit(self, task: Callable[[], None]) -> None:
-        self._tasks.put(task)
-
-    def _run(self) -> None:
-        while (task := self._tasks.get()) is not None:
-            try:
-                task()
-            except Exception:  # the listener guards its tasks; this only keeps the thread alive
-                log.exception("a listener task failed")
-
-    def close(self) -> None:
-        """Drop the tasks not started yet and wait (up to 10 s) for the one running."""
-        try:
-            while True:
-                self._tasks.get_nowait()
-        except queue.Empty:
-            pass
-        self._tasks.put(None)
-        self._thread.join(10)
-
-
 class Listener(QObject):
     """Listens for one reply at a time and emits its transcript.
 
@@ -221,12 +168,17 @@ class Listener(QObject):
     def __init__(self, recognizer: StreamingRecognizer | None = None, *,
                  mode: Mode = "hands_free", hangover: float = DEFAULT_HANGOVER,
                  end_on_cue: bool | None = None,
-                 runner: Runner | None = None, microphone: Microphone | None = None,
+                 worker: Submit | None = None, microphone: Microphone | None = None,
                  recordings: Recordings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recognizer = recognizer if recognizer is not None else StreamingRecognizer()
         self.mode: Mode = mode
-        self.runner: Runner = runner if runner is not None else ThreadRunner()
+        # Its own thread unless one is handed in (which its giver closes); either way one that
+        # keeps order and never overlaps tasks (an OrderedWorker or an InlineWorker, not a pool).
+        self._own_worker: OrderedWorker | None = None
+        if worker is None:
+            worker = self._own_worker = OrderedWorker("listener")
+        self.worker: Submit = worker
         self.microphone = microphone if microphone is not None else Microphone(self)
         # Where each reply's WAV is written (records.recordings names them; the presenter keeps or discards them).
         self.recordings = recordings if recordings is not None else Recordings(paths.data_dir())
@@ -286,7 +238,7 @@ class Listener(QObject):
 
     def preload(self) -> None:
         """Load the recogniser's models on the worker, ahead of the first reply."""
-        self.runner.submit(self._guard(self.recognizer.prepare))
+        self.worker.submit(self._guard(self.recognizer.prepare))
 
     def open(self, device_id: bytes | None = None) -> bool:
         """Open the microphone (level, pre-roll) without listening for a reply yet, so the first
@@ -310,7 +262,7 @@ class Listener(QObject):
             prepare = getattr(recognizer, "prepare", None)
             if callable(prepare):
                 prepare()
-        self.runner.submit(self._guard(apply))
+        self.worker.submit(self._guard(apply))
 
     def start(self, device_id: bytes | None = None) -> bool:
         """Open the microphone if needed and wait for the next reply."""
@@ -362,7 +314,8 @@ class Listener(QObject):
         """Stop, wait for the worker, and let go of a shared microphone (a listener rebuilt
         with other settings takes it over)."""
         self.stop()
-        self.runner.close()
+        if self._own_worker is not None:
+            self._own_worker.close()
         self._drop_speculation()  # its recording, if the worker made one no reply took
         for signal, slot in ((self.microphone.chunk, self._on_chunk),
                              (self.microphone.level, self.level),
@@ -390,7 +343,7 @@ class Listener(QObject):
         if self._in_turn:
             self._turn_audio.extend(pcm)
             if not self._speculating:
-                self.runner.submit(self._guard(lambda: self._feed(pcm)))
+                self.worker.submit(self._guard(lambda: self._feed(pcm)))
             # Push-to-talk too: a pause while the key is held starts the final pass, so a release
             # after the trainee has stopped finds the reply decoded (and judged) already.
             self._follow_pauses(pauses, now)
@@ -420,7 +373,7 @@ class Listener(QObject):
         recogniser's partial; the pitch is read there too, off the GUI thread)."""
         tail = endpoint.speech_tail(self._turn_audio, self._detector.time - event.time)
         serial, pause = self._turn_serial, event.pause
-        self.runner.submit(self._guard(lambda: self._judge(serial, pause, tail)))
+        self.worker.submit(self._guard(lambda: self._judge(serial, pause, tail)))
 
     def _on_worker_verdict(self, verdict: tuple[int, int, bool]) -> None:
         serial, pause, complete = verdict
@@ -441,7 +394,7 @@ class Listener(QObject):
                 speculate = functools.partial(self._speculate, serial, self._speculations,
                                               bytes(self._turn_audio), self._turn_index,
                                               speech_end, self._turn_start_time)
-                self.runner.submit(self._guard(speculate))
+                self.worker.submit(self._guard(speculate))
             elif event.kind == "speech_start" and self._speculating:
                 self._speculating = False
                 # Read by the worker: a speculation not begun yet is not worth making.
@@ -454,7 +407,7 @@ class Listener(QObject):
                                            start / 2 / SAMPLE_RATE,
                                            bytes(self._turn_audio[self._speculated_bytes:]),
                                            self._speculations)
-                self.runner.submit(self._guard(resume))
+                self.worker.submit(self._guard(resume))
 
     def _remember(self, pcm: bytes) -> None:
         self._preroll.append(pcm)
@@ -473,9 +426,9 @@ class Listener(QObject):
         self._preroll.clear()
         self._preroll_bytes = 0
         self._turn_audio = bytearray(opening)
-        self.runner.submit(self._guard(functools.partial(self._begin_recognition, self._turn_serial)))
+        self.worker.submit(self._guard(functools.partial(self._begin_recognition, self._turn_serial)))
         if opening:
-            self.runner.submit(self._guard(lambda: self._feed(opening)))
+            self.worker.submit(self._guard(lambda: self._feed(opening)))
 
     def _end_turn(self, speech_end: float) -> None:
         self._in_turn = False
@@ -486,13 +439,13 @@ class Listener(QObject):
                                    bytes(self._turn_audio), self._turn_index, self._turn_serial)
         # The recording is written on the worker, after the final pass or, when the speculation
         # stands, not at all: its recording (what was judged) is the reply's.
-        self.runner.submit(self._guard(finish))
+        self.worker.submit(self._guard(finish))
 
     def _cancel_turn(self) -> None:
         if self._in_turn:
             self._in_turn = False
             self._speculating = False
-            self.runner.submit(self._guard(self._cancel_recognition))
+            self.worker.submit(self._guard(self._cancel_recognition))
 
     def _save(self, pcm: bytes, suffix: str = "", index: int | None = None) -> Path | None:
         """Write a reply's audio as a WAV where the recordings' owner says (any thread)."""
@@ -508,7 +461,7 @@ class Listener(QObject):
             return None  # the transcript still matters more than the recording
         return path
 
-    # -- worker side (runs on the runner's thread) ------------------------------------------
+    # -- worker side (runs on the worker's thread) ------------------------------------------
 
     def _guard(self, task: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:

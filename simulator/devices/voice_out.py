@@ -15,103 +15,19 @@ import logging
 import sys
 import threading
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
 
-from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
-    QObject,
-    QRunnable,
-    QThreadPool,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal, Slot
 from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
+from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.model import Scenario, Voice
 from simulator.speech.tts import SAMPLE_RATE, LineRenderer, PrerenderReport, TtsUnavailable
 
 log = logging.getLogger(__name__)
 
 NO_SPEAKERS = "No speakers found: the customer's lines will be shown as subtitles"
-
-Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
-
-
-class Runner(Protocol):
-    """Runs a callable somewhere and reports back on the GUI thread (`simulator.ui.workers` fits)."""
-
-    def submit(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> None: ...
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread; a worker's emit is queued, so the callbacks run there."""
-
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
-        super().__init__()
-        self.setAutoDelete(True)
-        self._fn = fn
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except BaseException as exc:  # handed to the service, never lost in a pool thread
-            self._report(self._relay.failed, exc)
-        else:
-            self._report(self._relay.done, result)
-
-    @staticmethod
-    def _report(signal: Any, value: Any) -> None:
-        try:
-            signal.emit(value)
-        except RuntimeError:
-            # The relay went with the application at quit (a pre-render stopped part-way):
-            # nobody is left to tell, and a traceback on the way out would only alarm.
-            pass
-
-
-class ThreadRunner(QObject):
-    """The default runner: a private pool of two threads.
-
-    Two, so that a line needed now can render while `prepare` works through a scenario; the
-    engine lock serialises the synthesis itself line by line.
-    """
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._pending: set[_Relay] = set()
-
-    def submit(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> None:
-        # No Qt parent: the relay must not be destroyed along with its owner while a worker
-        # still holds it; Python keeps it alive in `_pending` until its result has arrived.
-        relay = _Relay()
-        self._pending.add(relay)
-
-        def finish(result: Any, callback: Callable[[Any], None] | None) -> None:
-            self._pending.discard(relay)
-            if callback is not None:
-                callback(result)
-
-        relay.done.connect(lambda result: finish(result, on_done))
-        relay.failed.connect(lambda exc: finish(exc, on_error))
-        self._pool.start(_Job(fn, relay))
-
-    def wait(self, msecs: int = 10000) -> bool:
-        return self._pool.waitForDone(msecs)
 
 
 def _pcm(path: Path) -> tuple[QAudioFormat, bytes]:
@@ -147,10 +63,12 @@ class VoiceOut(QObject):
     prepared = Signal()
 
     def __init__(self, parent: QObject | None = None, renderer: LineRenderer | None = None,
-                 runner: Runner | None = None, device_id: bytes | None = None):
+                 worker: Submit | None = None, device_id: bytes | None = None):
         super().__init__(parent)
         self._renderer = renderer or LineRenderer()
-        self._runner: Runner = runner if runner is not None else ThreadRunner(self)
+        # Two threads by default, so that a line needed now can render while `prepare` works
+        # through a scenario; the engine lock serialises the synthesis itself line by line.
+        self._worker: Submit = worker if worker is not None else TaskPool(self, threads=2)
         self._devices = QMediaDevices(self)
         self._device_id = device_id
         self._sink: QAudioSink | None = None
@@ -207,7 +125,7 @@ class VoiceOut(QObject):
         if not self._engines_warmed:
             # The natural voices' models load on the worker, so the first line does not wait for them.
             self._engines_warmed = True
-            self._runner.submit(self._renderer.warm, None, self._on_render_failed)
+            self._worker.submit(self._renderer.warm, None, self._on_render_failed)
         device = self._device()
         if device is None or self._warm is not None:
             return
@@ -253,7 +171,7 @@ class VoiceOut(QObject):
         self.cancel_prepare()
         self._prepare_cancel = cancel = threading.Event()
         self.destroyed.connect(lambda *_: cancel.set())
-        self._runner.submit(
+        self._worker.submit(
             lambda: self._renderer.prerender(scenario, extra,
                                              lambda: cancel.is_set() or sys.is_finalizing()),
             # A prepare overtaken by a newer one says nothing: the newer one's `prepared` follows.
@@ -299,7 +217,7 @@ class VoiceOut(QObject):
             if generation == self._generation:
                 self._play(line_id, result)
 
-        self._runner.submit(lambda: self._renderer.render(text, voice, agitation), rendered,
+        self._worker.submit(lambda: self._renderer.render(text, voice, agitation), rendered,
                             self._on_render_failed)
 
     def stop(self) -> None:

@@ -1,7 +1,7 @@
 """The microphone check: choose the input, watch the level, and record one neutral sentence as the tone baseline.
 
 The recording is kept as <data>/calibration/baseline.wav and its measurements in Settings.baseline;
-the judge compares every spoken reply with them. Analysis runs through the task runner.
+the judge compares every spoken reply with them. Analysis runs through the task pool.
 
 Signals (CalibrationPage):
     calibrated(): a new baseline was saved.

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from simulator import paths
+from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
 from simulator.fileio import StorageError
 from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
 from simulator.records.store import SessionStore
 from simulator.settings import Settings, load_settings, save_settings
-from simulator.ui.workers import SyncRunner, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
 class AppContext:
     settings: Settings
     store: SessionStore
-    tasks: TaskRunner | SyncRunner
+    tasks: Submit
     judge_factory: Callable[[], Judge] = default_judge
     library_loader: Callable[[], Library] = default_library
     library_signature: Callable[[], tuple] = scenario_signature
@@ -184,7 +184,7 @@ class AppContext:
         settings = load_settings()
         root = data_root(settings)
         store, notices, problem = open_store(root, settings.database_url)
-        return cls(settings=settings, store=store, tasks=TaskRunner(), devices=create_devices(settings),
+        return cls(settings=settings, store=store, tasks=TaskPool(), devices=create_devices(settings),
                    startup_notices=notices, storage_problem=problem)
 
     @property

@@ -2,7 +2,7 @@
 
 Settings keep a microphone as text (`input_device`); Qt names devices by bytes. The recogniser a
 Listener uses is built by `build_recognizer`, which can take seconds for Vosk or Whisper (they
-load their model when made), so callers run it on the task runner and build the Listener itself,
+load their model when made), so callers run it on the task pool and build the Listener itself,
 a QObject, back on the GUI thread with `make_listener`.
 """
 
@@ -85,5 +85,5 @@ def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -
     listener = Listener(recognizer, mode=settings.listen_mode, microphone=microphone,
                         recordings=Recordings(data_root(settings)))
     listener.preload()
-    listener.runner.submit(functools.partial(warm_up, recognizer, settings))
+    listener.worker.submit(functools.partial(warm_up, recognizer, settings))
     return listener

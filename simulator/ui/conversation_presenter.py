@@ -214,7 +214,7 @@ class ConversationPresenter(QObject):
         """After a new calibration reading: the listener's worker warms its recogniser on it (the
         cepstral mean of this microphone), so the next first reply is decoded once, not twice."""
         listener = self.ctx.devices.listener
-        runner = getattr(listener, "runner", None)
+        runner = getattr(listener, "worker", None)
         if listener is not None and runner is not None:
             runner.submit(functools.partial(warm_up, listener.recognizer, self.ctx.settings))
 

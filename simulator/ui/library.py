@@ -227,7 +227,7 @@ class LibraryPage(Page):
     def refresh(self) -> None:
         """Show the trainee's results and any interrupted session; reload scenario files that changed.
 
-        Reading YAML takes a second or more for a full library, so it happens on the task runner and
+        Reading YAML takes a second or more for a full library, so it happens on the task pool and
         only when a file was added, removed or edited.
         """
         self._show_header()

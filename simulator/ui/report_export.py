@@ -33,7 +33,7 @@ def safe_name(text: str) -> str:
 
 
 class ReportExporter(QObject):
-    """Exports one session, one trainee or one class as PDF or CSV, written on the task runner.
+    """Exports one session, one trainee or one class as PDF or CSV, written on the task pool.
 
     Signals:
         exported(str): the report was written (its path).

@@ -300,7 +300,7 @@ class TrainerWindow(QWidget):
         self.presenter.set_class(None if chosen == NO_CLASS else chosen)
 
     def load_library(self, library: Library | None = None) -> None:
-        """Fill the scenario list (from a library already loaded, else on the task runner)."""
+        """Fill the scenario list (from a library already loaded, else on the task pool)."""
         if library is not None:
             self._on_library_loaded(library)
             return

@@ -5,14 +5,17 @@ from __future__ import annotations
 import itertools
 import subprocess
 import wave
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from simulator.devices import listener as listener_module
-from simulator.devices.listener import Listener, ReplyResult, SyncRunner
+from simulator.devices.listener import Listener, ReplyResult
 from simulator.devices.microphone import safe_emit
+from simulator.devices.workers import InlineWorker
 from simulator.records.recordings import Recordings
 from simulator.speech.adaptation import build_adaptation
 from simulator.speech.recognizer import StreamingRecognizer
@@ -39,7 +42,7 @@ def recognizer() -> StreamingRecognizer:
 def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_path, recognizer):
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
@@ -57,7 +60,7 @@ def test_push_to_talk_recognises_the_reply_between_press_and_release(qtbot, tmp_
 def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_path, recognizer):
     wav = speak(REPLY, tmp_path / "reply.wav")
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode="hands_free", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     started: list[bool] = []
@@ -85,7 +88,7 @@ def test_hands_free_ends_a_finished_sounding_reply_after_a_short_pause(qtbot, tm
     monkeypatch.setattr(listener_module.endpoint, "sounds_complete", judge)
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.5))
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode="hands_free", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path), end_on_cue=True)
     heard: list[int] = []  # bytes of audio played when the reply came
     played = [0]
@@ -113,7 +116,7 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
                         lambda partial, tail: asked.append(partial) or True)
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.5, 1.0))
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode=mode, runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode=mode, worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path), end_on_cue=end_on_cue)
     results: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
@@ -127,8 +130,7 @@ def test_the_cue_is_not_asked_by_default_nor_in_push_to_talk(qtbot, tmp_path, re
 def hands_free(recognizer, folder: Path) -> tuple[Listener, FeedMicrophone, list[ReplyResult], list[ReplyResult]]:
     """A started hands-free Listener on a fed microphone, with its replies and its likely replies."""
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="hands_free", runner=SyncRunner(), microphone=mic,
-                        recordings=Recordings(folder))
+    listener = Listener(recognizer, mode="hands_free", worker=InlineWorker(), microphone=mic, recordings=Recordings(folder))
     results: list[ReplyResult] = []
     likely: list[ReplyResult] = []
     listener.reply_ready.connect(results.append)
@@ -217,33 +219,10 @@ def test_hands_free_reply_from_the_real_microphone_on_a_worker_thread(pulse, qtb
 
 @pytest.mark.audio
 def test_fails_with_a_message_when_the_device_does_not_exist(pulse, qtbot, tmp_path, recognizer):
-    listener = Listener(recognizer, runner=SyncRunner(), recordings=Recordings(tmp_path))
+    listener = Listener(recognizer, worker=InlineWorker(), recordings=Recordings(tmp_path))
     with qtbot.waitSignal(listener.failed, timeout=2000) as blocker:
         assert not listener.start(b"unplugged-usb-mic")
     assert "unplugged-usb-mic" in blocker.args[0]
-
-
-def test_thread_runner_runs_tasks_in_order_on_one_thread_and_close_drops_the_rest():
-    import threading
-
-    from simulator.devices.listener import ThreadRunner
-
-    runner = ThreadRunner()
-    seen: list[tuple[int, int]] = []
-    gate, done = threading.Event(), threading.Event()
-    runner.submit(gate.wait)
-    for i in range(50):
-        runner.submit(lambda i=i: seen.append((i, threading.get_ident())))
-    runner.submit(done.set)
-    gate.set()
-    assert done.wait(5)
-    assert [i for i, _ in seen] == list(range(50))
-    assert len({ident for _, ident in seen}) == 1 and seen[0][1] != threading.get_ident()
-    gate.clear()
-    runner.submit(lambda: gate.wait(0.5))
-    runner.submit(lambda: seen.append((-1, 0)))  # still queued at close: dropped
-    runner.close()
-    assert seen[-1][0] == 49
 
 
 class _SilentRecognizer:
@@ -267,7 +246,7 @@ class _SilentRecognizer:
 
 def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path, caplog):
     mic = FeedMicrophone()
-    listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(_SilentRecognizer(), mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     events: list[tuple[str, object]] = []
     listener.interrupted.connect(lambda path: events.append(("interrupted", path)))
@@ -291,7 +270,7 @@ def test_a_microphone_failing_mid_reply_keeps_what_was_captured(qtbot, tmp_path,
 
 def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
     mic = FeedMicrophone()
-    listener = Listener(_SilentRecognizer(), mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(_SilentRecognizer(), mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     kept: list[object] = []
     listener.interrupted.connect(kept.append)
@@ -314,7 +293,7 @@ def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, reco
 
 
 def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_reply(qtbot, tmp_path):
-    """The scenario's adaptation is built on the task runner and may arrive while the trainee
+    """The scenario's adaptation is built on the task pool and may arrive while the trainee
     holds the talk key: the reply in progress keeps its decoders, the next reply gets the new one."""
     first = build_adaptation([REPLY], ["Dana"])
     second = build_adaptation(["Thank you for waiting", REPLY], ["Evelyn"])
@@ -323,7 +302,7 @@ def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_re
     with wave.open(str(wav)) as w:
         pcm = w.readframes(w.getnframes())
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     failures: list[str] = []
@@ -332,7 +311,7 @@ def test_an_adaptation_delivered_between_press_and_release_waits_for_the_next_re
     assert listener.press()
     half = len(pcm) // 2 - len(pcm) // 2 % 2
     mic.feed(pcm[:half])
-    listener.set_adaptation(second)  # SyncRunner: applied on the spot, mid-utterance
+    listener.set_adaptation(second)  # InlineWorker: applied on the spot, mid-utterance
     assert recognizer.adaptation is first
     mic.feed(pcm[half:])
     listener.release()
@@ -352,7 +331,7 @@ def test_the_listener_recovers_on_the_next_press_after_a_recogniser_error(qtbot,
     recognizer = StreamingRecognizer(build_adaptation([REPLY], ["Dana"]))
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(recognizer, mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     failures: list[str] = []
@@ -385,7 +364,7 @@ def whisper():
 def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbot, tmp_path, whisper):
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
-    listener = Listener(whisper, mode="push_to_talk", runner=SyncRunner(), microphone=mic,
+    listener = Listener(whisper, mode="push_to_talk", worker=InlineWorker(), microphone=mic,
                         recordings=Recordings(tmp_path))
     results: list[ReplyResult] = []
     partials: list[str] = []
@@ -423,17 +402,36 @@ def test_whisper_is_finished_early_at_a_pause_and_hears_the_whole_reply_again(qt
     assert any(p.startswith(likely[0].text) and len(p) > len(likely[0].text) for p in partials), partials
 
 
+class _BehindWorker:
+    """A worker that has fallen behind (the `Submit` protocol): tasks wait for `catch_up`."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[Callable[[], Any], Callable[[Any], None] | None,
+                               Callable[[BaseException], None] | None]] = []
+
+    @property
+    def pending(self) -> int:
+        return len(self._held)
+
+    def submit(self, fn, on_done=None, on_error=None) -> None:
+        self._held.append((fn, on_done, on_error))
+
+    def wait(self, msecs: int = 10000) -> bool:
+        return not self._held
+
+    def catch_up(self) -> None:
+        while self._held:
+            InlineWorker().submit(*self._held.pop(0))
+
+
 def test_a_pass_the_trainee_has_already_spoken_past_is_not_made(qtbot, tmp_path, whisper):
     """With a worker behind (a busy machine), a pause's Whisper pass that has not begun when speech
     resumes is skipped: the utterance goes on and only the passes that can still matter run."""
     listener, mic, results, likely = hands_free(CountingRecognizer(whisper), tmp_path)
-    held: list = []
-    listener.runner = type("Held", (), {"submit": lambda self, task: held.append(task),
-                                        "close": lambda self: None})()
+    listener.worker = behind = _BehindWorker()
     for part in two_sentences(tmp_path):
         mic.play(part)
-    for task in held:  # the worker catches up only now: the first pause's pass is stale
-        task()
+    behind.catch_up()  # only now: the first pause's pass is stale
     assert len(results) == 1 and [r.speculation for r in likely] == []
     assert listener.recognizer.finishes == 1
     assert {"sorry", "waiting", "thank"} <= {w.text for w in results[0].transcript.words}, results[0].text

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from simulator.devices.voice_out import NO_SPEAKERS, VoiceOut
+from simulator.devices.workers import InlineWorker
 from simulator.engine.loader import parse
 from simulator.engine.model import Voice
 from simulator.speech.tts import MISSING_MESSAGE, LineRenderer, Synthesizer
-from simulator.ui.workers import SyncRunner
 
 LINE = "Where is my order? I have waited forty minutes."
 DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
@@ -51,13 +51,13 @@ def _engine():
 
 
 @pytest.fixture
-def runner(qtbot) -> SyncRunner:
-    return SyncRunner()
+def worker(qtbot) -> InlineWorker:
+    return InlineWorker()
 
 
 @pytest.fixture
-def voice_out(qtbot, runner, private_data_dir) -> VoiceOut:
-    out = VoiceOut(runner=runner)
+def voice_out(qtbot, worker, private_data_dir) -> VoiceOut:
+    out = VoiceOut(worker=worker)
     yield out
     out.stop()
 
@@ -113,14 +113,14 @@ def test_a_spoken_line_is_heard_on_the_speaker(qtbot, pulse, voice_out, tmp_path
 
 
 @pytest.mark.audio
-def test_an_uncached_line_is_rendered_on_the_runner_then_played(qtbot, pulse, voice_out, runner):
+def test_an_uncached_line_is_rendered_on_the_worker_then_played(qtbot, pulse, voice_out, worker):
     with qtbot.waitSignals([voice_out.started, voice_out.finished], order="strict", timeout=10000):
         voice_out.speak("thanks", "Thank you.", DANA, 20)
-    assert runner.calls == 1
+    assert worker.calls == 1
     # Now cached: played straight from the cache, without the worker.
     with qtbot.waitSignal(voice_out.started, timeout=5000):
         voice_out.speak("thanks", "Thank you.", DANA, 25)
-    assert runner.calls == 1
+    assert worker.calls == 1
 
 
 @pytest.mark.audio
@@ -151,7 +151,7 @@ def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_d
         assert all(renderer.cached(text, scenario.customer.voice, a)
                    for text in [*scenario.lines(), "Sorry, could you say that again?"] for a in (0, 50, 100))
     finally:
-        out._runner.wait()
+        out._worker.wait()
 
 
 @pytest.mark.audio
@@ -164,8 +164,8 @@ def test_a_speaker_that_does_not_exist_fails_clearly(qtbot, pulse, voice_out):
         voice_out.speak("thanks", "Thank you.", DANA, 50)
 
 
-def test_no_speech_engine_is_said_once(qtbot, runner, private_data_dir):
-    out = VoiceOut(renderer=LineRenderer(Synthesizer(driver="no_such_engine")), runner=runner)
+def test_no_speech_engine_is_said_once(qtbot, worker, private_data_dir):
+    out = VoiceOut(renderer=LineRenderer(Synthesizer(driver="no_such_engine")), worker=worker)
     messages: list[str] = []
     finished: list[str] = []
     out.failed.connect(messages.append)
@@ -178,9 +178,9 @@ def test_no_speech_engine_is_said_once(qtbot, runner, private_data_dir):
     assert not out.is_available()
 
 
-def test_no_speakers_is_said_clearly(qtbot, runner, private_data_dir, monkeypatch):
+def test_no_speakers_is_said_clearly(qtbot, worker, private_data_dir, monkeypatch):
     # Removing the test speaker would affect every other test, so only the lookup is replaced.
-    out = VoiceOut(runner=runner)
+    out = VoiceOut(worker=worker)
     monkeypatch.setattr(out, "_device", lambda: None)
     with qtbot.waitSignal(out.failed, timeout=5000) as failed:
         out.speak("start", "Thank you.", DANA, 50)
@@ -193,14 +193,14 @@ def test_warming_up_loads_the_natural_voice_on_the_worker(qtbot, private_data_di
 
     calls: list[object] = []
 
-    class CountingRunner(SyncRunner):
+    class CountingWorker(InlineWorker):
         def submit(self, fn, on_done=None, on_error=None):
             calls.append(fn)
             super().submit(fn, on_done, on_error)
 
     engine = HibariEngine()
     renderer = LineRenderer(Synthesizer(), natural=[engine])
-    out = VoiceOut(renderer=renderer, runner=CountingRunner())
+    out = VoiceOut(renderer=renderer, worker=CountingWorker())
     assert not engine.loaded
     out.warm_up()
     out.warm_up()  # once is enough

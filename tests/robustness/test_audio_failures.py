@@ -26,14 +26,15 @@ REPLY = "I'm sorry, let me sort this out."
 
 def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | None = None):
     """The real window with the real Microphone and Listener (push-to-talk, recognition inline)."""
-    from simulator.devices.listener import Listener, SyncRunner
+    from simulator.devices.listener import Listener
     from simulator.devices.microphone import Microphone
+    from simulator.devices.workers import InlineWorker
     from simulator.records.recordings import Recordings
     from simulator.ui.context import Devices
     from simulator.ui.main_window import MainWindow
 
     microphone = Microphone()
-    listener = Listener(recognizer, mode="push_to_talk", runner=SyncRunner(), microphone=microphone,
+    listener = Listener(recognizer, mode="push_to_talk", worker=InlineWorker(), microphone=microphone,
                         recordings=Recordings(tmp_path))
     settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False,
                         input_device=device.decode() if device else None)
@@ -198,9 +199,9 @@ def test_no_speakers_shows_the_customer_as_subtitles(qtbot, pulse, make_context,
     # The real VoiceOut renders with espeak-ng; only the speaker lookup finds nothing, because taking
     # the shared virtual speaker away would take it from every later test too.
     from simulator.devices.voice_out import NO_SPEAKERS, VoiceOut
-    from simulator.ui.workers import SyncRunner
+    from simulator.devices.workers import InlineWorker
 
-    voice = VoiceOut(runner=SyncRunner())
+    voice = VoiceOut(worker=InlineWorker())
     if not voice._renderer.synth.available:
         pytest.skip("espeak-ng is not installed")
     monkeypatch.setattr(voice, "_device", lambda: None)
@@ -228,16 +229,16 @@ def test_a_speech_engine_that_crashes_on_start_is_said_once_and_subtitles_show(q
                                                                               monkeypatch):
     # espeak-ng can't be uninstalled for a test, so its driver is replaced by one that dies.
     from simulator.devices.voice_out import VoiceOut
+    from simulator.devices.workers import InlineWorker
     from simulator.speech import tts
     from simulator.speech.tts import MISSING_MESSAGE, LineRenderer, Synthesizer
-    from simulator.ui.workers import SyncRunner
 
     def build(proxy):
         raise OSError("libespeak-ng.so.1: cannot open shared object file")
 
     _install_driver(monkeypatch, "crashing_at_start", build)
     monkeypatch.setattr(tts, "_ENGINES", {})
-    voice = VoiceOut(renderer=LineRenderer(Synthesizer(driver="crashing_at_start")), runner=SyncRunner())
+    voice = VoiceOut(renderer=LineRenderer(Synthesizer(driver="crashing_at_start")), worker=InlineWorker())
     messages: list[str] = []
     voice.failed.connect(messages.append)
     win = _voice_window(qtbot, make_context, voice)

@@ -125,17 +125,17 @@ def test_sigkill_at_random_points_loses_no_saved_turn(tmp_path, private_data_dir
     assert sum(1 for k in kills if k[2]) >= 2, kills
 
     # The library, opened as after a restart, offers the interrupted session.
+    from simulator.devices.workers import InlineWorker
     from simulator.engine.loader import load_library
     from simulator.settings import Settings
     from simulator.ui.context import AppContext
     from simulator.ui.library import LibraryPage
-    from simulator.ui.workers import SyncRunner
 
     session_id, turns, ended = previous
     if ended:
         return
     context = AppContext(settings=Settings(first_run_done=True, baseline_wav="none"), store=SessionStore(data),
-                         tasks=SyncRunner(), library_loader=lambda: load_library([scenarios]))
+                         tasks=InlineWorker(), library_loader=lambda: load_library([scenarios]))
     page = LibraryPage(context)
     qtbot.addWidget(page)
     page.refresh()

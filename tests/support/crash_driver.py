@@ -3,7 +3,7 @@
     python -m tests.support.crash_driver --scenarios DIR [--turns N] [--wav reply.wav]
 
 Runs the real MainWindow offscreen on the data folder in SIMULATOR_DATA_DIR, with the real session
-store, task runner and rubric judge. It presses Resume when the library offers an interrupted
+store, task pool and rubric judge. It presses Resume when the library offers an interrupted
 session, else starts the first scenario, and answers every customer line: typed replies
 go through the reply box and Send button, spoken ones (every other turn, when --wav is given)
 through the presenter's slot for the Listener's reply_ready, with a fresh copy of the WAV, as the
@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from simulator.devices.workers import TaskPool
     from simulator.engine.loader import load_library
     from simulator.logs import setup_logging
     from simulator.records.store import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices
     from simulator.ui.main_window import MainWindow
-    from simulator.ui.workers import TaskRunner
 
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     context = AppContext(
         settings=Settings(first_run_done=True, trainee_name="Crash Test", voice_enabled=False,
                           baseline_wav="none"),
-        store=store, tasks=TaskRunner(), library_loader=lambda: load_library([args.scenarios]),
+        store=store, tasks=TaskPool(), library_loader=lambda: load_library([args.scenarios]),
         devices=Devices())
     window = MainWindow(context)
     window.show()

@@ -117,15 +117,15 @@ def judge() -> ScriptedJudge:
 @pytest.fixture
 def make_context(scenario_dir, judge, private_data_dir):
     """A context like the app's, but synchronous, with the inline library and no audio devices."""
+    from simulator.devices.workers import InlineWorker
     from simulator.ui.context import AppContext, Devices
-    from simulator.ui.workers import SyncRunner
 
     def make(settings: Settings | None = None, devices: Devices | None = None, judge_=None) -> AppContext:
         settings = settings or Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False)
         return AppContext(
             settings=settings,
             store=SessionStore(private_data_dir),
-            tasks=SyncRunner(),
+            tasks=InlineWorker(),
             judge_factory=lambda: judge_ or judge,
             library_loader=lambda: load_library([scenario_dir]),
             devices=devices or Devices(),

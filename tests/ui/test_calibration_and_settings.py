@@ -303,6 +303,8 @@ def test_starting_with_the_shared_database_down_keeps_records_locally_and_says_s
         assert "kept on this computer" in ctx.startup_notices[0]
     finally:
         ctx.tasks.wait(2000)
+        if ctx.devices.listener is not None:
+            ctx.devices.listener.close()  # and its worker thread
         ctx.store.close()
 
 
@@ -329,12 +331,12 @@ class RecordingSynth:
 
 def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_afresh(qtbot, make_context, tmp_path):
     from simulator.devices.voice_out import VoiceOut
+    from simulator.devices.workers import InlineWorker
     from simulator.engine.model import Voice
     from simulator.speech.cache import VoiceCache
     from simulator.speech.tts import LineRenderer
     from simulator.speech.voices import band, delivery
     from simulator.ui.settings_page import SAMPLE_LINE
-    from simulator.ui.workers import SyncRunner
 
     class Speaker(VoiceOut):
         def is_available(self) -> bool:  # no sound server here: the lines are rendered, not heard
@@ -342,7 +344,7 @@ def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_
 
     synth = RecordingSynth()
     renderer = LineRenderer(synth, VoiceCache(tmp_path / "voice"))
-    voice = Speaker(renderer=renderer, runner=SyncRunner())
+    voice = Speaker(renderer=renderer, worker=InlineWorker())
     win = settings_with_voice(qtbot, make_context, voice)
     page = win.settings_page
     assert page.speed.value() == 100 and page.speed.text() == "100%"

@@ -153,11 +153,11 @@ def test_empty_reply_is_not_judged(qtbot, window, judge):
 def test_real_judge_on_worker_threads(qtbot, make_context):
     """The rubric judge from simulator.analysis, run by the real thread pool: the window waits, never blocks."""
     judge_module = pytest.importorskip("simulator.analysis.judge")
+    from simulator.devices.workers import TaskPool
     from simulator.ui.main_window import MainWindow
-    from simulator.ui.workers import TaskRunner
 
     ctx = make_context(judge_=judge_module.RubricJudge())
-    ctx.tasks = TaskRunner()
+    ctx.tasks = TaskPool()
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.show()

@@ -308,14 +308,14 @@ def save_as(monkeypatch, tmp_path):
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils is not installed")
 def test_reports_exported_from_the_screens_off_the_gui_thread(qtbot, window, save_as, tmp_path, monkeypatch):
+    from simulator.devices.workers import TaskPool
     from simulator.records import reports
-    from simulator.ui.workers import TaskRunner
 
     win, store = window, window.ctx.store
     store.add_trainee("Alex", "Tuesday")
     played = play_parcel(qtbot, win, ["I'm so sorry, I understand.", "I'm sorry, a refund now?"])
     # Reports are written on the app's real task runner, not the GUI thread.
-    win.ctx.tasks = TaskRunner()
+    win.ctx.tasks = TaskPool()
     threads: list[str] = []
     build = reports.build_report
     monkeypatch.setattr(reports, "build_report",

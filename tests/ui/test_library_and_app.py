@@ -1,15 +1,13 @@
-"""The first-run page, the library's filters and broken-file panel, the task runner, and starting without a display."""
+"""The first-run page, the library's filters and broken-file panel and starting without a display."""
 
 from __future__ import annotations
 
 import textwrap
-import threading
 
 import pytest
 from PySide6.QtCore import Qt
 
 from simulator.settings import Settings, load_settings
-from simulator.ui.workers import SyncRunner, TaskRunner
 from tests.ui.conftest import BROKEN, SCENARIO
 
 pytestmark = pytest.mark.gui
@@ -53,38 +51,6 @@ def test_filters_and_broken_files(qtbot, make_context, scenario_dir):
     assert "Traceback" not in lib.problems_text.toPlainText()
     card = lib.cards[0]
     assert "Acknowledging the feeling" in " ".join(w.text() for w in card.findChildren(type(lib.greeting)))
-
-
-def test_task_runner_runs_work_off_the_gui_thread(qtbot):
-    runner = TaskRunner(busy_delay_ms=10)
-    gui = threading.get_ident()
-    seen: dict = {}
-    release = threading.Event()
-
-    def work():
-        seen["thread"] = threading.get_ident()
-        release.wait(2)
-        return 42
-
-    with qtbot.waitSignal(runner.busy_changed, timeout=2000) as busy:
-        runner.submit(work, on_done=lambda r: seen.update(result=r, done_on=threading.get_ident()))
-    assert busy.args == [True]
-    release.set()
-    qtbot.waitUntil(lambda: "result" in seen, timeout=2000)
-    assert seen["thread"] != gui and seen["done_on"] == gui and seen["result"] == 42
-    errors = []
-    runner.submit(lambda: 1 / 0, on_error=errors.append)
-    qtbot.waitUntil(lambda: bool(errors), timeout=2000)
-    assert isinstance(errors[0], ZeroDivisionError)
-    assert runner.wait(2000) and runner.pending == 0
-
-
-def test_sync_runner_is_immediate():
-    runner = SyncRunner()
-    out = []
-    runner.submit(lambda: "x", on_done=out.append)
-    runner.submit(lambda: 1 / 0, on_error=lambda e: out.append(type(e).__name__))
-    assert out == ["x", "ZeroDivisionError"]
 
 
 def test_no_display_gives_a_clear_message(monkeypatch, capsys):

@@ -13,18 +13,18 @@ pytestmark = pytest.mark.gui
 
 def test_the_engine_per_kind_of_customer_is_previewed_saved_and_reverted(qtbot, make_context, tmp_path):
     from simulator.devices.voice_out import VoiceOut
+    from simulator.devices.workers import InlineWorker
     from simulator.engine.model import Voice
     from simulator.speech.cache import VoiceCache
     from simulator.speech.tts import LineRenderer
     from simulator.ui.settings_page import SAMPLE_LINE
-    from simulator.ui.workers import SyncRunner
 
     class Speaker(VoiceOut):
         def is_available(self) -> bool:  # no sound server here: the lines are rendered, not heard
             return True
 
     renderer = LineRenderer(cache=VoiceCache(tmp_path / "voice"))  # espeak-ng, hibari and flite, real
-    win = settings_with_voice(qtbot, make_context, Speaker(renderer=renderer, runner=SyncRunner()))
+    win = settings_with_voice(qtbot, make_context, Speaker(renderer=renderer, worker=InlineWorker()))
     page = win.settings_page
     women, men = page.voice_engines["female"], page.voice_engines["male"]
     assert women.currentData() == men.currentData() == "auto"

@@ -65,10 +65,10 @@ def app(pulse, qtbot, private_data_dir, tmp_path):
     """Make the real app for a listen mode; the window is closed (listener, threads) afterwards."""
     from PySide6.QtWidgets import QApplication
 
+    from simulator.devices.workers import TaskPool
     from simulator.ui.context import AppContext, create_devices
     from simulator.ui.main_window import MainWindow
     from simulator.ui.theme import apply_theme
-    from simulator.ui.workers import TaskRunner
 
     made: list = []
 
@@ -76,7 +76,7 @@ def app(pulse, qtbot, private_data_dir, tmp_path):
         baseline = espeak(CALIBRATION, private_data_dir / "baseline.wav", pad=(0.2, 0.2))
         settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=True,
                             listen_mode=listen_mode, baseline_wav=str(baseline))
-        ctx = AppContext(settings=settings, store=SessionStore(private_data_dir), tasks=TaskRunner(),
+        ctx = AppContext(settings=settings, store=SessionStore(private_data_dir), tasks=TaskPool(),
                          devices=create_devices(settings), settings_file=private_data_dir / "settings.json")
         assert ctx.devices.can_listen and ctx.devices.can_speak, ctx.devices.problems
         apply_theme(QApplication.instance(), 1.0)
