@@ -646,7 +646,7 @@ class PlayPanel(QWidget):
     def restart(self) -> None:
         if self.scenario is None:
             return
-        self.runner = Runner(self.scenario, _Deferred(), seed=self.seed.value())
+        self.runner = Runner(self.scenario, seed=self.seed.value())
         self.transcript.clear()
         self._say()
         self._set_enabled(True)
@@ -731,13 +731,6 @@ class PlayPanel(QWidget):
 
     def _on_reply_return_pressed(self) -> None:
         self.send(self.reply.text())
-
-
-class _Deferred:
-    """The runner's judge slot: replies are judged on the task runner instead, then applied."""
-
-    def judge(self, reply, context):  # pragma: no cover - never called
-        raise RuntimeError("the authoring play-through judges replies on the task runner")
 
 
 # --------------------------------------------------------------------------------------------------

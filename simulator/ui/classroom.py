@@ -78,6 +78,7 @@ class ClassroomPresenter(QObject):
         self.ctx = context
         self.runner: Runner | None = None
         self.record: SessionRecord | None = None
+        self._judge: Any = None
         self.class_name: str | None = None
         self.roster: list[str] = []
         self.trainee = ""
@@ -146,7 +147,8 @@ class ClassroomPresenter(QObject):
         """A new (or resumed) session of `scenario`; the customer speaks first."""
         self._stop_voice()
         baseline = Path(self.ctx.settings.baseline_wav) if self.ctx.settings.baseline_wav else None
-        self.runner = Runner(scenario, self.ctx.make_judge(), state=state, baseline_audio=baseline)
+        self.runner = Runner(scenario, state=state, baseline_audio=baseline)
+        self._judge = self.ctx.make_judge()
         self.record = SessionRecord(trainee="", scenario_title=scenario.title, state=self.runner.state)
         self.pending = None
         self.busy = False
@@ -205,11 +207,11 @@ class ClassroomPresenter(QObject):
             self.notice.emit("Choose who is answering first.", "warning")
             return False
         self._stop_voice()
-        runner, reply = self.runner, Reply(text, audio_path=audio_path)
+        runner, reply, judge = self.runner, Reply(text, audio_path=audio_path), self._judge
         self.busy = True
         self.reply_shown.emit(self.trainee, text)
         self._set_phase("judging")
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
+        self.ctx.tasks.submit(lambda: runner.judge(reply, judge),
                               on_done=lambda judgement: self._on_judged(runner, reply, judgement),
                               on_error=self._on_judge_failed)
         return True

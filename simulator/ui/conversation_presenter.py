@@ -108,6 +108,7 @@ class ConversationPresenter(QObject):
         self.ctx = context
         self.runner: Runner | None = None
         self.record: SessionRecord | None = None
+        self._judge: Any = None
         self.phase = "idle"
         self.paused = False
         self.busy = False
@@ -290,7 +291,8 @@ class ConversationPresenter(QObject):
         settings = self.ctx.settings
         baseline = Path(settings.baseline_wav) if settings.baseline_wav else None
         judge = self.ctx.make_judge()
-        self.runner = Runner(scenario, judge, state=state, baseline_audio=baseline)
+        self.runner = Runner(scenario, state=state, baseline_audio=baseline)
+        self._judge = judge
         self._warm_judge(judge, baseline)
         self.record = SessionRecord(trainee=settings.trainee_name, scenario_title=scenario.title,
                                     state=self.runner.state)
@@ -447,10 +449,10 @@ class ConversationPresenter(QObject):
 
     def _submit(self, reply: Reply, spoken: bool, shown: bool = False) -> None:
         assert self.runner is not None
-        runner = self.runner
+        runner, judge = self.runner, self._judge
         self._early = None
         self._think(reply.text if not shown else None, spoken)
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
+        self.ctx.tasks.submit(lambda: runner.judge(reply, judge),
                               on_done=lambda judgement: self._on_judged(runner, reply, judgement),
                               on_error=self._on_judge_failed)
 
@@ -628,7 +630,8 @@ class ConversationPresenter(QObject):
         reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=result.confidence,
                       words=_heard_words(result))
         early = self._early = _EarlyJudgement(result.speculation, runner, len(runner.state.turns), reply)
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
+        judge = self._judge
+        self.ctx.tasks.submit(lambda: runner.judge(reply, judge),
                               on_done=lambda judgement: self._on_early_judged(early, judgement),
                               on_error=lambda exc: self._on_early_failed(early, exc))
 
@@ -851,7 +854,7 @@ def rewound_state(scenario: Scenario, state: SessionState, turn_index: int) -> S
         "session_id": uuid.uuid4().hex,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
     })
-    Runner(scenario, judge=None, state=copy).rewind(turn_index)  # type: ignore[arg-type]  # rewinding never judges
+    Runner(scenario, state=copy).rewind(turn_index)
     return copy
 
 
