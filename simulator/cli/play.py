@@ -81,9 +81,7 @@ def _result_json(runner: Runner) -> dict[str, Any]:
 
 
 def _make_runner(args: argparse.Namespace) -> Runner:
-    from simulator.analysis.judge import RubricJudge
-
-    return Runner(find(args.scenario), RubricJudge(), seed=args.seed)
+    return Runner(find(args.scenario), seed=args.seed)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
 
+    from simulator.analysis.judge import RubricJudge
+
+    judge = RubricJudge()
     quiet = args.json
     if not quiet:
         sc = runner.scenario
@@ -135,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             if not text:
                 runner.repeat()
                 continue
-        turn = runner.respond(Reply(text))
+        turn = runner.respond(Reply(text), judge)
         if not quiet:
             _print_turn(runner, turn)
 

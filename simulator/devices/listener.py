@@ -159,6 +159,10 @@ class Listener(QObject):
     finished = Signal()
     failed = Signal(str)
     # Results from the worker thread, delivered to the GUI thread by a queued connection.
+    # What it was built from (simulator.ui.conversation_listening.listening_signature), set by
+    # whoever builds it; None: rebuilt at the first check against Settings.
+    settings_signature: tuple | None = None
+
     _worker_result = Signal(object)
     _worker_likely = Signal(object)
     _worker_partial = Signal(str)

@@ -1,12 +1,16 @@
 """Runs a scenario turn by turn: a small pull API over an immutable Scenario and a serialisable state.
 
-    runner = Runner(scenario, judge, seed=7)
+    runner = Runner(scenario, seed=7)
     runner.current_line.text          # what the customer says now
-    turn = runner.respond(Reply("I can see you're upset..."))
+    turn = runner.respond(Reply("I can see you're upset..."), judge)
     runner.ended, runner.outcome
 
+The judge is handed to the call that uses it (`judge`, `respond`), not to the runner: the app
+judges off the GUI thread and applies the judgement later (`apply`), so a runner needs no judge
+to present lines, apply judgements, repeat or rewind.
+
 The state (`SessionState`) is plain data: save it after every turn with `state.model_dump_json()`
-and resume with `Runner(scenario, judge, state=SessionState.model_validate_json(text))`.
+and resume with `Runner(scenario, state=SessionState.model_validate_json(text))`.
 Line variants are picked from a hash of (seed, turn, node), so a resumed or replayed session says
 exactly what the original said, with no random-generator state to store.
 """
@@ -124,10 +128,9 @@ class SessionOver(RuntimeError):
 
 
 class Runner:
-    def __init__(self, scenario: Scenario, judge: Judge, seed: int | None = None,
+    def __init__(self, scenario: Scenario, seed: int | None = None,
                  state: SessionState | None = None, baseline_audio=None):
         self.scenario = scenario
-        self.judge_ = judge
         self.baseline_audio = baseline_audio
         if state is None:
             state = SessionState(
@@ -169,11 +172,11 @@ class Runner:
         )
 
     # -- acting ----------------------------------------------------------------------------------
-    def judge(self, reply: Reply) -> Judgement:
-        """The proposed judgement of a reply, without taking a branch (a trainer may override it)."""
+    def judge(self, reply: Reply, judge: Judge) -> Judgement:
+        """`judge`'s proposed judgement of a reply, without taking a branch (a trainer may override it)."""
         if self.ended:
             raise SessionOver("the conversation has ended")
-        return self.judge_.judge(reply, self.context())
+        return judge.judge(reply, self.context())
 
     def apply(self, reply: Reply, judgement: Judgement, override: Override | None = None,
               trainee: str | None = None) -> TurnRecord:
@@ -205,8 +208,11 @@ class Runner:
             s.node_id = target
         return record
 
-    def respond(self, reply: Reply, override: Override | None = None, trainee: str | None = None) -> TurnRecord:
-        return self.apply(reply, self.judge(reply), override=override, trainee=trainee)
+    def respond(self, reply: Reply, judge: Judge, override: Override | None = None,
+                trainee: str | None = None) -> TurnRecord:
+        """Judge a reply and take its branch at once (the CLI and the tests; the app judges off the
+        GUI thread with `judge` and applies later)."""
+        return self.apply(reply, self.judge(reply, judge), override=override, trainee=trainee)
 
     def repeat(self) -> CustomerLine:
         """The customer says it again (they were not heard, or the trainer asked): no turn is taken."""

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.conversation import Conversation
 from simulator.engine.graph_layout import (
     Edge,
     Layout,
@@ -588,7 +589,7 @@ class PlayPanel(QWidget):
         super().__init__(parent)
         self.ctx = context
         self.scenario: Scenario | None = None
-        self.runner: Runner | None = None
+        self.conversation: Conversation | None = None  # not saved: a trial run
         self.busy = False
         col = QVBoxLayout(self)
         col.setContentsMargins(8, 8, 8, 8)
@@ -633,7 +634,7 @@ class PlayPanel(QWidget):
         """Start over with a (possibly reloaded) scenario, or show that this file cannot be played."""
         self.scenario = scenario
         if scenario is None:
-            self.runner = None
+            self.conversation = None
             self.transcript.setHtml("<p>This file has errors, so it cannot be played yet. Fix the problems "
                                     "listed and it reloads by itself.</p>")
             self.agitation_label.setText("Agitation –")
@@ -646,38 +647,40 @@ class PlayPanel(QWidget):
     def restart(self) -> None:
         if self.scenario is None:
             return
-        self.runner = Runner(self.scenario, _Deferred(), seed=self.seed.value())
+        if self.conversation is not None:
+            self.conversation.discard()  # a reply still being judged is dropped
+        # The judge is fetched for every reply, so phrases.yaml edits apply to the next one.
+        self.conversation = Conversation(self.scenario, self.ctx.make_judge, seed=self.seed.value())
         self.transcript.clear()
         self._say()
         self._set_enabled(True)
 
+    @property
+    def runner(self) -> Runner | None:
+        return self.conversation.runner if self.conversation else None
+
     def send(self, text: str) -> None:
-        runner = self.runner
+        conversation = self.conversation
         text = text.strip()
-        if runner is None or runner.ended or self.busy or not text:
+        if conversation is None or conversation.ended or self.busy or not text:
             return
         self.busy = True
         self._set_enabled(False)
         self._append(f"<p style='margin:6px 0 0 0'><b>You:</b> {html.escape(text)}</p>")
         reply = Reply(text)
-        context = runner.context()
-        ctx = self.ctx
+        # Restarted while the judge was thinking: the judgement is dropped (Conversation.judge).
+        conversation.judge(reply, self.ctx.tasks, on_done=lambda _, j: self._on_judged(conversation, reply, j),
+                           on_error=self._on_judge_failed, on_dropped=self._on_judgement_dropped)
 
-        def work() -> Judgement:
-            # The judge is fetched for every reply, so phrases.yaml edits apply to the next one.
-            return ctx.make_judge().judge(reply, context)
-
-        self.ctx.tasks.submit(work, on_done=lambda j: self._on_judged(runner, reply, j),
-                              on_error=self._on_judge_failed)
-
-    def _on_judged(self, runner: Runner, reply: Reply, judgement: Judgement) -> None:
+    def _on_judgement_dropped(self) -> None:
         self.busy = False
-        if runner is not self.runner:
-            return  # restarted while the judge was thinking
-        turn = runner.apply(reply, judgement)
+
+    def _on_judged(self, conversation: Conversation, reply: Reply, judgement: Judgement) -> None:
+        self.busy = False
+        turn = conversation.apply(reply, judgement)
         self._show_turn(turn)
         self._say()
-        self._set_enabled(not runner.ended)
+        self._set_enabled(not conversation.ended)
         self.reply.clear()
         self.reply.setFocus()
 
@@ -731,13 +734,6 @@ class PlayPanel(QWidget):
 
     def _on_reply_return_pressed(self) -> None:
         self.send(self.reply.text())
-
-
-class _Deferred:
-    """The runner's judge slot: replies are judged on the task runner instead, then applied."""
-
-    def judge(self, reply, context):  # pragma: no cover - never called
-        raise RuntimeError("the authoring play-through judges replies on the task runner")
 
 
 # --------------------------------------------------------------------------------------------------

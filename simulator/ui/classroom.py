@@ -6,11 +6,14 @@ the branch with one key: calmer, as proposed, or escalate. Every override and ev
 trainee is saved with the session (TurnRecord.override, TurnRecord.trainee).
 
 The presenter knows no widgets: the projector (ProjectorWindow, below) and the trainer's window
-(simulator/ui/trainer_window.py) subscribe to its signals, so tests drive it directly.
+(simulator/ui/trainer_window.py) subscribe to its signals, so tests drive it directly. The session
+(judging, dropping a stale judgement, the override recorded with the turn, saving) is a
+`Conversation` (simulator/conversation), as on the trainee's own conversation page.
 """
 
 from __future__ import annotations
 
+import enum
 import html
 import logging
 from pathlib import Path
@@ -20,6 +23,8 @@ from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from simulator.conversation import Conversation, Saved
+from simulator.devices.contracts import VoiceOutput
 from simulator.engine.judgement import Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Override, Runner, SessionState, TurnRecord
@@ -47,8 +52,19 @@ REPEAT_KEYS = ("R",)
 NEXT_TRAINEE_KEYS = ("N",)
 
 
+class Phase(enum.StrEnum):
+    """Where a classroom session is (phase_changed carries it)."""
+
+    IDLE = "idle"
+    SPEAKING = "speaking"  # the customer is speaking
+    YOUR_TURN = "your_turn"
+    JUDGING = "judging"  # a reply is being judged
+    DECIDING = "deciding"  # the trainer decides on the proposed judgement
+    ENDED = "ended"
+
+
 class ClassroomPresenter(QObject):
-    """Drives a classroom session. Phases: idle, speaking, your_turn, judging, deciding, ended.
+    """Drives a classroom session through its `Phase`s.
 
     Signals:
         line_shown(object, bool): the customer's current line (a CustomerLine) and whether to animate.
@@ -77,18 +93,17 @@ class ClassroomPresenter(QObject):
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
         self.ctx = context
-        self.runner: Runner | None = None
-        self.record: SessionRecord | None = None
+        self.conversation: Conversation | None = None
         self.class_name: str | None = None
         self.roster: list[str] = []
         self.trainee = ""
         self.rotate = True  # after each turn the next trainee on the roster answers
         self.pending: tuple[Reply, Judgement] | None = None
-        self.phase = "idle"
+        self.phase = Phase.IDLE
         self.paused = False
         self.busy = False
-        self._voice: Any = None
-        voice = context.devices.voice
+        self._voice: VoiceOutput | None = None
+        voice: VoiceOutput | None = context.devices.voice
         if voice is not None:
             voice.started.connect(self._on_voice_started)
             voice.finished.connect(self._on_voice_finished)
@@ -147,13 +162,24 @@ class ClassroomPresenter(QObject):
         """A new (or resumed) session of `scenario`; the customer speaks first."""
         self._stop_voice()
         baseline = Path(self.ctx.settings.baseline_wav) if self.ctx.settings.baseline_wav else None
-        self.runner = Runner(scenario, self.ctx.make_judge(), state=state, baseline_audio=baseline)
-        self.record = SessionRecord(trainee="", scenario_title=scenario.title, state=self.runner.state)
+        judge = self.ctx.make_judge()
+        if self.conversation is not None:
+            self.conversation.discard()  # a reply of the old session still being judged is dropped
+        self.conversation = Conversation(scenario, lambda: judge, self.ctx.store, state=state,
+                                         baseline_audio=baseline, on_saved=self._on_saved)
         self.pending = None
         self.busy = False
         self._set_paused(False)
         self.proposed.emit(None)
-        self._present(self.runner.current_line, animate=False)
+        self._present(self.conversation.current_line, animate=False)
+
+    @property
+    def runner(self) -> Runner | None:
+        return self.conversation.runner if self.conversation else None
+
+    @property
+    def record(self) -> SessionRecord | None:
+        return self.conversation.record if self.conversation else None
 
     @property
     def scenario(self) -> Scenario | None:
@@ -165,7 +191,7 @@ class ClassroomPresenter(QObject):
             self._end()
             return
         if not self._speak(line):
-            self._set_phase("your_turn")
+            self._set_phase(Phase.YOUR_TURN)
 
     def _speak(self, line: CustomerLine) -> bool:
         voice = self.voice
@@ -177,21 +203,21 @@ class ClassroomPresenter(QObject):
         except Exception:
             log.exception("speaking a line failed")
             return False
-        self._set_phase("speaking")
+        self._set_phase(Phase.SPEAKING)
         return True
 
     @property
-    def voice(self) -> Any:
+    def voice(self) -> VoiceOutput | None:
         devices = self.ctx.devices
         return devices.voice if self.ctx.settings.voice_enabled and devices.can_speak else None
 
-    def _set_phase(self, phase: str) -> None:
+    def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
         self.phase_changed.emit(phase)
 
     def accepts_reply(self) -> bool:
         return (self.runner is not None and not self.runner.ended and self.pending is None and not self.busy
-                and self.phase in ("your_turn", "speaking"))
+                and self.phase in (Phase.YOUR_TURN, Phase.SPEAKING))
 
     def submit_text(self, text: str, audio_path: Path | None = None) -> bool:
         """The active trainee's reply (typed by the trainer, or heard): judged, then proposed."""
@@ -201,88 +227,75 @@ class ClassroomPresenter(QObject):
             return False
         if not self.accepts_reply():
             return False
-        assert self.runner is not None
+        assert self.conversation is not None
         if not self.trainee and self.roster:
             self.notice.emit("Choose who is answering first.", "warning")
             return False
         self._stop_voice()
-        runner, reply = self.runner, Reply(text, audio_path=audio_path)
+        reply = Reply(text, audio_path=audio_path)
         self.busy = True
         self.reply_shown.emit(self.trainee, text)
-        self._set_phase("judging")
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
-                              on_done=lambda judgement: self._on_judged(runner, reply, judgement),
-                              on_error=self._on_judge_failed)
+        self._set_phase(Phase.JUDGING)
+        # A new session started while this reply is judged drops its judgement (Conversation.judge).
+        self.conversation.judge(reply, self.ctx.tasks, on_done=lambda _, judgement: self._on_judged(reply, judgement),
+                                on_error=self._on_judge_failed, on_dropped=self._on_judgement_dropped)
         return True
 
-    def _on_judged(self, runner: Runner, reply: Reply, judgement: Judgement) -> None:
+    def _on_judgement_dropped(self) -> None:
         self.busy = False
-        if runner is not self.runner or runner.ended:
-            return  # a new session was started while this reply was being judged
+
+    def _on_judged(self, reply: Reply, judgement: Judgement) -> None:
+        self.busy = False
         self.pending = (reply, judgement)
-        self._set_phase("deciding")
+        self._set_phase(Phase.DECIDING)
         self.proposed.emit(judgement)
 
     def _on_judge_failed(self, exc: BaseException) -> None:
         log.error("judging a reply failed", exc_info=exc)
         self.busy = False
         self.notice.emit(f"That reply couldn't be assessed ({exc}). Type it again.", "danger")
-        self._set_phase("your_turn")
+        self._set_phase(Phase.YOUR_TURN)
 
     def decide(self, decision: Decision) -> TurnRecord | None:
         """Take the branch: as proposed, or the trainer's override (calmer / escalate). Saved at once."""
-        if self.pending is None or self.runner is None or decision not in OVERRIDES:
+        conversation = self.conversation
+        if self.pending is None or conversation is None or decision not in OVERRIDES:
             return None
         reply, judgement = self.pending
         self.pending = None
-        turn = self.runner.apply(reply, judgement, override=OVERRIDES[decision], trainee=self.trainee or None)
-        assert self.record is not None
-        if not self.record.trainee and self.trainee:
-            # The session belongs to whoever answered first, so it shows in their history and the
-            # class's reports; each turn names its own trainee.
-            self.record.trainee = self.trainee
-        self._save()
+        turn = conversation.apply(reply, judgement, override=OVERRIDES[decision], trainee=self.trainee or None)
         self.proposed.emit(None)
         self.decided.emit(turn)
-        if self.rotate and not self.runner.ended:
+        if self.rotate and not conversation.ended:
             self.next_trainee()
-        if self.paused and not self.runner.ended:
-            self._set_phase("your_turn")
+        if self.paused and not conversation.ended:
+            self._set_phase(Phase.YOUR_TURN)
             return turn
-        self._present(self.runner.current_line)
+        self._present(conversation.current_line)
         return turn
 
     def _end(self) -> None:
-        assert self.runner is not None and self.record is not None
-        self._set_phase("ended")
-        self.record.closed = True
-        self._save()
-        self.ended.emit(self.runner.outcome or "")
+        assert self.conversation is not None
+        self._set_phase(Phase.ENDED)
+        self.conversation.close()
+        self.ended.emit(self.conversation.runner.outcome or "")
         if self.voice is not None:
-            self._speak(self.runner.current_line)
-            self.phase = "ended"
+            self._speak(self.conversation.current_line)
+            self.phase = Phase.ENDED
 
     def end_now(self) -> None:
         """The trainer stops the session here (it is saved and closed)."""
-        if self.runner is None or self.phase in ("idle", "ended"):
+        if self.conversation is None or self.phase in (Phase.IDLE, Phase.ENDED):
             return
         self._stop_voice()
         self.pending = None
         self.proposed.emit(None)
-        assert self.record is not None
-        self.record.closed = True
-        self._save()
-        self._set_phase("ended")
+        self.conversation.close()
+        self._set_phase(Phase.ENDED)
         self.ended.emit("")
 
-    def _save(self) -> None:
-        if self.record is None or self.runner is None:
-            return
-        self.record.state = self.runner.state
-        try:
-            self.ctx.store.save(self.record)
-        except OSError as exc:
-            log.error("saving the classroom session failed: %s", exc)
+    def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
+        if saved is Saved.FAILED:
             self.notice.emit(f"The session could not be saved: {exc}", "danger")
 
     # -- the customer's controls -----------------------------------------------------------------
@@ -294,28 +307,27 @@ class ClassroomPresenter(QObject):
 
     def pause(self) -> None:
         """The customer stops talking and waits (the trainer can still decide a pending reply)."""
-        if self.paused or self.runner is None or self.phase in ("idle", "ended"):
+        if self.paused or self.runner is None or self.phase in (Phase.IDLE, Phase.ENDED):
             return
         self._stop_voice()
-        if self.phase == "speaking":
-            self._set_phase("your_turn")
+        if self.phase == Phase.SPEAKING:
+            self._set_phase(Phase.YOUR_TURN)
         self._set_paused(True)
 
     def resume(self) -> None:
         if not self.paused or self.runner is None:
             return
         self._set_paused(False)
-        if self.phase == "your_turn" and not self.runner.ended:
+        if self.phase == Phase.YOUR_TURN and not self.runner.ended:
             # Carry on where they were: the customer says their line again.
             self._present(self.runner.current_line, animate=False)
 
     def repeat(self) -> None:
         """The customer says their line again (Runner.repeat: counted, no turn taken)."""
-        if self.runner is None or self.runner.ended or self.phase not in ("your_turn", "speaking"):
+        if self.conversation is None or self.conversation.ended or self.phase not in (Phase.YOUR_TURN, Phase.SPEAKING):
             return
         self._stop_voice()
-        line = self.runner.repeat()
-        self._save()
+        line = self.conversation.repeat(save=True)
         self._set_paused(False)
         self._present(line, animate=False)
 
@@ -327,7 +339,7 @@ class ClassroomPresenter(QObject):
     # -- voice -----------------------------------------------------------------------------------
     def _stop_voice(self) -> None:
         voice = self.ctx.devices.voice
-        if voice is not None and self.phase == "speaking":
+        if voice is not None and self.phase == Phase.SPEAKING:
             try:
                 voice.stop()
             except Exception:
@@ -337,13 +349,13 @@ class ClassroomPresenter(QObject):
         pass  # the phase was set when the line was sent
 
     def _on_voice_finished(self, line_id: str) -> None:
-        if str(line_id).startswith("classroom/") and self.phase == "speaking" and not self.paused:
-            self._set_phase("your_turn")
+        if str(line_id).startswith("classroom/") and self.phase == Phase.SPEAKING and not self.paused:
+            self._set_phase(Phase.YOUR_TURN)
 
     def _on_voice_failed(self, message: str) -> None:
-        if self.phase == "speaking":
+        if self.phase == Phase.SPEAKING:
             self.notice.emit(f"{message.rstrip('.')}. The subtitles are on the projector.", "warning")
-            self._set_phase("your_turn")
+            self._set_phase(Phase.YOUR_TURN)
 
     def close(self) -> None:
         """Stop following the shared voice (the windows are closing)."""

@@ -1,7 +1,10 @@
-"""The conversation's logic, apart from its widgets: turns, judging off the GUI thread, saving, voice and listening.
+"""The conversation's turn loop, apart from its widgets: presenting lines, taking spoken or typed replies, voice and listening events.
 
 The presenter is handed its view (anything with the methods of `ConversationView`), so tests run
-whole conversations against a plain fake view, and the real page stays a thin layer of widgets.
+whole conversations against a plain fake view (tests/ui/test_conversation_presenter.py), and the
+real page stays a thin layer of widgets. The session itself (runner, record, saving after every
+turn, dropping stale judgements, the say-again rules) is a `Conversation` (simulator/conversation);
+the listener's building, rebuilding and adaptation are the `ListeningService`'s.
 
 Listening (simulator.devices.listener.Listener): the microphone opens when the conversation
 begins and stays open until it is paused, left or over; the listener is armed for one reply at a
@@ -18,55 +21,51 @@ judgement is of the recording kept with the turn.
 
 from __future__ import annotations
 
-import functools
+import enum
 import logging
-import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from simulator.conversation import SAY_AGAIN, Conversation, Saved, Ticket, heard
+from simulator.devices.contracts import ReplyListener, ReplyResult, VoiceOutput
 from simulator.engine.judgement import HeardWord, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRecord
 from simulator.records.recordings import Recordings
 from simulator.records.sessions import SessionRecord
 from simulator.ui.context import AppContext
-from simulator.ui.conversation_listening import (
-    build_recognizer,
-    device_arg,
-    listening_signature,
-    make_listener,
-    warm_up,
-)
+from simulator.ui.conversation_listening import ListeningService
 
 log = logging.getLogger(__name__)
 
-# What the customer says, in character, when the recogniser wasn't sure what it heard: asking
-# again is what a person would do, and it never judges words the trainee may not have said.
-SAY_AGAIN = "Sorry, could you say that again?"
+__all__ = ["SAY_AGAIN", "ConversationPresenter", "ConversationView", "Phase"]
 
-# Below this recogniser confidence a transcript is not trusted, whatever the listener said.
-MIN_RECOGNITION_CONFIDENCE = 0.35
 
-# Why replies must be typed when the recogniser is ready but the system lists no microphone.
-NO_INPUT = ("No microphone was found, so type your replies. Plug one in, then check it under Microphone "
-            "check and start the conversation again.")
+class Phase(enum.StrEnum):
+    """Where the conversation is (the view words its status line from it)."""
+
+    IDLE = "idle"
+    BRIEFING = "briefing"
+    SPEAKING = "speaking"  # the customer is speaking
+    YOUR_TURN = "your_turn"
+    LISTENING = "listening"
+    THINKING = "thinking"  # a reply is being judged
+    ENDED = "ended"
 
 
 @dataclass
 class _EarlyJudgement:
     """A reply judged at a pause, before the listener confirmed the pause was its end."""
 
-    speculation: int
-    runner: Runner
-    turns: int  # the session's turn count it was judged against
+    speculation: int | None
+    ticket: Ticket  # the turn it was judged for
     reply: Reply
     judgement: Judgement | None = None
     failed: bool = False
-    confirmed: Any = None  # the listener's confirming ReplyResult, while judging is still running
+    confirmed: ReplyResult | None = None  # the listener's confirming result, while judging is still running
 
 
 class ConversationView(Protocol):
@@ -89,7 +88,7 @@ class ConversationView(Protocol):
 
 
 class ConversationPresenter(QObject):
-    """Drives one conversation. Phases: briefing, speaking, your_turn, listening, thinking, ended.
+    """Drives one conversation through its `Phase`s.
 
     Signals:
         finished(str): the conversation is over (an ending, or the trainee ended it); the session id.
@@ -106,77 +105,54 @@ class ConversationPresenter(QObject):
         super().__init__(parent)
         self.view = view
         self.ctx = context
-        self.runner: Runner | None = None
-        self.record: SessionRecord | None = None
-        self.phase = "idle"
+        self.conversation: Conversation | None = None
+        self.phase = Phase.IDLE
         self.paused = False
-        self.busy = False
-        self._unsaved = False  # a save failed; the next one must catch up
-        self._line_ids: dict[str, str] = {}
-        self._listener: Any = None  # the listener whose signals are connected
-        self._adaptation: Any = None  # the current scenario's recogniser adaptation
-        self._build_generation = 0
-        self._failed_signature: tuple | None = None
-        # Why listening is off (a recogniser that could not be built), for the trainee.
-        self.listen_problem = ""
+        self.busy = False  # a reply is being judged
         # A device or recogniser failure stops hands-free listening until the trainee tries again.
         self._listen_failed = False
-        # The system listed no microphone when capabilities were last checked: the listener is left
-        # alone (opening it could only fail and say so a second time).
-        self._no_input = False
         self._early: _EarlyJudgement | None = None
         self._say_again_hint = ""
+        self.listening = ListeningService(context, self)
         self._connect_devices()
+
+    @property
+    def runner(self) -> Runner | None:
+        return self.conversation.runner if self.conversation else None
+
+    @property
+    def record(self) -> SessionRecord | None:
+        return self.conversation.record if self.conversation else None
 
     # -- devices ---------------------------------------------------------------------------------
     @property
-    def voice(self) -> Any:
+    def voice(self) -> VoiceOutput | None:
         devices = self.ctx.devices
         return devices.voice if self.ctx.settings.voice_enabled and devices.can_speak else None
 
     @property
-    def listener(self) -> Any:
-        if self._no_input:
-            return None
-        return self.ctx.devices.listener if self.ctx.devices.can_listen else None
+    def listener(self) -> ReplyListener | None:
+        return self.listening.listener
 
     def _connect_devices(self) -> None:
-        voice = self.ctx.devices.voice
+        voice: VoiceOutput | None = self.ctx.devices.voice
         if voice is not None:
             voice.started.connect(self._on_voice_started)
             voice.finished.connect(self._on_voice_finished)
             voice.failed.connect(self._on_voice_failed)
-        self._connect_listener(self.ctx.devices.listener)
-
-    def _listener_signals(self, listener: Any) -> list[tuple[Any, Any]]:
-        pairs = [(listener.partial, self._on_listener_partial), (listener.level, self._on_listener_level),
-                 (listener.reply_ready, self._on_listener_reply_ready), (listener.failed, self._on_listener_failed)]
-        if hasattr(listener, "speech_started"):
-            pairs.append((listener.speech_started, self._on_listener_speech_started))
-        if hasattr(listener, "interrupted"):
-            pairs.append((listener.interrupted, self._on_listener_interrupted))
-        if hasattr(listener, "reply_likely"):
-            pairs.append((listener.reply_likely, self._on_listener_reply_likely))
-        return pairs
-
-    def _connect_listener(self, listener: Any) -> None:
-        """Follow `listener`'s signals (and no longer the previous listener's)."""
-        if listener is self._listener:
-            return
-        if self._listener is not None:
-            for signal, slot in self._listener_signals(self._listener):
-                try:
-                    signal.disconnect(slot)
-                except (RuntimeError, TypeError):
-                    pass
-        self._listener = listener
-        if listener is not None:
-            for signal, slot in self._listener_signals(listener):
-                signal.connect(slot)
+        listening = self.listening
+        listening.changed.connect(self._on_listening_changed)
+        listening.partial.connect(self._on_listener_partial)
+        listening.level.connect(self._on_listener_level)
+        listening.reply_ready.connect(self._on_listener_reply_ready)
+        listening.failed.connect(self._on_listener_failed)
+        listening.speech_started.connect(self._on_listener_speech_started)
+        listening.interrupted.connect(self._on_listener_interrupted)
+        listening.reply_likely.connect(self._on_listener_reply_likely)
 
     def disconnect_devices(self) -> None:
         """Stop listening to the shared devices (the window makes a new presenter per screen life)."""
-        self._connect_listener(None)
+        self.listening.close()
         voice = self.ctx.devices.voice
         if voice is not None:
             try:
@@ -184,105 +160,29 @@ class ConversationPresenter(QObject):
             except (RuntimeError, TypeError):
                 pass
 
-    def _device(self) -> bytes | None:
-        return device_arg(self.ctx.settings.input_device)
-
-    # -- building the listener from Settings -----------------------------------------------------
     def apply_listening_settings(self) -> None:
-        """Make the listener match Settings: a new listen mode applies at once; another microphone,
-        recogniser or model folder rebuilds the listener (the recogniser off the GUI thread)."""
-        settings = self.ctx.settings
-        listener = self.ctx.devices.listener
-        wanted = listening_signature(settings)
-        if listener is not None and getattr(listener, "settings_signature", wanted) == wanted:
-            set_mode = getattr(listener, "set_mode", None)
-            if callable(set_mode):
-                set_mode(settings.listen_mode)
-            return
-        microphone = self.ctx.devices.microphone
-        if microphone is None or (listener is None and self._failed_signature == wanted):
-            return
-        self._retire_listener()
-        self._build_generation += 1
-        generation = self._build_generation
-        adaptation = self._adaptation
-        self.ctx.tasks.submit(lambda: build_recognizer(settings, adaptation),
-                              on_done=lambda rec: self._on_recognizer_built(generation, settings, rec),
-                              on_error=lambda exc: self._on_recognizer_failed(generation, wanted, exc))
+        """Make the listener match Settings (ListeningService.apply_settings)."""
+        self.listening.apply_settings()
 
     def warm_listener(self) -> None:
-        """After a new calibration reading: the listener's worker warms its recogniser on it (the
-        cepstral mean of this microphone), so the next first reply is decoded once, not twice."""
-        listener = self.ctx.devices.listener
-        runner = getattr(listener, "worker", None)
-        if listener is not None and runner is not None:
-            runner.submit(functools.partial(warm_up, listener.recognizer, self.ctx.settings))
+        """After a new calibration reading (ListeningService.warm)."""
+        self.listening.warm()
 
-    def _retire_listener(self) -> None:
-        old = self.ctx.devices.listener
-        if old is None:
-            return
-        self._connect_listener(None)
-        self.ctx.devices.listener = None
-        try:
-            old.close()
-        except Exception:
-            log.exception("closing the old listener failed")
+    @property
+    def listen_problem(self) -> str:
+        return self.listening.problem
 
-    def _on_recognizer_built(self, generation: int, settings: Any, recognizer: Any) -> None:
-        if generation != self._build_generation:
-            return
-        listener = make_listener(settings, self.ctx.devices.microphone, recognizer)
-        listener.settings_signature = listening_signature(settings)
-        self.ctx.devices.listener = listener
-        self._connect_listener(listener)
-        self.listen_problem = ""
-        self._failed_signature = None
-        self._listen_failed = False
+    def _on_listening_changed(self, problem: str) -> None:
+        if not problem:
+            self._listen_failed = False
         self._refresh_capabilities()
-        self.listening_changed.emit("")
-
-    def _on_recognizer_failed(self, generation: int, signature: tuple, exc: BaseException) -> None:
-        if generation != self._build_generation:
-            return
-        from simulator.speech.engines import RecognizerUnavailable
-
-        text = str(exc) if isinstance(exc, RecognizerUnavailable) else f"speech recognition could not start ({exc})"
-        log.warning("listener not rebuilt: %s", text)
-        self.listen_problem = text[:1].upper() + text[1:]
-        self._failed_signature = signature
-        self._refresh_capabilities()
-        self.listening_changed.emit(self.listen_problem)
+        self.listening_changed.emit(problem)
 
     def _refresh_capabilities(self) -> None:
-        if self.runner is None or self.phase in ("idle", "ended"):
+        if self.conversation is None or self.phase in (Phase.IDLE, Phase.ENDED):
             return
-        can_talk, problem = self._talk_capability()
+        can_talk, problem = self.listening.talk_capability()
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
-
-    def _adapt(self, scenario: Scenario) -> None:
-        """Build the recogniser's adaptation to this scenario on the task runner, then hand it to the
-        listener (which applies it on its own worker)."""
-        listener = self.ctx.devices.listener
-        if listener is None or not hasattr(listener, "set_adaptation"):
-            return
-
-        def build() -> Any:
-            from simulator.speech.adaptation import build_adaptation, phrases_for_scenario
-
-            phrases, names = phrases_for_scenario(scenario)
-            return build_adaptation(phrases, names)
-
-        def adapted(adaptation: Any) -> None:
-            if self.runner is None or self.runner.scenario is not scenario:
-                return
-            self._adaptation = adaptation
-            current = self.ctx.devices.listener
-            if current is not None and hasattr(current, "set_adaptation"):
-                current.set_adaptation(adaptation)
-
-        self.ctx.tasks.submit(build, on_done=adapted,
-                              on_error=lambda exc: log.warning("no scenario adaptation: %s", exc))
 
     # -- starting --------------------------------------------------------------------------------
     def load(self, scenario: Scenario, state: SessionState | None = None) -> None:
@@ -290,85 +190,58 @@ class ConversationPresenter(QObject):
         settings = self.ctx.settings
         baseline = Path(settings.baseline_wav) if settings.baseline_wav else None
         judge = self.ctx.make_judge()
-        self.runner = Runner(scenario, judge, state=state, baseline_audio=baseline)
-        self._warm_judge(judge, baseline)
-        self.record = SessionRecord(trainee=settings.trainee_name, scenario_title=scenario.title,
-                                    state=self.runner.state)
+        if self.conversation is not None:
+            self.conversation.discard()  # a reply of the old one still being judged is dropped
+        self.conversation = Conversation(scenario, lambda: judge, self.ctx.store, state=state,
+                                         baseline_audio=baseline, trainee=settings.trainee_name,
+                                         on_saved=self._on_saved)
+        self._warm_judge(baseline)
         self.paused = False
-        self.phase = "briefing"
+        self.phase = Phase.BRIEFING
         self._early = None
         self._listen_failed = False
-        self._adapt(scenario)
-        can_talk, problem = self._talk_capability()
+        self.listening.adapt(scenario)
+        can_talk, problem = self.listening.talk_capability()
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
-        if self.voice is not None:
+        voice = self.voice
+        if voice is not None:
             try:
-                self.voice.prepare(scenario, extra=(SAY_AGAIN,))
+                voice.prepare(scenario, extra=(SAY_AGAIN,))
             except Exception:  # the voice renders lazily later; a failed warm-up is not fatal
                 log.exception("preparing the customer's voice failed")
-        self.view.show_briefing(scenario, len(self.runner.state.turns))
+        self.view.show_briefing(scenario, len(self.conversation.turns))
 
-    def _warm_judge(self, judge: Any, baseline: Path | None) -> None:
+    def _warm_judge(self, baseline: Path | None) -> None:
         """Build the trainee's tone baseline while they read the briefing: otherwise the first
         spoken reply of every session waits for it (120-200 ms more judging, bench/turn_latency.py).
         The judge keeps it, locked, so a reply judged meanwhile just waits for the same work."""
-        warm = getattr(judge, "baseline", None)
+        # Only the rubric judge hears tone; a scripted judge (tests) has no baseline to build.
+        warm = getattr(self.ctx.make_judge(), "baseline", None)
         if baseline is None or not callable(warm):
             return
         self.ctx.tasks.submit(lambda: warm(baseline),
                               on_error=lambda exc: log.info("tone baseline not prepared early: %s", exc))
 
-    def _talk_capability(self) -> tuple[bool, str]:
-        """Whether replies can be spoken, and if not why (for the trainee). Also notes whether the
-        system lists any microphone, so the listener is not opened when there is none."""
-        devices = self.ctx.devices
-        self._no_input = False
-        if devices.listener is None:
-            if self.listen_problem:
-                return False, f"{self.listen_problem.rstrip('.')}. Type your replies for now."
-            if devices.microphone is None:
-                return False, "No microphone was found, so type your replies. Plug one in and check it under Microphone."
-            return False, "Speech recognition isn't available on this computer, so type your replies."
-        if not devices.can_listen:
-            return False, "No microphone is working right now, so type your replies. Check it under Microphone."
-        if not self._microphone_present():
-            # The recogniser is ready but the system lists no input (no sound server, nothing
-            # plugged in): a talk button would only fail, so typing is offered from the start.
-            self._no_input = True
-            return False, NO_INPUT
-        return True, ""
-
-    def _microphone_present(self) -> bool:
-        list_inputs = getattr(self.ctx.devices.microphone, "devices", None)
-        if not callable(list_inputs):
-            return True  # nothing to ask: trust the listener
-        try:
-            return bool(list_inputs())
-        except Exception:
-            log.exception("listing microphones failed")
-            return True
-
     def begin(self) -> None:
         """Leave the briefing: the customer speaks first."""
-        assert self.runner is not None
-        self.view.show_conversation(self.runner.scenario, list(self.runner.state.turns))
+        assert self.conversation is not None
+        self.view.show_conversation(self.conversation.scenario, list(self.conversation.turns))
         self._open_microphone()
-        self._present(self.runner.current_line, animate=False)
+        self._present(self.conversation.current_line, animate=False)
 
     def _open_microphone(self) -> None:
         """Open the microphone now (the level shows, and the first reply does not wait for it)."""
         listener = self.listener
-        open_ = getattr(listener, "open", None)
-        if callable(open_):
+        if listener is not None:
             try:
-                open_(self._device())
+                listener.open(self.listening.device())
             except Exception:
                 log.exception("opening the microphone failed")
 
     # -- the customer's turn ---------------------------------------------------------------------
     def _line_id(self, line: CustomerLine) -> str:
-        assert self.runner is not None
-        return f"{self.runner.scenario.id}/{line.node_id}/{abs(hash(line.text)) % 10**8}"
+        assert self.conversation is not None
+        return f"{self.conversation.scenario.id}/{line.node_id}/{abs(hash(line.text)) % 10**8}"
 
     def _present(self, line: CustomerLine, animate: bool = True) -> None:
         self.view.show_customer_line(line, animate)
@@ -381,56 +254,55 @@ class ConversationPresenter(QObject):
     def _speak(self, text: str, agitation: float, line_id: str) -> bool:
         """Start the customer's voice; False when there is no voice to wait for."""
         voice = self.voice
-        if voice is None or self.runner is None:
+        if voice is None or self.conversation is None:
             return False
         try:
-            voice.speak(line_id, text, self.runner.scenario.customer.voice, agitation)
+            voice.speak(line_id, text, self.conversation.scenario.customer.voice, agitation)
         except Exception:
             log.exception("speaking a line failed")
             return False
-        self._set_phase("speaking")
+        self._set_phase(Phase.SPEAKING)
         return True
 
     def _your_turn(self) -> None:
-        self._set_phase("your_turn")
+        self._set_phase(Phase.YOUR_TURN)
         listener = self.listener
         if listener is not None and self.ctx.settings.listen_mode == "hands_free" and not self.paused \
                 and not self._listen_failed:
             self._start_hands_free(listener)
 
-    def _start_hands_free(self, listener: Any) -> None:
+    def _start_hands_free(self, listener: ReplyListener) -> None:
         try:
-            started = listener.start(self._device())
+            started = listener.start(self.listening.device())
         except Exception as exc:
             log.exception("hands-free listening failed to start")
             self._on_listener_failed(f"The microphone didn't start ({exc}).")
             return
-        if started is not False and self.phase == "your_turn":
-            self._set_phase("listening")
+        if started is not False and self.phase == Phase.YOUR_TURN:
+            self._set_phase(Phase.LISTENING)
 
-    def _set_phase(self, phase: str) -> None:
+    def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
         self.view.set_phase(phase)
 
     def _end(self) -> None:
-        assert self.runner is not None and self.record is not None
+        conversation = self.conversation
+        assert conversation is not None
         self._stop_listening()
-        self._set_phase("ended")
+        self._set_phase(Phase.ENDED)
         # The customer's last line first: the save (10-40 ms) and the ending's panel can follow it.
-        voice = self.voice
-        if voice is not None:
-            line = self.runner.current_line
+        if self.voice is not None:
+            line = conversation.current_line
             self._speak(line.text, line.agitation, self._line_id(line))
-            self.phase = "ended"
-        self.record.closed = True
-        self._save()
-        ending = self.runner.scenario.endings[self.runner.state.ending_id or ""]
-        self.view.show_ending(self.runner.outcome or "unresolved", ending.summary)
+            self.phase = Phase.ENDED
+        conversation.close()
+        ending = conversation.scenario.endings[conversation.state.ending_id or ""]
+        self.view.show_ending(conversation.runner.outcome or "unresolved", ending.summary)
 
     # -- the trainee's turn ----------------------------------------------------------------------
     def accepts_reply(self) -> bool:
-        return self.runner is not None and not self.runner.ended and not self.busy and not self.paused \
-            and self.phase in ("your_turn", "listening", "speaking")
+        return self.conversation is not None and not self.conversation.ended and not self.busy \
+            and not self.paused and self.phase in (Phase.YOUR_TURN, Phase.LISTENING, Phase.SPEAKING)
 
     def submit_text(self, text: str) -> bool:
         """A typed reply. Returns False (and says why) when it can't be taken now."""
@@ -446,48 +318,43 @@ class ConversationPresenter(QObject):
         return True
 
     def _submit(self, reply: Reply, spoken: bool, shown: bool = False) -> None:
-        assert self.runner is not None
-        runner = self.runner
+        assert self.conversation is not None
         self._early = None
         self._think(reply.text if not shown else None, spoken)
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
-                              on_done=lambda judgement: self._on_judged(runner, reply, judgement),
-                              on_error=self._on_judge_failed)
+        self.conversation.judge(reply, self.ctx.tasks, on_done=lambda _, judgement: self._on_judged(reply, judgement),
+                                on_error=self._on_judge_failed, on_dropped=self._on_judgement_dropped)
 
     def _think(self, reply_text: str | None, spoken: bool) -> None:
         """A reply is being judged: show it (unless `reply_text` is None: already shown), and wait."""
         self.busy = True
         if reply_text is not None:
             self.view.add_trainee_reply(reply_text, spoken)
-        self._set_phase("thinking")
+        self._set_phase(Phase.THINKING)
         self.view.set_busy(True)
 
-    def _on_judged(self, runner: Runner, reply: Reply, judgement: Judgement) -> None:
+    def _on_judgement_dropped(self) -> None:
+        # The trainee restarted or left while this reply was being judged.
         self.busy = False
         self.view.set_busy(False)
-        if runner is not self.runner or runner.ended:
-            return  # the trainee restarted or left while this reply was being judged
-        if judgement.unsure_words:
-            # A grave trigger resting only on words the recogniser was unsure of: heard again, as
-            # an unsure reply is (simulator.analysis.unsure), never applied.
+
+    def _on_judged(self, reply: Reply, judgement: Judgement) -> None:
+        """A judgement for the current turn (Conversation.judge drops any other)."""
+        conversation = self.conversation
+        assert conversation is not None
+        self.busy = False
+        self.view.set_busy(False)
+        if conversation.must_ask_again(judgement):
             _discard(reply.audio_path)
             if not self.paused:  # else resuming says the customer's line again
                 self.say_again(heard=reply.text)
             return
-        # A turn names who answered only in classroom mode; here the session is the trainee's.
-        runner.apply(reply, judgement)
         if self._say_again_hint:  # heard this time: "wasn't sure it heard you" no longer applies
             self.view.hide_notice(self._say_again_hint)
             self._say_again_hint = ""
-        if self.paused:
-            self._save()
-            return
-        # The customer answers first and the session is saved while the line plays: a save writes
-        # the whole session (10-40 ms, more on a busy disk) and the answer should not wait for it
-        # (bench/turn_latency.py). An ending is saved by `_end`, inside `_present`.
-        self._present(runner.current_line)
-        if not runner.ended:
-            self._save()
+        # A turn names who answered only in classroom mode; here the session is the trainee's.
+        # Paused: saved, and resuming says the customer's answer.
+        conversation.apply(reply, judgement,
+                           present=None if self.paused else lambda _: self._present(conversation.current_line))
 
     def _on_judge_failed(self, exc: BaseException) -> None:
         log.error("judging a reply failed", exc_info=exc)
@@ -495,25 +362,15 @@ class ConversationPresenter(QObject):
         self.view.set_busy(False)
         self.view.show_notice(f"That reply couldn't be assessed ({exc}). Please try saying or typing it again.",
                               "danger")
-        self._set_phase("your_turn")
+        self._set_phase(Phase.YOUR_TURN)
 
-    def _save(self) -> None:
-        if self.record is None or self.runner is None:
-            return
-        self.record.state = self.runner.state
-        try:
-            self.ctx.store.save(self.record)
-        except OSError as exc:
+    def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
+        if saved is Saved.FAILED:
             # Every save writes the whole session, so the next one catches up on this turn too.
-            log.error("saving the session failed: %s", exc)
-            self._unsaved = True
             self.view.show_notice(f"Your session could not be saved: {str(exc).rstrip('.')}. Nothing is lost "
                                   "yet: it is kept here and saved again after your next reply, so please "
                                   "don't close the simulator.", "danger")
-            return
-        if self._unsaved:
-            self._unsaved = False
-            log.info("the session was saved again after a failure")
+        elif saved is Saved.CAUGHT_UP:
             self.view.show_notice("Your session is saved again; nothing was lost.", "info")
 
     # -- speaking --------------------------------------------------------------------------------
@@ -524,31 +381,31 @@ class ConversationPresenter(QObject):
         self._stop_voice()  # a trainee who talks over the customer is heard, as in real life
         self._listen_failed = False  # pressing again is trying again
         try:
-            pressed = listener.press(self._device())
+            pressed = listener.press(self.listening.device())
         except Exception as exc:
             log.exception("push-to-talk failed")
             self._on_listener_failed(f"The microphone didn't start ({exc}).")
             return False
         if pressed is False:
             return False  # `failed` has said why
-        self._set_phase("listening")
+        self._set_phase(Phase.LISTENING)
         return True
 
     def release_to_talk(self) -> None:
         listener = self.listener
-        if listener is None or self.phase != "listening":
+        if listener is None or self.phase != Phase.LISTENING:
             return
         try:
             listener.release()
         except Exception:
             log.exception("releasing push-to-talk failed")
-        self._set_phase("thinking")
+        self._set_phase(Phase.THINKING)
         self.view.set_busy(True)
 
     def _on_listener_speech_started(self) -> None:
         self._stop_voice()
-        if self.phase != "listening":
-            self._set_phase("listening")
+        if self.phase != Phase.LISTENING:
+            self._set_phase(Phase.LISTENING)
 
     def _on_listener_partial(self, text: str) -> None:
         self.view.show_partial(text)
@@ -563,18 +420,19 @@ class ConversationPresenter(QObject):
         self.view.show_partial("")
         self.view.show_notice(f"{message.rstrip('.')}. You can type your reply instead.", "warning",
                               retry_microphone=True)
-        if self.runner is not None and not self.runner.ended and not self.busy \
-                and self.phase in ("listening", "thinking", "your_turn"):
-            self._set_phase("your_turn")
+        if self.conversation is not None and not self.conversation.ended and not self.busy \
+                and self.phase in (Phase.LISTENING, Phase.THINKING, Phase.YOUR_TURN):
+            self._set_phase(Phase.YOUR_TURN)
             self.view.offer_typing()
 
     def retry_microphone(self) -> None:
         """The trainee plugged the microphone back in (the failure notice's action): check for it
         again, reopen it, and in hands-free mode listen again if it is their turn."""
-        if self.runner is None or self.runner.ended or self.phase in ("idle", "ended", "briefing"):
+        if self.conversation is None or self.conversation.ended \
+                or self.phase in (Phase.IDLE, Phase.ENDED, Phase.BRIEFING):
             return
         self._listen_failed = False
-        can_talk, problem = self._talk_capability()
+        can_talk, problem = self.listening.talk_capability()
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
         listener = self.listener
         if not can_talk or listener is None:
@@ -582,7 +440,7 @@ class ConversationPresenter(QObject):
                                   "warning", retry_microphone=True)
             return
         try:
-            opened = listener.open(self._device())
+            opened = listener.open(self.listening.device())
         except Exception as exc:
             log.exception("reopening the microphone failed")
             self._on_listener_failed(f"The microphone didn't start ({exc}).")
@@ -590,33 +448,32 @@ class ConversationPresenter(QObject):
         if opened is False or self._listen_failed:
             return  # `failed` has said why, and offered the action again
         log.info("the microphone was reopened after a failure")
-        if self.phase in ("your_turn", "listening") and not self.paused and not self.busy:
+        if self.phase in (Phase.YOUR_TURN, Phase.LISTENING) and not self.paused and not self.busy:
             self._your_turn()
         else:
             self.view.set_phase(self.phase)  # the talk button follows the capabilities
 
-    def _on_listener_interrupted(self, wav: Any) -> None:
+    def _on_listener_interrupted(self, wav: Path | None) -> None:
         """The microphone failed mid-reply: keep what it captured with the session's recordings
-        (Recordings.keep_interrupted), so nothing the trainee said is lost."""
-        if self.runner is None or not wav:
-            return
-        self.ctx.store.recordings.keep_interrupted(wav, self.runner.state.session_id, len(self.runner.state.turns))
+        (as turn-NNN-interrupted.wav), so nothing the trainee said is lost."""
+        if self.conversation is not None and wav:
+            self._keep_recording(wav, interrupted=True)
 
-    def _on_listener_reply_likely(self, result: Any) -> None:
-        """A Listener ReplyResult made at a pause: judged now, applied if `reply_ready` confirms it."""
+    def _on_listener_reply_likely(self, result: ReplyResult) -> None:
+        """A reply made at a pause: judged now, applied if `reply_ready` confirms it."""
         self._early = None
-        runner = self.runner
-        if runner is None or runner.ended or self.busy or self.paused or self.phase != "listening":
+        conversation = self.conversation
+        if conversation is None or conversation.ended or self.busy or self.paused or self.phase != Phase.LISTENING:
             return
-        text, sure = _heard(result)
+        text, sure = heard(result.text, result.confidence, result.low_confidence)
         if not sure or result.wav_path is None:
             return  # asked again or judged in full once the reply is over
         reply = Reply(text, audio_path=Path(result.wav_path), recognition_confidence=result.confidence,
                       words=_heard_words(result))
-        early = self._early = _EarlyJudgement(result.speculation, runner, len(runner.state.turns), reply)
-        self.ctx.tasks.submit(lambda: runner.judge(reply),
-                              on_done=lambda judgement: self._on_early_judged(early, judgement),
-                              on_error=lambda exc: self._on_early_failed(early, exc))
+        early = self._early = _EarlyJudgement(result.speculation, conversation.ticket(), reply)
+        conversation.judge(reply, self.ctx.tasks, on_done=lambda _, judgement: self._on_early_judged(early, judgement),
+                           on_error=lambda exc: self._on_early_failed(early, exc),
+                           on_dropped=lambda: self._on_early_dropped(early))
 
     def _on_early_judged(self, early: _EarlyJudgement, judgement: Judgement) -> None:
         early.judgement = judgement
@@ -625,6 +482,13 @@ class ConversationPresenter(QObject):
                 self._early = None
             self._take_early(early, early.confirmed)
 
+    def _on_early_dropped(self, early: _EarlyJudgement) -> None:
+        early.failed = True
+        if early.confirmed is not None:  # a reply shown as thinking, of a session since replaced
+            if early is self._early:
+                self._early = None
+            self._on_judgement_dropped()
+
     def _on_early_failed(self, early: _EarlyJudgement, exc: BaseException) -> None:
         # Not the trainee's concern yet: the reply is judged again in full if it stands.
         log.info("judging a reply at a pause failed: %s", exc)
@@ -632,91 +496,88 @@ class ConversationPresenter(QObject):
         if early.confirmed is not None:
             if early is self._early:
                 self._early = None
-            if early.runner is not self.runner:
-                self.busy = False
-                self.view.set_busy(False)
-                return
-            recording = self._keep_recording(getattr(early.confirmed, "wav_path", None))
+            recording = self._keep_recording(early.confirmed.wav_path)
             self._submit(replace(early.reply, audio_path=recording), spoken=True, shown=True)
 
-    def _on_listener_reply_ready(self, result: Any) -> None:
-        """A Listener ReplyResult: judged, or (when the recogniser was unsure) asked for again."""
+    def _on_listener_reply_ready(self, result: ReplyResult) -> None:
+        """A reply heard: judged, or (when the recogniser was unsure) asked for again."""
         early, self._early = self._early, None
         self.view.set_busy(False)
         self.view.show_partial("")
-        wav = getattr(result, "wav_path", None)
-        if self.runner is None or self.runner.ended or self.busy or self.paused:
-            _discard(wav)
+        conversation = self.conversation
+        if conversation is None or conversation.ended or self.busy or self.paused:
+            _discard(result.wav_path)
             return
-        text, _ = _heard(result)
-        if early is not None and not early.failed and early.runner is self.runner \
-                and early.turns == len(self.runner.state.turns) and early.reply.text == text \
-                and getattr(result, "speculation", None) == early.speculation:
+        text, sure = heard(result.text, result.confidence, result.low_confidence)
+        if early is not None and not early.failed and conversation.is_current(early.ticket) \
+                and early.reply.text == text and result.speculation == early.speculation:
             if early.judgement is not None:
                 self._take_early(early, result)
             else:  # still being judged: the answer follows the moment it is
                 self._early, early.confirmed = early, result
                 self._think(text, spoken=True)
             return
-        self._judge_confirmed(result)
+        if not sure:
+            _discard(result.wav_path)
+            self.say_again(heard=text)
+            return
+        recording = self._keep_recording(result.wav_path)
+        self._submit(Reply(text, audio_path=recording, recognition_confidence=result.confidence,
+                           words=_heard_words(result)), spoken=True)
 
-    def _take_early(self, early: _EarlyJudgement, result: Any) -> None:
+    def _take_early(self, early: _EarlyJudgement, result: ReplyResult) -> None:
         """Apply the judgement made at the pause to the reply the listener confirmed."""
         assert early.judgement is not None
         if early.confirmed is None:
             self.view.add_trainee_reply(early.reply.text, True)
-        recording = self._keep_recording(getattr(result, "wav_path", None))
-        self._on_judged(early.runner, replace(early.reply, audio_path=recording), early.judgement)
-
-    def _judge_confirmed(self, result: Any) -> None:
-        wav = getattr(result, "wav_path", None)
-        text, sure = _heard(result)
-        if not sure:
-            _discard(wav)
-            self.say_again(heard=text)
-            return
-        recording = self._keep_recording(wav)
-        self._submit(Reply(text, audio_path=recording, recognition_confidence=result.confidence,
-                           words=_heard_words(result)), spoken=True)
+        recording = self._keep_recording(result.wav_path)
+        self._on_judged(replace(early.reply, audio_path=recording), early.judgement)
 
     def say_again(self, heard: str = "") -> None:
         """The customer asks the trainee to repeat themselves; no turn is taken, nothing is judged."""
-        assert self.runner is not None
-        self.runner.repeat()
+        assert self.conversation is not None
+        self.conversation.repeat()
         self.view.show_say_again(SAY_AGAIN)
         hint = f"The simulator wasn't sure it heard you right{f' (it heard “{heard}”)' if heard else ''}. " \
                "Say it again, or type your reply."
         self.view.show_notice(hint, "warning")
         self._say_again_hint = hint  # hidden once a reply is taken
         self.view.offer_typing()
-        if not self._speak(SAY_AGAIN, self.runner.state.agitation, "say-again"):
+        if not self._speak(SAY_AGAIN, self.conversation.state.agitation, "say-again"):
             self._your_turn()
 
-    def _keep_recording(self, source: Path | str | None) -> Path | None:
-        """Keep the reply's recording as this turn's (Recordings.keep), so the debrief can play it and
-        the judge hears it."""
-        assert self.runner is not None
-        return self.ctx.store.recordings.keep(source, self.runner.state.session_id, len(self.runner.state.turns))
+    def _keep_recording(self, source: Path | str | None, interrupted: bool = False) -> Path | None:
+        """Keep a reply's recording as this turn's (Recordings.keep), so the debrief can play it and
+        the judge hears it; `interrupted`: what the microphone captured before it failed mid-reply
+        (Recordings.keep_interrupted)."""
+        assert self.conversation is not None
+        if not source:
+            return None
+        recordings = self.ctx.store.recordings
+        session, turns = self.conversation.session_id, len(self.conversation.turns)
+        if interrupted:
+            return recordings.keep_interrupted(source, session, turns)
+        return recordings.keep(source, session, turns)
 
     # -- voice events ----------------------------------------------------------------------------
     def _on_voice_started(self, line_id: str) -> None:
-        if self.phase not in ("ended",):
-            self._set_phase("speaking")
+        if self.phase != Phase.ENDED:
+            self._set_phase(Phase.SPEAKING)
 
     def _on_voice_finished(self, line_id: str) -> None:
-        if self.phase == "speaking" and not self.paused:
+        if self.phase == Phase.SPEAKING and not self.paused:
             self._your_turn()
 
     def _on_voice_failed(self, message: str) -> None:
         log.warning("voice failed: %s", message)
         self.view.show_notice(f"{message.rstrip('.')}. Read their line on screen; subtitles are on.", "warning")
-        can_talk, problem = self._talk_capability()
+        can_talk, problem = self.listening.talk_capability()
         self.view.set_capabilities(can_talk, problem, False)
-        if self.phase == "speaking":
+        if self.phase == Phase.SPEAKING:
             self._your_turn()
 
     def _stop_voice(self) -> None:
-        voice = self.ctx.devices.voice
+        voice: VoiceOutput | None = self.ctx.devices.voice
         if voice is not None:
             try:
                 voice.stop()
@@ -725,20 +586,18 @@ class ConversationPresenter(QObject):
 
     def _stop_listening(self, close: bool = True) -> None:
         """Stop listening for a reply; `close` also closes the microphone (pause, leave, the end)."""
-        listener = self.ctx.devices.listener
+        listener: ReplyListener | None = self.ctx.devices.listener
         if listener is None:
             return
-        stop = getattr(listener, "stop", None) if close else getattr(listener, "cancel", None)
-        if callable(stop):
-            try:
-                stop()
-            except Exception:
-                log.exception("stopping the listener failed")
+        try:
+            listener.stop() if close else listener.cancel()
+        except Exception:
+            log.exception("stopping the listener failed")
         self.view.show_partial("")
 
     # -- pause, restart, leave -------------------------------------------------------------------
     def pause(self) -> None:
-        if self.paused or self.runner is None or self.phase in ("briefing", "ended", "idle"):
+        if self.paused or self.conversation is None or self.phase in (Phase.BRIEFING, Phase.ENDED, Phase.IDLE):
             return
         self._stop_voice()
         self._stop_listening()
@@ -746,45 +605,43 @@ class ConversationPresenter(QObject):
         self.view.set_paused(True)
 
     def resume(self) -> None:
-        if not self.paused or self.runner is None:
+        if not self.paused or self.conversation is None:
             return
         self.paused = False
         self.view.set_paused(False)
         if not self.busy:
             # Say the line again: after a pause the trainee needs to hear where they were.
-            self._present(self.runner.current_line, animate=False)
+            self._present(self.conversation.current_line, animate=False)
 
     def request_restart(self) -> bool:
-        if self.runner is None:
+        if self.conversation is None:
             return False
-        turns = len(self.runner.state.turns)
-        if turns and self.view.ask("restart") != "restart":
+        if self.conversation.turns and self.view.ask("restart") != "restart":
             return False
         self.restart()
         return True
 
     def restart(self) -> None:
         """A fresh attempt at the same scenario; the old one stays in the history, closed."""
-        assert self.runner is not None and self.record is not None
+        assert self.conversation is not None
         self._stop_voice()
         self._stop_listening()
-        if self.runner.state.turns:
-            self.record.closed = True
-            self._save()
+        if self.conversation.turns:
+            self.conversation.close()
         self.busy = False
         self.view.set_busy(False)
-        self.load(self.runner.scenario)
+        self.load(self.conversation.scenario)
         self.begin()
 
     def request_leave(self) -> str | None:
         """Ask how to leave; returns what happened: later, end, or None (stayed)."""
-        if self.runner is None:
+        if self.conversation is None:
             self.left.emit()
             return "later"
-        if self.runner.ended:
+        if self.conversation.ended:
             self.show_debrief()
             return "end"
-        if not self.runner.state.turns:
+        if not self.conversation.turns:
             self._stop_voice()
             self._stop_listening()
             self.left.emit()
@@ -803,47 +660,27 @@ class ConversationPresenter(QObject):
     def leave_for_later(self) -> None:
         self._stop_voice()
         self._stop_listening()
-        if self.record is not None and self.record.state.turns:
-            self._save()
+        if self.conversation is not None and self.conversation.turns:
+            self.conversation.save()
         self.left.emit()
 
     def end_now(self) -> None:
         """Stop here and go to the debrief of what was said so far."""
-        assert self.record is not None
+        assert self.conversation is not None
         self._stop_voice()
         self._stop_listening()
-        self.record.closed = True
-        self._save()
-        self.finished.emit(self.record.session_id)
+        self.conversation.close()
+        self.finished.emit(self.conversation.session_id)
 
     def show_debrief(self) -> None:
-        if self.record is not None:
+        if self.conversation is not None:
             self._stop_voice()
-            self.finished.emit(self.record.session_id)
+            self.finished.emit(self.conversation.session_id)
 
 
-def rewound_state(scenario: Scenario, state: SessionState, turn_index: int) -> SessionState:
-    """A new session that starts just before `turn_index` of an old one; the old one is untouched."""
-    copy = state.model_copy(deep=True, update={
-        "session_id": uuid.uuid4().hex,
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    })
-    Runner(scenario, judge=None, state=copy).rewind(turn_index)  # type: ignore[arg-type]  # rewinding never judges
-    return copy
-
-
-def _heard(result: Any) -> tuple[str, bool]:
-    """A listener ReplyResult's text, tidied, and whether the recogniser was sure enough of it to judge."""
-    text = " ".join(str(result.text or "").split())
-    confidence = result.confidence
-    low = bool(result.low_confidence) or (confidence is not None and confidence < MIN_RECOGNITION_CONFIDENCE)
-    return text, bool(text) and not low
-
-
-def _heard_words(result: Any) -> tuple[HeardWord, ...]:
-    """The recognised words of a listener ReplyResult with their confidences (none without a transcript)."""
-    words = getattr(getattr(result, "transcript", None), "words", None) or ()
-    return tuple(HeardWord(str(w.text), float(w.confidence)) for w in words)
+def _heard_words(result: ReplyResult) -> tuple[HeardWord, ...]:
+    """The recognised words of a reply with their confidences."""
+    return tuple(HeardWord(str(w.text), float(w.confidence)) for w in result.transcript.words)
 
 
 def _discard(wav: Path | str | None) -> None:

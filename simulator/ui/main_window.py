@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.conversation import rewound_state
 from simulator.engine.model import Scenario
 from simulator.fileio import StorageError
 from simulator.records.retention import apply_retention
@@ -31,7 +32,6 @@ from simulator.ui.classroom import mark_classroom_turns
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.conversation import ConversationPage
-from simulator.ui.conversation_presenter import rewound_state
 from simulator.ui.debrief import DebriefPage
 from simulator.ui.history import HistoryPage
 from simulator.ui.library import LibraryPage

@@ -38,10 +38,10 @@ def test_the_worked_example_reaches_every_outcome():
     assert scenario is not None
     outcomes = set()
     for replies in (["I'm so sorry, I understand", "I can refund you"], ["You need to calm down", "Just calm down"], ["Hm", "Hm"]):
-        runner = Runner(scenario, ScriptedJudge(), seed=1)
+        runner = Runner(scenario, seed=1)
         for text in replies:
             if not runner.ended:
-                runner.respond(Reply(text))
+                runner.respond(Reply(text), ScriptedJudge())
         outcomes.add(runner.outcome)
     assert outcomes == {"resolved", "escalated", "unresolved"}
 

@@ -10,13 +10,13 @@ from tests.engine.conftest import ScriptedJudge
 
 
 def play(scenario, replies, seed=1):
-    runner = Runner(scenario, ScriptedJudge(), seed=seed)
+    runner = Runner(scenario, seed=seed)
     transcript = []
     for text in replies:
         if runner.ended:
             break
         transcript.append(runner.current_line.node_id)
-        runner.respond(Reply(text))
+        runner.respond(Reply(text), ScriptedJudge())
     return runner, transcript
 
 
@@ -56,26 +56,26 @@ def test_agitation_condition_uses_the_level_after_the_reply(mini):
 
 
 def test_seed_reproduces_the_lines_and_different_seeds_vary(mini):
-    lines = {Runner(mini, ScriptedJudge(), seed=s).current_line.text for s in range(20)}
+    lines = {Runner(mini, seed=s).current_line.text for s in range(20)}
     assert lines == set(mini.nodes["start"].say)
-    a = Runner(mini, ScriptedJudge(), seed=5).current_line.text
-    assert a == Runner(mini, ScriptedJudge(), seed=5).current_line.text
+    a = Runner(mini, seed=5).current_line.text
+    assert a == Runner(mini, seed=5).current_line.text
 
 
 def test_state_round_trips_through_json_after_every_turn(mini):
-    runner = Runner(mini, ScriptedJudge(), seed=3)
-    runner.respond(Reply("+ sorry"))
+    runner = Runner(mini, seed=3)
+    runner.respond(Reply("+ sorry"), ScriptedJudge())
     saved = runner.state.model_dump_json()
-    resumed = Runner(mini, ScriptedJudge(), state=SessionState.model_validate_json(saved))
+    resumed = Runner(mini, state=SessionState.model_validate_json(saved))
     assert resumed.current_line == runner.current_line
-    resumed.respond(Reply("+ here it is"))
+    resumed.respond(Reply("+ here it is"), ScriptedJudge())
     assert resumed.outcome == "resolved"
     assert [t.reply for t in resumed.state.turns] == ["+ sorry", "+ here it is"]
 
 
 def test_trainer_override_changes_the_branch(mini):
-    runner = Runner(mini, ScriptedJudge(), seed=1)
-    proposed = runner.judge(Reply("ok"))
+    runner = Runner(mini, seed=1)
+    proposed = runner.judge(Reply("ok"), ScriptedJudge())
     assert proposed.intent == "neutral"
     turn = runner.apply(Reply("ok"), proposed, override="calmer")
     assert turn.target == "listening"
@@ -87,18 +87,18 @@ def test_rewind_tries_again_from_a_turn(mini):
     assert runner.outcome == "escalated"
     runner.rewind(1)
     assert not runner.ended and runner.current_line.node_id == "listening"
-    runner.respond(Reply("+ here"))
+    runner.respond(Reply("+ here"), ScriptedJudge())
     assert runner.outcome == "resolved"
 
 
 def test_no_reply_after_the_end(mini):
     runner, _ = play(mini, ["! calm down"])
     with pytest.raises(SessionOver):
-        runner.respond(Reply("+ sorry"))
+        runner.respond(Reply("+ sorry"), ScriptedJudge())
 
 
 def test_repeat_keeps_the_line(mini):
-    runner = Runner(mini, ScriptedJudge(), seed=2)
+    runner = Runner(mini, seed=2)
     before = runner.current_line
     assert runner.repeat() == before
     assert runner.state.repeats == 1 and not runner.state.turns
@@ -107,4 +107,4 @@ def test_repeat_keeps_the_line(mini):
 def test_state_of_another_scenario_is_refused(mini):
     state = SessionState(scenario_id="other", seed=1, node_id="start", agitation=10)
     with pytest.raises(ValueError, match="other"):
-        Runner(mini, ScriptedJudge(), state=state)
+        Runner(mini, state=state)

@@ -31,6 +31,7 @@ def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | 
     from simulator.devices.workers import InlineWorker
     from simulator.records.recordings import Recordings
     from simulator.ui.context import Devices
+    from simulator.ui.conversation_listening import listening_signature
     from simulator.ui.main_window import MainWindow
 
     microphone = Microphone()
@@ -38,6 +39,8 @@ def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | 
                         recordings=Recordings(tmp_path))
     settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False,
                         input_device=device.decode() if device else None)
+    # Built for these Settings, so the window keeps it rather than rebuilding it (ListeningService).
+    listener.settings_signature = listening_signature(settings)
     win = MainWindow(make_context(settings, Devices(microphone=microphone, listener=listener)))
     qtbot.addWidget(win)
     win.show()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import wave
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from simulator.records.store import SessionStore
+from tests.ui.fakes import reply_result
 
 pytestmark = pytest.mark.gui
 
@@ -35,8 +35,7 @@ def _type(win, text: str) -> None:
 
 
 def _speak(win, wav: Path, text: str) -> None:
-    win.conversation.presenter._on_listener_reply_ready(
-        SimpleNamespace(text=text, confidence=0.9, low_confidence=False, wav_path=wav))
+    win.conversation.presenter._on_listener_reply_ready(reply_result(text, wav_path=wav))
 
 
 def _wav(path: Path) -> Path:

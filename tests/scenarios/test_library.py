@@ -59,11 +59,11 @@ def script(scenario_id: str, kind: str) -> list[str]:
 
 
 def play(scenario: Scenario, judge, replies: list[str], seed: int = 1) -> Runner:
-    runner = Runner(scenario, judge, seed=seed)
+    runner = Runner(scenario, seed=seed)
     for text in replies:
         if runner.ended:
             break
-        runner.respond(Reply(text))
+        runner.respond(Reply(text), judge)
     return runner
 
 
@@ -168,9 +168,9 @@ def test_every_model_answer_is_judged_deescalating(scenario_id, judge):
     s = load(scenario_id)
     wrong = []
     for nid, node in s.nodes.items():
-        runner = Runner(s, judge, seed=1)
+        runner = Runner(s, seed=1)
         runner.state.node_id = nid  # judge the answer in the context of its own node
-        j = runner.judge(Reply(node.model_answer or ""))
+        j = runner.judge(Reply(node.model_answer or ""), judge)
         if j.intent != "deescalate" or j.triggers:
             wrong.append(f"{nid}: {j.intent}, triggers {[(f.name, f.evidence) for f in j.triggers]}")
     assert not wrong, "\n".join(wrong)
@@ -179,9 +179,9 @@ def test_every_model_answer_is_judged_deescalating(scenario_id, judge):
 @pytest.mark.parametrize("scenario_id", IDS)
 def test_following_the_model_answers_resolves(scenario_id, judge):
     s = load(scenario_id)
-    runner = Runner(s, judge, seed=1)
+    runner = Runner(s, seed=1)
     while not runner.ended and len(runner.state.turns) < 20:
-        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""))
+        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""), judge)
     assert runner.outcome == "resolved", transcript(runner)
 
 
@@ -190,11 +190,11 @@ def test_following_the_model_answers_resolves(scenario_id, judge):
 def test_one_slip_repaired_with_the_model_answers_still_resolves(scenario_id, slip, judge):
     """A trigger early on sends the customer to a recovery node; a real repair brings them back."""
     s = load(scenario_id)
-    runner = Runner(s, judge, seed=1)
-    runner.respond(Reply(slip))
+    runner = Runner(s, seed=1)
+    runner.respond(Reply(slip), judge)
     assert runner.state.node_id in s.nodes, transcript(runner)
     while not runner.ended and len(runner.state.turns) < 20:
-        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""))
+        runner.respond(Reply(s.nodes[runner.state.node_id].model_answer or ""), judge)
     assert runner.outcome == "resolved", transcript(runner)
     assert runner.state.turns[0].judgement.intent == "escalate", transcript(runner)
 

@@ -23,7 +23,6 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices
     from simulator.ui.main_window import MainWindow
+    from tests.ui.fakes import reply_result
 
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -109,8 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.wav is not None and n % 2 == 1:
             copy = spare / f"reply-{n:03d}.wav"
             shutil.copyfile(args.wav, copy)
-            presenter._on_listener_reply_ready(SimpleNamespace(text=text, confidence=0.9, low_confidence=False,
-                                                               wav_path=copy))
+            presenter._on_listener_reply_ready(reply_result(text, wav_path=copy))
         else:
             window.conversation.reply_box.setText(text)
             window.conversation.send_button.click()

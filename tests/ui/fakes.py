@@ -1,11 +1,19 @@
-"""Stand-ins for the audio services with the same signals, so the GUI tests control every event."""
+"""Stand-ins for the audio services, so the GUI tests control every event.
+
+Each implements its contract in simulator/devices/contracts.py in full (tests/devices/test_contracts.py
+checks it): VoiceOutput, Microphone, ReplyListener; a heard reply is a real ReplyResult.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+
+from simulator.devices.contracts import ReplyResult
+from simulator.devices.workers import InlineWorker
+from simulator.speech.recognizer import Transcript, Word
 
 
 class FakeVoice(QObject):
@@ -50,25 +58,31 @@ class FakeVoice(QObject):
     def set_speed(self, percent: int) -> None:
         self.speeds.append(percent)
 
+    def set_voice_choices(self, choices: dict[str, str]) -> None:
+        pass
 
-@dataclass
-class FakeResult:
-    """The fields of simulator.devices.listener.ReplyResult the app reads."""
+    def warm_up(self) -> None:
+        pass
 
-    text: str
-    confidence: float = 0.9
-    low_confidence: bool = False
-    wav_path: Path | None = None
-    timings: dict = field(default_factory=dict)
-    speculation: int | None = None
-    # The recognised words as (word, confidence) pairs; `transcript` carries them as the real one does.
-    words: tuple[tuple[str, float], ...] = ()
 
-    @property
-    def transcript(self):
-        from simulator.speech.recognizer import Transcript, Word
+def reply_result(text: str, confidence: float = 0.9, low_confidence: bool = False, wav_path: Path | None = None,
+                 speculation: int | None = None, words: tuple[tuple[str, float], ...] = ()) -> ReplyResult:
+    """A real ReplyResult, as the listener emits it; `words` are (word, confidence) pairs."""
+    now = time.monotonic()
+    transcript = Transcript(text, confidence, tuple(Word(w, 0.0, 0.0, c) for w, c in words))
+    return ReplyResult(text, confidence, low_confidence, wav_path, now, now, transcript, now, speculation)
 
-        return Transcript(self.text, self.confidence, tuple(Word(w, 0.0, 0.0, c) for w, c in self.words))
+
+class _Any(tuple):
+    """A settings signature equal to every other: a fake listener is never rebuilt for new Settings."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = tuple.__hash__
 
 
 class FakeListener(QObject):
@@ -84,11 +98,16 @@ class FakeListener(QObject):
     level = Signal(float)
     reply_ready = Signal(object)
     reply_likely = Signal(object)
+    interrupted = Signal(object)
     finished = Signal()
     failed = Signal(str)
 
+    settings_signature: tuple | None = _Any()
+
     def __init__(self, fail_with: str | None = None):
         super().__init__()
+        self.recognizer = None
+        self.worker = InlineWorker()
         self.presses = 0
         self.releases = 0
         self.starts = 0
@@ -148,11 +167,11 @@ class FakeListener(QObject):
         self.stop()
 
     def hear(self, text: str, **kwargs) -> None:
-        self.reply_ready.emit(FakeResult(text, **kwargs))
+        self.reply_ready.emit(reply_result(text, **kwargs))
 
     def pause_in(self, text: str, **kwargs) -> None:
         """A pause in a hands-free reply: what it will be if the pause is its end."""
-        self.reply_likely.emit(FakeResult(text, **kwargs))
+        self.reply_likely.emit(reply_result(text, **kwargs))
 
 
 class FakeMicrophone(QObject):

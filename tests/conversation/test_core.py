@@ -1,0 +1,146 @@
+"""The conversation core without Qt: a turn judged, applied and saved; stale judgements dropped; say-again; overrides; resume."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.conversation import SAY_AGAIN, Conversation, Saved, heard, rewound_state
+from simulator.engine.judgement import Judgement, Reply
+from simulator.records.sessions import SessionRecord, SessionStore
+from tests.engine.conftest import MINI, ScriptedJudge, parse_inline
+from tests.support.tasks import Inline, Later
+
+
+@pytest.fixture
+def mini():
+    scenario, problems = parse_inline(MINI)
+    assert scenario is not None, problems
+    return scenario
+
+
+class FlakyStore:
+    """A store whose disk fails for the next `failures` saves (Store protocol)."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.saved: list[tuple[int, bool]] = []
+
+    def save(self, record: SessionRecord) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("No space left on device")
+        self.saved.append((len(record.state.turns), record.closed))
+
+
+def typed_turn(conversation: Conversation, text: str, tasks=None) -> Judgement:
+    got: list[Judgement] = []
+    conversation.judge(Reply(text), tasks or Inline(), on_done=lambda _, j: got.append(j), on_error=pytest.fail)
+    conversation.apply(Reply(text), got[0])
+    return got[0]
+
+
+def test_a_typed_turn_is_judged_applied_and_saved_in_the_real_store(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    typed_turn(conversation, "+ I'm so sorry")
+    saved = store.load(conversation.session_id)
+    assert [t.reply for t in saved.state.turns] == ["+ I'm so sorry"]
+    assert saved.trainee == "Alex" and not saved.closed
+    assert conversation.current_line.node_id == "listening"
+
+
+def test_every_turn_is_saved_after_the_customer_answers_and_an_ending_closes_the_session(mini):
+    store = FlakyStore()
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    order: list[str] = []
+    conversation.apply(Reply("+ sorry"), ScriptedJudge().judge(Reply("+ sorry"), conversation.runner.context()),
+                       present=lambda turn: order.append(f"present {turn.index} saved {len(store.saved)}"))
+    assert order == ["present 0 saved 0"] and store.saved == [(1, False)]
+    typed_turn(conversation, "+ here it is")
+    assert conversation.ended and store.saved == [(1, False), (2, True)]
+
+
+def test_an_ending_closed_by_the_screen_is_not_saved_twice(mini):
+    store = FlakyStore()
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    conversation.apply(Reply("! calm down"), ScriptedJudge().judge(Reply("! calm down"), conversation.runner.context()),
+                       present=lambda turn: conversation.close())
+    assert store.saved == [(1, True)]
+
+
+def test_a_failed_save_is_caught_up_by_the_next(mini):
+    store = FlakyStore(failures=1)
+    heard_of: list[Saved] = []
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, on_saved=lambda saved, exc: heard_of.append(saved))
+    typed_turn(conversation, "neutral")
+    assert heard_of == [Saved.FAILED] and store.saved == []
+    typed_turn(conversation, "neutral again")
+    assert heard_of == [Saved.FAILED, Saved.CAUGHT_UP] and store.saved == [(2, False)]
+
+
+def test_a_judgement_for_an_old_turn_is_dropped(mini):
+    later = Later()
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1)
+    applied: list[Judgement] = []
+    dropped: list[bool] = []
+    conversation.judge(Reply("- slow judgement"), later, on_done=lambda _, j: applied.append(j),
+                       on_error=pytest.fail, on_dropped=lambda: dropped.append(True))
+    typed_turn(conversation, "+ sorry")  # the turn moved on meanwhile
+    later.run()
+    assert applied == [] and dropped == [True]
+
+
+def test_a_judgement_for_a_replaced_conversation_is_dropped(mini):
+    later = Later()
+    old = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1)
+    applied: list[Judgement] = []
+    ticket = old.judge(Reply("+ sorry"), later, on_done=lambda _, j: applied.append(j), on_error=pytest.fail)
+    assert old.is_current(ticket)
+    old.discard()  # restarted
+    later.run()
+    assert applied == [] and not old.is_current(ticket)
+
+
+def test_say_again_rules():
+    assert heard("  I'm  sorry ", 0.9, False) == ("I'm sorry", True)
+    assert heard("I'm sorry bam", 0.2, False) == ("I'm sorry bam", False)  # below the confidence floor
+    assert heard("I'm sorry", 0.9, True) == ("I'm sorry", False)  # the recogniser said it was unsure
+    assert heard("", None, False) == ("", False)
+    assert Conversation.must_ask_again(Judgement(intent="escalate", confidence=0.9, unsure_words=["dick"]))
+    assert not Conversation.must_ask_again(Judgement(intent="neutral", confidence=0.9))
+    assert SAY_AGAIN.endswith("?")
+
+
+def test_say_again_takes_no_turn_and_is_counted(mini):
+    store = FlakyStore()
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    line = conversation.repeat()
+    assert line == conversation.current_line and not conversation.turns and conversation.state.repeats == 1
+    assert store.saved == []
+    conversation.repeat(save=True)  # the classroom saves the count at once
+    assert store.saved == [(0, False)]
+
+
+def test_a_trainers_override_is_recorded_with_the_turn_and_its_trainee(mini):
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1)
+    judgement = ScriptedJudge().judge(Reply("ok"), conversation.runner.context())
+    turn = conversation.apply(Reply("ok"), judgement, override="calmer", trainee="Priya")
+    assert turn.override == "calmer" and turn.trainee == "Priya" and conversation.record.trainee == "Priya"
+    assert turn.target == "listening"  # taken on the calmer judgement, not the neutral one proposed
+
+
+def test_without_a_store_nothing_is_saved(mini):
+    conversation = Conversation(mini, ScriptedJudge, None, seed=1)
+    typed_turn(conversation, "+ sorry")
+    assert conversation.save() is None and len(conversation.turns) == 1
+
+
+def test_a_saved_session_resumes_and_rewinds(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    first = Conversation(mini, ScriptedJudge, store, seed=3)
+    typed_turn(first, "+ sorry")
+    saved = store.load(first.session_id)
+    resumed = Conversation(mini, ScriptedJudge, store, state=saved.state)
+    assert resumed.current_line == first.current_line and resumed.session_id == first.session_id
+    rewound = rewound_state(mini, saved.state, 0)
+    assert rewound.session_id != saved.state.session_id and rewound.turns == [] and len(saved.state.turns) == 1
