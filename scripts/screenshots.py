@@ -60,7 +60,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from simulator.devices.workers import InlineWorker
-    from simulator.records.sessions import SessionStore
+    from simulator.records.store import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices, default_library
     from simulator.ui.main_window import MainWindow
@@ -263,7 +263,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     from PySide6.QtCore import QEventLoop, QTimer
 
     from simulator.devices.workers import InlineWorker
-    from simulator.records.sessions import SessionStore
+    from simulator.records.store import SessionStore
     from simulator.settings import Settings
     from simulator.ui.context import AppContext, Devices, default_library
     from simulator.ui.main_window import MainWindow

@@ -51,7 +51,7 @@ class Tasks(Protocol):
 
 
 class Store(Protocol):
-    """Where sessions are saved (simulator.records.sessions.SessionStore)."""
+    """Where sessions are saved (simulator.records.store.SessionStore)."""
 
     def save(self, record: SessionRecord) -> None: ...
 

@@ -6,7 +6,8 @@ import pytest
 
 from simulator.conversation import SAY_AGAIN, Conversation, Saved, heard, rewound_state
 from simulator.engine.judgement import Judgement, Reply
-from simulator.records.sessions import SessionRecord, SessionStore
+from simulator.records.sessions import SessionRecord
+from simulator.records.store import SessionStore
 from tests.engine.conftest import MINI, ScriptedJudge, parse_inline
 from tests.support.tasks import Inline, Later
 

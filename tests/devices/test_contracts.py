@@ -10,7 +10,7 @@ from simulator.devices.contracts import Microphone, ReplyListener, VoiceOutput
 from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
 
 # Members the real service sets on each instance (or its builder stamps), not on the class.
-INSTANCE_ONLY = {"recognizer", "runner"}
+INSTANCE_ONLY = {"recognizer", "worker"}
 
 
 def members(protocol: type) -> set[str]:

@@ -99,7 +99,7 @@ def test_a_spoken_turn_keeps_its_recording(setup, scenario, tmp_path):
     listener.hear(WARM, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8, words=(("sorry", 0.9),))
     assert view.replies == [(WARM, True)]
     turn = ctx.store.load(presenter.record.session_id).state.turns[0]
-    assert turn.reply == WARM and turn.audio_file and turn.audio_file.startswith(str(ctx.store.folder(presenter.record.session_id)))
+    assert turn.reply == WARM and turn.audio_file and turn.audio_file.startswith(str(ctx.store.recordings.folder(presenter.record.session_id)))
     assert not (tmp_path / "reply.wav").exists()  # moved into the session
 
 
