@@ -28,8 +28,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.analysis import embedding  # noqa: E402
+from simulator.analysis.matching import Analysis  # noqa: E402
 from simulator.analysis.model import CLASSES, MODEL_PATH, Head, WordingModel  # noqa: E402
-from simulator.analysis.wording import _Analysis, load_rubric  # noqa: E402
+from simulator.analysis.wording import load_rubric  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 DEV_FILE = DATA / "wording_dev.tsv"
@@ -69,7 +70,7 @@ def training_rows() -> list[dict[str, str]]:
 
 def row_features(row: dict[str, str], model: WordingModel | None = None) -> list[str]:
     """The model's feature names for a labelled row, with the rules' (and heads') findings as they stand now."""
-    analysis = _Analysis(load_rubric(), row["reply"])
+    analysis = Analysis(load_rubric(), row["reply"])
     result = analysis.run(row.get("customer_line") or "", row.get("customer_name") or "", model, decide_by_model=False)
     return [f.name for f in analysis.features(result.techniques, result.triggers)]
 
@@ -150,11 +151,11 @@ def train_heads(rows: Sequence[dict[str, str]], tune: Sequence[dict[str, str]]) 
     weight = np.where(y > 0, 0.5 / np.maximum(share, 1e-3), 0.5 / np.maximum(1 - share, 1e-3))
     w, b = _adam(x * HEAD_SCALE, y, weight, 1e-3, 500, softmax=False)
     heads = [Head(name, w[:, k] * HEAD_SCALE, float(b[k]), 1.0) for k, name in enumerate(HEADS)]
-    # Thresholds are read on sentences, the way wording.py applies the heads.
+    # Thresholds are read on sentences, the way matching.py applies the heads.
     probe = WordingModel({}, [0.0] * len(CLASSES), {}, None, heads)
     best = np.zeros((len(tune), len(HEADS)), dtype=np.float32)
     for i, r in enumerate(tune):
-        analysis = _Analysis(load_rubric(), r["reply"])
+        analysis = Analysis(load_rubric(), r["reply"])
         found = analysis._vectors(probe)
         if found is not None and len(found[1][0]):
             best[i] = [h.probabilities(found[1][0]).max() for h in heads]

@@ -35,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import train_wording_model as training  # noqa: E402
 
+from simulator.analysis.matching import Analysis  # noqa: E402
 from simulator.analysis.model import Feature  # noqa: E402
-from simulator.analysis.wording import _Analysis, analyse, blend, load_rubric  # noqa: E402
+from simulator.analysis.wording import analyse, blend, load_rubric  # noqa: E402
 from simulator.engine.vocabulary import INTENTS  # noqa: E402
 
 CV_FOLDS = 8
@@ -159,7 +160,7 @@ def cross_validate(override: float | None = None, l2: float = training.L2, verbo
     override = rubric.model_override if override is None else override
     prepared = []
     for r in rows:
-        analysis = _Analysis(rubric, r["reply"])
+        analysis = Analysis(rubric, r["reply"])
         result = analysis.run(r.get("customer_line") or "", r.get("customer_name") or "", None)
         prepared.append((result, [f.name for f in analysis.features(result.techniques, result.triggers)]))
     groups = sorted({r["group"] for r in rows})

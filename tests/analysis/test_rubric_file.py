@@ -94,6 +94,6 @@ def test_a_trainer_fixes_a_false_trigger_by_editing_the_list(tmp_path):
     assert "insult" in {h.name for h in analyse(text).triggers}
     path = _rubric_with(tmp_path, "      - not stupid\n", "      - not stupid\n      - genius thank you\n")
     edited = load_rubric(path)
-    assert "insult" not in {h.name for h in edited.analyse(text).triggers}
+    assert "insult" not in {h.name for h in analyse(text, rubric=edited).triggers}
     # The shipped model does not bring the trigger back on its own.
-    assert edited.analyse(text, model=load_model()).intent != "escalate"
+    assert analyse(text, rubric=edited, model=load_model()).intent != "escalate"
