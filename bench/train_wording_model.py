@@ -176,10 +176,13 @@ def save(model: WordingModel, path: Path = MODEL_PATH) -> None:
     path.write_text(json.dumps(model.to_dict(), separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def build(rows: Sequence[dict[str, str]], l2: float = L2) -> WordingModel:
-    """Heads on the corpus rows among `rows`, then the intent model on all of them."""
+def build(rows: Sequence[dict[str, str]], l2: float = L2,
+          tune: Sequence[dict[str, str]] | None = None) -> WordingModel:
+    """Heads on the corpus rows among `rows` (thresholds set on `tune`, the corpus "dev" rows unless
+    given), then the intent model on all of them."""
     corpus = [r for r in rows if r["file"] == CORPUS_FILE.name]
-    tune = [r for r in read_rows(CORPUS_FILE) if r["split"] == "dev"]
+    if tune is None:
+        tune = [r for r in read_rows(CORPUS_FILE) if r["split"] == "dev"]
     heads = train_heads(corpus, tune) if corpus else []
     probe = WordingModel({}, [0.0] * len(CLASSES), {}, None, heads) if heads else None
     return train([row_features(r, probe) for r in rows], [r["intent"] for r in rows], l2=l2,
