@@ -69,10 +69,15 @@ def training_rows() -> list[dict[str, str]]:
 
 
 def row_features(row: dict[str, str], model: WordingModel | None = None) -> list[str]:
-    """The model's feature names for a labelled row, with the rules' (and heads') findings as they stand now."""
+    """The model's feature names for a labelled row, with the rules' (and heads') techniques as they stand now.
+
+    The triggers the lists found are left out: the model is asked only when the lists found none,
+    so it has to learn what inflames from the words and their meaning. Trained with them, it
+    leaned on them (the lists hold every trigger line of the training corpus) and, with the lists
+    taken away, caught 1.2% of the escalating replies of templates it had not seen."""
     analysis = Analysis(load_rubric(), row["reply"])
     result = analysis.run(row.get("customer_line") or "", row.get("customer_name") or "", model, decide_by_model=False)
-    return [f.name for f in analysis.features(result.techniques, result.triggers)]
+    return [f.name for f in analysis.features(result.techniques)]
 
 
 def vectors(rows: Sequence[dict[str, str]]) -> np.ndarray | None:

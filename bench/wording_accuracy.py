@@ -201,7 +201,7 @@ def cross_validate(override: float | None = None, l2: float = training.L2, verbo
     for r in rows:
         analysis = Analysis(rubric, r["reply"])
         result = analysis.run(r.get("customer_line") or "", r.get("customer_name") or "", None)
-        prepared.append((result, [f.name for f in analysis.features(result.techniques, result.triggers)]))
+        prepared.append((result, [f.name for f in analysis.features(result.techniques)]))
     groups = sorted({r["group"] for r in rows})
     fold_of = {g: i % CV_FOLDS for i, g in enumerate(groups)}
     pairs: list[tuple[str, str]] = [("", "")] * len(rows)

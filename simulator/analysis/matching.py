@@ -211,8 +211,15 @@ class Analysis:
         return not any(t.word == "." and lo <= t.start < hi for t in self.tokens)
 
     def features(self, techniques: Iterable[Hit], triggers: Iterable[Hit] = ()) -> list[Any]:
-        return features([t.word for t in self.tokens], "?" in self.text,
+        return features(self.model_words(0, len(self.tokens) - 1), "?" in self.text,
                         [h.name for h in techniques], [h.name for h in triggers])
+
+    def model_words(self, first: int, last: int) -> list[str]:
+        """The words the statistical model reads, a word the rubric's negation reaches marked "not_"
+        ("it's not your fault" -> ... "not_fault"): unmarked, "fault", "blame" or "calm down" said to
+        reassure weighed like the accusation."""
+        return ["not_" + t.word if not t.is_break and t.word not in self.rubric.negators and self._negated(i)
+                else t.word for i, t in enumerate(self.tokens[first:last + 1], first)]
 
     # -- meaning: sentence vectors -----------------------------------------------------------------
     def sentences(self) -> list[tuple[int, int]]:
@@ -276,7 +283,7 @@ class Analysis:
         worst: tuple[float, str] | None = None
         for k, (first, last) in enumerate(spans):
             inside = [h.name for h in techniques if self.tokens[first].start <= h.start < self.tokens[last].end + 1]
-            words = [t.word for t in self.tokens[first:last + 1]]
+            words = self.model_words(first, last)
             question = "?" in self.text[self.tokens[first].start:self.tokens[last].end + 1]
             p = model.read(features(words, question, inside, []), vecs[k], explain=False).probabilities["escalate"]
             if worst is None or p > worst[0]:
