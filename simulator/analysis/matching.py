@@ -80,9 +80,10 @@ class Analysis:
         # them out; `kept` maps each word of it back to its token.
         # Hesitations ("um", "erm") and a word said twice in a false start ("get get out") are left out
         # too, so spoken replies match the phrases typed ones do.
+        # So are the fillers of speech that are never part of what is meant ("you'll be, you know, banned").
         self.kept: list[int] = []
         for i, t in enumerate(self.tokens):
-            if t.word == "," or t.word in _HESITATIONS:
+            if t.word == "," or t.word in _HESITATIONS or self._filler(i):
                 continue
             if self.kept and self.tokens[self.kept[-1]].word == t.word and t.word not in _REPEATABLE:
                 continue
@@ -94,6 +95,26 @@ class Analysis:
         for i in self.kept:
             self.starts.append(pos)
             pos += len(self.tokens[i].word) + 1
+
+    def _filler(self, i: int) -> bool:
+        """Whether token `i` is part of a spoken filler inside a sentence: "basically", and "you know"
+        or "i mean" where they ask or say nothing ("do you know where", "i mean it" are kept)."""
+        words = [t.word for t in self.tokens]
+        word = words[i]
+        if word == "basically":
+            return True
+        for pair, before_not, after_not in _FILLER_PAIRS:
+            for k in (0, 1):  # token i as the pair's first or second word
+                a = i - k
+                if a < 0 or a + 1 >= len(words) or (words[a], words[a + 1]) != pair:
+                    continue
+                before = words[a - 1] if a > 0 else "."
+                after = words[a + 2] if a + 2 < len(words) else "."
+                # At the start of a sentence it may be meant ("You know, I could..."), unless set off by commas.
+                opens = before in {".", ","} and after != ","
+                if not opens and before not in before_not and after not in {"."} | after_not:
+                    return True
+        return False
 
     def _span(self, m: re.Match[str]) -> tuple[int, int] | None:
         first = bisect.bisect_right(self.starts, m.start() + 1) - 1
@@ -120,7 +141,10 @@ class Analysis:
             if word in r.negators:
                 return carried or not own_subject
             carried = carried or word in _REPORTING
-            if word not in r.transparent:
+            # Hesitations and a word said twice in a false start do not use up the window: spoken,
+            # "I'm not, um, going to, to tell you to calm down" is as negated as typed.
+            said_again = i + 1 < len(self.tokens) and self.tokens[i + 1].word == word
+            if word not in r.transparent and word not in _HESITATIONS and not said_again:
                 seen += 1
             i -= 1
         return False
@@ -215,11 +239,22 @@ class Analysis:
                         [h.name for h in techniques], [h.name for h in triggers])
 
     def model_words(self, first: int, last: int) -> list[str]:
-        """The words the statistical model reads, a word the rubric's negation reaches marked "not_"
-        ("it's not your fault" -> ... "not_fault"): unmarked, "fault", "blame" or "calm down" said to
-        reassure weighed like the accusation."""
-        return ["not_" + t.word if not t.is_break and t.word not in self.rubric.negators and self._negated(i)
-                else t.word for i, t in enumerate(self.tokens[first:last + 1], first)]
+        """The words the statistical model reads, each word after a negation marked "not_" up to the end
+        of its clause ("I'm not going to tell you to calm down" -> ... "not_calm", "not_down"):
+        unmarked, "fault", "blame" or "calm down" said to reassure weighed like the accusation."""
+        r = self.rubric
+        out: list[str] = []
+        negated = False
+        for t in self.tokens[first:last + 1]:
+            if t.is_break or t.word in r.clause_words:
+                negated = False
+                out.append(t.word)
+            elif t.word in r.negators:
+                negated = True
+                out.append(t.word)
+            else:
+                out.append("not_" + t.word if negated else t.word)
+        return out
 
     # -- meaning: sentence vectors -----------------------------------------------------------------
     def sentences(self) -> list[tuple[int, int]]:
@@ -381,6 +416,18 @@ class Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+# Spoken fillers of two words: (the words, words before them that make them meant, words after them
+# that do). "you know" after "do", "if", "don't" asks or states; before "what", "where", "him" it is
+# the verb; "i mean" before "it", "that", "to" is meant.
+_FILLER_PAIRS = (
+    (("you", "know"), frozenset({"do", "did", "does", "not", "if", "as", "what", "how", "would", "will", "should",
+                                 "could", "can", "let", "make", "so", "because", "and", "but", "want", "to"}),
+     frozenset({"what", "how", "where", "why", "when", "who", "which", "whether", "that", "it", "him", "her",
+                "them", "me", "us", "about", "the", "a", "an", "this", "your", "my", "our", "their", "anything",
+                "something", "nothing", "everything", "better", "yourself", "i", "we", "they", "he", "she"})),
+    (("i", "mean"), frozenset({"what", "that", "is", "do", "did", "not", "if"}),
+     frozenset({"it", "that", "this", "to", "what", "you", "business", "no", "every", "them", "him", "her"})),
+)
 _HESITATIONS = frozenset({"um", "uh", "erm", "er", "hmm", "uhm", "umm", "mm", "ah", "eh", "uhh", "ehm"})
 # Words said twice on purpose ("no no no", "very very sorry", "." after ".").
 _REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "."})
