@@ -24,7 +24,7 @@ from bench.corpus import blind, dev  # noqa: E402
 DATA = Path(__file__).parent / "data"
 DEV_FILE = DATA / "wording_corpus_dev.tsv"
 BLIND_FILE = DATA / "wording_corpus_blind.tsv"
-FIELDS = ["reply", "intent", "techniques", "triggers", "kind", "setting", "customer_line", "style", "split"]
+FIELDS = ["reply", "intent", "techniques", "triggers", "kind", "setting", "customer_line", "style", "split", "template"]
 DEV_ROWS = 4000
 BLIND_ROWS = 1500
 
@@ -35,7 +35,7 @@ def write(path: Path, rows: list[dev.Row], splits: list[str]) -> None:
         out.writerow(FIELDS)
         for r, split in zip(rows, splits, strict=True):
             out.writerow([r.reply, r.intent, ",".join(r.techniques), ",".join(r.triggers), r.kind, r.setting,
-                          r.customer_line, r.style, split])
+                          r.customer_line, r.style, split, r.template])
 
 
 def main() -> int:

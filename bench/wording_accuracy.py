@@ -6,10 +6,14 @@
     python bench/wording_accuracy.py --rules-only    # the rubric alone, without the model
     python bench/wording_accuracy.py --file x.tsv    # any TSV with reply and intent columns
     python bench/wording_accuracy.py --speed         # `simulator assess --batch` on 1,000 replies, and one reply
+    python bench/wording_accuracy.py --templates     # also the corpus judged by models that never saw its templates
 
 The figures:
   corpus dev    wording_corpus_dev.tsv "dev" rows: the project's own corpus (bench/corpus/dev.py),
                 a fifth never trained on; the model's thresholds were tuned on it.
+  corpus unseen templates
+                wording_corpus_dev.tsv judged by models retrained without its templates (see
+                template_holdout): the corpus dev rows share templates with the train rows, this does not.
   corpus blind  wording_corpus_blind.tsv: written separately (bench/corpus/blind.py), never trained
                 or tuned on. For each corpus: macro-F1 and per-class precision/recall, the share of
                 supportive replies judged escalate, the share of insults and "never say" phrases
@@ -26,6 +30,7 @@ The figures:
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from collections import Counter
@@ -35,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import train_wording_model as training  # noqa: E402
 
-from simulator.analysis.model import Feature  # noqa: E402
-from simulator.analysis.wording import _Analysis, analyse, blend, load_rubric  # noqa: E402
+from simulator.analysis.matching import Analysis  # noqa: E402
+from simulator.analysis.model import Feature, WordingModel  # noqa: E402
+from simulator.analysis.wording import WordingResult, analyse, blend, load_rubric  # noqa: E402
 from simulator.engine.vocabulary import INTENTS  # noqa: E402
 
 CV_FOLDS = 8
@@ -89,9 +95,11 @@ def report(name: str, rows: list[dict[str, str]], show_errors: bool, use_model: 
 TECHNIQUE_NAMES = {"name_emotion": "reflecting feelings", "reflect": "paraphrase", "open_question": "open questions"}
 
 
-def corpus_report(name: str, rows: list[dict[str, str]], show_errors: bool, use_model: bool) -> float:
+def corpus_report(name: str, rows: list[dict[str, str]], show_errors: bool, use_model: bool | WordingModel,
+                  results: list[WordingResult] | None = None) -> float:
     """Macro-F1 and the issue's figures on one of the project's corpora."""
-    results = [analyse(r["reply"], r.get("customer_line") or "", model=use_model) for r in rows]
+    if results is None:
+        results = [analyse(r["reply"], r.get("customer_line") or "", model=use_model) for r in rows]
     macro = macro_f1([(r["intent"], w.intent) for r, w in zip(rows, results, strict=True)], name)
 
     def share(kind: str, judged: str) -> str:
@@ -152,6 +160,38 @@ def speed() -> None:
           f"95th percentile {times[int(len(times) * 0.95)] * 1000:.1f} ms, slowest {times[-1] * 1000:.1f} ms")
 
 
+TEMPLATE_FOLDS = 5
+
+
+def template_holdout(show_errors: bool = False) -> float:
+    """The corpus judged by models that never saw its sentence templates.
+
+    The corpus "dev" rows share their templates (a trigger line, a feeling frame) with the "train"
+    rows, so the corpus dev figure flatters the model. Here the templates of wording_corpus_dev.tsv
+    are dealt into folds; for each fold the model (heads and intent model) is retrained without any
+    reply that used one of its templates, its head thresholds are set on the remaining corpus "dev"
+    rows, and the replies holding at least one of the fold's templates are judged."""
+    corpus = training.read_rows(training.CORPUS_FILE)
+    others = [r for r in training.training_rows() if r["file"] != training.CORPUS_FILE.name]
+    templates = sorted({t for r in corpus for t in r["template"].split("|") if t})
+    order = random.Random(14).sample(templates, len(templates))
+    fold_of = {t: i % TEMPLATE_FOLDS for i, t in enumerate(order)}
+    folds_of_row = [{fold_of[t] for t in r["template"].split("|") if t} for r in corpus]
+    results: list[WordingResult | None] = [None] * len(corpus)
+    for fold in range(TEMPLATE_FOLDS):
+        unseen = [i for i, f in enumerate(folds_of_row) if fold in f]
+        seen = [corpus[i] for i, f in enumerate(folds_of_row) if fold not in f]
+        train = [r for r in seen if r["split"] == "train"] + others
+        model = training.build(train, tune=[r for r in seen if r["split"] == "dev"])
+        for i in unseen:
+            if results[i] is None:
+                r = corpus[i]
+                results[i] = analyse(r["reply"], r.get("customer_line") or "", model=model)
+    judged = [r for r, w in zip(corpus, results, strict=True) if w is not None]
+    return corpus_report(f"wording_corpus_dev.tsv, {TEMPLATE_FOLDS} folds of {len(templates)} templates never "
+                         "trained on", judged, show_errors, True, [w for w in results if w is not None])
+
+
 def cross_validate(override: float | None = None, l2: float = training.L2, verbose: bool = True) -> float:
     """Macro-F1 of the blended judge on each group when the model was trained without that group."""
     rows = training.training_rows()
@@ -159,9 +199,9 @@ def cross_validate(override: float | None = None, l2: float = training.L2, verbo
     override = rubric.model_override if override is None else override
     prepared = []
     for r in rows:
-        analysis = _Analysis(rubric, r["reply"])
+        analysis = Analysis(rubric, r["reply"])
         result = analysis.run(r.get("customer_line") or "", r.get("customer_name") or "", None)
-        prepared.append((result, [f.name for f in analysis.features(result.techniques, result.triggers)]))
+        prepared.append((result, [f.name for f in analysis.features(result.techniques)]))
     groups = sorted({r["group"] for r in rows})
     fold_of = {g: i % CV_FOLDS for i, g in enumerate(groups)}
     pairs: list[tuple[str, str]] = [("", "")] * len(rows)
@@ -193,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules-only", action="store_true", help="judge with the rubric alone")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation (it retrains 8 times)")
     parser.add_argument("--speed", action="store_true", help="time `simulator assess --batch` and one reply")
+    parser.add_argument("--templates", action="store_true",
+                        help="also judge the corpus with models retrained without its templates (a few minutes)")
     args = parser.parse_args(argv)
     use_model = not args.rules_only
     if args.speed:
@@ -215,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         "blind": report("wording_fresh.tsv (blind)", [r for r in fresh if r["split"] == "blind"], args.errors,
                         use_model),
     }
+    if use_model and args.templates:
+        figures["corpus unseen templates"] = template_holdout(args.errors)
     if use_model and not args.no_cv:
         figures["cv"] = cross_validate()
     print("\nmacro-F1: " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))

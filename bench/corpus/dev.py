@@ -263,6 +263,8 @@ class Row:
     setting: str
     customer_line: str
     style: str
+    # The list entries and frames the reply was made from ("feeling:You must be {emotion}."), '|'-joined.
+    template: str = ""
 
 
 def _lower_first(text: str) -> str:
@@ -274,40 +276,56 @@ def _fill(frame: str, rng: random.Random, s: Situation) -> str:
                         event=rng.choice(s.events))
 
 
-def _part(kind: str, rng: random.Random, s: Situation) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """One sentence of a given kind, with the techniques and triggers it shows."""
+class _Picker:
+    """rng.choice that notes what it chose (the random sequence is the same as rng.choice's)."""
+
+    def __init__(self, rng: random.Random, kind: str, used: list[str] | None) -> None:
+        self.rng, self.kind, self.used = rng, kind, used
+
+    def __call__(self, items: list[str] | tuple[str, ...]) -> str:
+        item = self.rng.choice(items)
+        if self.used is not None:
+            self.used.append(f"{self.kind}:{item}")
+        return item
+
+
+def _part(kind: str, rng: random.Random, s: Situation,
+          used: list[str] | None = None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """One sentence of a given kind, with the techniques and triggers it shows; the list entry (or
+    frame) it was made from is added to `used`, so rows can be grouped by template."""
+    pick = _Picker(rng, kind, used)
     if kind == "feeling":
-        return _fill(rng.choice(FEELING_FRAMES), rng, s), ("name_emotion",), ()
+        return _fill(pick(FEELING_FRAMES), rng, s), ("name_emotion",), ()
     if kind == "paraphrase":
-        return _fill(rng.choice(PARAPHRASE_FRAMES), rng, s), ("reflect",), ()
+        return _fill(pick(PARAPHRASE_FRAMES), rng, s), ("reflect",), ()
     if kind == "question":
-        return rng.choice(QUESTIONS), ("open_question",), ()
+        return pick(QUESTIONS), ("open_question",), ()
     if kind == "empathy":
-        return rng.choice(EMPATHY), ("empathy",), ()
+        return pick(EMPATHY), ("empathy",), ()
     if kind == "apology":
-        return rng.choice(APOLOGIES), ("apologise",), ()
+        return pick(APOLOGIES), ("apologise",), ()
     if kind == "offer":
-        o = rng.choice(s.offers)
+        o = pick(s.offers)
         o = o[:1].upper() + o[1:]
         frames = ["{o}.", "{o}, if that helps.", "{o}, how does that sound?"]
         if o.startswith("I can "):
             frames.append("What I can do is " + o[len("I can "):] + ".")
         return rng.choice(frames).format(o=o), ("offer_options",), ()
     if kind == "support":
-        return rng.choice(SUPPORT), ("empathy",), ()
+        return pick(SUPPORT), ("empathy",), ()
     if kind == "boundary":
-        return rng.choice(BOUNDARIES), ("set_boundary",), ()
+        return pick(BOUNDARIES), ("set_boundary",), ()
     if kind == "reason":
-        r = rng.choice(s.reasons)
+        r = pick(s.reasons)
         return rng.choice(["That's because {r}.", "The reason is {r}.", "It's because {r}."]).format(r=r), ("explain_why",), ()
     if kind == "fact":
-        return rng.choice(list(s.facts) + NEUTRAL + INFO_QUESTIONS + INFO_STATEMENTS), (), ()
+        return pick(list(s.facts) + NEUTRAL + INFO_QUESTIONS + INFO_STATEMENTS), (), ()
     if kind == "thanks":
-        return rng.choice(THANKS), ("thank",), ()
+        return pick(THANKS), ("thank",), ()
     if kind == "negated":
-        return rng.choice(NEGATED), ("empathy",), ()
+        return pick(NEGATED), ("empathy",), ()
     trigger = kind
-    return rng.choice(TRIGGERS[trigger]), (), (trigger,)
+    return pick(TRIGGERS[trigger]), (), (trigger,)
 
 
 GOOD = ["feeling", "paraphrase", "question", "empathy", "apology", "offer", "support", "boundary", "negated"]
@@ -347,12 +365,13 @@ def generate(n: int, seed: int = 16) -> Iterator[Row]:
         texts: list[str] = []
         techniques: list[str] = []
         triggers: list[str] = []
+        used: list[str] = []
         joiner_next = " "
         for p in parts:
             if p == "BUT":
                 joiner_next = rng.choice(CONNECT_BUT)
                 continue
-            text, t, g = _part(p, rng, s)
+            text, t, g = _part(p, rng, s, used)
             if texts and joiner_next != " ":
                 texts[-1] = texts[-1].rstrip(".!?")
                 text = _lower_first(text) if not joiner_next.startswith(".") else text
@@ -369,4 +388,5 @@ def generate(n: int, seed: int = 16) -> Iterator[Row]:
             continue
         seen.add(said)
         made += 1
-        yield Row(said, intent, tuple(techniques), tuple(triggers), kind, s.setting, s.customer, style)
+        yield Row(said, intent, tuple(techniques), tuple(triggers), kind, s.setting, s.customer, style,
+                  "|".join(used))

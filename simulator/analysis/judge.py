@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simulator.analysis import wording
 from simulator.analysis.unsure import unsure_grave_triggers
 from simulator.analysis.wording import Category, Hit, Rubric, WordingResult, analyse, load_rubric
 from simulator.engine.judgement import JudgeContext, Judgement, Reply, ToneReading
@@ -233,8 +234,17 @@ class RubricJudge:
             update["explanation"] = [*judgement.explanation, *notes]
         return judgement.model_copy(update=update) if update else judgement
 
+    def warm(self) -> None:
+        """Load the wording model's sentence vectors now, off the GUI thread, rather than on the
+        first reply (0.3-0.6 s)."""
+        wording.warm()
+
     def baseline(self, path: Path) -> Any:
-        """The trainee's baseline from a calibration WAV, built once per file version."""
+        """The trainee's baseline from a calibration WAV, built once per file version.
+
+        The presenter builds it on a worker while the trainee reads the briefing, so the wording
+        model is warmed here too (see `warm`)."""
+        self.warm()
         stat = path.stat()
         key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         with self._lock:

@@ -4,7 +4,7 @@ The rubric (phrases.yaml) names techniques and triggers and quotes them; it cann
 of being sarcastic, accusing or kind. This model, trained by bench/train_wording_model.py on the
 labelled replies in bench/data and shipped as wording_model.json, has two parts:
 - the intent model reads the whole reply (its words and word pairs, what the rules found, and its
-  sentence vector from simulator.analysis.embedding) and says which intent it resembles; wording.py
+  sentence vector from simulator.analysis.embedding) and says which intent it resembles; matching.py
   asks it only when the rules found no trigger, so a trigger a rule found always wins;
 - technique heads read each sentence's vector and say whether it reflects a feeling, says back
   what happened or asks an open question, so a technique in words no list holds is still found,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from simulator.analysis.wording import Hit, Rubric
+from simulator.analysis.wording import Hit, Rubric, matches
 from simulator.engine.judgement import HeardWord
 
 # The triggers that, found once, wreck a session (they branch to a storm-off in the scenarios)
@@ -93,4 +93,4 @@ def unsure_grave_triggers(rubric: Rubric, text: str, found: Iterable[str], words
     grave = sorted(GRAVE_TRIGGERS.intersection(found))
     if not words or not grave:
         return []
-    return unsure_words(text, rubric.matches(text, grave), words, threshold)
+    return unsure_words(text, matches(rubric, text, grave), words, threshold)

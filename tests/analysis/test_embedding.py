@@ -81,3 +81,18 @@ def test_a_technique_found_by_meaning_quotes_the_sentence():
     assert "name_emotion" in hits
     assert hits["name_emotion"].evidence in result.text
     assert "lift" not in hits["name_emotion"].evidence
+
+
+def test_warming_the_judge_loads_the_vectors_before_the_first_reply(fresh_load, tmp_path):
+    from simulator.analysis.judge import RubricJudge
+
+    judge = RubricJudge(load_baseline=lambda path: f"baseline of {path.name}")
+    judge.warm()
+    assert embedding._load.cache_info().currsize == 1
+    embedding._load.cache_clear()
+    # The conversation presenter builds the trainee's baseline on a worker during the briefing:
+    # that warms the words too.
+    calibration = tmp_path / "calibration.wav"
+    calibration.write_bytes(b"")
+    assert judge.baseline(calibration) == "baseline of calibration.wav"
+    assert embedding._load.cache_info().currsize == 1

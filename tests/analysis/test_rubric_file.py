@@ -17,10 +17,11 @@ from simulator.analysis.wording import (
 
 
 def _rubric_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped rubric with its first `old` replaced by `new` (or `new` added at its end when `old` is "")."""
     text = DEFAULT_PATH.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "phrases.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
     return path
 
 
@@ -29,63 +30,40 @@ def _line_of(path: Path, needle: str, nth: int = 1) -> int:
     return lines[nth - 1]
 
 
-def _error(path: Path) -> str:
-    with pytest.raises(RubricError) as err:
-        load_rubric(path)
-    message = str(err.value)
-    assert "Traceback" not in message
-    return message
-
-
 def test_the_shipped_rubric_passes():
     assert reload_rubric().categories
 
 
-def test_a_key_written_twice_is_an_error_on_its_second_line(tmp_path):
-    path = _rubric_with(tmp_path, "  policy:\n    weight: 1.0\n", "  policy:\n    weight: 1.0\n    weight: 0.2\n")
-    message = _error(path)
-    assert message.startswith(f"{path}:{_line_of(path, 'weight: 0.2')}:")
-    assert "'weight' appears twice" in message
+_ANY_REPLY = ["*", "(please)", "...", "$", "(please|kindly) ...2", "* *"]
+
+# (old text, new text, the line the error names (its text, which occurrence), what the message says)
+_BROKEN = {
+    "a key written twice, on its second line": (
+        "  policy:\n    weight: 1.0\n", "  policy:\n    weight: 1.0\n    weight: 0.2\n",
+        ("weight: 0.2", 1), "'weight' appears twice"),
+    "a category written twice": (
+        "", "\n  command:\n    weight: 1.0\n    said: x\n    rubric: y\n    better: z\n    patterns: [get out]\n",
+        ("  command:", 2), "'command' appears twice in triggers"),
+    **{f"a pattern that matches anything: {p}": (
+        "      - calm down\n", f'      - calm down\n      - "{p}"\n', (f'- "{p}"', 1), "matches any reply")
+       for p in _ANY_REPLY},
+    "a pattern listed twice": (
+        "      - calm down\n", "      - calm down\n      - calm down\n", ("- calm down", 2), "listed twice"),
+    "a wrong type": ("  deescalate: 0.9\n", "  deescalate: lots\n", ("deescalate: lots", 1), "thresholds.deescalate"),
+    "a misspelt field, with a suggestion": (
+        "  policy:\n    weight: 1.0\n", "  policy:\n    wieght: 1.0\n", ("wieght", 1), "did you mean 'weight'"),
+}
 
 
-def test_a_category_written_twice_is_an_error(tmp_path):
-    text = DEFAULT_PATH.read_text(encoding="utf-8")
-    path = tmp_path / "phrases.yaml"
-    path.write_text(text + "\n  command:\n    weight: 1.0\n    said: x\n    rubric: y\n    better: z\n"
-                    "    patterns: [get out]\n", encoding="utf-8")
-    message = _error(path)
-    assert message.startswith(f"{path}:{_line_of(path, '  command:', 2)}:")
-    assert "'command' appears twice in triggers" in message
-
-
-@pytest.mark.parametrize("pattern", ["*", "(please)", "...", "$", "(please|kindly) ...2", "* *"])
-def test_a_pattern_that_matches_anything_is_an_error(tmp_path, pattern):
-    path = _rubric_with(tmp_path, "      - calm down\n", f'      - calm down\n      - "{pattern}"\n')
-    message = _error(path)
-    needle = f'- "{pattern}"'
-    assert message.startswith(f"{path}:{_line_of(path, needle)}:")
-    assert "matches any reply" in message
-
-
-def test_a_pattern_listed_twice_is_an_error(tmp_path):
-    path = _rubric_with(tmp_path, "      - calm down\n", "      - calm down\n      - calm down\n")
-    message = _error(path)
-    assert message.startswith(f"{path}:{_line_of(path, '- calm down', 2)}:")
-    assert "listed twice" in message
-
-
-def test_a_wrong_type_names_its_line(tmp_path):
-    path = _rubric_with(tmp_path, "  deescalate: 0.9\n", "  deescalate: lots\n")
-    message = _error(path)
-    assert message.startswith(f"{path}:{_line_of(path, 'deescalate: lots')}:")
-    assert "thresholds.deescalate" in message
-
-
-def test_a_misspelt_field_is_named_with_a_suggestion(tmp_path):
-    path = _rubric_with(tmp_path, "  policy:\n    weight: 1.0\n", "  policy:\n    wieght: 1.0\n")
-    message = _error(path)
-    assert message.startswith(f"{path}:{_line_of(path, 'wieght')}:")
-    assert "did you mean 'weight'" in message
+@pytest.mark.parametrize(("old", "new", "at", "says"), _BROKEN.values(), ids=_BROKEN.keys())
+def test_a_broken_rubric_is_refused_at_its_line(tmp_path, old, new, at, says):
+    path = _rubric_with(tmp_path, old, new)
+    with pytest.raises(RubricError) as err:
+        load_rubric(path)
+    message = str(err.value)
+    assert "Traceback" not in message
+    assert message.startswith(f"{path}:{_line_of(path, *at)}:")
+    assert says in message
 
 
 def test_a_trainer_fixes_a_false_trigger_by_editing_the_list(tmp_path):
@@ -94,6 +72,6 @@ def test_a_trainer_fixes_a_false_trigger_by_editing_the_list(tmp_path):
     assert "insult" in {h.name for h in analyse(text).triggers}
     path = _rubric_with(tmp_path, "      - not stupid\n", "      - not stupid\n      - genius thank you\n")
     edited = load_rubric(path)
-    assert "insult" not in {h.name for h in edited.analyse(text).triggers}
+    assert "insult" not in {h.name for h in analyse(text, rubric=edited).triggers}
     # The shipped model does not bring the trigger back on its own.
-    assert edited.analyse(text, model=load_model()).intent != "escalate"
+    assert analyse(text, rubric=edited, model=load_model()).intent != "escalate"

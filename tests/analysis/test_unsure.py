@@ -10,7 +10,7 @@ from simulator.analysis.unsure import (
     unsure_words,
     word_spans,
 )
-from simulator.analysis.wording import analyse, load_rubric
+from simulator.analysis.wording import analyse, load_rubric, matches
 from simulator.engine.judgement import HeardWord, JudgeContext, Judgement, Reply
 
 MISHEARD = "sorry it was put on the wrong shelf in the stockroom that was a dick"
@@ -26,7 +26,7 @@ def triggers(text: str):
     """Every match of the grave triggers the judgement of `text` holds."""
     rubric = load_rubric()
     found = {h.name for h in analyse(text).triggers}
-    return rubric.matches(text, sorted(found & GRAVE_TRIGGERS))
+    return matches(rubric, text, sorted(found & GRAVE_TRIGGERS))
 
 
 def test_an_insult_heard_on_one_unsure_word_is_unsure():
@@ -81,7 +81,7 @@ def test_a_sure_grave_trigger_keeps_the_reply_grave():
 def test_milder_triggers_are_not_guarded():
     text = "calm down please"
     assert [h.name for h in analyse(text).triggers] == ["calm_down"]
-    assert unsure_words(text, load_rubric().matches(text, ["calm_down"]), heard(text, sure=0.1)) == []
+    assert unsure_words(text, matches(load_rubric(), text, ["calm_down"]), heard(text, sure=0.1)) == []
     assert unsure_grave_triggers(load_rubric(), text, ["calm_down"], heard(text, sure=0.1)) == []
 
 

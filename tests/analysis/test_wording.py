@@ -482,13 +482,13 @@ def test_barked_orders_and_bare_ultimatums_are_still_threats():
 
 
 def test_reload_rubric_reads_an_edited_file_and_a_broken_one_keeps_the_old(tmp_path, monkeypatch):
-    from simulator.analysis import wording
+    from simulator.analysis import rubric, wording
 
     edited = tmp_path / "phrases.yaml"
     text = wording.DEFAULT_PATH.read_text(encoding="utf-8")
     edited.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(wording, "DEFAULT_PATH", edited)
-    wording._default_rubric.cache_clear()
+    monkeypatch.setattr(rubric, "DEFAULT_PATH", edited)
+    rubric._default_rubric.cache_clear()
     try:
         before = wording.load_rubric()
         assert wording.reload_rubric() is not before
@@ -500,4 +500,4 @@ def test_reload_rubric_reads_an_edited_file_and_a_broken_one_keeps_the_old(tmp_p
         assert wording.load_rubric() is now, "a broken edit keeps the rubric already in use"
     finally:
         monkeypatch.undo()
-        wording._default_rubric.cache_clear()
+        rubric._default_rubric.cache_clear()

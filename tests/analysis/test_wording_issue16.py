@@ -121,3 +121,46 @@ def test_a_technique_in_words_no_list_holds_is_found_and_quoted():
     assert hits["name_emotion"].evidence == "You seem pretty devastated by it"
     assert hits["name_emotion"].pattern.startswith("(reads like")
     assert result.intent == "deescalate"
+
+
+def test_the_model_reads_words_a_negation_reaches_as_negated():
+    from simulator.analysis.matching import Analysis
+    from simulator.analysis.wording import load_rubric
+
+    analysis = Analysis(load_rubric(), "It's not your fault. Nobody is going to throw you out, calm down.")
+    words = analysis.model_words(0, len(analysis.tokens) - 1)
+    assert {"not_fault", "not_throw", "not_you", "not_out"} <= set(words)
+    # A new sentence or clause is out of its reach, and the negator itself is left as it is.
+    assert "calm" in words and "not" in words
+
+
+def test_the_model_is_trained_without_the_lists_triggers():
+    # It is asked only when the lists found no trigger: trained with them, it leaned on them.
+    from bench import train_wording_model
+
+    names = train_wording_model.row_features({"reply": "You're an idiot, I'm sorry."})
+    assert "t:apologise" in names and not any(n.startswith("g:") for n in names)
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("you'll be, you know, banned", "threat"),
+    ("my hands are basically tied", "policy"),
+    ("that's your, I mean, your fault", "blame"),
+])
+def test_spoken_fillers_inside_a_phrase_do_not_hide_it(text, trigger):
+    assert trigger in found(text)
+
+
+@pytest.mark.parametrize("text", ["Do you know where the lift is?", "I mean it, take your time."])
+def test_you_know_and_i_mean_that_are_meant_are_kept(text):
+    from simulator.analysis.matching import Analysis
+    from simulator.analysis.wording import load_rubric
+
+    joined = Analysis(load_rubric(), text).joined
+    assert " you know " in joined or " i mean " in joined
+
+
+def test_a_negation_reaches_past_hesitations_and_fillers():
+    result = analyse("I'm not um like going to tell you to calm down")
+    assert "calm_down" not in {h.name for h in result.triggers}
+    assert result.intent != "escalate"
