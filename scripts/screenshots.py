@@ -33,6 +33,9 @@ def _judge():
         class DemoJudge:
             """Stands in until the rubric judge is installed: warm words calm, anything else is neutral."""
 
+            def warm(self, baseline_audio=None) -> None:
+                pass  # nothing to load
+
             def judge(self, reply, context):
                 text = reply.text.lower()
                 if "sorry" in text or "frustrat" in text or "stressful" in text:

@@ -234,10 +234,13 @@ class RubricJudge:
             update["explanation"] = [*judgement.explanation, *notes]
         return judgement.model_copy(update=update) if update else judgement
 
-    def warm(self) -> None:
+    def warm(self, baseline_audio: Path | None = None) -> None:
         """Load the wording model's sentence vectors now, off the GUI thread, rather than on the
-        first reply (0.3-0.6 s)."""
+        first reply (0.3-0.6 s), and build the tone baseline from `baseline_audio` if given
+        (otherwise the first spoken reply waits 120-200 ms more for it, bench/turn_latency.py)."""
         wording.warm()
+        if baseline_audio is not None:
+            self.baseline(baseline_audio)
 
     def baseline(self, path: Path) -> Any:
         """The trainee's baseline from a calibration WAV, built once per file version.

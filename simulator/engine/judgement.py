@@ -104,3 +104,9 @@ class Judge(Protocol):
     """Anything that can judge a reply. The runner calls it once per turn, off the GUI thread."""
 
     def judge(self, reply: Reply, context: JudgeContext) -> Judgement: ...
+
+    def warm(self, baseline_audio: Path | None = None) -> None:
+        """Get ready for the first reply (load models, build the trainee's tone baseline from
+        `baseline_audio`), so that reply does not wait for it. Called off the GUI thread while
+        the trainee reads the briefing; a judge with nothing to load does nothing."""
+        ...

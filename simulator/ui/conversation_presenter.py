@@ -22,6 +22,7 @@ judgement is of the recording kept with the turn.
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 
 from simulator.conversation import SAY_AGAIN, Conversation, Saved, Ticket, heard
 from simulator.devices.contracts import ReplyListener, ReplyResult, VoiceOutput
-from simulator.engine.judgement import HeardWord, Judgement, Reply
+from simulator.engine.judgement import HeardWord, Judge, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRecord
 from simulator.records.recordings import Recordings
@@ -195,7 +196,7 @@ class ConversationPresenter(QObject):
         self.conversation = Conversation(scenario, lambda: judge, self.ctx.store, state=state,
                                          baseline_audio=baseline, trainee=settings.trainee_name,
                                          on_saved=self._on_saved)
-        self._warm_judge(baseline)
+        self._warm_judge(judge, baseline)
         self.paused = False
         self.phase = Phase.BRIEFING
         self._early = None
@@ -211,16 +212,13 @@ class ConversationPresenter(QObject):
                 log.exception("preparing the customer's voice failed")
         self.view.show_briefing(scenario, len(self.conversation.turns))
 
-    def _warm_judge(self, baseline: Path | None) -> None:
-        """Build the trainee's tone baseline while they read the briefing: otherwise the first
-        spoken reply of every session waits for it (120-200 ms more judging, bench/turn_latency.py).
-        The judge keeps it, locked, so a reply judged meanwhile just waits for the same work."""
-        # Only the rubric judge hears tone; a scripted judge (tests) has no baseline to build.
-        warm = getattr(self.ctx.make_judge(), "baseline", None)
-        if baseline is None or not callable(warm):
-            return
-        self.ctx.tasks.submit(lambda: warm(baseline),
-                              on_error=lambda exc: log.info("tone baseline not prepared early: %s", exc))
+    def _warm_judge(self, judge: Judge, baseline: Path | None) -> None:
+        """Ready the judge while the trainee reads the briefing (Judge.warm: the wording model's
+        vectors, the tone baseline): otherwise the first reply of every session waits for it,
+        typed or spoken. The judge keeps what it built, locked, so a reply judged meanwhile
+        just waits for the same work."""
+        self.ctx.tasks.submit(functools.partial(judge.warm, baseline),
+                              on_error=lambda exc: log.info("judge not warmed early: %s", exc))
 
     def begin(self) -> None:
         """Leave the briefing: the customer speaks first."""

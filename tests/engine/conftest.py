@@ -66,6 +66,9 @@ def parse_inline(text: str, file: str = "inline.yaml"):
 class ScriptedJudge:
     """Judges by a prefix on the reply: '+' de-escalates, '-' escalates, '!' says calm down."""
 
+    def warm(self, baseline_audio=None) -> None:
+        pass  # nothing to load
+
     def judge(self, reply: Reply, context: JudgeContext) -> Judgement:
         text = reply.text
         if text.startswith("+"):

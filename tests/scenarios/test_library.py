@@ -232,6 +232,9 @@ class _VoiceJudge:
 
         self.label, self._combine, self._analyse = label, combine, analyse
 
+    def warm(self, baseline_audio=None) -> None:
+        pass  # nothing to load
+
     def judge(self, reply, context):
         from simulator.engine.judgement import ToneReading
 

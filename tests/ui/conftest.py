@@ -81,6 +81,9 @@ class ScriptedJudge:
     def __init__(self):
         self.calls: list[str] = []
 
+    def warm(self, baseline_audio=None) -> None:
+        pass  # nothing to load
+
     def judge(self, reply: Reply, context: JudgeContext) -> Judgement:
         self.calls.append(reply.text)
         text = reply.text.lower()
