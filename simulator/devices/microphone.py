@@ -72,7 +72,7 @@ def safe_emit(signal: SignalInstance, *args: Any) -> None:
     global _EMIT_DROPS_TRUE
     if _EMIT_DROPS_TRUE is None:
         _EMIT_DROPS_TRUE = _emit_drops_a_reference()
-    result = signal.emit(*args)
+    result: object = signal.emit(*args)  # type: ignore[func-returns-value]  # 6.12.0 returned a bool
     if _EMIT_DROPS_TRUE and isinstance(result, bool):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
@@ -241,16 +241,16 @@ class Microphone(QObject):
         return None
 
     def _fail(self, message: str) -> None:
-        was_active = self._source is not None
-        if was_active:
+        source = self._source
+        if source is not None:
             # What the device did deliver stays in `recording()`: nothing said is lost.
             self._read_pending()
-            source, self._source, self._io = self._source, None, None
+            self._source, self._io = None, None
             self._watch.stop()
             source.stop()
             source.deleteLater()
         safe_emit(self.failed, message)
-        if was_active:
+        if source is not None:
             safe_emit(self.finished)
 
     def _read_pending(self) -> None:

@@ -143,8 +143,9 @@ class VoiceOut(QObject):
 
     @Slot(QAudio.State)
     def _on_warm_state_changed(self, state: QAudio.State) -> None:
-        if self._warm is not None and state in (QAudio.State.IdleState, QAudio.State.StoppedState):
-            sink, buffer = self._warm
+        warm = self._warm
+        if warm is not None and warm[0] is not None and state in (QAudio.State.IdleState, QAudio.State.StoppedState):
+            sink, buffer = warm
             sink.stateChanged.disconnect(self._on_warm_state_changed)
             sink.stop()
             sink.deleteLater()

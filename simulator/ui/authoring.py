@@ -742,6 +742,7 @@ class PlayPanel(QWidget):
 
 class AuthoringPage(Page):
     node_selected = Signal(str)
+    graph: GraphView  # made after the zoom buttons whose slots use it
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)

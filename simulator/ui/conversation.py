@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -225,19 +226,19 @@ class ConversationPage(Page):
 
         right = QVBoxLayout()
         right.setSpacing(12)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         holder = QWidget()
         self.transcript = QVBoxLayout(holder)
         self.transcript.setContentsMargins(0, 0, 8, 0)
         self.transcript.setSpacing(10)
         self.transcript.addStretch(1)
-        self.scroll.setWidget(holder)
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
-        right.addWidget(self.scroll, 1)
+        self.scroller.setWidget(holder)
+        self.scroller.verticalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
+        right.addWidget(self.scroller, 1)
 
         self.notice = Banner("info")
         self.notice.setVisible(False)
@@ -624,7 +625,7 @@ class ConversationPage(Page):
             bubble.set_subtitles(shown)
 
     def _on_scroll_range_changed(self, low: int, high: int) -> None:
-        self.scroll.verticalScrollBar().setValue(high)
+        self.scroller.verticalScrollBar().setValue(high)
 
     # -- push-to-talk on the Space bar -----------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802
@@ -648,12 +649,12 @@ class ConversationPage(Page):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space:
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and cast(QKeyEvent, event).key() == Qt.Key.Key_Space:
             if not isinstance(watched, QWidget) or watched.window() is not self.window():
                 return False
             if not self.space_is_push_to_talk():
                 return False
-            if event.isAutoRepeat():
+            if cast(QKeyEvent, event).isAutoRepeat():
                 return True
             if kind == QEvent.Type.KeyPress and not self._space_down:
                 self._space_down = True
