@@ -80,6 +80,7 @@ class CustomerLine:
     mood: str
     agitation: float
     is_ending: bool
+    direction: str | None = None  # a caption for what the customer does; never spoken
 
 
 def _pick(options: list[str], *key: object) -> str:
@@ -158,10 +159,12 @@ class Runner:
         if s.ending_id is not None:
             ending: Ending = self.scenario.endings[s.ending_id]
             text = _pick(ending.say, s.seed, len(s.turns), s.ending_id)
-            return CustomerLine(s.ending_id, text, ending.mood or mood_for_agitation(s.agitation), s.agitation, True)
+            return CustomerLine(s.ending_id, text, ending.mood or mood_for_agitation(s.agitation), s.agitation, True,
+                                ending.direction)
         node = self.scenario.nodes[s.node_id]
         text = _pick(node.say, s.seed, len(s.turns), s.node_id)
-        return CustomerLine(s.node_id, text, node.mood or mood_for_agitation(s.agitation), s.agitation, False)
+        return CustomerLine(s.node_id, text, node.mood or mood_for_agitation(s.agitation), s.agitation, False,
+                            node.direction)
 
     def context(self) -> JudgeContext:
         return JudgeContext(
