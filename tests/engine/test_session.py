@@ -124,3 +124,16 @@ def test_a_direction_is_carried_beside_the_line_not_inside_it():
     assert line.direction == "She walks out and slams the door."
     assert "(" not in " ".join(scenario.lines())
 
+
+
+def test_the_face_fits_the_line_through_a_conversation():
+    """A node without a mood of its own: no laughing face mid-conversation, a calm one while cooling."""
+    scenario, problems = parse_inline(MINI.replace("  agitation: 60\n", "  agitation: 25\n")
+                                      .replace("    mood: angry\n", ""))
+    assert scenario is not None, problems
+    runner = Runner(scenario, seed=1)
+    assert runner.current_line.mood == "calm"  # agitation 25: calm, and not yet calming
+    runner.respond(Reply("+ I'm so sorry"), ScriptedJudge())
+    assert runner.state.agitation < 15
+    assert runner.current_line.mood == "calm", "pleased is for the ending, not the middle of the conversation"
+    assert runner.state.turns[-1].mood == "calm"
