@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -100,6 +101,10 @@ class RubricPanel(QFrame):
         head.addLayout(side)
         head.addStretch(1)
         self.col.addLayout(head)
+        self.note: QLabel | None = None
+        if score.note:
+            self.note = label(score.note, "small", wrap=True)
+            self.col.addWidget(self.note)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)

@@ -71,3 +71,17 @@ def test_a_session_played_alone_keeps_you_said(qtbot, window):
     assert debrief.cards[0].play.accessibleName() == "Play your reply to turn 1"
     sound = " ".join(w.text() for w in debrief.cards[0].findChildren(QLabel) if "calibration" in w.text())
     assert sound == "Sounded <b>calm</b>, close to your calibration."
+
+
+def test_the_score_says_why_its_parts_do_not_add_up_when_tone_was_not_measured(qtbot):
+    from simulator.engine.scoring import score_session
+    from simulator.ui.debrief import RubricPanel
+
+    panel = RubricPanel()
+    qtbot.addWidget(panel)
+    replies = [turn(0, "I'm sorry"), turn(1, "Let me help")]
+    typed_replies = [t.model_copy(update={"judgement": t.judgement.model_copy(update={"tone": None})}) for t in replies]
+    typed = score_session(typed_replies, "resolved")
+    panel.show_score(typed)
+    assert panel.note is not None and panel.note.text() == typed.note
+    assert f"scaled to {typed.total:g} out of 100" in panel.note.text()
