@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from simulator.engine.loader import load_library
 from simulator.settings import Settings
 from simulator.ui.context import Devices
 from tests.ui.fakes import FakeVoice
+from tests.ui.test_speaking import devices, spoken_window  # noqa: F401 (fixtures: a window with a voice, subtitles off)
 
 pytestmark = pytest.mark.gui
 
@@ -26,18 +26,9 @@ def directed(scenario_dir):
     return scenario_dir
 
 
-def test_the_conversation_shows_the_direction_and_the_voice_does_not_say_it(qtbot, make_context, directed):
-    from simulator.ui.main_window import MainWindow
-
-    voice = FakeVoice()
-    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=False),
-                       Devices(voice=voice))
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.start_scenario("parcel")
-    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
+def test_the_conversation_shows_the_direction_and_the_voice_does_not_say_it(directed, spoken_window, devices):  # noqa: F811
+    # `directed` comes first: the scenario file is edited before the window loads the library.
+    win, voice = spoken_window, devices.voice
     bubble = win.conversation.bubbles[-1]
     assert voice.spoken[-1][1] == "I was promised this parcel today. Where is it?"
     assert all(DIRECTION not in text for _, text in voice.spoken)
