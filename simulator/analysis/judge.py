@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.analysis import wording
+from simulator.analysis.tone_text import describe
 from simulator.analysis.unsure import unsure_grave_triggers
 from simulator.analysis.wording import Category, Hit, Rubric, WordingResult, analyse, load_rubric
 from simulator.engine.judgement import JudgeContext, Judgement, Reply, ToneReading
@@ -175,11 +176,8 @@ def _model_sentence(wording: WordingResult) -> str:
 
 
 def _tone_sentences(tone: ToneReading) -> list[str]:
-    """The tone analysis's cues as one sentence: "Your voice sounded raised: 6 dB louder than..."."""
-    if not tone.cues:
-        return [f"Your voice sounded {tone.label}."]
-    head, rest = tone.cues[0].rstrip(".:"), [c.rstrip(".") for c in tone.cues[1:]]
-    return [f"{head}: {'; '.join(rest)}."] if rest else [head + "."]
+    """How it sounded, in the one sentence every screen uses (`tone_text.describe`)."""
+    return [describe(tone)]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 import parselmouth
 
 from simulator.analysis.audio import Audio, AudioError, load_wav
+from simulator.analysis.tone_text import TOO_LITTLE, describe
 from simulator.engine.judgement import ToneReading
 
 _HOP = 0.01
@@ -403,7 +404,7 @@ def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReadi
         m["arousal"] = 0.0
         return ToneReading(
             label="calm",
-            cues=["Too little voiced speech to judge the tone of voice."],
+            cues=[TOO_LITTLE],
             measurements=m,
             **common,
         )
@@ -464,8 +465,8 @@ def judge(features: ToneFeatures, baseline: Baseline | None = None) -> ToneReadi
         label = "flat"
     else:
         label = "calm"
-    cues = _cues(label, m, steps, base, features, flat_limit)
-    return ToneReading(label=label, cues=cues, measurements=m, **common)  # type: ignore[arg-type]
+    reading = ToneReading(label=label, measurements=m, **common)  # type: ignore[arg-type]
+    return reading.model_copy(update={"cues": [describe(reading)]})
 
 
 def _spectral_trust(reply_snr: float | None, base_snr: float) -> float:
@@ -497,58 +498,6 @@ def check_calibration(samples: np.ndarray, rate: int) -> list:
     from simulator.analysis.calibration import check_calibration as check
 
     return check(samples, rate)
-
-
-def _cues(
-    label: str,
-    m: dict[str, float],
-    steps: dict[str, float],
-    base: Baseline,
-    features: ToneFeatures,
-    flat_limit: float,
-) -> list[str]:
-    """Plain sentences for the cues that drove the label, strongest first."""
-    ref = "your calibration" if base.calibrated else "a typical calm voice"
-    said: list[tuple[float, str]] = []
-    p = m.get("pitch_st_vs_baseline")
-    if p is not None and abs(p) >= 1.0:
-        said.append((steps["pitch"], f"pitch {abs(p):.1f} semitones {'above' if p > 0 else 'below'} {ref}"))
-    b = m.get("tilt_vs_baseline")
-    if b is not None and abs(b) >= 1.5:
-        if b > 0:
-            text = f"more high-frequency energy than {ref} ({b:+.1f} dB)"
-            if label in ("raised", "shouting"):
-                text += ": a strained, raised voice"
-        else:
-            text = f"a softer, darker voice than {ref} ({b:+.1f} dB of high-frequency energy)"
-        said.append((steps["bright"], text))
-    h = m.get("hnr_db_vs_baseline")
-    if h is not None and h <= -1.5:
-        said.append((steps["quality"], f"a pressed, rougher voice than {ref} ({h:+.1f} dB harmonics-to-noise)"))
-    loud = m.get("loudness_db_vs_baseline")
-    if loud is not None and base.calibrated and abs(loud) >= 4.0:
-        said.append(
-            (steps.get("loud", 0.0), f"{abs(loud):.0f} dB {'louder' if loud > 0 else 'quieter'} than {ref}")
-        )
-    rate = m.get("rate_vs_baseline")
-    if rate is not None and base.calibrated and (rate >= 1.25 or rate <= 0.75):
-        said.append((0.0, f"speaking {'faster' if rate > 1 else 'slower'} than {ref} ({rate:.0%} of its pace)"))
-
-    if label in ("raised", "shouting"):
-        raised = [t for s, t in sorted(said, key=lambda st: -st[0]) if s > 0.2]
-        head = "Your voice sounded shouted" if label == "shouting" else "Your voice sounded raised"
-        return [head + ":"] + raised if raised else [head + "."]
-    if label == "flat":
-        rng = features.pitch_range_st or 0.0
-        text = f"your pitch hardly moved ({rng:.1f} semitones"
-        text += f"; {base.pitch_range_st:.1f} in your calibration)" if base.calibrated else ")"
-        return [
-            "Your voice sounded flat and detached:",
-            text + ": a monotone can sound as if you do not care",
-        ]
-    cues = ["Your voice sounded calm" + (f", close to {ref}." if base.calibrated else ".")]
-    cues += [t for s, t in sorted(said, key=lambda st: -abs(st[0])) if abs(s) >= 0.5][:2]
-    return cues
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

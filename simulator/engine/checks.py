@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from simulator.engine.loader import Path_, Problem
@@ -92,4 +93,23 @@ def check_graph(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> 
         if outcome != "resolved" and outcome not in outcomes:
             error(("endings",), f"no reachable ending has outcome `{outcome}`; trainees learn most when every "
                                 "outcome is possible", severity="warning")
+    return problems
+
+
+# Brackets in a spoken line are almost always a stage direction the voice would read aloud.
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def check_spoken(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> list[Problem]:
+    """Warnings for bracketed text in `say` lines: it belongs in `direction:`, shown and not spoken."""
+    problems: list[Problem] = []
+    for section, items in (("nodes", scenario.nodes), ("endings", scenario.endings)):
+        for item_id, item in items.items():
+            for i, text in enumerate(item.say):
+                found = _BRACKETED.search(text)
+                if found:
+                    problems.append(Problem(
+                        file, line((section, item_id, "say", i)),
+                        f"'{found.group()}' in what {scenario.customer.first_name} says would be read aloud; "
+                        "if it is a stage direction, move it to `direction:` (shown, never spoken)", "warning"))
     return problems

@@ -192,9 +192,10 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
             problems.append(Problem(file, marks.line(loc), message))
         return None, sorted(problems, key=lambda p: p.line)
 
-    from simulator.engine.checks import check_graph
+    from simulator.engine.checks import check_graph, check_spoken
 
     problems.extend(check_graph(scenario, file, marks.line))
+    problems.extend(check_spoken(scenario, file, marks.line))
     problems.sort(key=lambda p: (p.line, p.severity))
     if any(p.severity == "error" for p in problems):
         return None, problems

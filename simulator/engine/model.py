@@ -37,6 +37,10 @@ else:
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# What the trainee sees happen (shown as a caption, never spoken): kept out of `say`, which the voice reads aloud.
+Direction = Annotated[str, Field(min_length=1, max_length=300, description=(
+    "A stage direction shown as a caption under the line and never spoken, e.g. "
+    "'People have stopped to stare.' Keep it out of `say`: the voice reads every word of `say`."))]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -127,6 +131,7 @@ class Branch(_Strict):
 class Node(_Strict):
     say: list[Text] = Field(min_length=1, description="What the customer says; one variant is picked per run.")
     mood: Mood | None = Field(None, description="The portrait to show; omit it to follow the agitation level.")
+    direction: Direction | None = None
     model_answer: Text | None = Field(None, description="A reply that would work well here, shown in the debrief.")
     coach: str | None = Field(None, description="What the trainee should notice at this moment (debrief).")
     branches: list[Branch] = Field(min_length=1, description="Tried in order; the first that matches is taken.")
@@ -138,6 +143,7 @@ class Ending(_Strict):
     outcome: Outcome
     say: list[Text] = Field(min_length=1, description="The customer's last line; one variant is picked.")
     mood: Mood | None = None
+    direction: Direction | None = None
     summary: str | None = Field(None, description="What happened, for the debrief.")
 
     _listy = field_validator("say", mode="before")(_one_or_many)

@@ -53,6 +53,8 @@ class Score:
     total: float
     grade: str
     lines: list[RubricLine]
+    # Why the parts do not add up to the total (a behaviour not measured, the rest scaled), or None.
+    note: str | None = None
 
     def line(self, key: str) -> RubricLine:
         return next(item for item in self.lines if item.key == key)
@@ -146,5 +148,16 @@ def score_session(turns: Sequence[TurnRecord], outcome: str | None) -> Score:
              _calming_line(turns)]
     measured = [item for item in lines if item.measured]
     possible = sum(item.max_points for item in measured)
-    total = round(100.0 * sum(item.points for item in measured) / possible, 1) if possible else 0.0
-    return Score(total, grade_for(total), lines)
+    earned = round(sum(item.points for item in measured), 1)
+    total = round(100.0 * earned / possible, 1) if possible else 0.0
+    return Score(total, grade_for(total), lines, _scaling_note(lines, earned, possible, total))
+
+
+def _scaling_note(lines: Sequence[RubricLine], earned: float, possible: float, total: float) -> str | None:
+    """The debrief shows the parts beside the total: when they cannot add up to it, say why."""
+    missing = [item.behaviour for item in lines if not item.measured]
+    if not missing or not possible:
+        return None
+    names = " and ".join(missing)
+    return (f"{names[:1].upper()}{names[1:].lower()} {'was' if len(missing) == 1 else 'were'} not measured, "
+            f"so the {earned:g} points earned out of {possible:g} are scaled to {total:g} out of 100.")

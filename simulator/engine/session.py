@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from simulator.engine.agitation import next_agitation
 from simulator.engine.judgement import Judge, JudgeContext, Judgement, Reply
 from simulator.engine.model import Condition, Ending, Scenario
-from simulator.engine.vocabulary import Outcome, mood_for_agitation
+from simulator.engine.vocabulary import Outcome, mood_for_line
 
 STATE_VERSION = 1
 
@@ -80,6 +80,7 @@ class CustomerLine:
     mood: str
     agitation: float
     is_ending: bool
+    direction: str | None = None  # a caption for what the customer does; never spoken
 
 
 def _pick(options: list[str], *key: object) -> str:
@@ -158,10 +159,17 @@ class Runner:
         if s.ending_id is not None:
             ending: Ending = self.scenario.endings[s.ending_id]
             text = _pick(ending.say, s.seed, len(s.turns), s.ending_id)
-            return CustomerLine(s.ending_id, text, ending.mood or mood_for_agitation(s.agitation), s.agitation, True)
+            return CustomerLine(s.ending_id, text, self._mood(ending.mood, ending=True), s.agitation, True,
+                                ending.direction)
         node = self.scenario.nodes[s.node_id]
         text = _pick(node.say, s.seed, len(s.turns), s.node_id)
-        return CustomerLine(s.node_id, text, node.mood or mood_for_agitation(s.agitation), s.agitation, False)
+        return CustomerLine(s.node_id, text, self._mood(node.mood, ending=False), s.agitation, False,
+                            node.direction)
+
+    def _mood(self, line_mood: str | None, ending: bool) -> str:
+        turns = self.state.turns
+        calming = bool(turns) and turns[-1].agitation_after < turns[-1].agitation_before
+        return mood_for_line(line_mood, self.state.agitation, ending=ending, calming=calming)
 
     def context(self) -> JudgeContext:
         return JudgeContext(

@@ -65,3 +65,22 @@ def mood_for_agitation(agitation: float) -> str:
     if agitation < 82:
         return "angry"
     return "furious"
+
+
+def mood_for_line(line_mood: str | None, agitation: float, *, ending: bool, calming: bool = False) -> str:
+    """The face to show while a line is spoken, so that it fits the words.
+
+    A line that sets a mood (its node's or ending's `mood`) shows exactly that: the writer chose
+    the face for the words. A line without one follows the agitation, but never shows a warmer
+    face than the words can carry: "pleased" (laughing) only at an ending, and a customer who is
+    calming down (`calming`: the last reply lowered the agitation) shows a calm face rather than the
+    worried "uneasy" one, which read as sweating over good news.
+    """
+    if line_mood is not None:
+        return line_mood
+    mood = mood_for_agitation(agitation)
+    if mood == "pleased" and not ending:
+        return "calm"
+    if mood == "uneasy" and calming:
+        return "calm"
+    return mood

@@ -483,6 +483,9 @@ class ProjectorWindow(QWidget):
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.subtitle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         sub.addWidget(self.subtitle, 1)
+        self.direction = label("", "projDirection", wrap=True)  # a stage direction: shown, never spoken
+        self.direction.setVisible(False)
+        sub.addWidget(self.direction)
         right.addWidget(self.subtitle_box, 1)
         self.reply = label("", "projReply", wrap=True)
         self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -536,6 +539,7 @@ class ProjectorWindow(QWidget):
                                       border-radius: {pad}px; }}
             QLabel#projSpeaker {{ font-size: {px['speaker']}px; font-weight: 700; color: #2A3642; }}
             QLabel#projSubtitle {{ font-size: {px['subtitle']}px; font-weight: 600; color: #000000; }}
+            QLabel#projDirection {{ font-size: {px['speaker']}px; font-style: italic; color: #2A3642; }}
             QLabel#projReply {{ font-size: {px['reply']}px; color: #10324A; }}
             QLabel#projOutcome {{ font-size: {px['outcome']}px; font-weight: 800; border-radius: {pad}px;
                                   padding: {pad // 2}px {pad}px; }}
@@ -568,6 +572,8 @@ class ProjectorWindow(QWidget):
         self.meter.set_value(line.agitation, animate=animate and self.isVisible())
         self.speaker.setText(f"{customer.first_name} says")
         self.subtitle.setText(f"“{line.text}”")
+        self.direction.setText(line.direction or "")
+        self.direction.setVisible(bool(line.direction))
         if not line.is_ending:
             self.outcome.setVisible(False)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -74,12 +75,18 @@ class Bubble(QFrame):
         self.customer = customer
         self.setObjectName("bubbleCustomer" if customer else "bubbleTrainee")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(3)
         layout.addWidget(label(speaker, "speaker"))
         self.text = label(text, "subtitle" if customer else None, wrap=True)
         layout.addWidget(self.text)
+        self.direction: QLabel | None = None
+
+    def add_direction(self, text: str) -> None:
+        """A stage direction under the line: shown even with subtitles off, as it is never spoken."""
+        self.direction = label(text, "direction", wrap=True)
+        self._layout.addWidget(self.direction)
 
     def set_subtitles(self, shown: bool) -> None:
         if self.customer:
@@ -483,7 +490,9 @@ class ConversationPage(Page):
         assert self.scenario is not None
         self.portrait.set_mood(line.mood, animate=animate)
         self.meter.set_value(line.agitation, animate=animate)
-        self._add_bubble(self.scenario.customer.first_name, line.text, True)
+        bubble = self._add_bubble(self.scenario.customer.first_name, line.text, True)
+        if line.direction:
+            bubble.add_direction(line.direction)
 
     def show_say_again(self, text: str) -> None:
         assert self.scenario is not None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.analysis.tone_text import LABEL_WORDS, describe
 from simulator.engine.model import Scenario
 from simulator.engine.scoring import Score, score_session
 from simulator.engine.session import TurnRecord
@@ -61,58 +63,19 @@ def has_speakers() -> bool:
     return not QMediaDevices.defaultAudioOutput().isNull() or bool(QMediaDevices.audioOutputs())
 
 
-def baseline_value(baseline: dict[str, Any] | None, *keys: str) -> float | None:
-    """A measurement from the saved calibration, wherever in the dict the analysis kept it."""
-    if not baseline:
-        return None
-    stack: list[Any] = [baseline]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key in keys:
-                value = item.get(key)
-                if isinstance(value, int | float):
-                    return float(value)
-            stack.extend(v for v in item.values() if isinstance(v, dict))
-    return None
-
-
-def describe_tone(turn: TurnRecord, baseline: dict[str, Any] | None) -> list[str]:
-    """How a reply sounded, in sentences, measured against the calm voice recorded in the Microphone check.
+def describe_tone(turn: TurnRecord) -> str:
+    """How a reply sounded, in one sentence (rich text, the label in bold), measured against the
+    calibration it was judged by.
 
     That recording is the station's: in a classroom turn (one that names who answered) it is not that
     trainee's own voice, so it is not called theirs.
     """
     tone = turn.judgement.tone
-    whose = "the Microphone check's" if turn.trainee else "your"
     if tone is None:
-        return ["Typed reply: tone of voice was not assessed."]
-    lines = [f"Sounded <b>{tone.label}</b>."]
-    if tone.loudness_db is not None:
-        base = baseline_value(baseline, "loudness_db")
-        if base is not None:
-            diff = tone.loudness_db - base
-            way = "louder" if diff > 0 else "quieter"
-            lines.append(f"Loudness {tone.loudness_db:.0f} dB: {abs(diff):.0f} dB {way} than {whose} calm baseline.")
-        else:
-            lines.append(f"Loudness {tone.loudness_db:.0f} dB.")
-    if tone.pitch_hz is not None:
-        base = baseline_value(baseline, "pitch_hz")
-        if base:
-            import math
-
-            semis = 12 * math.log2(tone.pitch_hz / base)
-            way = "higher" if semis > 0 else "lower"
-            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz: {abs(semis):.1f} semitones {way} than {whose} baseline "
-                         f"({base:.0f} Hz).")
-        else:
-            lines.append(f"Pitch {tone.pitch_hz:.0f} Hz.")
-    if tone.pitch_range_semitones is not None:
-        lines.append(f"Pitch range {tone.pitch_range_semitones:.1f} semitones.")
-    if tone.rate_wps is not None:
-        lines.append(f"About {tone.rate_wps * 60:.0f} words a minute.")
-    lines.extend(tone.cues)
-    return lines
+        return "Typed reply: tone of voice was not assessed."
+    sentence = html.escape(describe(tone, whose="the Microphone check's" if turn.trainee else "your"), quote=False)
+    word = html.escape(LABEL_WORDS.get(tone.label, tone.label), quote=False)
+    return sentence.replace(f"Sounded {word}", f"Sounded <b>{word}</b>", 1)
 
 
 class RubricPanel(QFrame):
@@ -138,6 +101,10 @@ class RubricPanel(QFrame):
         head.addLayout(side)
         head.addStretch(1)
         self.col.addLayout(head)
+        self.note: QLabel | None = None
+        if score.note:
+            self.note = label(score.note, "small", wrap=True)
+            self.col.addWidget(self.note)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(4)
@@ -165,8 +132,7 @@ class RubricPanel(QFrame):
 class TurnCard(QFrame):
     """One exchange explained: the words, the sound, what was found and what would have worked."""
 
-    def __init__(self, turn: TurnRecord, scenario: Scenario, baseline: dict[str, Any] | None,
-                 parent: QWidget | None = None):
+    def __init__(self, turn: TurnRecord, scenario: Scenario, parent: QWidget | None = None):
         super().__init__(parent)
         self.turn = turn
         self.setObjectName("card")
@@ -214,7 +180,7 @@ class TurnCard(QFrame):
         self.play_note.setVisible(False)
         grid.addWidget(self.play_note, 3, 1)
         grid.addWidget(label("How it sounded", "speaker"), 2, 0, Qt.AlignmentFlag.AlignTop)
-        sound = label(" ".join(describe_tone(turn, baseline)), "small", wrap=True)
+        sound = label(describe_tone(turn), "small", wrap=True)
         sound.setTextFormat(Qt.TextFormat.RichText)
         grid.addWidget(sound, 2, 1)
         grid.setColumnStretch(1, 1)
@@ -400,7 +366,7 @@ class DebriefPage(Page):
         clear_layout(self.turns)
         self.cards = []
         for turn in state.turns:
-            card = TurnCard(turn, scenario, self.ctx.settings.baseline)
+            card = TurnCard(turn, scenario)
             card.retry.clicked.connect(lambda _=False, i=turn.index: self._on_retry_clicked(i))
             if card.play is not None:
                 card.play.clicked.connect(lambda _=False, c=card: self._on_play_clicked(c))

@@ -63,7 +63,7 @@ def estimated_minutes(scenario: Scenario) -> int:
 class ScenarioCard(QFrame):
     """One scenario: what it is, how hard, what it practises and how the trainee did before."""
 
-    def __init__(self, scenario: Scenario, best: str | None, parent: QWidget | None = None):
+    def __init__(self, scenario: Scenario, best: str | None, tried: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.scenario = scenario
         self.setObjectName("card")
@@ -106,6 +106,8 @@ class ScenarioCard(QFrame):
         if best:
             text, kind = OUTCOME_TEXT[best]
             badge = chip(f"Best: {text}", f"chip_{kind}")
+        elif tried:  # played, but every attempt was left or ended before an ending
+            badge = chip("Tried, not finished", "chipMuted")
         else:
             badge = chip("Not tried yet", "chipMuted")
         self.best_label = badge
@@ -291,13 +293,15 @@ class LibraryPage(Page):
         self.cards = []
         if self.library is None:
             return
-        try:
-            best = self.ctx.store.best_outcomes(self.ctx.settings.trainee_name or None)
-        except OSError:
-            best = {}
+        name = self.ctx.settings.trainee_name.strip()
         scenarios = sorted(self.library.scenarios.values(), key=lambda s: (s.difficulty, s.title))
+        try:
+            best = self.ctx.store.best_outcomes(name or None)
+            untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
+        except OSError:
+            best, untried = {}, set()
         for scenario in scenarios:
-            card = ScenarioCard(scenario, best.get(scenario.id))
+            card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried)
             card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
             self.cards.append(card)
         self._layout_cards()

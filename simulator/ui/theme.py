@@ -143,6 +143,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QLabel#muted {{ color: {c['muted']}; }}
     QLabel#small {{ color: {c['muted']}; font-size: {s(0.9)}; }}
     QLabel#subtitle {{ font-size: {s(1.3)}; }}
+    QLabel#direction {{ color: {c['muted']}; font-style: italic; }}
     QLabel#speaker {{ color: {c['muted']}; font-size: {s(0.9)}; font-weight: 600; }}
     QLabel#transcript {{ color: {c['accent']}; font-size: {s(1.1)}; font-style: italic; }}
     QLabel#score {{ font-size: {s(2.6)}; font-weight: 700; color: {c['accent']}; }}

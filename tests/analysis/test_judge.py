@@ -13,9 +13,11 @@ from simulator.analysis.wording import analyse
 from simulator.engine.judgement import Judge, JudgeContext, Judgement, Reply, ToneReading
 
 
-def tone(label: str, *cues: str) -> ToneReading:
+def tone(label: str, **measurements: float) -> ToneReading:
+    """A reading as tone.judge makes one: the label and its measurements against a calibration."""
+    m = {"calibrated": 1.0, "arousal": 0.0, "pitch_st_vs_baseline": 0.0, **measurements}
     return ToneReading(label=label, loudness_db=-18.0, pitch_hz=140.0, pitch_range_semitones=5.0,
-                       rate_wps=2.5, cues=list(cues) or [f"Your voice sounded {label}."])
+                       rate_wps=2.5, measurements=m)
 
 
 KIND = "I can see you're frustrated. Let me check that for you."
@@ -33,7 +35,7 @@ def test_without_tone_the_words_decide():
 
 
 def test_shouting_turns_good_words_bad():
-    j = combine(analyse(BRIEF_KIND), tone("shouting", "Your voice sounded shouted:", "9 dB louder than your calibration"))
+    j = combine(analyse(BRIEF_KIND), tone("shouting", loudness_db_vs_baseline=9.0, loud_steps=1.5))
     assert j.intent == "escalate"
     assert j.agitation_delta > 5
     assert any("9 dB louder than your calibration" in s for s in j.explanation)
@@ -52,7 +54,7 @@ def test_a_raised_voice_weakens_de_escalation():
 
 def test_a_flat_voice_is_penalised():
     words = analyse(BRIEF_KIND)
-    flat = combine(words, tone("flat", "Your voice sounded flat and detached:", "your pitch hardly moved"))
+    flat = combine(words, tone("flat", pitch_range_st=1.5, pitch_range_st_vs_baseline=-3.0))
     assert flat.intent == "neutral"
     assert flat.agitation_delta > combine(words, None).agitation_delta
     assert any("monotone" in s for s in flat.explanation)

@@ -71,7 +71,8 @@ def test_raised_reply_is_raised_or_shouting(voices, baseline):
     assert reading.label in ("raised", "shouting")
     assert reading.measurements["pitch_st_vs_baseline"] > 4
     assert reading.measurements["loudness_db_vs_baseline"] > 6
-    assert any("semitones above your calibration" in cue for cue in reading.cues)
+    assert len(reading.cues) == 1 and "semitones higher" in reading.cues[0]
+    assert reading.cues[0].startswith("Sounded ") and reading.cues[0].endswith("than your calibration.")
 
 
 def test_monotone_reply_is_flat(voices, baseline):

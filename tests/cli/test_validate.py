@@ -35,3 +35,12 @@ def test_as_a_real_command(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{bad}:" in result.stderr
+
+
+def test_validate_warns_about_a_stage_direction_left_in_a_spoken_line(tmp_path, capsys):
+    spoken = tmp_path / "spoken.yaml"
+    spoken.write_text(MINI.replace("say: Thank you.", "say: Thank you. [He smiles.]"))
+    assert main(["validate", str(spoken)]) == 0  # a warning: the scenario still plays
+    out = capsys.readouterr()
+    line = spoken.read_text().splitlines().index("    say: Thank you. [He smiles.]") + 1
+    assert f"{spoken}:{line}: warning:" in out.out + out.err

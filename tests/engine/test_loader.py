@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from simulator.engine.loader import ScenarioError, check_file, load_library, load_scenario
+from simulator.engine.loader import ScenarioError, check_file, load_library, load_scenario, parse
 from tests.engine.conftest import MINI, parse_inline
 
 
@@ -198,3 +198,14 @@ def test_duplicate_ids_in_a_library(tmp_path):
 def test_absurd_nesting_is_refused_without_crashing(text):
     [p] = problems_of(text)
     assert "nested" in p.message
+
+
+def test_bracketed_text_in_a_spoken_line_is_a_warning_naming_the_line():
+    text = MINI.replace("    say: Forget it.\n", "    say:\n      - Forget it.\n      - Forget it. (She walks off.)\n")
+    scenario, problems = parse(text, "bracket.yaml")
+    assert scenario is not None
+    line = text.splitlines().index("      - Forget it. (She walks off.)") + 1
+    assert [(p.line, p.severity) for p in problems] == [(line, "warning")]
+    assert "(She walks off.)" in problems[0].message
+    assert "direction:" in problems[0].message
+    assert str(problems[0]).startswith(f"bracket.yaml:{line}: warning:")

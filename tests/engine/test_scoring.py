@@ -64,3 +64,15 @@ def test_escalated_with_only_triggers_scores_low():
                                               (50, "Getting there"), (10, "Keep practising")])
 def test_grades(total, grade):
     assert grade_for(total) == grade
+
+
+def test_the_parts_add_up_to_the_total_or_the_score_says_why():
+    """The issue's case: 95 shown while the parts add to 85.8, because typed replies leave tone out."""
+    typed = score_session([turn(0, ["empathy", "apologise"]), turn(1, ["empathy"], delta=3)], "resolved")
+    parts = sum(line.points for line in typed.lines if line.measured)
+    assert parts != typed.total
+    assert typed.note == (f"Tone of voice was not measured, so the {parts:g} points earned out of "
+                          f"{100 - WEIGHTS['tone']:g} are scaled to {typed.total:g} out of 100.")
+    spoken = score_session([turn(0, ["empathy"], tone="calm"), turn(1, [], tone="raised")], "unresolved")
+    assert spoken.note is None
+    assert sum(line.points for line in spoken.lines) == pytest.approx(spoken.total, abs=0.15)

@@ -6,7 +6,7 @@ import pytest
 
 from simulator.engine.judgement import Reply
 from simulator.engine.session import Runner, SessionOver, SessionState
-from tests.engine.conftest import ScriptedJudge
+from tests.engine.conftest import MINI, ScriptedJudge, parse_inline
 
 
 def play(scenario, replies, seed=1):
@@ -108,3 +108,32 @@ def test_state_of_another_scenario_is_refused(mini):
     state = SessionState(scenario_id="other", seed=1, node_id="start", agitation=10)
     with pytest.raises(ValueError, match="other"):
         Runner(mini, state=state)
+
+
+def test_a_direction_is_carried_beside_the_line_not_inside_it():
+    scenario, problems = parse_inline(MINI.replace(
+        "    say: That's it, I'm done here!\n",
+        "    say: That's it, I'm done here!\n    direction: She walks out and slams the door.\n"))
+    assert scenario is not None, problems
+    runner = Runner(scenario, seed=1)
+    assert runner.current_line.direction is None
+    runner.respond(Reply("! calm down"), ScriptedJudge())
+    line = runner.current_line
+    assert line.is_ending
+    assert line.text == "That's it, I'm done here!"
+    assert line.direction == "She walks out and slams the door."
+    assert "(" not in " ".join(scenario.lines())
+
+
+
+def test_the_face_fits_the_line_through_a_conversation():
+    """A node without a mood of its own: no laughing face mid-conversation, a calm one while cooling."""
+    scenario, problems = parse_inline(MINI.replace("  agitation: 60\n", "  agitation: 25\n")
+                                      .replace("    mood: angry\n", ""))
+    assert scenario is not None, problems
+    runner = Runner(scenario, seed=1)
+    assert runner.current_line.mood == "calm"  # agitation 25: calm, and not yet calming
+    runner.respond(Reply("+ I'm so sorry"), ScriptedJudge())
+    assert runner.state.agitation < 15
+    assert runner.current_line.mood == "calm", "pleased is for the ending, not the middle of the conversation"
+    assert runner.state.turns[-1].mood == "calm"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from simulator.engine.judgement import ToneReading
 from simulator.engine.session import SessionState
 from simulator.records.sessions import SessionRecord
 from tests.records.factories import turn
@@ -21,9 +22,16 @@ def saved_session(store, answered_by: list[str | None], owner: str, *, recording
             wav = store.recordings.turn_path(state.session_id, i)
             wav.write_bytes(b"RIFF....WAVE")
             audio = str(wav)
-        state.turns.append(turn(i, f"Reply {i}", audio_file=audio).model_copy(update={"trainee": who}))
+        record = turn(i, f"Reply {i}", audio_file=audio)
+        judgement = record.judgement.model_copy(update={"tone": CALM_NEAR_CALIBRATION})
+        state.turns.append(record.model_copy(update={"trainee": who, "judgement": judgement}))
     store.save(SessionRecord(trainee=owner, scenario_title="The missing parcel", closed=True, state=state))
     return state.session_id
+
+
+# A spoken reply as tone.judge reads one: calm, its pitch 0.2 semitones from the calibration.
+CALM_NEAR_CALIBRATION = ToneReading(label="calm", loudness_db=-24.0,
+                                    measurements={"calibrated": 1.0, "arousal": 0.1, "pitch_st_vs_baseline": 0.2})
 
 
 def speakers(debrief) -> list[str]:
@@ -44,9 +52,9 @@ def test_a_classroom_debrief_names_who_answered_each_turn(qtbot, window):
     play = debrief.cards[1].play
     assert play is not None and play.accessibleName() == "Play Ben's reply to turn 2"
     assert play.toolTip() == "Hear Ben's reply"
-    # The calm baseline is the station's recording, not Ben's voice: it is not called his.
-    sound = " ".join(w.text() for w in debrief.cards[1].findChildren(QLabel) if "baseline" in w.text())
-    assert "than the Microphone check's calm baseline" in sound and "your" not in sound
+    # The calibration is the station's recording, not Ben's voice: it is not called his.
+    sound = " ".join(w.text() for w in debrief.cards[1].findChildren(QLabel) if "calibration" in w.text())
+    assert sound == "Sounded <b>calm</b>, close to the Microphone check's calibration."
     # A long name wraps inside the card instead of widening the page.
     for card in debrief.cards:
         assert card.geometry().right() <= debrief.scroller.viewport().width()
@@ -61,6 +69,19 @@ def test_a_session_played_alone_keeps_you_said(qtbot, window):
     debrief = win.debrief
     assert speakers(debrief) == ["You said", "You said"]
     assert debrief.cards[0].play.accessibleName() == "Play your reply to turn 1"
-    sound = " ".join(w.text() for w in debrief.cards[0].findChildren(QLabel)
-                     if "baseline" in w.text())
-    assert "than your calm baseline" in sound
+    sound = " ".join(w.text() for w in debrief.cards[0].findChildren(QLabel) if "calibration" in w.text())
+    assert sound == "Sounded <b>calm</b>, close to your calibration."
+
+
+def test_the_score_says_why_its_parts_do_not_add_up_when_tone_was_not_measured(qtbot):
+    from simulator.engine.scoring import score_session
+    from simulator.ui.debrief import RubricPanel
+
+    panel = RubricPanel()
+    qtbot.addWidget(panel)
+    replies = [turn(0, "I'm sorry"), turn(1, "Let me help")]
+    typed_replies = [t.model_copy(update={"judgement": t.judgement.model_copy(update={"tone": None})}) for t in replies]
+    typed = score_session(typed_replies, "resolved")
+    panel.show_score(typed)
+    assert panel.note is not None and panel.note.text() == typed.note
+    assert f"scaled to {typed.total:g} out of 100" in panel.note.text()
