@@ -97,16 +97,33 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
+    """One task on the pool. Not auto-deleted: the TaskPool keeps it (and so the task and its
+    callbacks) until the outcome is back on the GUI thread, and the job lets go of them before it
+    reports. Whatever the task captured is then released on the GUI thread, never on a worker:
+    a Qt object freed on a worker runs its C++ destructor without the GIL and asks for it again
+    (a Python override check) while holding one of Qt's shared signal locks, and a GUI thread
+    that holds the GIL and wants that lock deadlocks with it (seen in the suite: the window hung in
+    setStyleSheet while a pool thread destroyed a QtMultimedia object)."""
+
     def __init__(self, fn: Callable[[], Any], on_done: Done | None, on_error: Failed | None,
                  relay: _Relay, key: int) -> None:
         super().__init__()
-        self.setAutoDelete(True)
-        self._fn, self._on_done, self._on_error = fn, on_done, on_error
+        self.setAutoDelete(False)
+        self._task: tuple[Callable[[], Any], Done | None, Failed | None] | None = (fn, on_done, on_error)
         self._relay, self._key = relay, key
 
     def run(self) -> None:
-        outcome = _run(self._fn, self._on_done, self._on_error)
-        _report(self._relay.finished, outcome._replace(key=self._key))
+        task, self._task = self._task, None
+        assert task is not None
+        fn = task[0]
+        del task  # the pool's own references (TaskPool._pending) are the ones released, on the GUI thread
+        try:
+            value, ok = fn(), True
+        except BaseException as exc:  # reported to whoever asked, never lost in a thread
+            value, ok = exc, False
+        del fn
+        # No callback in the outcome: the pool looks it up on the GUI thread.
+        _report(self._relay.finished, _Outcome(None, value, ok, self._key))
 
 
 class TaskPool(QObject):
@@ -133,7 +150,7 @@ class TaskPool(QObject):
             self._pool.setMaxThreadCount(threads)
         # One relay per task, with no Qt parent: it must not go with this object while a worker
         # still holds it; Python keeps it here until its outcome has arrived.
-        self._pending: dict[int, _Relay] = {}
+        self._pending: dict[int, tuple[Any, ...]] = {}  # relay, job, task, callbacks
         self._keys = 0
         self._busy = False
         self._timer = QTimer(self, singleShot=True, interval=busy_delay_ms)
@@ -146,22 +163,27 @@ class TaskPool(QObject):
     def submit(self, fn: Callable[[], Any], on_done: Done | None = None,
                on_error: Failed | None = None) -> None:
         self._keys += 1
-        relay = self._pending[self._keys] = _Relay()
+        relay = _Relay()
         # To a slot of this object: if it has gone (VoiceOut's pool goes with the service), so has
         # whoever asked, and Qt drops the outcome.
         relay.finished.connect(self._on_relay_finished)
         if not self._timer.isActive() and not self._busy:
             self._timer.start()
-        self._pool.start(_Job(fn, on_done, on_error, relay, self._keys))
+        job = _Job(fn, on_done, on_error, relay, self._keys)
+        # Held here, with what the task captured, until its outcome arrives (see _Job).
+        self._pending[self._keys] = (relay, job, fn, on_done, on_error)
+        self._pool.start(job)
 
     def wait(self, msecs: int = 10000) -> bool:
         return self._pool.waitForDone(msecs)
 
     @Slot(object)
     def _on_relay_finished(self, outcome: _Outcome) -> None:
-        relay = self._pending.pop(outcome.key, None)
-        if relay is not None:
+        held = self._pending.pop(outcome.key, None)
+        if held is not None:
+            relay, _job, _fn, on_done, on_error = held
             relay.deleteLater()
+            outcome = outcome._replace(callback=on_done if outcome.ok else on_error)
         if not self._pending:
             self._timer.stop()
             self._set_busy(False)
