@@ -92,9 +92,11 @@ class Conversation:
 
     def __init__(self, scenario: Scenario, judge: Callable[[], Judge], store: Store | None = None, *,
                  state: SessionState | None = None, seed: int | None = None, baseline_audio: Path | None = None,
-                 trainee: str = "", on_saved: Callable[[Saved, OSError | None], None] | None = None):
+                 trainee: str = "", class_name: str = "", on_saved: Callable[[Saved, OSError | None], None] | None = None):
         self.runner = Runner(scenario, seed=seed, state=state, baseline_audio=baseline_audio)
-        self.record = SessionRecord(trainee=trainee, scenario_title=scenario.title, state=self.runner.state)
+        # A classroom session is its class's; each turn names the trainee who answered it.
+        self.record = SessionRecord(trainee=trainee, class_name=class_name, scenario_title=scenario.title,
+                                    state=self.runner.state)
         self._judge = judge
         self.store = store
         self.on_saved = on_saved
@@ -176,10 +178,6 @@ class Conversation:
         the customer's answer, then save: the answer should not wait for the disk (a save writes
         the whole session, 10-40 ms, bench/turn_latency.py). An ending closes the session."""
         turn = self.runner.apply(reply, judgement, override=override, trainee=trainee)
-        if trainee and not self.record.trainee:
-            # The session belongs to whoever answered first, so it shows in their history and the
-            # class's reports; each turn names its own trainee.
-            self.record.trainee = trainee
         if present is not None:
             present(turn)
         if self.runner.ended:

@@ -99,6 +99,11 @@ def trainee_id(conn: Connection, name: str) -> int:
     return _get_or_create(conn, trainees, name)
 
 
+def class_id(conn: Connection, name: str) -> int:
+    """The class's id, adding it first if it is new."""
+    return _get_or_create(conn, classes, name)
+
+
 def existing_trainee(conn: Connection, name: str) -> int:
     found = conn.execute(sa.select(trainees.c.id).where(trainees.c.name == name)).scalar()
     if found is None:

@@ -166,7 +166,8 @@ class ClassroomPresenter(QObject):
         if self.conversation is not None:
             self.conversation.discard()  # a reply of the old session still being judged is dropped
         self.conversation = Conversation(scenario, lambda: judge, self.ctx.store, state=state,
-                                         baseline_audio=baseline, on_saved=self._on_saved)
+                                         baseline_audio=baseline, class_name=self.class_name or "",
+                                         on_saved=self._on_saved)
         self.pending = None
         self.busy = False
         self._set_paused(False)

@@ -123,10 +123,12 @@ def test_say_again_takes_no_turn_and_is_counted(mini):
 
 
 def test_a_trainers_override_is_recorded_with_the_turn_and_its_trainee(mini):
-    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1)
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
     judgement = ScriptedJudge().judge(Reply("ok"), conversation.runner.context())
     turn = conversation.apply(Reply("ok"), judgement, override="calmer", trainee="Priya")
-    assert turn.override == "calmer" and turn.trainee == "Priya" and conversation.record.trainee == "Priya"
+    # The turn is Priya's; the session stays the class's, not its first trainee's.
+    assert turn.override == "calmer" and turn.trainee == "Priya"
+    assert (conversation.record.trainee, conversation.record.class_name) == ("", "Tue")
     assert turn.target == "listening"  # taken on the calmer judgement, not the neutral one proposed
 
 

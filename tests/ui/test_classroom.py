@@ -82,7 +82,8 @@ def test_two_trainees_alternate_and_one_key_overrides_the_branch(qtbot, classroo
 
     saved = room.trainer.ctx.store.load(p.record.session_id)
     assert [(t.trainee, t.override) for t in saved.state.turns] == [("Ana", None), ("Ben", "calmer")]
-    assert saved.trainee == "Ana" and saved.closed and saved.state.outcome == "resolved"
+    assert saved.class_name == "Tuesday" and not saved.trainee  # the class's session
+    assert saved.closed and saved.state.outcome == "resolved"
     assert trainer.debrief_button.isVisible()
     with qtbot.waitSignal(room.debrief_requested) as sent:
         trainer.debrief_button.click()
@@ -184,6 +185,7 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
     import sqlalchemy as sa
 
     from simulator.records.reports import build_report, write_csv
+    from simulator.records.schema import trainees as trainees_table
     from simulator.records.schema import turns as turns_table
 
     store = window.ctx.store
@@ -212,7 +214,8 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
 
     # In the database: each turn's trainee and the override.
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(turns_table.c.trainee, turns_table.c.override)
+        rows = conn.execute(sa.select(trainees_table.c.name, turns_table.c.override)
+                            .join(trainees_table, trainees_table.c.id == turns_table.c.trainee_id)
                             .where(turns_table.c.session_id == session_id)
                             .order_by(turns_table.c.turn_index)).all()
     assert [tuple(r) for r in rows] == [("Ana", "escalate"), ("Ben", None)]
