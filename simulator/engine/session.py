@@ -117,7 +117,9 @@ def matches(condition: Condition, judgement: Judgement, agitation_after: float, 
 def apply_override(judgement: Judgement, override: Override | None) -> Judgement:
     """The judgement a trainer's override stands for: calmer or more escalating than proposed."""
     if override == "calmer":
-        return judgement.model_copy(update={"intent": "deescalate", "agitation_delta": min(judgement.agitation_delta, -10.0)})
+        # Without the triggers: the trainer judged the reply calming, so no trigger branch may take it.
+        return judgement.model_copy(update={"intent": "deescalate", "triggers": [],
+                                            "agitation_delta": min(judgement.agitation_delta, -10.0)})
     if override == "escalate":
         return judgement.model_copy(update={"intent": "escalate", "agitation_delta": max(judgement.agitation_delta, 15.0)})
     return judgement

@@ -147,3 +147,26 @@ def test_a_saved_session_resumes_and_rewinds(mini, tmp_path):
     assert resumed.current_line == first.current_line and resumed.session_id == first.session_id
     rewound = rewound_state(mini, saved.state, 0)
     assert rewound.session_id != saved.state.session_id and rewound.turns == [] and len(saved.state.turns) == 1
+
+
+def test_the_trainer_sees_where_each_decision_leads_and_what_it_applies(mini):
+    from simulator.conversation.steering import steering
+
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
+    reply = Reply("! calm down")
+    judgement = ScriptedJudge().judge(reply, conversation.runner.context())
+    steer = steering(conversation.runner, reply, judgement)
+    assert steer.model_answer == "I'm sorry you've waited, Dana. Let me find it now." and steer.coach is None
+    proposed, calmer, escalate = steer.leads[None], steer.leads["calmer"], steer.leads["escalate"]
+    assert (escalate.target, escalate.outcome) == ("furious", "escalated")
+    # As proposed, the trigger branch: the ending "furious", escalated.
+    assert (proposed.branch_index, proposed.target, proposed.outcome) == (0, "furious", "escalated")
+    # Calmer leaves the triggers behind: the calming branch, not the trigger branch.
+    assert (calmer.branch_index, calmer.target, calmer.outcome) == (1, "listening", None)
+    assert conversation.runner.state.turns == []  # nothing was taken
+
+    # What is shown is what is applied (the temperament scales the judge's change).
+    turn = conversation.apply(reply, judgement, override="calmer", trainee="Priya")
+    assert (turn.target, turn.applied_delta, turn.agitation_after) == (
+        calmer.target, calmer.applied_delta, calmer.agitation_after)
+    assert calmer.signed_delta == f"−{abs(round(turn.applied_delta))}"
