@@ -24,6 +24,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from simulator.conversation import Conversation, Saved
+from simulator.conversation.steering import Steering, steering
 from simulator.devices.contracts import VoiceOutput
 from simulator.engine.judgement import Judgement, Reply
 from simulator.engine.model import Scenario
@@ -256,6 +257,12 @@ class ClassroomPresenter(QObject):
         self.busy = False
         self.notice.emit(f"That reply couldn't be assessed ({exc}). Type it again.", "danger")
         self._set_phase(Phase.YOUR_TURN)
+
+    def steering(self) -> Steering | None:
+        """Where each decision on the pending reply leads, and what it applies (None: no reply pending)."""
+        if self.pending is None or self.runner is None:
+            return None
+        return steering(self.runner, *self.pending)
 
     def decide(self, decision: Decision) -> TurnRecord | None:
         """Take the branch: as proposed, or the trainer's override (calmer / escalate). Saved at once."""

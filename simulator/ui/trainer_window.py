@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.conversation.steering import Steering
 from simulator.engine.judgement import Judgement
 from simulator.engine.loader import Library
-from simulator.engine.session import CustomerLine, TurnRecord
+from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
 from simulator.ui import roster
 from simulator.ui.classroom import (
@@ -340,10 +341,13 @@ class TrainerWindow(QWidget):
         self.intent_chip.setObjectName(kind)
         restyle(self.intent_chip)
         self.intent_chip.setVisible(True)
-        delta = judgement.agitation_delta
-        self.figures.setText(f"Confidence {judgement.confidence:.0%} · agitation "
-                             f"{'+' if delta > 0 else '−' if delta < 0 else '±'}{abs(delta):.0f} if accepted")
+        steer = self.presenter.steering()
+        # The change the runner will apply (after the customer's temperament), not the judge's raw figure.
+        delta = f" · agitation {steer.leads[None].signed_delta} if accepted" if steer else ""
+        self.figures.setText(f"Confidence {judgement.confidence:.0%}{delta}")
         clear_layout(self.details)
+        if steer is not None:
+            self._show_leads(steer)
         self.details.addWidget(label("Techniques", "speaker"))
         if judgement.techniques:
             for finding in judgement.techniques:
@@ -371,6 +375,25 @@ class TrainerWindow(QWidget):
             self.details.addWidget(label("Why", "speaker"))
             self.details.addWidget(label(" ".join(judgement.explanation), "small", wrap=True))
         self.details.addStretch(1)
+
+    def _show_leads(self, steer: Steering) -> None:
+        """Where each decision leads (its branch and target), and the node's model answer and coach note."""
+        self.details.addWidget(label("Where it leads", "speaker"))
+        choices: tuple[tuple[Override | None, str], ...] = (
+            (None, "2 as proposed"), ("calmer", "1 calmer"), ("escalate", "3 escalate"))
+        for decision, words in choices:
+            lead = steer.leads[decision]
+            where = f"ends {lead.outcome} ({lead.target})" if lead.outcome else f"goes to “{lead.target}”"
+            row = label(f"<b>{words}</b>: branch {lead.branch_index + 1} {html.escape(where)} · agitation "
+                        f"{lead.signed_delta} → {lead.agitation_after:.0f}", "small", wrap=True)
+            row.setTextFormat(Qt.TextFormat.RichText)
+            self.details.addWidget(row)
+        if steer.model_answer:
+            self.details.addWidget(label("Model answer", "speaker"))
+            self.details.addWidget(label(f"“{steer.model_answer}”", "small", wrap=True))
+        if steer.coach:
+            self.details.addWidget(label("Coach note", "speaker"))
+            self.details.addWidget(label(steer.coach, "small", wrap=True))
 
     # -- presenter signals -----------------------------------------------------------------------
     def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:

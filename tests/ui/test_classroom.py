@@ -6,6 +6,7 @@ from unittest.mock import MagicMock
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLabel
 
 from simulator.engine.loader import load_library
 from simulator.settings import Settings
@@ -62,11 +63,21 @@ def test_two_trainees_alternate_and_one_key_overrides_the_branch(qtbot, classroo
     assert p.phase == "deciding" and p.runner.state.turns == [] and p.runner.state.node_id == "start"
     assert trainer.intent_chip.text() == "Calming"
     assert "Confidence 90%" in trainer.figures.text()
+    # Where each decision leads, and the agitation change that will really be applied.
+    shown = p.steering().leads[None]
+    assert f"agitation {shown.signed_delta} if accepted" in trainer.figures.text()
+    leads = [w.text() for w in trainer.findChildren(QLabel) if "</b>: branch" in w.text()]
+    assert len(leads) == 3 and "2 as proposed</b>: branch" in leads[0] and "“options”" in leads[0]
+    # The node's model answer and coach note, as the debrief will show them.
+    texts = [w.text() for w in trainer.findChildren(QLabel)]
+    assert "Coach note" in texts and "Apologise and acknowledge before you explain." in texts
+    assert any(t.startswith("“I'm really sorry, Sam.") for t in texts)
     assert all(b.isEnabled() for b in trainer.decision_buttons.values())
     assert "Ana: “I'm so sorry" in projector.reply.text()
     press(qtbot, trainer, Qt.Key.Key_2)  # as proposed
     first = p.runner.state.turns[0]
     assert (first.trainee, first.override, first.target) == ("Ana", None, "options")
+    assert (first.applied_delta, first.agitation_after) == (shown.applied_delta, shown.agitation_after)
     assert p.trainee == "Ben" and projector.answering.text() == "Answering: Ben"
     assert not any(b.isEnabled() for b in trainer.decision_buttons.values())
 
