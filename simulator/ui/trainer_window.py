@@ -1,7 +1,8 @@
 """The trainer's window in classroom mode: the class and who is answering, the reply, the judgement the
 software proposes (before the branch is taken) and the one-key decision: calmer, as proposed, escalate.
 
-Keys (on this window and the projector): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
+Keys (on this window and the projector, whatever has the focus but a text box the trainer is typing in;
+Escape leaves it): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
 P pause / carry on, R the customer repeats their line, N the next trainee answers.
 
 Signals (TrainerWindow):
@@ -15,7 +16,9 @@ import html
 import logging
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -109,6 +112,11 @@ class TrainerWindow(QWidget):
         p.ended.connect(self._on_presenter_ended)
         p.notice.connect(self._on_presenter_notice)
         self.shortcuts = add_trainer_keys(self, presenter)
+        # The window itself holds the focus when no control does, so the trainer's keys always arrive.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        leave = QShortcut(QKeySequence("Escape"), self)
+        leave.activated.connect(self.setFocus)  # out of a text box: the keys are the trainer's again
+        self.shortcuts.append(leave)
         self.refresh_classes()
         self._on_presenter_phase_changed(presenter.phase)
         self._on_presenter_proposed(None)
@@ -404,6 +412,8 @@ class TrainerWindow(QWidget):
         self.agitation.setText(f"agitation {line.agitation:.0f} · {mood_for_agitation(line.agitation)}")
 
     def _on_presenter_proposed(self, judgement: Judgement | None) -> None:
+        if judgement is None and any(b.hasFocus() for b in self.decision_buttons.values()):
+            self.setFocus()  # not handed on down the tab order to the reply box when the buttons go grey
         for widget in self.decision_buttons.values():
             widget.setEnabled(judgement is not None)
         if judgement is not None:
@@ -436,8 +446,11 @@ class TrainerWindow(QWidget):
         self.repeat_button.setEnabled(accepting)
         self.end_button.setEnabled(running)
         self.start_button.setText("Start again" if running or phase == "ended" else "Start")
-        if accepting and self.isActiveWindow() and not self.reply_box.hasFocus():
-            self.reply_box.setFocus()
+        # The reply box is not handed the focus at the trainee's turn: P, R and N would type into it.
+        # The trainer clicks into it (or Tab) to type a reply; Escape gives the keys back.
+        focused = QApplication.focusWidget()
+        if self.isActiveWindow() and (focused is None or not focused.isEnabled()):
+            self.setFocus()
 
     def _on_presenter_trainee_changed(self, name: str) -> None:
         self.trainee_combo.blockSignals(True)

@@ -256,3 +256,47 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
         assert "trainer judged it escalating" in text and "1 trainer override" in text
         assert "Ana:" in text and "Ben:" in text
     room.close()
+
+
+def test_the_trainer_s_keys_work_whatever_has_the_focus_but_a_text_box_being_typed_in(qtbot, classroom):
+    from PySide6.QtWidgets import QApplication
+
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    trainer.activateWindow()
+    qtbot.waitUntil(trainer.isActiveWindow, timeout=2000)
+
+    def key(k) -> None:
+        """A real key press to whatever has the focus."""
+        qtbot.keyClick(QApplication.focusWidget() or trainer, k)
+
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking"), timeout=5000)
+    # At the trainee's turn the reply box does not take the focus: P, R and N are the trainer's.
+    assert not trainer.reply_box.hasFocus()
+    key(Qt.Key.Key_P)
+    assert p.paused and trainer.reply_box.text() == ""
+    key(Qt.Key.Key_P)
+    assert not p.paused
+    repeats = p.runner.state.repeats
+    key(Qt.Key.Key_R)
+    assert p.runner.state.repeats == repeats + 1
+    # From the list of trainees, too: N is the next trainee, not a jump to a name starting with N.
+    trainer.trainee_combo.setFocus()
+    key(Qt.Key.Key_N)
+    assert p.trainee == "Ben" and trainer.reply_box.text() == ""
+
+    # Typing in the reply box types (a reply may start with P); Escape leaves it and the keys act again.
+    reply(qtbot, room, "Please, let me check.")
+    assert p.phase == "deciding" and p.pending[0].text == "Please, let me check."
+    trainer.turns.setFocus()  # the list of turns: the arrows are the trainer's, not the list's
+    key(Qt.Key.Key_Left)  # calmer
+    assert p.runner.state.turns[-1].override == "calmer"
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking"), timeout=5000)
+    assert not trainer.reply_box.hasFocus()
+    trainer.reply_box.setFocus()
+    qtbot.keyClicks(trainer.reply_box, "Nr")
+    assert trainer.reply_box.text() == "Nr" and p.trainee == "Ana"
+    qtbot.keyClick(trainer.reply_box, Qt.Key.Key_Escape)
+    assert not trainer.reply_box.hasFocus()
+    key(Qt.Key.Key_N)
+    assert p.trainee == "Ben"
