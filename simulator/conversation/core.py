@@ -173,11 +173,11 @@ class Conversation:
 
     # -- acting ----------------------------------------------------------------------------------
     def apply(self, reply: Reply, judgement: Judgement, override: Override | None = None, trainee: str | None = None,
-              present: Callable[[TurnRecord], None] | None = None) -> TurnRecord:
-        """Take the branch (the judgement, or a trainer's override of it), let the screen present
+              present: Callable[[TurnRecord], None] | None = None, branch: int | None = None) -> TurnRecord:
+        """Take the branch (the judgement, a trainer's override of it, or the `branch` the trainer picked), let the screen present
         the customer's answer, then save: the answer should not wait for the disk (a save writes
         the whole session, 10-40 ms, bench/turn_latency.py). An ending closes the session."""
-        turn = self.runner.apply(reply, judgement, override=override, trainee=trainee)
+        turn = self.runner.apply(reply, judgement, override=override, trainee=trainee, branch=branch)
         if present is not None:
             present(turn)
         if self.runner.ended:

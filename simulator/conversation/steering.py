@@ -1,4 +1,4 @@
-"""What the trainer sees before deciding a classroom turn: where each decision leads, and what it applies.
+"""What the trainer sees before deciding a classroom turn: where each decision (or branch) leads, what it applies.
 
     steer = steering(conversation.runner, reply, judgement)
     steer.leads[None].target, steer.leads["calmer"].applied_delta, steer.model_answer, steer.coach
@@ -44,12 +44,15 @@ class Steering:
     model_answer: str | None
     coach: str | None
     leads: dict[Override | None, Lead]
+    # Every branch of the node, in order, as the trainer may pick it directly.
+    branches: list[Lead]
 
 
-def lead(runner: Runner, reply: Reply, judgement: Judgement, override: Override | None = None) -> Lead:
-    """What `runner.apply(reply, judgement, override)` would do, without doing it."""
+def lead(runner: Runner, reply: Reply, judgement: Judgement, override: Override | None = None,
+         branch: int | None = None) -> Lead:
+    """What `runner.apply(reply, judgement, override, branch=branch)` would do, without doing it."""
     trial = Runner(runner.scenario, state=runner.state.model_copy(deep=True))
-    turn = trial.apply(reply, judgement, override=override)
+    turn = trial.apply(reply, judgement, override=override, branch=branch)
     return Lead(branch_index=turn.branch_index, target=turn.target, outcome=trial.state.outcome,
                 applied_delta=turn.applied_delta, agitation_after=turn.agitation_after)
 
@@ -57,4 +60,5 @@ def lead(runner: Runner, reply: Reply, judgement: Judgement, override: Override 
 def steering(runner: Runner, reply: Reply, judgement: Judgement) -> Steering:
     node = runner.scenario.nodes[runner.state.node_id]
     return Steering(node_id=runner.state.node_id, model_answer=node.model_answer, coach=node.coach,
-                    leads={d: lead(runner, reply, judgement, d) for d in DECISIONS})
+                    leads={d: lead(runner, reply, judgement, d) for d in DECISIONS},
+                    branches=[lead(runner, reply, judgement, branch=i) for i in range(len(node.branches))])

@@ -33,7 +33,8 @@ from simulator.engine.vocabulary import Outcome, mood_for_agitation
 
 STATE_VERSION = 1
 
-Override = Literal["calmer", "escalate"]
+# "branch": the trainer picked the branch itself (TurnRecord.branch_index says which).
+Override = Literal["calmer", "escalate", "branch"]
 
 
 class TurnRecord(BaseModel):
@@ -181,8 +182,9 @@ class Runner:
         return judge.judge(reply, self.context())
 
     def apply(self, reply: Reply, judgement: Judgement, override: Override | None = None,
-              trainee: str | None = None) -> TurnRecord:
-        """Take the branch a judgement (or the trainer's override of it) leads to."""
+              trainee: str | None = None, branch: int | None = None) -> TurnRecord:
+        """Take the branch a judgement (or the trainer's override of it) leads to; `branch`: the node's branch
+        the trainer picked instead (recorded as override "branch"), with the judgement's agitation change."""
         if self.ended:
             raise SessionOver("the conversation has ended")
         s = self.state
@@ -190,10 +192,13 @@ class Runner:
         effective = apply_override(judgement, override)
         applied, after = next_agitation(s.agitation, effective.agitation_delta, self.scenario.customer.temperament)
         node = self.scenario.nodes[s.node_id]
-        index, target = next(
-            (i, b.goto) for i, b in enumerate(node.branches)
-            if b.otherwise or (b.when is not None and matches(b.when, effective, after, reply.text))
-        )
+        if branch is not None:
+            index, target, override = branch, node.branches[branch].goto, "branch"
+        else:
+            index, target = next(
+                (i, b.goto) for i, b in enumerate(node.branches)
+                if b.otherwise or (b.when is not None and matches(b.when, effective, after, reply.text))
+            )
         record = TurnRecord(
             index=len(s.turns), node_id=s.node_id, customer_line=line.text, mood=line.mood,
             agitation_before=s.agitation, reply=reply.text,

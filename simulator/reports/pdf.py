@@ -69,7 +69,8 @@ PANEL = "#eef2f7"
 OUTCOME_COLOURS = {"resolved": "#2e7d32", "unresolved": "#b26a00", "escalated": "#c62828"}
 INTENT_COLOURS = {"deescalate": "#2e7d32", "neutral": "#607d8b", "escalate": "#c62828"}
 INTENT_WORDS = {"deescalate": "de-escalating", "neutral": "neutral", "escalate": "escalating"}
-OVERRIDE_WORDS = {"calmer": "trainer judged it calmer", "escalate": "trainer judged it escalating"}
+OVERRIDE_WORDS = {"calmer": "trainer judged it calmer", "escalate": "trainer judged it escalating",
+                  "branch": "trainer chose the branch"}
 FONT_FAMILIES = ["Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans", "Liberation Sans"]
 
 

@@ -266,12 +266,24 @@ class ClassroomPresenter(QObject):
 
     def decide(self, decision: Decision) -> TurnRecord | None:
         """Take the branch: as proposed, or the trainer's override (calmer / escalate). Saved at once."""
+        if decision not in OVERRIDES:
+            return None
+        return self._take(OVERRIDES[decision], None)
+
+    def take_branch(self, index: int) -> TurnRecord | None:
+        """Take the current node's branch `index`, whichever the judgement would lead to. Saved at once."""
+        runner = self.runner
+        if runner is None or runner.ended or not 0 <= index < len(runner.scenario.nodes[runner.state.node_id].branches):
+            return None
+        return self._take("branch", index)
+
+    def _take(self, override: Override | None, branch: int | None) -> TurnRecord | None:
         conversation = self.conversation
-        if self.pending is None or conversation is None or decision not in OVERRIDES:
+        if self.pending is None or conversation is None:
             return None
         reply, judgement = self.pending
         self.pending = None
-        turn = conversation.apply(reply, judgement, override=OVERRIDES[decision], trainee=self.trainee or None)
+        turn = conversation.apply(reply, judgement, override=override, trainee=self.trainee or None, branch=branch)
         self.proposed.emit(None)
         self.decided.emit(turn)
         if self.rotate and not conversation.ended:
@@ -603,7 +615,7 @@ def intent_text(judgement: Judgement) -> str:
     return INTENT_WORDS.get(judgement.intent, judgement.intent)
 
 
-OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate"}
+OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate", "branch": "branch chosen"}
 
 
 def classroom_note(turn: TurnRecord) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from simulator.conversation.steering import Steering
 from simulator.engine.judgement import Judgement
 from simulator.engine.loader import Library
+from simulator.engine.model import Condition
 from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
 from simulator.ui import roster
@@ -69,7 +70,8 @@ PHASE_TEXT = {
 }
 INTENT_CHIPS = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
                 "escalate": ("Inflaming", "chip_danger")}
-DECISION_WORDS = {None: "as proposed", "calmer": "overridden: calmer", "escalate": "overridden: escalate"}
+DECISION_WORDS = {None: "as proposed", "calmer": "overridden: calmer", "escalate": "overridden: escalate",
+                  "branch": "branch chosen by the trainer"}
 
 
 class TrainerWindow(QWidget):
@@ -111,6 +113,7 @@ class TrainerWindow(QWidget):
         p.paused_changed.connect(self._on_presenter_paused_changed)
         p.ended.connect(self._on_presenter_ended)
         p.notice.connect(self._on_presenter_notice)
+        self.branch_buttons: list[QPushButton] = []  # the current node's branches, while a reply is pending
         self.shortcuts = add_trainer_keys(self, presenter)
         # The window itself holds the focus when no control does, so the trainer's keys always arrive.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -396,6 +399,19 @@ class TrainerWindow(QWidget):
                         f"{lead.signed_delta} → {lead.agitation_after:.0f}", "small", wrap=True)
             row.setTextFormat(Qt.TextFormat.RichText)
             self.details.addWidget(row)
+        # Any branch of the node, taken directly (as on an instructor's console).
+        self.details.addWidget(label("Or take a branch", "speaker"))
+        node = self.presenter.scenario.nodes[steer.node_id] if self.presenter.scenario else None
+        self.branch_buttons.clear()
+        for lead in steer.branches:
+            when = _condition_text(node.branches[lead.branch_index].when) if node else ""
+            where = f"ends {lead.outcome} ({lead.target})" if lead.outcome else f"“{lead.target}”"
+            take = button(f"Branch {lead.branch_index + 1} ({when}) → {where} · agitation {lead.signed_delta}",
+                          None, "Take this branch, whatever the judgement would lead to")
+            take.setAccessibleName(f"Take branch {lead.branch_index + 1} to {lead.target}")
+            take.clicked.connect(lambda _=False, i=lead.branch_index: self.presenter.take_branch(i))
+            self.details.addWidget(take)
+            self.branch_buttons.append(take)
         if steer.model_answer:
             self.details.addWidget(label("Model answer", "speaker"))
             self.details.addWidget(label(f"“{steer.model_answer}”", "small", wrap=True))
@@ -421,6 +437,7 @@ class TrainerWindow(QWidget):
             # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box.
             self.decision_buttons["proposed"].setFocus()
             return
+        self.branch_buttons.clear()
         self.intent_chip.setVisible(False)
         self.figures.setText("Waiting for a reply. The proposed judgement shows here before the branch is "
                              "taken; accept it or override it with one key.")
@@ -561,3 +578,14 @@ class Classroom(QObject):
         self.presenter.close()
         self.projector.close()
         self.closed.emit()
+
+
+def _condition_text(when: Condition | None) -> str:
+    """A branch's condition in a few words ("triggers calm_down, threat"; "otherwise")."""
+    if when is None:
+        return "otherwise"
+    parts = []
+    for name, value in when.model_dump(exclude_none=True).items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{name.replace('_', ' ')} {shown}")
+    return "; ".join(parts)

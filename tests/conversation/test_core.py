@@ -170,3 +170,20 @@ def test_the_trainer_sees_where_each_decision_leads_and_what_it_applies(mini):
     assert (turn.target, turn.applied_delta, turn.agitation_after) == (
         calmer.target, calmer.applied_delta, calmer.agitation_after)
     assert calmer.signed_delta == f"−{abs(round(turn.applied_delta))}"
+
+
+def test_the_trainer_may_take_any_branch_of_the_node_directly(mini):
+    from simulator.conversation.steering import steering
+
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
+    reply = Reply("+ I'm sorry")
+    judgement = ScriptedJudge().judge(reply, conversation.runner.context())
+    steer = steering(conversation.runner, reply, judgement)
+    # Every branch of "start", in order, whatever its condition: the trigger ending, the calming node,
+    # the manager ending, the fallback.
+    assert [(b.branch_index, b.target, b.outcome) for b in steer.branches] == [
+        (0, "furious", "escalated"), (1, "listening", None), (2, "gave_up", "unresolved"), (3, "start", None)]
+    turn = conversation.apply(reply, judgement, override="branch", trainee="Priya", branch=2)
+    assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "gave_up")
+    assert turn.judgement == judgement and turn.applied_delta == steer.branches[2].applied_delta
+    assert conversation.runner.outcome == "unresolved"

@@ -300,3 +300,21 @@ def test_the_trainer_s_keys_work_whatever_has_the_focus_but_a_text_box_being_typ
     assert not trainer.reply_box.hasFocus()
     key(Qt.Key.Key_N)
     assert p.trainee == "Ben"
+
+
+def test_the_trainer_takes_any_branch_of_the_node_with_one_click(qtbot, classroom):
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    reply(qtbot, room, "I'm so sorry, Sam, I understand how frustrating this is.")
+    labels = [b.text() for b in trainer.branch_buttons]
+    assert len(labels) == 3
+    assert labels[0].startswith("Branch 1 (triggers calm_down, threat, insult, dismissal) → ends escalated")
+    assert labels[2].startswith("Branch 3 (otherwise) → “start”")
+    # The judgement proposes the calming branch; the trainer keeps Sam where he is instead.
+    qtbot.mouseClick(trainer.branch_buttons[2], Qt.MouseButton.LeftButton)
+    turn = p.runner.state.turns[0]
+    assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "start")
+    assert turn.judgement.intent == "deescalate"  # the proposal is kept with the turn
+    assert trainer.branch_buttons == [] and "branch chosen by the trainer" in trainer.turns.item(0).text()
+    saved = trainer.ctx.store.load(p.record.session_id)
+    assert (saved.state.turns[0].override, saved.state.turns[0].branch_index) == ("branch", 2)
