@@ -88,6 +88,16 @@ class RosterPage(Page):
         self.add_class_button.clicked.connect(self._on_add_class_clicked)
         add_class.addWidget(self.add_class_button)
         lc.addLayout(add_class)
+        manage = QHBoxLayout()
+        self.rename_class_button = button("Rename…", None, "Rename the chosen class")
+        self.rename_class_button.clicked.connect(self._on_rename_class_button_clicked)
+        manage.addWidget(self.rename_class_button)
+        self.delete_class_button = button("Delete class…", None,
+                                          "Delete the chosen class; its trainees and their records stay")
+        self.delete_class_button.clicked.connect(self._on_delete_class_button_clicked)
+        manage.addWidget(self.delete_class_button)
+        manage.addStretch(1)
+        lc.addLayout(manage)
         row.addWidget(left, 2)
 
         right, rc = panel(spacing=8)
@@ -118,6 +128,10 @@ class RosterPage(Page):
         self.history_button = button("History…", None, "Open the selected trainee's history")
         self.history_button.clicked.connect(self._on_history_button_clicked)
         add_name.addWidget(self.history_button)
+        self.remove_trainee_button = button("Remove from class…", None,
+                                            "Take the selected trainee off this roster; their records stay")
+        self.remove_trainee_button.clicked.connect(self._on_remove_trainee_button_clicked)
+        add_name.addWidget(self.remove_trainee_button)
         rc.addLayout(add_name)
         row.addWidget(right, 3)
         col.addLayout(row, 1)
@@ -162,6 +176,9 @@ class RosterPage(Page):
         for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
             widget.setEnabled(bool(name))
         self.history_button.setEnabled(bool(names))
+        self.remove_trainee_button.setEnabled(bool(names))
+        self.rename_class_button.setEnabled(bool(name))
+        self.delete_class_button.setEnabled(bool(name))
 
     def _describe(self, name: str) -> str:
         """A roster line: the name, and how many sessions, when the last, the average score."""
@@ -205,6 +222,58 @@ class RosterPage(Page):
         self.trainee_name.clear()
         self._show_roster()
 
+    def rename_class(self, new: str) -> None:
+        old = self.current_class()
+        new = " ".join(new.split())
+        if not old or not new or new == old:
+            return
+        try:
+            self.ctx.store.rename_class(old, new)
+        except (OSError, LookupError, ValueError) as exc:
+            self._problem(f"The class was not renamed: {exc}")
+            return
+        self.refresh(select=new)
+
+    def delete_class(self) -> bool:
+        """Ask, then delete the chosen class (never its trainees or their records). True when deleted."""
+        name = self.current_class()
+        if not name:
+            return False
+        count = self.roster.count()
+        answer = dialogs.ask(
+            self, f"Delete the class {name}?",
+            f"This deletes the class “{name}”. Its {count} trainee{'s' if count != 1 else ''} stay, with all "
+            "their sessions, turns and recordings, and its classroom sessions stay in each trainee's history; "
+            "they are no longer on a class's roster.",
+            [("keep", "Keep the class"), ("delete", "Delete the class")])
+        if answer != "delete":
+            return False
+        try:
+            self.ctx.store.delete_class(name)
+        except (OSError, LookupError) as exc:
+            self._problem(f"The class was not deleted: {exc}")
+            return False
+        self.refresh()
+        return True
+
+    def remove_trainee(self, trainee: str) -> bool:
+        """Ask, then take `trainee` off the chosen class's roster (their records stay). True when removed."""
+        name = self.current_class()
+        answer = dialogs.ask(
+            self, f"Remove {trainee} from {name}?",
+            f"{trainee} leaves the roster of “{name}”. Their sessions, turns and recordings stay; add them to a "
+            "class again at any time.",
+            [("keep", "Keep them on the roster"), ("remove", "Remove from class")])
+        if answer != "remove":
+            return False
+        try:
+            self.ctx.store.remove_from_class(trainee)
+        except (OSError, LookupError) as exc:
+            self._problem(f"{trainee} was not removed: {exc}")
+            return False
+        self._show_roster()
+        return True
+
     def _problem(self, text: str) -> None:
         self.notice.set_kind("danger")
         self.notice.set_text("", text)
@@ -228,3 +297,18 @@ class RosterPage(Page):
 
     def _on_classroom_button_clicked(self) -> None:
         self.classroom_requested.emit(self.current_class())
+
+    def _on_rename_class_button_clicked(self) -> None:
+        old = self.current_class()
+        if old:
+            new = ask_text(self, "Rename class", f"A new name for “{old}”:")
+            if new:
+                self.rename_class(new)
+
+    def _on_delete_class_button_clicked(self) -> None:
+        self.delete_class()
+
+    def _on_remove_trainee_button_clicked(self) -> None:
+        item = self.roster.currentItem()
+        if item is not None:
+            self.remove_trainee(item.data(Qt.ItemDataRole.UserRole))
