@@ -9,6 +9,7 @@ Signals (RosterPage):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,13 @@ def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
     text, ok = QInputDialog.getText(parent, title, prompt)
     text = " ".join(text.split())
     return text if ok and text else None
+
+
+def _add_button(row: QHBoxLayout, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    made = button(text, None, tip)
+    made.clicked.connect(slot)
+    row.addWidget(made)
+    return made
 
 
 class RosterPage(Page):
@@ -89,13 +98,11 @@ class RosterPage(Page):
         add_class.addWidget(self.add_class_button)
         lc.addLayout(add_class)
         manage = QHBoxLayout()
-        self.rename_class_button = button("Rename…", None, "Rename the chosen class")
-        self.rename_class_button.clicked.connect(self._on_rename_class_button_clicked)
-        manage.addWidget(self.rename_class_button)
-        self.delete_class_button = button("Delete class…", None,
-                                          "Delete the chosen class; its trainees and their records stay")
-        self.delete_class_button.clicked.connect(self._on_delete_class_button_clicked)
-        manage.addWidget(self.delete_class_button)
+        self.rename_class_button = _add_button(manage, "Rename…", "Rename the chosen class",
+                                               self._on_rename_class_button_clicked)
+        self.delete_class_button = _add_button(manage, "Delete class…",
+                                               "Delete the chosen class; its trainees and their records stay",
+                                               self._on_delete_class_button_clicked)
         manage.addStretch(1)
         lc.addLayout(manage)
         row.addWidget(left, 2)
@@ -128,10 +135,9 @@ class RosterPage(Page):
         self.history_button = button("History…", None, "Open the selected trainee's history")
         self.history_button.clicked.connect(self._on_history_button_clicked)
         add_name.addWidget(self.history_button)
-        self.remove_trainee_button = button("Remove from class…", None,
-                                            "Take the selected trainee off this roster; their records stay")
-        self.remove_trainee_button.clicked.connect(self._on_remove_trainee_button_clicked)
-        add_name.addWidget(self.remove_trainee_button)
+        self.remove_trainee_button = _add_button(add_name, "Remove from class…",
+                                                 "Take the selected trainee off this roster; their records stay",
+                                                 self._on_remove_trainee_button_clicked)
         rc.addLayout(add_name)
         row.addWidget(right, 3)
         col.addLayout(row, 1)
@@ -240,38 +246,35 @@ class RosterPage(Page):
         if not name:
             return False
         count = self.roster.count()
-        answer = dialogs.ask(
-            self, f"Delete the class {name}?",
+        return self._confirmed(
+            f"Delete the class {name}?",
             f"This deletes the class “{name}”. Its {count} trainee{'s' if count != 1 else ''} stay, with all "
             "their sessions, turns and recordings, and its classroom sessions stay in each trainee's history; "
             "they are no longer on a class's roster.",
-            [("keep", "Keep the class"), ("delete", "Delete the class")])
-        if answer != "delete":
-            return False
-        try:
-            self.ctx.store.delete_class(name)
-        except (OSError, LookupError) as exc:
-            self._problem(f"The class was not deleted: {exc}")
-            return False
-        self.refresh()
-        return True
+            ("keep", "Keep the class"), ("delete", "Delete the class"),
+            lambda: self.ctx.store.delete_class(name), "The class was not deleted", self.refresh)
 
     def remove_trainee(self, trainee: str) -> bool:
         """Ask, then take `trainee` off the chosen class's roster (their records stay). True when removed."""
         name = self.current_class()
-        answer = dialogs.ask(
-            self, f"Remove {trainee} from {name}?",
+        return self._confirmed(
+            f"Remove {trainee} from {name}?",
             f"{trainee} leaves the roster of “{name}”. Their sessions, turns and recordings stay; add them to a "
             "class again at any time.",
-            [("keep", "Keep them on the roster"), ("remove", "Remove from class")])
-        if answer != "remove":
+            ("keep", "Keep them on the roster"), ("remove", "Remove from class"),
+            lambda: self.ctx.store.remove_from_class(trainee), f"{trainee} was not removed", self._show_roster)
+
+    def _confirmed(self, title: str, text: str, safe: tuple[str, str], act: tuple[str, str],
+                   change: Callable[[], None], failed: str, then: Callable[[], None]) -> bool:
+        """Ask `title` (the safe choice first); on `act`, make the change and refresh. True when it was made."""
+        if dialogs.ask(self, title, text, [safe, act]) != act[0]:
             return False
         try:
-            self.ctx.store.remove_from_class(trainee)
+            change()
         except (OSError, LookupError) as exc:
-            self._problem(f"{trainee} was not removed: {exc}")
+            self._problem(f"{failed}: {exc}")
             return False
-        self._show_roster()
+        then()
         return True
 
     def _problem(self, text: str) -> None:
