@@ -98,3 +98,25 @@ def test_a_database_of_the_previous_release_keeps_every_row_and_gives_each_turn_
     assert [(p.session_id, p.turns, p.overrides) for p in store.score_trend("Ann")] == [("class", 1, 0), ("solo", 2, 1)]
     assert [(p.session_id, p.turns, p.overrides) for p in store.score_trend("Bo")] == [("class", 1, 1)]
     store.close()
+
+
+def test_going_back_to_the_previous_release_keeps_every_row(fresh_database_url):
+    from tests.records.factories import record, shared_session
+
+    store = SessionStore(url=fresh_database_url)
+    shared = shared_session(store)
+    store.save(record("Ann"))
+    before = _rows(store.engine)
+    store.close()
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0001")
+    assert _rows(engine) == before
+    with engine.connect() as conn:
+        # The release before 0002 files the classroom session under whoever answered first.
+        owner = conn.execute(sa.text("SELECT t.name FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
+                                     "WHERE s.session_id = :s"), {"s": shared.session_id}).scalar_one()
+        names = conn.execute(sa.text("SELECT trainee FROM turns WHERE session_id = :s ORDER BY turn_index"),
+                             {"s": shared.session_id}).scalars().all()
+    assert (owner, names) == ("Ann", ["Ann", "Bo"])
+    engine.dispose()
