@@ -92,9 +92,11 @@ class Conversation:
 
     def __init__(self, scenario: Scenario, judge: Callable[[], Judge], store: Store | None = None, *,
                  state: SessionState | None = None, seed: int | None = None, baseline_audio: Path | None = None,
-                 trainee: str = "", on_saved: Callable[[Saved, OSError | None], None] | None = None):
+                 trainee: str = "", class_name: str = "", on_saved: Callable[[Saved, OSError | None], None] | None = None):
         self.runner = Runner(scenario, seed=seed, state=state, baseline_audio=baseline_audio)
-        self.record = SessionRecord(trainee=trainee, scenario_title=scenario.title, state=self.runner.state)
+        # A classroom session is its class's; each turn names the trainee who answered it.
+        self.record = SessionRecord(trainee=trainee, class_name=class_name, scenario_title=scenario.title,
+                                    state=self.runner.state)
         self._judge = judge
         self.store = store
         self.on_saved = on_saved
@@ -171,15 +173,11 @@ class Conversation:
 
     # -- acting ----------------------------------------------------------------------------------
     def apply(self, reply: Reply, judgement: Judgement, override: Override | None = None, trainee: str | None = None,
-              present: Callable[[TurnRecord], None] | None = None) -> TurnRecord:
-        """Take the branch (the judgement, or a trainer's override of it), let the screen present
+              present: Callable[[TurnRecord], None] | None = None, branch: int | None = None) -> TurnRecord:
+        """Take the branch (the judgement, a trainer's override of it, or the `branch` the trainer picked), let the screen present
         the customer's answer, then save: the answer should not wait for the disk (a save writes
         the whole session, 10-40 ms, bench/turn_latency.py). An ending closes the session."""
-        turn = self.runner.apply(reply, judgement, override=override, trainee=trainee)
-        if trainee and not self.record.trainee:
-            # The session belongs to whoever answered first, so it shows in their history and the
-            # class's reports; each turn names its own trainee.
-            self.record.trainee = trainee
+        turn = self.runner.apply(reply, judgement, override=override, trainee=trainee, branch=branch)
         if present is not None:
             present(turn)
         if self.runner.ended:

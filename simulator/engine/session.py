@@ -33,7 +33,8 @@ from simulator.engine.vocabulary import Outcome, mood_for_line
 
 STATE_VERSION = 1
 
-Override = Literal["calmer", "escalate"]
+# "branch": the trainer picked the branch itself (TurnRecord.branch_index says which).
+Override = Literal["calmer", "escalate", "branch"]
 
 
 class TurnRecord(BaseModel):
@@ -118,7 +119,9 @@ def matches(condition: Condition, judgement: Judgement, agitation_after: float, 
 def apply_override(judgement: Judgement, override: Override | None) -> Judgement:
     """The judgement a trainer's override stands for: calmer or more escalating than proposed."""
     if override == "calmer":
-        return judgement.model_copy(update={"intent": "deescalate", "agitation_delta": min(judgement.agitation_delta, -10.0)})
+        # Without the triggers: the trainer judged the reply calming, so no trigger branch may take it.
+        return judgement.model_copy(update={"intent": "deescalate", "triggers": [],
+                                            "agitation_delta": min(judgement.agitation_delta, -10.0)})
     if override == "escalate":
         return judgement.model_copy(update={"intent": "escalate", "agitation_delta": max(judgement.agitation_delta, 15.0)})
     return judgement
@@ -187,8 +190,9 @@ class Runner:
         return judge.judge(reply, self.context())
 
     def apply(self, reply: Reply, judgement: Judgement, override: Override | None = None,
-              trainee: str | None = None) -> TurnRecord:
-        """Take the branch a judgement (or the trainer's override of it) leads to."""
+              trainee: str | None = None, branch: int | None = None) -> TurnRecord:
+        """Take the branch a judgement (or the trainer's override of it) leads to; `branch`: the node's branch
+        the trainer picked instead (recorded as override "branch"), with the judgement's agitation change."""
         if self.ended:
             raise SessionOver("the conversation has ended")
         s = self.state
@@ -196,10 +200,13 @@ class Runner:
         effective = apply_override(judgement, override)
         applied, after = next_agitation(s.agitation, effective.agitation_delta, self.scenario.customer.temperament)
         node = self.scenario.nodes[s.node_id]
-        index, target = next(
-            (i, b.goto) for i, b in enumerate(node.branches)
-            if b.otherwise or (b.when is not None and matches(b.when, effective, after, reply.text))
-        )
+        if branch is not None:
+            index, target, override = branch, node.branches[branch].goto, "branch"
+        else:
+            index, target = next(
+                (i, b.goto) for i, b in enumerate(node.branches)
+                if b.otherwise or (b.when is not None and matches(b.when, effective, after, reply.text))
+            )
         record = TurnRecord(
             index=len(s.turns), node_id=s.node_id, customer_line=line.text, mood=line.mood,
             agitation_before=s.agitation, reply=reply.text,

@@ -236,7 +236,7 @@ def migrate(engine: Engine) -> None:
             return
         script = ScriptDirectory.from_config(_alembic_config())
         try:
-            with engine.begin() as connection:
+            with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
                 if connection.dialect.name == "postgresql":
                     # Released at commit; a second station waits here rather than racing us.
                     connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
@@ -257,6 +257,23 @@ def migrate(engine: Engine) -> None:
             raise DatabaseUnavailable(
                 f"the database at {describe(engine.url)} could not be prepared: {short(exc)}") from exc
         _migrated.add(key)
+
+
+@contextmanager
+def _foreign_keys_off(connection: sa.Connection) -> Iterator[None]:
+    """SQLite: no foreign key actions while migrating. A migration that rebuilds a table (batch mode)
+    drops the old one, and with foreign keys on that drop would cascade to the rows referring to it."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # Outside any transaction, where SQLite honours the pragma.
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _clear_half_built(connection: sa.Connection, url: URL) -> None:

@@ -1,5 +1,7 @@
-""""Delete my data": a trainee's profile, sessions and recordings go, and their words leave the
-classroom sessions of others (those turns stay, the session would not follow without them)."""
+""""Delete my data": a trainee's profile, their sessions, every turn they answered and its recording.
+
+Exactly theirs: the turns other trainees answered in a classroom session stay, with their recordings.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +11,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from simulator.engine.judgement import Judgement
 from simulator.records import db
 from simulator.records.recordings import Recordings
 from simulator.records.roster import existing_trainee
-from simulator.records.schema import findings, sessions, trainees, turns
+from simulator.records.schema import sessions, trainees, turns
 
 log = logging.getLogger(__name__)
 
@@ -29,59 +30,39 @@ class DeletedData:
     recordings: int
     # Recordings kept on another station's disk: delete them there (see `station`).
     elsewhere: list[tuple[str, str]] = field(default_factory=list)  # (station, path)
-    # Turns they answered in someone else's classroom session: kept for that session, their words wiped.
+    # Turns they answered in classroom sessions, removed from those sessions (the others' turns stay).
     shared_turns: int = 0
 
 
 def delete_trainee_data(engine: Engine, recordings: Recordings, trainee: str) -> DeletedData:
-    """Delete a trainee's profile, sessions, turns and the recordings on this station's disk."""
+    """Delete a trainee's profile, sessions, the turns they answered and the recordings on this station's disk."""
     deleted, elsewhere = 0, []
-
-    def erase(audio_file: str, station: str) -> None:
-        nonlocal deleted
-        gone = recordings.erase(audio_file, station)
-        if gone:
-            deleted += 1
-        elif gone is False:
-            elsewhere.append((station, audio_file))
-
     with db.transaction(engine) as conn:
         trainee_id = existing_trainee(conn, trainee)
+        own = sessions.c.trainee_id == trainee_id
+        theirs = sa.or_(own, turns.c.trainee_id == trainee_id)
         rows = conn.execute(
-            sa.select(sessions.c.session_id, sessions.c.station, turns.c.audio_file)
+            sa.select(sessions.c.session_id, sessions.c.station, turns.c.audio_file, own.label("own"))
             .select_from(sessions.outerjoin(turns, turns.c.session_id == sessions.c.session_id))
-            .where(sessions.c.trainee_id == trainee_id)
+            .where(sa.or_(own, sessions.c.session_id.in_(
+                sa.select(turns.c.session_id).where(turns.c.trainee_id == trainee_id))))
+            .where(sa.or_(theirs, turns.c.session_id.is_(None)))
         ).all()
-        session_ids = {r.session_id for r in rows}
+        session_ids = {r.session_id for r in rows if r.own}
         for row in rows:
             if row.audio_file:
-                erase(row.audio_file, row.station)
+                gone = recordings.erase(row.audio_file, row.station)
+                if gone:
+                    deleted += 1
+                elif gone is False:
+                    elsewhere.append((row.station, row.audio_file))
         recordings.erase_folders(session_ids)
-        # Turns and findings go with their sessions (ON DELETE CASCADE).
-        conn.execute(sa.delete(sessions).where(sessions.c.trainee_id == trainee_id))
+        shared = conn.execute(sa.delete(turns).where(
+            turns.c.trainee_id == trainee_id, turns.c.session_id.not_in(sa.select(sessions.c.session_id).where(own))
+        )).rowcount
+        # Their sessions go with their turns and findings (ON DELETE CASCADE), then the profile.
+        conn.execute(sa.delete(sessions).where(own))
         conn.execute(sa.delete(trainees).where(trainees.c.id == trainee_id))
-        # Their turns in others' classroom sessions stay (the session would not follow without
-        # them), but nothing of theirs is left in them: no name, words, quotes or recording.
-        shared = conn.execute(
-            sa.select(turns.c.session_id, turns.c.turn_index, turns.c.audio_file, turns.c.judgement,
-                      sessions.c.station)
-            .join(sessions, sessions.c.session_id == turns.c.session_id)
-            .where(turns.c.trainee == trainee)
-        ).all()
-        for turn in shared:
-            if turn.audio_file:
-                erase(turn.audio_file, turn.station)
-            judged = Judgement.model_validate(turn.judgement)
-            judgement = judged.model_copy(update={
-                "techniques": [f.model_copy(update={"evidence": ""}) for f in judged.techniques],
-                "triggers": [f.model_copy(update={"evidence": ""}) for f in judged.triggers],
-                "explanation": []})
-            where = (turns.c.session_id == turn.session_id, turns.c.turn_index == turn.turn_index)
-            conn.execute(sa.update(turns).where(*where).values(
-                trainee=None, reply=ERASED_REPLY, audio_file=None, judgement=judgement.model_dump(mode="json")))
-            conn.execute(sa.update(findings).where(findings.c.session_id == turn.session_id,
-                                                   findings.c.turn_index == turn.turn_index).values(evidence=""))
-    log.info("deleted the data of a trainee: %d session(s), %d recording(s), %d shared turn(s) wiped",
-             len(session_ids), deleted, len(shared))
-    return DeletedData(sessions=len(session_ids), recordings=deleted, elsewhere=elsewhere,
-                       shared_turns=len(shared))
+    log.info("deleted the data of a trainee: %d session(s), %d recording(s), %d turn(s) in classroom sessions",
+             len(session_ids), deleted, shared)
+    return DeletedData(sessions=len(session_ids), recordings=deleted, elsewhere=elsewhere, shared_turns=shared)

@@ -3,7 +3,8 @@
     history = History(engine)
     history.sessions(trainee="Sam"), history.best_outcomes("Sam"), history.score_trend("Sam")
 
-A trainee's history includes the classroom sessions they answered a turn in (trainees take turns).
+A trainee's history includes the classroom sessions they answered a turn in (trainees take turns); a
+class's, its classroom sessions and its trainees' own.
 """
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from sqlalchemy.engine import Engine
 
 from simulator.records import db
 from simulator.records.roster import existing_class, existing_trainee
-from simulator.records.schema import findings, sessions, trainees, turns
-from simulator.records.sessions import SessionRecord, read_records
+from simulator.records.schema import sessions, trainees, turns
+from simulator.records.sessions import (
+    SessionRecord,
+    behaviour_counts,
+    read_records,
+    trainee_score,
+    turns_of,
+)
 
 _OUTCOME_RANK = {"resolved": 3, "unresolved": 2, "escalated": 1}
 
@@ -50,21 +57,24 @@ class History:
         with db.transaction(self.engine) as conn:
             where: list[Any] = []
             if trainee is not None:
-                where.append(_took_part(existing_trainee(conn, trainee), trainee))
+                where.append(_took_part(existing_trainee(conn, trainee)))
             if class_name is not None:
                 class_id = existing_class(conn, class_name)
-                where.append(sessions.c.trainee_id.in_(
-                    sa.select(trainees.c.id).where(trainees.c.class_id == class_id)))
+                where.append(sa.or_(sessions.c.class_id == class_id, sessions.c.trainee_id.in_(
+                    sa.select(trainees.c.id).where(trainees.c.class_id == class_id))))
             return read_records(conn, where, order=sessions.c.started_at)
 
     def best_outcomes(self, trainee: str | None = None) -> dict[str, str]:
         """scenario id -> the best outcome reached (resolved > unresolved > escalated)."""
         query = (sa.select(sessions.c.scenario_id, sessions.c.outcome).distinct()
                  .where(sessions.c.outcome.is_not(None)))
-        if trainee is not None:
-            query = query.join(trainees, sessions.c.trainee_id == trainees.c.id).where(trainees.c.name == trainee)
         best: dict[str, str] = {}
         with db.transaction(self.engine) as conn:
+            if trainee is not None:
+                found = conn.execute(sa.select(trainees.c.id).where(trainees.c.name == trainee)).scalar()
+                if found is None:
+                    return best
+                query = query.where(_took_part(found))
             for scenario_id, outcome in conn.execute(query):
                 if _OUTCOME_RANK.get(outcome, 0) > _OUTCOME_RANK.get(best.get(scenario_id, ""), 0):
                     best[scenario_id] = outcome
@@ -72,49 +82,29 @@ class History:
 
     def untried_scenarios(self, trainee: str, scenario_ids: Iterable[str]) -> list[str]:
         """Those of `scenario_ids` (the library's) the trainee has not started yet, in that order."""
-        owned = (sa.select(sessions.c.scenario_id)
-                 .join(trainees, sessions.c.trainee_id == trainees.c.id).where(trainees.c.name == trainee))
-        answered = (sa.select(sessions.c.scenario_id)
-                    .join(turns, turns.c.session_id == sessions.c.session_id).where(turns.c.trainee == trainee))
         with db.transaction(self.engine) as conn:
-            tried = set(conn.execute(sa.union(owned, answered)).scalars())
+            found = conn.execute(sa.select(trainees.c.id).where(trainees.c.name == trainee)).scalar()
+            tried = set() if found is None else set(
+                conn.execute(sa.select(sessions.c.scenario_id).where(_took_part(found))).scalars())
         return [s for s in scenario_ids if s not in tried]
 
     def score_trend(self, trainee: str) -> list[TrendPoint]:
-        """Per session, oldest first: score, outcome, and how often each technique and trigger showed."""
-        with db.transaction(self.engine) as conn:
-            trainee_id = existing_trainee(conn, trainee)
-            turn_count = (sa.select(sa.func.count()).where(turns.c.session_id == sessions.c.session_id)
-                          .scalar_subquery())
-            override_count = (sa.select(sa.func.count())
-                              .where(turns.c.session_id == sessions.c.session_id, turns.c.override.is_not(None))
-                              .scalar_subquery())
-            heads = conn.execute(
-                sa.select(sessions.c.session_id, sessions.c.scenario_id, sessions.c.started_at,
-                          sessions.c.outcome, sessions.c.score, turn_count.label("turns"),
-                          override_count.label("overrides"))
-                .where(sessions.c.trainee_id == trainee_id)
-                .order_by(sessions.c.started_at, sessions.c.session_id)
-            ).all()
-            counts: dict[str, dict[str, dict[str, int]]] = {
-                h.session_id: {"technique": {}, "trigger": {}} for h in heads}
-            for session_id, kind, name, n in conn.execute(
-                sa.select(findings.c.session_id, findings.c.kind, findings.c.name, sa.func.count())
-                .join(sessions, sessions.c.session_id == findings.c.session_id)
-                .where(sessions.c.trainee_id == trainee_id)
-                .group_by(findings.c.session_id, findings.c.kind, findings.c.name)
-            ):
-                counts[session_id][kind][name] = n
-        return [
-            TrendPoint(session_id=h.session_id, scenario_id=h.scenario_id, started_at=db.iso(h.started_at),
-                       turns=h.turns, outcome=h.outcome, score=h.score, overrides=h.overrides,
-                       techniques=counts[h.session_id]["technique"],
-                       triggers=counts[h.session_id]["trigger"])
-            for h in heads
-        ]
+        """Per session they took part in, oldest first: their score, the outcome, and how often each technique
+        and trigger showed in their replies (in a classroom session, the turns they answered)."""
+        points = []
+        for record in self.sessions(trainee=trainee):
+            mine = turns_of(record, trainee)
+            techniques, triggers = behaviour_counts(mine)
+            s = record.state
+            points.append(TrendPoint(
+                session_id=s.session_id, scenario_id=s.scenario_id, started_at=s.started_at, turns=len(mine),
+                outcome=s.outcome, score=trainee_score(record, trainee),
+                overrides=sum(t.override is not None for t in mine),
+                techniques=dict(techniques), triggers=dict(triggers)))
+        return points
 
 
-def _took_part(trainee_id: int, name: str) -> Any:
+def _took_part(trainee_id: int) -> Any:
     """Sessions the trainee owns, or answered at least one turn of (classroom mode: trainees take turns)."""
-    answered = sa.select(turns.c.session_id).where(turns.c.trainee == name)
+    answered = sa.select(turns.c.session_id).where(turns.c.trainee_id == trainee_id)
     return sa.or_(sessions.c.trainee_id == trainee_id, sessions.c.session_id.in_(answered))

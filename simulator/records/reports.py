@@ -12,21 +12,23 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import mean
 
 from simulator.engine.judgement import Finding
-from simulator.engine.scoring import score_session
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.fileio import atomic_write_text
 from simulator.records.roster import Trainee
-from simulator.records.sessions import SessionRecord
+
+# took_part, trainee_score and turns_of live with the records; screens and reports read them from here.
+from simulator.records.sessions import SessionRecord, behaviour_counts, trainee_score, turns_of
+from simulator.records.sessions import took_part as took_part
 from simulator.records.store import SessionStore
 
+# "trainee" is whoever answered the turn ("answered_by" says the same, kept for older spreadsheets);
 # "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
 CSV_COLUMNS = [
     "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
@@ -52,7 +54,7 @@ class Report:
     def title(self) -> str:
         if self.scope == "session":
             s = self.sessions[0]
-            who = f" — {s.trainee}" if s.trainee else ""
+            who = f" — {s.owner}" if s.owner else ""
             return f"Session report: {s.scenario_title or s.state.scenario_id}{who}"
         return f"{self.scope.capitalize()} report: {self.subject}"
 
@@ -96,51 +98,15 @@ def build_report(store: SessionStore, *, session_id: str | None = None, trainee:
         raise ValueError("a report is about exactly one session, trainee or class")
     if session_id is not None:
         record = store.load(session_id)
-        roster = [store.trainee(record.trainee)] if record.trainee else []
+        # Everyone who answered a turn (a deleted trainee's turns are gone with them).
+        names = dict.fromkeys([record.trainee] if record.trainee else [])
+        names.update(dict.fromkeys(t.trainee for t in record.state.turns if t.trainee))
+        roster = [store.trainee(name) for name in names]
         return Report("session", session_id, [record], roster)
     if trainee is not None:
         return Report("trainee", trainee, store.sessions(trainee=trainee), [store.trainee(trainee)])
     assert class_name is not None
     return Report("class", class_name, store.sessions(class_name=class_name), store.trainees(class_name))
-
-
-def took_part(record: SessionRecord, trainee: str) -> bool:
-    """The session is `trainee`'s, or they answered a turn of it (classroom mode: trainees take turns)."""
-    return record.trainee == trainee or any(t.trainee == trainee for t in record.state.turns)
-
-
-def turns_of(record: SessionRecord, trainee: str) -> list[TurnRecord]:
-    """The turns `trainee` answered: in a classroom session only theirs, in their own session every unnamed one."""
-    return [t for t in record.state.turns
-            if t.trainee == trainee or (t.trainee is None and record.trainee == trainee)]
-
-
-def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
-    """The session's score for `trainee` (None: the whole session's, `record.score`).
-
-    When they answered every turn (a session of their own) it is the session's score. A classroom session
-    shared with others is scored on the turns they answered (`turns_of`; the outcome is shared), as the
-    history's trend chart scores it. None when the session has no score (unfinished, never debriefed) or
-    they answered none of its turns: nothing of theirs to score, which is not a score of 0.
-    """
-    if not trainee or record.score is None:
-        return record.score
-    mine = turns_of(record, trainee)
-    if len(mine) == len(record.state.turns):
-        return record.score
-    if not mine:
-        return None
-    return score_session(mine, record.state.outcome).total
-
-
-def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
-    """How often each technique and each trigger was found in `turns` (by id)."""
-    techniques: Counter[str] = Counter()
-    triggers: Counter[str] = Counter()
-    for t in turns:
-        techniques.update(f.name for f in t.judgement.techniques)
-        triggers.update(f.name for f in t.judgement.triggers)
-    return techniques, triggers
 
 
 def summarise(report: Report) -> Summary:
@@ -192,17 +158,19 @@ def _rows(report: Report) -> list[list[str]]:
     rows: list[list[str]] = []
     for r in report.sessions:
         s = r.state
-        head = [report.class_of(r.trainee), r.trainee, s.session_id, r.station, s.scenario_id,
-                r.scenario_title, s.started_at, s.outcome, report.score_of(r), r.closed]
+        session = [s.session_id, r.station, s.scenario_id, r.scenario_title, s.started_at, s.outcome,
+                   report.score_of(r), r.closed]
         turns: list[TurnRecord | None] = list(s.turns) or [None]
         for t in turns:
+            # The row's trainee is whoever answered the turn (classroom mode: trainees take turns).
+            who = (t.trainee if t is not None else None) or r.trainee
+            head = [r.class_name or report.class_of(who), who, *session]
             if t is None:
                 rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head)))
                 continue
             j = t.judgement
             rows.append([_cell(v) for v in head + [
-                # Classroom mode: each turn names its own trainee (the session is filed under the first).
-                t.index + 1, t.trainee or r.trainee, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
+                t.index + 1, who, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
                 t.override, findings_text(j.techniques), findings_text(j.triggers),
                 j.tone.label if j.tone else None, "; ".join(j.tone.cues) if j.tone else None,
                 t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file,

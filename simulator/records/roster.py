@@ -75,6 +75,31 @@ class Roster:
         with db.transaction(self.engine) as conn:
             _get_or_create(conn, classes, name)
 
+    def remove_from_class(self, name: str) -> None:
+        """Take a trainee off their class's roster; they and their records stay."""
+        with db.transaction(self.engine) as conn:
+            found = existing_trainee(conn, name)
+            conn.execute(sa.update(trainees).where(trainees.c.id == found).values(class_id=None))
+
+    def rename_class(self, old: str, new: str) -> None:
+        """Rename a class (its roster and sessions follow: they refer to it by id). Raises ValueError when the
+        new name is empty or another class's, UnknownClass when there is no class `old`."""
+        new = new.strip()
+        if not new:
+            raise ValueError("a class needs a name")
+        with db.transaction(self.engine) as conn:
+            found = existing_class(conn, old)
+            taken = conn.execute(sa.select(classes.c.id).where(classes.c.name == new)).scalar()
+            if taken is not None and taken != found:
+                raise ValueError(f"there is already a class called '{new}'")
+            conn.execute(sa.update(classes).where(classes.c.id == found).values(name=new))
+
+    def delete_class(self, name: str) -> None:
+        """Delete a class. Never its trainees or their records: they leave the roster (trainees.class_id
+        and sessions.class_id are SET NULL), and its classroom sessions stay, each turn its trainee's."""
+        with db.transaction(self.engine) as conn:
+            conn.execute(sa.delete(classes).where(classes.c.id == existing_class(conn, name)))
+
     def classes(self) -> list[str]:
         with db.transaction(self.engine) as conn:
             return list(conn.execute(sa.select(classes.c.name).order_by(classes.c.name)).scalars())
@@ -97,6 +122,11 @@ def _get_or_create(conn: Connection, table: sa.Table, name: str) -> int:
 def trainee_id(conn: Connection, name: str) -> int:
     """The trainee's id, adding them first if they are new."""
     return _get_or_create(conn, trainees, name)
+
+
+def class_id(conn: Connection, name: str) -> int:
+    """The class's id, adding it first if it is new."""
+    return _get_or_create(conn, classes, name)
 
 
 def existing_trainee(conn: Connection, name: str) -> int:

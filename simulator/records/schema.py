@@ -69,7 +69,10 @@ trainees = sa.Table(
 sessions = sa.Table(
     "sessions", metadata,
     sa.Column("session_id", sa.String(64), primary_key=True),
+    # A session played alone is its trainee's; a classroom session is its class's (trainee_id None).
     sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True),
+    # Deleting a class keeps its sessions: each turn stays its trainee's.
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="SET NULL"), index=True),
     sa.Column("scenario_id", sa.String(200), nullable=False, index=True),
     sa.Column("scenario_title", sa.Text, nullable=False, default=""),
     # The computer the session was started on: its recordings are on that computer's disk.
@@ -109,7 +112,8 @@ turns = sa.Table(
     sa.Column("agitation_after", sa.Float, nullable=False),
     sa.Column("branch_index", sa.Integer, nullable=False),
     sa.Column("target", sa.String(200), nullable=False),
-    sa.Column("trainee", sa.String(200)),
+    # Whoever answered the turn (in a classroom session, trainees take turns). None: nobody named.
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True),
     sa.Column("at", UTCDateTime, nullable=False, index=True),
 )
 

@@ -11,6 +11,7 @@ same session twice, or two stations saving different sessions at once, never los
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,14 +23,20 @@ from simulator.engine.judgement import Judgement
 from simulator.engine.scoring import score_session
 from simulator.engine.session import SessionState, TurnRecord
 from simulator.records import db
-from simulator.records.roster import trainee_id
-from simulator.records.schema import findings, sessions, trainees, turns
+from simulator.records.roster import class_id, trainee_id
+from simulator.records.schema import classes, findings, sessions, trainees, turns
 
 
 class SessionRecord(BaseModel):
-    """What is saved: who played which scenario, and the runner's state."""
+    """What is saved: who played which scenario, and the runner's state.
+
+    A session played alone is its `trainee`'s; a classroom session is its class's (`class_name`, and no
+    trainee). Each turn names who answered it (TurnRecord.trainee); in a session of one trainee's own,
+    an unnamed turn is theirs.
+    """
 
     trainee: str = ""
+    class_name: str = ""
     scenario_title: str = ""
     updated_at: str = Field(default_factory=lambda: db.iso(db.now()))
     closed: bool = False  # the trainee finished or left the session deliberately
@@ -41,6 +48,11 @@ class SessionRecord(BaseModel):
     @property
     def session_id(self) -> str:
         return self.state.session_id
+
+    @property
+    def owner(self) -> str:
+        """Whose session it is, as a report titles it: the class's for a classroom session, else the trainee's."""
+        return self.class_name or self.trainee
 
 
 class SessionNotFound(FileNotFoundError):
@@ -68,6 +80,7 @@ class Sessions:
             values = {
                 "session_id": state.session_id,
                 "trainee_id": owner,
+                "class_id": class_id(conn, record.class_name) if record.class_name else None,
                 "scenario_id": state.scenario_id,
                 "scenario_title": record.scenario_title,
                 "station": record.station or self.station,
@@ -96,7 +109,8 @@ class Sessions:
             conn.execute(sa.delete(turns).where(turns.c.session_id == state.session_id,
                                                 turns.c.turn_index >= len(state.turns)))
             if state.turns:
-                rows = [_turn_row(state.session_id, t) for t in state.turns]
+                answered = {name: trainee_id(conn, name) for name in {t.trainee for t in state.turns if t.trainee}}
+                rows = [_turn_row(state.session_id, t, answered.get(t.trainee or "", owner)) for t in state.turns]
                 insert = db.insert(conn, turns)
                 updated = {c.name: insert.excluded[c.name] for c in turns.c
                            if c.name not in ("session_id", "turn_index", "recording_deleted_at")}
@@ -130,7 +144,46 @@ class Sessions:
                                        sessions.c.outcome.is_(None), has_turns])
 
 
-def _turn_row(session_id: str, turn: TurnRecord) -> dict[str, Any]:
+def took_part(record: SessionRecord, trainee: str) -> bool:
+    """The session is `trainee`'s, or they answered a turn of it (classroom mode: trainees take turns)."""
+    return record.trainee == trainee or any(t.trainee == trainee for t in record.state.turns)
+
+
+def turns_of(record: SessionRecord, trainee: str) -> list[TurnRecord]:
+    """The turns `trainee` answered: those naming them, and in a session of their own the unnamed ones."""
+    return [t for t in record.state.turns
+            if t.trainee == trainee or (t.trainee is None and record.trainee == trainee)]
+
+
+def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
+    """The session's score for `trainee` (None: the whole session's, `record.score`).
+
+    When they answered every turn (a session of their own) it is the session's score. A classroom session
+    shared with others is scored on the turns they answered (`turns_of`; the outcome is shared), as the
+    history's trend chart scores it. None when the session has no score (unfinished, never debriefed) or
+    they answered none of its turns: nothing of theirs to score, which is not a score of 0.
+    """
+    if not trainee or record.score is None:
+        return record.score
+    mine = turns_of(record, trainee)
+    if len(mine) == len(record.state.turns):
+        return record.score
+    if not mine:
+        return None
+    return score_session(mine, record.state.outcome).total
+
+
+def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
+    """How often each technique and each trigger was found in `turns` (by id)."""
+    techniques: Counter[str] = Counter()
+    triggers: Counter[str] = Counter()
+    for t in turns:
+        techniques.update(f.name for f in t.judgement.techniques)
+        triggers.update(f.name for f in t.judgement.triggers)
+    return techniques, triggers
+
+
+def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dict[str, Any]:
     j = turn.judgement
     return {
         "session_id": session_id,
@@ -149,7 +202,7 @@ def _turn_row(session_id: str, turn: TurnRecord) -> dict[str, Any]:
         "agitation_after": turn.agitation_after,
         "branch_index": turn.branch_index,
         "target": turn.target,
-        "trainee": turn.trainee,
+        "trainee_id": answered_by,
         "at": db.parse_time(turn.at, "turn time"),
     }
 
@@ -163,8 +216,9 @@ def _finding_rows(session_id: str, turn: TurnRecord) -> Iterable[dict[str, Any]]
 
 def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None) -> list[SessionRecord]:
     """The sessions matching `where` with all their turns (most recently updated first by default)."""
-    query = (sa.select(sessions, trainees.c.name.label("trainee_name"))
-             .select_from(sessions.outerjoin(trainees, sessions.c.trainee_id == trainees.c.id))
+    query = (sa.select(sessions, trainees.c.name.label("trainee_name"), classes.c.name.label("class_name"))
+             .select_from(sessions.outerjoin(trainees, sessions.c.trainee_id == trainees.c.id)
+                          .outerjoin(classes, sessions.c.class_id == classes.c.id))
              .where(*where)
              .order_by(order if order is not None else sessions.c.updated_at.desc(),
                        sessions.c.session_id))
@@ -176,7 +230,9 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
     # Chunked: SQLite allows only so many bound parameters in one IN list.
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for row in conn.execute(sa.select(turns).where(turns.c.session_id.in_(chunk))
+        for row in conn.execute(sa.select(turns, trainees.c.name.label("answered_by"))
+                                .select_from(turns.outerjoin(trainees, turns.c.trainee_id == trainees.c.id))
+                                .where(turns.c.session_id.in_(chunk))
                                 .order_by(turns.c.session_id, turns.c.turn_index)).mappings():
             by_session[row["session_id"]].append(TurnRecord(
                 index=row["turn_index"], node_id=row["node_id"], customer_line=row["customer_line"],
@@ -185,12 +241,19 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
                 audio_file=None if row["recording_deleted_at"] else row["audio_file"],
                 judgement=Judgement.model_validate(row["judgement"]), override=row["override"],
                 applied_delta=row["applied_delta"], agitation_after=row["agitation_after"],
-                branch_index=row["branch_index"], target=row["target"], trainee=row["trainee"],
+                branch_index=row["branch_index"], target=row["target"],
+                trainee=row["answered_by"],
                 at=db.iso(row["at"]),
             ))
+    for h in heads:
+        # As the conversation keeps them: a session played alone names nobody on its turns (they are all
+        # its trainee's); in a classroom session each turn names who answered it.
+        played = by_session[h["session_id"]]
+        if h["trainee_name"] and all(t.trainee == h["trainee_name"] for t in played):
+            by_session[h["session_id"]] = [t.model_copy(update={"trainee": None}) for t in played]
     return [
         SessionRecord(
-            trainee=h["trainee_name"] or "", scenario_title=h["scenario_title"],
+            trainee=h["trainee_name"] or "", class_name=h["class_name"] or "", scenario_title=h["scenario_title"],
             updated_at=db.iso(h["updated_at"]), closed=h["closed"], score=h["score"],
             station=h["station"],
             state=SessionState(

@@ -97,6 +97,15 @@ class SessionStore:
     def classes(self) -> list[str]:
         return self.roster.classes()
 
+    def remove_from_class(self, trainee: str) -> None:
+        self.roster.remove_from_class(trainee)
+
+    def rename_class(self, old: str, new: str) -> None:
+        self.roster.rename_class(old, new)
+
+    def delete_class(self, name: str) -> None:
+        self.roster.delete_class(name)
+
     # -- deleting (recordings.py, erasure.py) ----------------------------------------------------
     def purge_recordings(self, older_than_days: int) -> int:
         """Retention: see Recordings.purge."""

@@ -69,7 +69,8 @@ PANEL = "#eef2f7"
 OUTCOME_COLOURS = {"resolved": "#2e7d32", "unresolved": "#b26a00", "escalated": "#c62828"}
 INTENT_COLOURS = {"deescalate": "#2e7d32", "neutral": "#607d8b", "escalate": "#c62828"}
 INTENT_WORDS = {"deescalate": "de-escalating", "neutral": "neutral", "escalate": "escalating"}
-OVERRIDE_WORDS = {"calmer": "trainer judged it calmer", "escalate": "trainer judged it escalating"}
+OVERRIDE_WORDS = {"calmer": "trainer judged it calmer", "escalate": "trainer judged it escalating",
+                  "branch": "trainer chose the branch"}
 FONT_FAMILIES = ["Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans", "Liberation Sans"]
 
 
@@ -343,7 +344,7 @@ def _roster_table(report: Report) -> str:
 
 
 def _sessions_table(report: Report) -> str:
-    rows = [[_date(r.state.started_at), escape(r.trainee or "—"), escape(r.scenario_title or r.state.scenario_id),
+    rows = [[_date(r.state.started_at), escape(r.owner or "—"), escape(r.scenario_title or r.state.scenario_id),
              str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(report.score_of(r))]
             for r in report.sessions]
     return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
@@ -402,7 +403,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
                      f"{len(s.turns)} turns · whole session {_score_html(r.score)}")
     brk = "" if first else ' style="page-break-before: always"'
     title = escape(r.scenario_title or s.scenario_id)
-    who = f" — {escape(r.trainee)}" if r.trainee else ""
+    who = f" — {escape(r.owner)}" if r.owner else ""
     start = s.turns[0].agitation_before if s.turns else s.agitation
     meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
             f"outcome {_outcome_html(s.outcome)} · {score} · "

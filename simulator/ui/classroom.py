@@ -24,6 +24,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from simulator.conversation import Conversation, Saved
+from simulator.conversation.steering import Steering, steering
 from simulator.devices.contracts import VoiceOutput
 from simulator.engine.judgement import Judgement, Reply
 from simulator.engine.model import Scenario
@@ -166,7 +167,8 @@ class ClassroomPresenter(QObject):
         if self.conversation is not None:
             self.conversation.discard()  # a reply of the old session still being judged is dropped
         self.conversation = Conversation(scenario, lambda: judge, self.ctx.store, state=state,
-                                         baseline_audio=baseline, on_saved=self._on_saved)
+                                         baseline_audio=baseline, class_name=self.class_name or "",
+                                         on_saved=self._on_saved)
         self.pending = None
         self.busy = False
         self._set_paused(False)
@@ -256,14 +258,32 @@ class ClassroomPresenter(QObject):
         self.notice.emit(f"That reply couldn't be assessed ({exc}). Type it again.", "danger")
         self._set_phase(Phase.YOUR_TURN)
 
+    def steering(self) -> Steering | None:
+        """Where each decision on the pending reply leads, and what it applies (None: no reply pending)."""
+        if self.pending is None or self.runner is None:
+            return None
+        return steering(self.runner, *self.pending)
+
     def decide(self, decision: Decision) -> TurnRecord | None:
         """Take the branch: as proposed, or the trainer's override (calmer / escalate). Saved at once."""
+        if decision not in OVERRIDES:
+            return None
+        return self._take(OVERRIDES[decision], None)
+
+    def take_branch(self, index: int) -> TurnRecord | None:
+        """Take the current node's branch `index`, whichever the judgement would lead to. Saved at once."""
+        runner = self.runner
+        if runner is None or runner.ended or not 0 <= index < len(runner.scenario.nodes[runner.state.node_id].branches):
+            return None
+        return self._take("branch", index)
+
+    def _take(self, override: Override | None, branch: int | None) -> TurnRecord | None:
         conversation = self.conversation
-        if self.pending is None or conversation is None or decision not in OVERRIDES:
+        if self.pending is None or conversation is None:
             return None
         reply, judgement = self.pending
         self.pending = None
-        turn = conversation.apply(reply, judgement, override=OVERRIDES[decision], trainee=self.trainee or None)
+        turn = conversation.apply(reply, judgement, override=override, trainee=self.trainee or None, branch=branch)
         self.proposed.emit(None)
         self.decided.emit(turn)
         if self.rotate and not conversation.ended:
@@ -601,7 +621,7 @@ def intent_text(judgement: Judgement) -> str:
     return INTENT_WORDS.get(judgement.intent, judgement.intent)
 
 
-OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate"}
+OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate", "branch": "branch chosen"}
 
 
 def classroom_note(turn: TurnRecord) -> str:

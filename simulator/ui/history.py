@@ -286,8 +286,8 @@ class HistoryPage(Page):
             sum(1 for t in shared if t.audio_file)
         roster = f" and their place on the “{trainee.class_name}” roster" if trainee and trainee.class_name else ""
         sessions = len(owned)
-        others = (f"; the words of their {len(shared)} turn{'s' if len(shared) != 1 else ''} in other trainees' "
-                  "classroom sessions (those sessions stay, without their name)") if shared else ""
+        others = (f"; their {len(shared)} turn{'s' if len(shared) != 1 else ''} in classroom sessions (the "
+                  "other trainees' turns stay)") if shared else ""
         return (f"This permanently deletes {name}'s profile{roster}; their {sessions} session"
                 f"{'s' if sessions != 1 else ''} with all {turns} turn{'s' if turns != 1 else ''} "
                 f"(replies, judgements, trainer overrides and scores){others}; and {recordings} voice recording"
@@ -308,8 +308,8 @@ class HistoryPage(Page):
         text = (f"{deleted.sessions} session{'s' if deleted.sessions != 1 else ''} and {deleted.recordings} "
                 f"recording{'s' if deleted.recordings != 1 else ''} deleted.")
         if deleted.shared_turns:
-            text += (f" {deleted.shared_turns} turn{'s' if deleted.shared_turns != 1 else ''} in other trainees' "
-                     "sessions wiped.")
+            text += (f" {deleted.shared_turns} turn{'s' if deleted.shared_turns != 1 else ''} in classroom "
+                     "sessions deleted.")
         if deleted.elsewhere:
             stations = sorted({station for station, _ in deleted.elsewhere})
             text += (f" {len(deleted.elsewhere)} recording(s) are on another computer ({', '.join(stations)}); "

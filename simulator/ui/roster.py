@@ -9,6 +9,7 @@ Signals (RosterPage):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,13 @@ def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
     text, ok = QInputDialog.getText(parent, title, prompt)
     text = " ".join(text.split())
     return text if ok and text else None
+
+
+def _add_button(row: QHBoxLayout, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    made = button(text, None, tip)
+    made.clicked.connect(slot)
+    row.addWidget(made)
+    return made
 
 
 class RosterPage(Page):
@@ -88,6 +97,14 @@ class RosterPage(Page):
         self.add_class_button.clicked.connect(self._on_add_class_clicked)
         add_class.addWidget(self.add_class_button)
         lc.addLayout(add_class)
+        manage = QHBoxLayout()
+        self.rename_class_button = _add_button(manage, "Rename…", "Rename the chosen class",
+                                               self._on_rename_class_button_clicked)
+        self.delete_class_button = _add_button(manage, "Delete class…",
+                                               "Delete the chosen class; its trainees and their records stay",
+                                               self._on_delete_class_button_clicked)
+        manage.addStretch(1)
+        lc.addLayout(manage)
         row.addWidget(left, 2)
 
         right, rc = panel(spacing=8)
@@ -118,6 +135,9 @@ class RosterPage(Page):
         self.history_button = button("History…", None, "Open the selected trainee's history")
         self.history_button.clicked.connect(self._on_history_button_clicked)
         add_name.addWidget(self.history_button)
+        self.remove_trainee_button = _add_button(add_name, "Remove from class…",
+                                                 "Take the selected trainee off this roster; their records stay",
+                                                 self._on_remove_trainee_button_clicked)
         rc.addLayout(add_name)
         row.addWidget(right, 3)
         col.addLayout(row, 1)
@@ -162,6 +182,9 @@ class RosterPage(Page):
         for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
             widget.setEnabled(bool(name))
         self.history_button.setEnabled(bool(names))
+        self.remove_trainee_button.setEnabled(bool(names))
+        self.rename_class_button.setEnabled(bool(name))
+        self.delete_class_button.setEnabled(bool(name))
 
     def _describe(self, name: str) -> str:
         """A roster line: the name, and how many sessions, when the last, the average score."""
@@ -205,6 +228,55 @@ class RosterPage(Page):
         self.trainee_name.clear()
         self._show_roster()
 
+    def rename_class(self, new: str) -> None:
+        old = self.current_class()
+        new = " ".join(new.split())
+        if not old or not new or new == old:
+            return
+        try:
+            self.ctx.store.rename_class(old, new)
+        except (OSError, LookupError, ValueError) as exc:
+            self._problem(f"The class was not renamed: {exc}")
+            return
+        self.refresh(select=new)
+
+    def delete_class(self) -> bool:
+        """Ask, then delete the chosen class (never its trainees or their records). True when deleted."""
+        name = self.current_class()
+        if not name:
+            return False
+        count = self.roster.count()
+        return self._confirmed(
+            f"Delete the class {name}?",
+            f"This deletes the class “{name}”. Its {count} trainee{'s' if count != 1 else ''} stay, with all "
+            "their sessions, turns and recordings, and its classroom sessions stay in each trainee's history; "
+            "they are no longer on a class's roster.",
+            ("keep", "Keep the class"), ("delete", "Delete the class"),
+            lambda: self.ctx.store.delete_class(name), "The class was not deleted", self.refresh)
+
+    def remove_trainee(self, trainee: str) -> bool:
+        """Ask, then take `trainee` off the chosen class's roster (their records stay). True when removed."""
+        name = self.current_class()
+        return self._confirmed(
+            f"Remove {trainee} from {name}?",
+            f"{trainee} leaves the roster of “{name}”. Their sessions, turns and recordings stay; add them to a "
+            "class again at any time.",
+            ("keep", "Keep them on the roster"), ("remove", "Remove from class"),
+            lambda: self.ctx.store.remove_from_class(trainee), f"{trainee} was not removed", self._show_roster)
+
+    def _confirmed(self, title: str, text: str, safe: tuple[str, str], act: tuple[str, str],
+                   change: Callable[[], None], failed: str, then: Callable[[], None]) -> bool:
+        """Ask `title` (the safe choice first); on `act`, make the change and refresh. True when it was made."""
+        if dialogs.ask(self, title, text, [safe, act]) != act[0]:
+            return False
+        try:
+            change()
+        except (OSError, LookupError) as exc:
+            self._problem(f"{failed}: {exc}")
+            return False
+        then()
+        return True
+
     def _problem(self, text: str) -> None:
         self.notice.set_kind("danger")
         self.notice.set_text("", text)
@@ -228,3 +300,18 @@ class RosterPage(Page):
 
     def _on_classroom_button_clicked(self) -> None:
         self.classroom_requested.emit(self.current_class())
+
+    def _on_rename_class_button_clicked(self) -> None:
+        old = self.current_class()
+        if old:
+            new = ask_text(self, "Rename class", f"A new name for “{old}”:")
+            if new:
+                self.rename_class(new)
+
+    def _on_delete_class_button_clicked(self) -> None:
+        self.delete_class()
+
+    def _on_remove_trainee_button_clicked(self) -> None:
+        item = self.roster.currentItem()
+        if item is not None:
+            self.remove_trainee(item.data(Qt.ItemDataRole.UserRole))

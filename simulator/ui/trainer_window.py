@@ -1,7 +1,8 @@
 """The trainer's window in classroom mode: the class and who is answering, the reply, the judgement the
 software proposes (before the branch is taken) and the one-key decision: calmer, as proposed, escalate.
 
-Keys (on this window and the projector): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
+Keys (on this window and the projector, whatever has the focus but a text box the trainer is typing in;
+Escape leaves it): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
 P pause / carry on, R the customer repeats their line, N the next trainee answers.
 
 Signals (TrainerWindow):
@@ -15,7 +16,9 @@ import html
 import logging
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -29,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.conversation.steering import Steering
 from simulator.engine.judgement import Judgement
 from simulator.engine.loader import Library
-from simulator.engine.session import CustomerLine, TurnRecord
+from simulator.engine.model import Condition
+from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
 from simulator.ui import roster
 from simulator.ui.classroom import (
@@ -65,7 +70,8 @@ PHASE_TEXT = {
 }
 INTENT_CHIPS = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
                 "escalate": ("Inflaming", "chip_danger")}
-DECISION_WORDS = {None: "as proposed", "calmer": "overridden: calmer", "escalate": "overridden: escalate"}
+DECISION_WORDS = {None: "as proposed", "calmer": "overridden: calmer", "escalate": "overridden: escalate",
+                  "branch": "branch chosen by the trainer"}
 
 
 class TrainerWindow(QWidget):
@@ -107,7 +113,13 @@ class TrainerWindow(QWidget):
         p.paused_changed.connect(self._on_presenter_paused_changed)
         p.ended.connect(self._on_presenter_ended)
         p.notice.connect(self._on_presenter_notice)
+        self.branch_buttons: list[QPushButton] = []  # the current node's branches, while a reply is pending
         self.shortcuts = add_trainer_keys(self, presenter)
+        # The window itself holds the focus when no control does, so the trainer's keys always arrive.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        leave = QShortcut(QKeySequence("Escape"), self)
+        leave.activated.connect(self.setFocus)  # out of a text box: the keys are the trainer's again
+        self.shortcuts.append(leave)
         self.refresh_classes()
         self._on_presenter_phase_changed(presenter.phase)
         self._on_presenter_proposed(None)
@@ -340,10 +352,13 @@ class TrainerWindow(QWidget):
         self.intent_chip.setObjectName(kind)
         restyle(self.intent_chip)
         self.intent_chip.setVisible(True)
-        delta = judgement.agitation_delta
-        self.figures.setText(f"Confidence {judgement.confidence:.0%} · agitation "
-                             f"{'+' if delta > 0 else '−' if delta < 0 else '±'}{abs(delta):.0f} if accepted")
+        steer = self.presenter.steering()
+        # The change the runner will apply (after the customer's temperament), not the judge's raw figure.
+        delta = f" · agitation {steer.leads[None].signed_delta} if accepted" if steer else ""
+        self.figures.setText(f"Confidence {judgement.confidence:.0%}{delta}")
         clear_layout(self.details)
+        if steer is not None:
+            self._show_leads(steer)
         self.details.addWidget(label("Techniques", "speaker"))
         if judgement.techniques:
             for finding in judgement.techniques:
@@ -372,6 +387,38 @@ class TrainerWindow(QWidget):
             self.details.addWidget(label(" ".join(judgement.explanation), "small", wrap=True))
         self.details.addStretch(1)
 
+    def _show_leads(self, steer: Steering) -> None:
+        """Where each decision leads (its branch and target), and the node's model answer and coach note."""
+        self.details.addWidget(label("Where it leads", "speaker"))
+        choices: tuple[tuple[Override | None, str], ...] = (
+            (None, "2 as proposed"), ("calmer", "1 calmer"), ("escalate", "3 escalate"))
+        for decision, words in choices:
+            lead = steer.leads[decision]
+            where = f"ends {lead.outcome} ({lead.target})" if lead.outcome else f"goes to “{lead.target}”"
+            row = label(f"<b>{words}</b>: branch {lead.branch_index + 1} {html.escape(where)} · agitation "
+                        f"{lead.signed_delta} → {lead.agitation_after:.0f}", "small", wrap=True)
+            row.setTextFormat(Qt.TextFormat.RichText)
+            self.details.addWidget(row)
+        # Any branch of the node, taken directly (as on an instructor's console).
+        self.details.addWidget(label("Or take a branch", "speaker"))
+        node = self.presenter.scenario.nodes[steer.node_id] if self.presenter.scenario else None
+        self.branch_buttons.clear()
+        for lead in steer.branches:
+            when = _condition_text(node.branches[lead.branch_index].when) if node else ""
+            where = f"ends {lead.outcome} ({lead.target})" if lead.outcome else f"“{lead.target}”"
+            take = button(f"Branch {lead.branch_index + 1} ({when}) → {where} · agitation {lead.signed_delta}",
+                          None, "Take this branch, whatever the judgement would lead to")
+            take.setAccessibleName(f"Take branch {lead.branch_index + 1} to {lead.target}")
+            take.clicked.connect(lambda _=False, i=lead.branch_index: self.presenter.take_branch(i))
+            self.details.addWidget(take)
+            self.branch_buttons.append(take)
+        if steer.model_answer:
+            self.details.addWidget(label("Model answer", "speaker"))
+            self.details.addWidget(label(f"“{steer.model_answer}”", "small", wrap=True))
+        if steer.coach:
+            self.details.addWidget(label("Coach note", "speaker"))
+            self.details.addWidget(label(steer.coach, "small", wrap=True))
+
     # -- presenter signals -----------------------------------------------------------------------
     def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:
         scenario = self.presenter.scenario
@@ -381,6 +428,8 @@ class TrainerWindow(QWidget):
         self.agitation.setText(f"agitation {line.agitation:.0f} · {mood_for_agitation(line.agitation)}")
 
     def _on_presenter_proposed(self, judgement: Judgement | None) -> None:
+        if judgement is None and any(b.hasFocus() for b in self.decision_buttons.values()):
+            self.setFocus()  # not handed on down the tab order to the reply box when the buttons go grey
         for widget in self.decision_buttons.values():
             widget.setEnabled(judgement is not None)
         if judgement is not None:
@@ -388,6 +437,7 @@ class TrainerWindow(QWidget):
             # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box.
             self.decision_buttons["proposed"].setFocus()
             return
+        self.branch_buttons.clear()
         self.intent_chip.setVisible(False)
         self.figures.setText("Waiting for a reply. The proposed judgement shows here before the branch is "
                              "taken; accept it or override it with one key.")
@@ -413,8 +463,11 @@ class TrainerWindow(QWidget):
         self.repeat_button.setEnabled(accepting)
         self.end_button.setEnabled(running)
         self.start_button.setText("Start again" if running or phase == "ended" else "Start")
-        if accepting and self.isActiveWindow() and not self.reply_box.hasFocus():
-            self.reply_box.setFocus()
+        # The reply box is not handed the focus at the trainee's turn: P, R and N would type into it.
+        # The trainer clicks into it (or Tab) to type a reply; Escape gives the keys back.
+        focused = QApplication.focusWidget()
+        if self.isActiveWindow() and (focused is None or not focused.isEnabled()):
+            self.setFocus()
 
     def _on_presenter_trainee_changed(self, name: str) -> None:
         self.trainee_combo.blockSignals(True)
@@ -525,3 +578,14 @@ class Classroom(QObject):
         self.presenter.close()
         self.projector.close()
         self.closed.emit()
+
+
+def _condition_text(when: Condition | None) -> str:
+    """A branch's condition in a few words ("triggers calm_down, threat"; "otherwise")."""
+    if when is None:
+        return "otherwise"
+    parts = []
+    for name, value in when.model_dump(exclude_none=True).items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{name.replace('_', ' ')} {shown}")
+    return "; ".join(parts)

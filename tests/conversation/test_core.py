@@ -123,10 +123,12 @@ def test_say_again_takes_no_turn_and_is_counted(mini):
 
 
 def test_a_trainers_override_is_recorded_with_the_turn_and_its_trainee(mini):
-    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1)
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
     judgement = ScriptedJudge().judge(Reply("ok"), conversation.runner.context())
     turn = conversation.apply(Reply("ok"), judgement, override="calmer", trainee="Priya")
-    assert turn.override == "calmer" and turn.trainee == "Priya" and conversation.record.trainee == "Priya"
+    # The turn is Priya's; the session stays the class's, not its first trainee's.
+    assert turn.override == "calmer" and turn.trainee == "Priya"
+    assert (conversation.record.trainee, conversation.record.class_name) == ("", "Tue")
     assert turn.target == "listening"  # taken on the calmer judgement, not the neutral one proposed
 
 
@@ -145,3 +147,43 @@ def test_a_saved_session_resumes_and_rewinds(mini, tmp_path):
     assert resumed.current_line == first.current_line and resumed.session_id == first.session_id
     rewound = rewound_state(mini, saved.state, 0)
     assert rewound.session_id != saved.state.session_id and rewound.turns == [] and len(saved.state.turns) == 1
+
+
+def test_the_trainer_sees_where_each_decision_leads_and_what_it_applies(mini):
+    from simulator.conversation.steering import steering
+
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
+    reply = Reply("! calm down")
+    judgement = ScriptedJudge().judge(reply, conversation.runner.context())
+    steer = steering(conversation.runner, reply, judgement)
+    assert steer.model_answer == "I'm sorry you've waited, Dana. Let me find it now." and steer.coach is None
+    proposed, calmer, escalate = steer.leads[None], steer.leads["calmer"], steer.leads["escalate"]
+    assert (escalate.target, escalate.outcome) == ("furious", "escalated")
+    # As proposed, the trigger branch: the ending "furious", escalated.
+    assert (proposed.branch_index, proposed.target, proposed.outcome) == (0, "furious", "escalated")
+    # Calmer leaves the triggers behind: the calming branch, not the trigger branch.
+    assert (calmer.branch_index, calmer.target, calmer.outcome) == (1, "listening", None)
+    assert conversation.runner.state.turns == []  # nothing was taken
+
+    # What is shown is what is applied (the temperament scales the judge's change).
+    turn = conversation.apply(reply, judgement, override="calmer", trainee="Priya")
+    assert (turn.target, turn.applied_delta, turn.agitation_after) == (
+        calmer.target, calmer.applied_delta, calmer.agitation_after)
+    assert calmer.signed_delta == f"−{abs(round(turn.applied_delta))}"
+
+
+def test_the_trainer_may_take_any_branch_of_the_node_directly(mini):
+    from simulator.conversation.steering import steering
+
+    conversation = Conversation(mini, ScriptedJudge, FlakyStore(), seed=1, class_name="Tue")
+    reply = Reply("+ I'm sorry")
+    judgement = ScriptedJudge().judge(reply, conversation.runner.context())
+    steer = steering(conversation.runner, reply, judgement)
+    # Every branch of "start", in order, whatever its condition: the trigger ending, the calming node,
+    # the manager ending, the fallback.
+    assert [(b.branch_index, b.target, b.outcome) for b in steer.branches] == [
+        (0, "furious", "escalated"), (1, "listening", None), (2, "gave_up", "unresolved"), (3, "start", None)]
+    turn = conversation.apply(reply, judgement, override="branch", trainee="Priya", branch=2)
+    assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "gave_up")
+    assert turn.judgement == judgement and turn.applied_delta == steer.branches[2].applied_delta
+    assert conversation.runner.outcome == "unresolved"

@@ -132,6 +132,7 @@ def classroom_session(store) -> SessionRecord:
                                  judged=judgement("escalate", triggers=["calm_down"], tone="raised"))
     shared.state.turns = [t.model_copy(update={"trainee": name})
                           for t, name in zip(shared.state.turns, ["Ana", "Ben", "Ana"], strict=True)]
+    shared.trainee, shared.class_name = "", "Tue"  # the class's session, each turn its trainee's
     store.save(shared)
     return store.load(shared.session_id)
 
@@ -149,7 +150,8 @@ def with_recordings(store, trainee: str, days_ago: float, n: int = 2, closed: bo
 
 
 def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
-    """A classroom session of `owner`'s in which `helper` answered the second turn, with a recording each."""
+    """A classroom session of `class_name` in which `owner` answered the first turn and `helper` the second,
+    with a recording each."""
     store.add_trainee(owner, class_name)
     store.add_trainee(helper, class_name)
     shared = record(owner, scenario_id="door-no-id")
@@ -160,5 +162,6 @@ def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
         shared.state.turns[t.index] = t.model_copy(update={
             "trainee": owner if t.index == 0 else helper, "audio_file": str(wav),
             "reply": f"words of {owner if t.index == 0 else helper}"})
+    shared.trainee, shared.class_name = "", class_name
     store.save(shared)
     return shared

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.records.reports import build_report, summarise
 from simulator.records.roster import UnknownTrainee
 from simulator.records.sessions import SessionNotFound
 from tests.records.factories import record, shared_session, with_recordings
@@ -30,16 +31,25 @@ def test_delete_my_data_removes_sessions_turns_recordings_and_profile(store):
     assert store.score_trend("Bo")[0].techniques == {"empathy": 2}
 
 
-def test_delete_my_data_wipes_a_trainee_s_turns_in_someone_else_s_session(store):
+def test_delete_my_data_removes_exactly_that_trainee_s_turns_of_a_classroom_session(store):
     shared = shared_session(store)
-    bo_wav = Path(store.load(shared.session_id).state.turns[1].audio_file)
+    ann_wav, bo_wav = (Path(t.audio_file) for t in store.load(shared.session_id).state.turns)
+
+    def anns_figures() -> tuple:
+        s = summarise(build_report(store, trainee="Ann"))
+        return store.score_trend("Ann"), s.turns, s.mean_score, s.overrides, s.techniques, s.triggers
+
+    before = anns_figures()
     result = store.delete_trainee_data("Bo")
     assert (result.sessions, result.recordings, result.shared_turns) == (0, 1, 1)
-    assert not bo_wav.exists()
+    assert not bo_wav.exists() and ann_wav.exists()
     kept = store.load(shared.session_id)
-    assert kept.trainee == "Ann" and len(kept.state.turns) == 2
-    ann, bo = kept.state.turns
-    assert (ann.trainee, ann.reply) == ("Ann", "words of Ann") and Path(ann.audio_file).exists()
-    assert bo.trainee is None and bo.audio_file is None and "Bo" not in bo.reply
-    assert all(not f.evidence for f in bo.judgement.techniques) and not bo.judgement.explanation
+    assert (kept.trainee, kept.class_name) == ("", "Tue")
+    [ann] = kept.state.turns
+    assert (ann.index, ann.trainee, ann.reply, ann.audio_file) == (0, "Ann", "words of Ann", str(ann_wav))
+    # Nothing of Bo's is credited to Ann: her history, score and report are as they were.
+    assert anns_figures() == before
     assert [t.name for t in store.trainees()] == ["Ann"]
+    # Ann's turn is hers: deleting her data now empties the class's session, which stays the class's.
+    assert store.delete_trainee_data("Ann").shared_turns == 1 and not ann_wav.exists()
+    assert store.load(shared.session_id).state.turns == []

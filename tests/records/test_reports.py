@@ -98,6 +98,7 @@ def test_a_classroom_session_credits_each_turn_to_whoever_answered_it(store):
     shared = record("Ana", n_turns=3, outcome="resolved")
     shared.state.turns = [t.model_copy(update={"trainee": name, "override": "calmer" if name == "Ben" else None})
                           for t, name in zip(shared.state.turns, ["Ana", "Ben", "Ana"], strict=True)]
+    shared.trainee, shared.class_name = "", "Tue"
     store.save(shared)
     saved = store.load(shared.session_id)
     assert took_part(saved, "Ben") and not took_part(saved, "Cleo")
@@ -105,8 +106,12 @@ def test_a_classroom_session_credits_each_turn_to_whoever_answered_it(store):
     # Ben's own report has the session, and the class CSV says who answered each turn.
     assert [r.session_id for r in build_report(store, trainee="Ben").sessions] == [shared.session_id]
     rows = _rows(csv_text(build_report(store, class_name="Tue")))
-    assert [(r["trainee"], r["answered_by"], r["override"]) for r in rows] == [
-        ("Ana", "Ana", ""), ("Ana", "Ben", "calmer"), ("Ana", "Ana", "")]
+    # The CSV's trainee is whoever answered the turn, not the session's first trainee.
+    assert [(r["class"], r["trainee"], r["answered_by"], r["override"]) for r in rows] == [
+        ("Tue", "Ana", "Ana", ""), ("Tue", "Ben", "Ben", "calmer"), ("Tue", "Ana", "Ana", "")]
+    # The session's report is titled with the class; Ben's own report does not name Ana as its trainee.
+    assert build_report(store, session_id=shared.session_id).title == "Session report: Late Pickup — Tue"
+    assert {r["trainee"] for r in _rows(csv_text(build_report(store, trainee="Ben")))} == {"Ana", "Ben"}
     assert summarise(build_report(store, class_name="Tue")).trainees == 2
 
 

@@ -6,6 +6,7 @@ from unittest.mock import MagicMock
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLabel
 
 from simulator.engine.loader import load_library
 from simulator.settings import Settings
@@ -62,11 +63,21 @@ def test_two_trainees_alternate_and_one_key_overrides_the_branch(qtbot, classroo
     assert p.phase == "deciding" and p.runner.state.turns == [] and p.runner.state.node_id == "start"
     assert trainer.intent_chip.text() == "Calming"
     assert "Confidence 90%" in trainer.figures.text()
+    # Where each decision leads, and the agitation change that will really be applied.
+    shown = p.steering().leads[None]
+    assert f"agitation {shown.signed_delta} if accepted" in trainer.figures.text()
+    leads = [w.text() for w in trainer.findChildren(QLabel) if "</b>: branch" in w.text()]
+    assert len(leads) == 3 and "2 as proposed</b>: branch" in leads[0] and "“options”" in leads[0]
+    # The node's model answer and coach note, as the debrief will show them.
+    texts = [w.text() for w in trainer.findChildren(QLabel)]
+    assert "Coach note" in texts and "Apologise and acknowledge before you explain." in texts
+    assert any(t.startswith("“I'm really sorry, Sam.") for t in texts)
     assert all(b.isEnabled() for b in trainer.decision_buttons.values())
     assert "Ana: “I'm so sorry" in projector.reply.text()
     press(qtbot, trainer, Qt.Key.Key_2)  # as proposed
     first = p.runner.state.turns[0]
     assert (first.trainee, first.override, first.target) == ("Ana", None, "options")
+    assert (first.applied_delta, first.agitation_after) == (shown.applied_delta, shown.agitation_after)
     assert p.trainee == "Ben" and projector.answering.text() == "Answering: Ben"
     assert not any(b.isEnabled() for b in trainer.decision_buttons.values())
 
@@ -82,7 +93,8 @@ def test_two_trainees_alternate_and_one_key_overrides_the_branch(qtbot, classroo
 
     saved = room.trainer.ctx.store.load(p.record.session_id)
     assert [(t.trainee, t.override) for t in saved.state.turns] == [("Ana", None), ("Ben", "calmer")]
-    assert saved.trainee == "Ana" and saved.closed and saved.state.outcome == "resolved"
+    assert saved.class_name == "Tuesday" and not saved.trainee  # the class's session
+    assert saved.closed and saved.state.outcome == "resolved"
     assert trainer.debrief_button.isVisible()
     with qtbot.waitSignal(room.debrief_requested) as sent:
         trainer.debrief_button.click()
@@ -184,6 +196,7 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
     import sqlalchemy as sa
 
     from simulator.records.reports import build_report, write_csv
+    from simulator.records.schema import trainees as trainees_table
     from simulator.records.schema import turns as turns_table
 
     store = window.ctx.store
@@ -212,7 +225,8 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
 
     # In the database: each turn's trainee and the override.
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(turns_table.c.trainee, turns_table.c.override)
+        rows = conn.execute(sa.select(trainees_table.c.name, turns_table.c.override)
+                            .join(trainees_table, trainees_table.c.id == turns_table.c.trainee_id)
                             .where(turns_table.c.session_id == session_id)
                             .order_by(turns_table.c.turn_index)).all()
     assert [tuple(r) for r in rows] == [("Ana", "escalate"), ("Ben", None)]
@@ -242,3 +256,65 @@ def test_an_override_from_the_main_window_s_classroom_is_in_the_records_the_debr
         assert "trainer judged it escalating" in text and "1 trainer override" in text
         assert "Ana:" in text and "Ben:" in text
     room.close()
+
+
+def test_the_trainer_s_keys_work_whatever_has_the_focus_but_a_text_box_being_typed_in(qtbot, classroom):
+    from PySide6.QtWidgets import QApplication
+
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    trainer.activateWindow()
+    qtbot.waitUntil(trainer.isActiveWindow, timeout=2000)
+
+    def key(k) -> None:
+        """A real key press to whatever has the focus."""
+        qtbot.keyClick(QApplication.focusWidget() or trainer, k)
+
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking"), timeout=5000)
+    # At the trainee's turn the reply box does not take the focus: P, R and N are the trainer's.
+    assert not trainer.reply_box.hasFocus()
+    key(Qt.Key.Key_P)
+    assert p.paused and trainer.reply_box.text() == ""
+    key(Qt.Key.Key_P)
+    assert not p.paused
+    repeats = p.runner.state.repeats
+    key(Qt.Key.Key_R)
+    assert p.runner.state.repeats == repeats + 1
+    # From the list of trainees, too: N is the next trainee, not a jump to a name starting with N.
+    trainer.trainee_combo.setFocus()
+    key(Qt.Key.Key_N)
+    assert p.trainee == "Ben" and trainer.reply_box.text() == ""
+
+    # Typing in the reply box types (a reply may start with P); Escape leaves it and the keys act again.
+    reply(qtbot, room, "Please, let me check.")
+    assert p.phase == "deciding" and p.pending[0].text == "Please, let me check."
+    trainer.turns.setFocus()  # the list of turns: the arrows are the trainer's, not the list's
+    key(Qt.Key.Key_Left)  # calmer
+    assert p.runner.state.turns[-1].override == "calmer"
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking"), timeout=5000)
+    assert not trainer.reply_box.hasFocus()
+    trainer.reply_box.setFocus()
+    qtbot.keyClicks(trainer.reply_box, "Nr")
+    assert trainer.reply_box.text() == "Nr" and p.trainee == "Ana"
+    qtbot.keyClick(trainer.reply_box, Qt.Key.Key_Escape)
+    assert not trainer.reply_box.hasFocus()
+    key(Qt.Key.Key_N)
+    assert p.trainee == "Ben"
+
+
+def test_the_trainer_takes_any_branch_of_the_node_with_one_click(qtbot, classroom):
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    reply(qtbot, room, "I'm so sorry, Sam, I understand how frustrating this is.")
+    labels = [b.text() for b in trainer.branch_buttons]
+    assert len(labels) == 3
+    assert labels[0].startswith("Branch 1 (triggers calm_down, threat, insult, dismissal) → ends escalated")
+    assert labels[2].startswith("Branch 3 (otherwise) → “start”")
+    # The judgement proposes the calming branch; the trainer keeps Sam where he is instead.
+    qtbot.mouseClick(trainer.branch_buttons[2], Qt.MouseButton.LeftButton)
+    turn = p.runner.state.turns[0]
+    assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "start")
+    assert turn.judgement.intent == "deescalate"  # the proposal is kept with the turn
+    assert trainer.branch_buttons == [] and "branch chosen by the trainer" in trainer.turns.item(0).text()
+    saved = trainer.ctx.store.load(p.record.session_id)
+    assert (saved.state.turns[0].override, saved.state.turns[0].branch_index) == ("branch", 2)

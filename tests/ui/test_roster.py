@@ -99,7 +99,8 @@ def test_classroom_from_the_classes_screen_credits_each_turn_to_whoever_answered
     store = window.ctx.store
     saved = store.load(p.record.session_id)
     assert [t.trainee for t in saved.state.turns] == ["Cleo", "Ben"]
-    assert saved.trainee == "Cleo"  # the session is filed under whoever answered first
+    # The session is the class's, not its first trainee's.
+    assert (saved.trainee, saved.class_name) == ("", "Tuesday")
     # Each trainee's history has the session; Ana never answered, so she has not tried the scenario.
     assert [r.session_id for r in store.history("Ben")] == [saved.session_id]
     assert [r.session_id for r in store.history("Cleo")] == [saved.session_id]
@@ -159,3 +160,29 @@ def test_a_roster_line_averages_each_trainees_own_turns_of_a_shared_session(qtbo
     assert lines["Ana"].endswith(f"average score {ana:.0f}")
     assert lines["Ben"].endswith(f"average score {ben:.0f}")
     assert "average score" not in lines["Cleo"]  # answered nothing: no score, not 0
+
+
+def test_a_class_is_renamed_and_deleted_and_a_trainee_removed_with_confirmation(qtbot, window, answer, monkeypatch):
+    from simulator.ui import roster as roster_module
+
+    make_class(qtbot, window, "Tue", ["Ana", "Ben"])
+    page, store = window.roster, window.ctx.store
+    # Removing Ben: asked first; keeping him is the safe answer.
+    page.roster.setCurrentRow(1)
+    qtbot.mouseClick(page.remove_trainee_button, Qt.MouseButton.LeftButton)
+    assert page.trainee_names() == ["Ana", "Ben"] and answer.asked[-1] == "Remove Ben from Tue?"
+    answer("remove", "remove")
+    qtbot.mouseClick(page.remove_trainee_button, Qt.MouseButton.LeftButton)
+    assert page.trainee_names() == ["Ana"] and store.trainee("Ben").class_name is None
+
+    monkeypatch.setattr(roster_module, "ask_text", lambda *a: "Tuesday evening")
+    qtbot.mouseClick(page.rename_class_button, Qt.MouseButton.LeftButton)
+    assert page.current_class() == "Tuesday evening" and page.trainee_names() == ["Ana"]
+
+    qtbot.mouseClick(page.delete_class_button, Qt.MouseButton.LeftButton)
+    assert store.classes() == ["Tuesday evening"]  # kept: the first answer is the safe one
+    answer("delete the class", "delete")
+    qtbot.mouseClick(page.delete_class_button, Qt.MouseButton.LeftButton)
+    assert store.classes() == [] and page.class_list.count() == 0
+    # Deleting a class never deletes its trainees.
+    assert [t.name for t in store.trainees()] == ["Ana", "Ben"]
