@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.fileio import sha256_of
+from simulator.fileio import ModelFileError, verify_files
 from simulator.speech.catalogue import VoiceEntry, VoiceFailed, VoiceUnavailable
 from simulator.speech.voices import Delivery
 
@@ -90,14 +90,12 @@ class HibariEngine:
             raise VoiceUnavailable(f"hibari-tts {version} is installed but this simulator checks the model "
                                    f"files of {VERSION}: the customer speaks with the system voice; {REINSTALL}")
         assets = Path(spec.origin).parent / "assets"
-        for name, expected in MODEL_SHA256.items():
-            path = assets / name
-            if not path.is_file():
-                raise VoiceUnavailable(f"hibari-tts's model file {path} is missing: the customer speaks with "
-                                       f"the system voice; {REINSTALL}")
-            if sha256_of(path) != expected:
-                raise VoiceUnavailable(f"hibari-tts's model file {path} does not match its SHA-256 (damaged or "
-                                       f"replaced): the customer speaks with the system voice; {REINSTALL}")
+        try:
+            verify_files(assets, MODEL_SHA256)
+        except ModelFileError as exc:
+            wrong = "is missing" if exc.reason == "missing" else "does not match its SHA-256 (damaged or replaced)"
+            raise VoiceUnavailable(f"hibari-tts's model file {exc.path} {wrong}: the customer speaks with "
+                                   f"the system voice; {REINSTALL}") from None
         return assets
 
     @property
