@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from simulator.fileio import ModelFileError, verify_files
-from simulator.speech.catalogue import VoiceEntry, VoiceFailed, VoiceUnavailable
+from simulator.speech.catalogue import ProbedEngine, VoiceEntry, VoiceFailed, VoiceUnavailable
 from simulator.speech.voices import Delivery
 
 log = logging.getLogger(__name__)
@@ -51,29 +51,26 @@ VOICES = (VoiceEntry("hibari", BUNDLED, "Heart (US female, neural)", "en-us", "f
 REINSTALL = f"reinstall it with: .venv/bin/pip install --force-reinstall hibari-tts=={VERSION}"
 
 
-class HibariEngine:
+class HibariEngine(ProbedEngine):
     """hibari's bundled voice. Loads on first use (about 0.7 s)."""
 
     name = "hibari"
 
     def __init__(self, threads: int = 1):
+        super().__init__()
         self.threads = threads
-        self._problem: str | None = None
-        self._probed = False
         self._assets: Path | None = None
         self._model_: Any = None  # hibari.Hibari, loaded on first use
         self._lock = threading.Lock()
 
     # -- availability --------------------------------------------------------------------------
-    def _probe(self) -> None:
-        if self._probed:
-            return
+    def _find_problem(self) -> str | None:
         try:
             self._assets = self.verify()
         except VoiceUnavailable as exc:
-            self._problem = str(exc)
             log.warning("voice: %s", exc)
-        self._probed = True
+            return str(exc)
+        return None
 
     @staticmethod
     def verify() -> Path:
@@ -97,20 +94,6 @@ class HibariEngine:
             raise VoiceUnavailable(f"hibari-tts's model file {exc.path} {wrong}: the customer speaks with "
                                    f"the system voice; {REINSTALL}") from None
         return assets
-
-    @property
-    def probed(self) -> bool:
-        return self._probed
-
-    @property
-    def available(self) -> bool:
-        self._probe()
-        return self._problem is None
-
-    @property
-    def problem(self) -> str | None:
-        self._probe()
-        return self._problem
 
     @property
     def engine_id(self) -> str:
