@@ -107,7 +107,7 @@ def _load() -> Encoder | str:
         weights = _read_safetensors(_checked(root, *WEIGHTS), WEIGHTS[0])
         tok_json = _checked(root, *TOKENIZER)
         try:
-            from tokenizers import Tokenizer
+            from tokenizers import Tokenizer  # a compiled library, loaded only when the vectors are
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' package is missing; reinstall with: "
                                        f"pip install {PACKAGE}=={VERSION}") from None

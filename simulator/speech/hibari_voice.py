@@ -108,7 +108,9 @@ class HibariEngine(ProbedEngine):
             if not self.available:
                 raise VoiceUnavailable(self._problem or "hibari-tts is unavailable")
             assert self._assets is not None
-            from hibari import Hibari
+            from hibari import (
+                Hibari,  # here, not at the top: it loads onnxruntime, slow and only for this voice
+            )
 
             # The model path is given, so hibari never looks for (or downloads) a voice itself.
             self._model_ = Hibari(voice=BUNDLED, model=str(self._assets / "hibari.onnx"),

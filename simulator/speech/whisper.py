@@ -225,7 +225,7 @@ class WhisperModel:
         # taking the CPU the GUI thread and the microphone need on a 2-core laptop.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
-            import ctranslate2
+            import ctranslate2  # here, not at the top: loading it takes a second the app should not pay at start-up
         except ImportError:
             raise ModelUnavailable("Whisper cannot run: the ctranslate2 package is not installed "
                                    "(pip install ctranslate2, or run scripts/setup)") from None
