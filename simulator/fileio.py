@@ -7,7 +7,43 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
+
+
+class ModelFileError(Exception):
+    """A bundled model file that is not the one the app was tested with: `reason` says how
+    ("missing", "unreadable" with the system's `detail`, or "differs" in its SHA-256); each caller
+    words it for its own model and reinstall command."""
+
+    def __init__(self, path: Path, reason: Literal["missing", "unreadable", "differs"], detail: str = ""):
+        super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ""))
+        self.path = path
+        self.reason = reason
+        self.detail = detail
+
+
+def verify_files(folder: Path, expected: Mapping[str, str]) -> None:
+    """Check every file `expected` names (name -> SHA-256 in hex) in `folder`; ModelFileError for
+    the first that is missing or differs."""
+    for name, sha256 in expected.items():
+        path = folder / name
+        if not path.is_file():
+            raise ModelFileError(path, "missing")
+        if sha256_of(path) != sha256:
+            raise ModelFileError(path, "differs")
+
+
+def verified_bytes(path: Path, sha256: str) -> bytes:
+    """The file's bytes, read once, when their SHA-256 is `sha256`; else ModelFileError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelFileError(path, "unreadable", exc.strerror or str(exc)) from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ModelFileError(path, "differs")
+    return data
 
 
 def sha256_of(path: Path) -> str:

@@ -49,6 +49,11 @@ class Settings(BaseModel):
     first_run_done: bool = False
 
 
+def data_root(settings: Settings) -> Path:
+    """The data folder the trainee chose in Settings, else the standard one."""
+    return Path(settings.data_dir).expanduser() if settings.data_dir else paths.data_dir()
+
+
 def settings_path() -> Path:
     return paths.data_dir() / "settings.json"
 

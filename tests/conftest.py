@@ -9,7 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from simulator.engine.loader import parse  # noqa: E402
+from simulator.engine.model import Scenario  # noqa: E402
 from tests.support.pulse import PulseDevices, PulseUnavailable, start_pulse, stop_pulse  # noqa: E402
+from tests.support.scenarios import LATE_ORDER  # noqa: E402
 
 _pulse: PulseDevices | None = None
 _pulse_error: str | None = None
@@ -28,6 +31,14 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     if _pulse is not None:
         stop_pulse(_pulse)
+
+
+@pytest.fixture
+def late_order() -> Scenario:
+    """Dana's late order (tests.support.scenarios), parsed: what the voice tests render."""
+    scenario, problems = parse(LATE_ORDER, "tiny.yaml")
+    assert scenario is not None, problems
+    return scenario
 
 
 @pytest.fixture

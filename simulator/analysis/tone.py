@@ -493,12 +493,5 @@ def analyse_wav(path: str | Path, baseline: Baseline | None = None) -> ToneReadi
     return analyse(load_wav(path), baseline)
 
 
-def check_calibration(samples: np.ndarray, rate: int) -> list:
-    """Problems with a calibration recording; see `simulator.analysis.calibration`."""
-    from simulator.analysis.calibration import check_calibration as check
-
-    return check(samples, rate)
-
-
 def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulator.engine.loader import Problem, check_file, scenario_files
+from simulator.engine.loader import check_file, scenario_files
+from simulator.engine.problems import Problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from simulator.engine.loader import Path_, Problem
 from simulator.engine.model import Scenario
+from simulator.engine.problems import Problem
 from simulator.engine.vocabulary import OUTCOMES
+from simulator.yamldoc import Path_
 
 
 def _edges(scenario: Scenario) -> dict[str, list[str]]:

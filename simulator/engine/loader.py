@@ -16,7 +16,9 @@ import yaml
 from pydantic import ValidationError
 
 from simulator import yamldoc
+from simulator.engine.checks import check_graph, check_spoken
 from simulator.engine.model import FORMAT_VERSION, Scenario
+from simulator.engine.problems import Problem
 from simulator.fileio import not_regular
 
 MAX_BYTES = 1_000_000  # a scenario is a few KB; anything near this is not a scenario
@@ -24,21 +26,6 @@ MAX_DEPTH = yamldoc.MAX_DEPTH
 # Conversation nodes and endings: the shipped scenarios have 17-19; a scenario is played in one sitting.
 MAX_SCENARIO_NODES = 500
 MAX_ENTRIES = yamldoc.MAX_ENTRIES
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario file. `line` is 1-based; 0 when the whole file is at fault."""
-
-    file: str
-    line: int
-    message: str
-    severity: str = "error"  # or "warning": worth fixing, but the scenario still plays
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
 
 
 class ScenarioError(Exception):
@@ -191,8 +178,6 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
             loc, message = _explain(error)  # type: ignore[arg-type]
             problems.append(Problem(file, marks.line(loc), message))
         return None, sorted(problems, key=lambda p: p.line)
-
-    from simulator.engine.checks import check_graph, check_spoken
 
     problems.extend(check_graph(scenario, file, marks.line))
     problems.extend(check_spoken(scenario, file, marks.line))

@@ -30,6 +30,7 @@ from typing import Any
 import pocketsphinx
 
 from simulator import paths
+from simulator.spoken_numbers import number_words
 
 CORPUS_FILE = Path(__file__).with_name("reply_corpus.txt")
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "analysis" / "phrases.yaml"
@@ -65,24 +66,6 @@ class Adaptation:
 # Text normalisation
 
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> list[str]:
-    """Spell out 0..9999 the way a trainee would say it ("twenty five", "half six" aside)."""
-    if n < 20:
-        return [_ONES[n]]
-    if n < 100:
-        return [_TENS[n // 10]] + ([_ONES[n % 10]] if n % 10 else [])
-    if n < 1000:
-        rest = number_words(n % 100) if n % 100 else []
-        return [_ONES[n // 100], "hundred"] + (["and", *rest] if rest else [])
-    rest = number_words(n % 1000) if n % 1000 else []
-    return [*number_words(n // 1000), "thousand", *rest]
-
-
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+")
 
 
@@ -93,7 +76,7 @@ def normalise(text: str) -> list[str]:
     text = text.encode("ascii", "ignore").decode()
     words: list[str] = []
     for token in _TOKEN.findall(text):
-        words.extend(number_words(int(token)) if token.isdigit() and len(token) <= 4 else [token])
+        words.extend(number_words(int(token), hundred_and=True) if token.isdigit() and len(token) <= 4 else [token])
     return words
 
 

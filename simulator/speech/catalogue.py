@@ -104,6 +104,38 @@ class NaturalEngine(Protocol):
         ...
 
 
+class ProbedEngine:
+    """The availability half of a `NaturalEngine`, decided once on first ask: a subclass says in
+    `_find_problem` why it cannot be used (or None), and the answer is kept."""
+
+    def __init__(self) -> None:
+        self._probed = False
+        self._problem: str | None = None
+
+    def _find_problem(self) -> str | None:
+        raise NotImplementedError
+
+    def _probe(self) -> None:
+        if self._probed:
+            return
+        self._problem = self._find_problem()
+        self._probed = True  # only now: another thread asking meanwhile must not read "available"
+
+    @property
+    def probed(self) -> bool:
+        return self._probed
+
+    @property
+    def available(self) -> bool:
+        self._probe()
+        return self._problem is None
+
+    @property
+    def problem(self) -> str | None:
+        self._probe()
+        return self._problem
+
+
 def _accent_fit(wanted: str, offered: str) -> int:
     """3 the same accent, 2 the same country (en-gb and en-gb-scotland), 1 the same language."""
     if wanted == offered:

@@ -19,14 +19,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from simulator.speech.adaptation import Adaptation
 from simulator.speech.recognizer import (
+    MIN_SPEECH,
     SAMPLE_RATE,
     StreamingRecognizer,
     Transcript,
+    Word,
     read_audio_file,
     speech_seconds,
 )
+from simulator.speech.whisper import ModelUnavailable, load_model
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +130,6 @@ class VoskRecognizer:
         self._texts, self._words = [], []
 
     def finish(self) -> Transcript:
-        from simulator.speech.recognizer import Word
-
         t0 = time.perf_counter()
         if self._rec is not None:
             self._take(self._rec.FinalResult())
@@ -155,8 +158,6 @@ class WhisperRecognizer:
     def __init__(self, model_dir: Path | None = None, adaptation: Adaptation | None = None) -> None:
         """The bundled tiny.en when `model_dir` is None. Raises ModelUnavailable (bundled) or
         RecognizerUnavailable (a folder of the user's)."""
-        from simulator.speech.whisper import ModelUnavailable, load_model
-
         try:
             self._model = load_model(model_dir)
         except ModelUnavailable as exc:
@@ -182,8 +183,6 @@ class WhisperRecognizer:
             self._live.cancel()
         self._live.prepare()
         if not self._warmed:
-            import numpy as np
-
             self._model.transcribe(np.zeros(SAMPLE_RATE // 2, np.float32))
             self._warmed = True
 
@@ -240,10 +239,6 @@ class WhisperRecognizer:
         return self._decode(pcm16, speech_seconds(pcm16), time.perf_counter())
 
     def _decode(self, pcm16: bytes, speech: float, t0: float) -> Transcript:
-        import numpy as np
-
-        from simulator.speech.recognizer import MIN_SPEECH, Word
-
         if speech < MIN_SPEECH:
             return Transcript("", 0.0, engine=self.engine, seconds=time.perf_counter() - t0)
         samples = np.frombuffer(pcm16[:len(pcm16) - len(pcm16) % 2], "<i2").astype(np.float32) / 32768.0
@@ -271,8 +266,6 @@ def make_recognizer(engine: str = "whisper", model_dir: Path | None = None,
     if name == "pocketsphinx":
         return StreamingRecognizer(adaptation, "PocketSphinx (chosen in Settings)")
     if name == "whisper":
-        from simulator.speech.whisper import ModelUnavailable
-
         folder = _model_folder(name, model_dir) if model_dir is not None else None
         try:
             return WhisperRecognizer(folder, adaptation)

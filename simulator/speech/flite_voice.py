@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.speech.catalogue import VoiceEntry, VoiceFailed
+from simulator.speech.catalogue import ProbedEngine, VoiceEntry, VoiceFailed
 from simulator.speech.voices import Delivery
 
 LICENCE = "BSD-style (CMU flite; CMU ARCTIC recordings)"
@@ -42,53 +42,34 @@ def _read(data: bytes) -> tuple[np.ndarray, int]:
     return np.frombuffer(frames, "<i2").astype(np.float32) / 32768, rate
 
 
-class FliteEngine:
+class FliteEngine(ProbedEngine):
     """The `flite` program's recorded voices (awb, rms, slt; kal only when chosen)."""
 
     name = "flite"
 
     def __init__(self, program: str = "flite", timeout: float = 30.0):
+        super().__init__()
         self.program = program
         self.timeout = timeout
-        self._probed = False
         self._path: str | None = None
         self._version = ""
         self._voices: tuple[VoiceEntry, ...] = ()
-        self._problem: str | None = None
 
-    def _probe(self) -> None:
-        if self._probed:
-            return
-        self._probed = True
+    def _find_problem(self) -> str | None:
         self._path = shutil.which(self.program)
         if self._path is None:
-            self._problem = f"the recorded voices (flite) are not installed; {INSTALL}"
-            return
+            return f"the recorded voices (flite) are not installed; {INSTALL}"
         try:
             listed = subprocess.run([self._path, "-lv"], capture_output=True, text=True, timeout=10).stdout
             self._version = subprocess.run([self._path, "--version"], capture_output=True, text=True,
                                            timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError) as exc:
-            self._problem = f"flite is installed but would not run ({exc}); {INSTALL}"
-            return
+            return f"flite is installed but would not run ({exc}); {INSTALL}"
         names = set(listed.replace("Voices available:", "").split())
         self._voices = tuple(v for v in KNOWN if v.voice in names)
         if not self._voices:
-            self._problem = f"flite offers none of the voices {', '.join(v.voice for v in KNOWN)}"
-
-    @property
-    def probed(self) -> bool:
-        return self._probed
-
-    @property
-    def available(self) -> bool:
-        self._probe()
-        return self._problem is None
-
-    @property
-    def problem(self) -> str | None:
-        self._probe()
-        return self._problem
+            return f"flite offers none of the voices {', '.join(v.voice for v in KNOWN)}"
+        return None
 
     @property
     def engine_id(self) -> str:

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.fileio import sha256_of
-from simulator.speech.catalogue import VoiceEntry, VoiceFailed, VoiceUnavailable
+from simulator.fileio import ModelFileError, verify_files
+from simulator.speech.catalogue import ProbedEngine, VoiceEntry, VoiceFailed, VoiceUnavailable
 from simulator.speech.voices import Delivery
 
 log = logging.getLogger(__name__)
@@ -51,29 +51,26 @@ VOICES = (VoiceEntry("hibari", BUNDLED, "Heart (US female, neural)", "en-us", "f
 REINSTALL = f"reinstall it with: .venv/bin/pip install --force-reinstall hibari-tts=={VERSION}"
 
 
-class HibariEngine:
+class HibariEngine(ProbedEngine):
     """hibari's bundled voice. Loads on first use (about 0.7 s)."""
 
     name = "hibari"
 
     def __init__(self, threads: int = 1):
+        super().__init__()
         self.threads = threads
-        self._problem: str | None = None
-        self._probed = False
         self._assets: Path | None = None
         self._model_: Any = None  # hibari.Hibari, loaded on first use
         self._lock = threading.Lock()
 
     # -- availability --------------------------------------------------------------------------
-    def _probe(self) -> None:
-        if self._probed:
-            return
+    def _find_problem(self) -> str | None:
         try:
             self._assets = self.verify()
         except VoiceUnavailable as exc:
-            self._problem = str(exc)
             log.warning("voice: %s", exc)
-        self._probed = True
+            return str(exc)
+        return None
 
     @staticmethod
     def verify() -> Path:
@@ -90,29 +87,13 @@ class HibariEngine:
             raise VoiceUnavailable(f"hibari-tts {version} is installed but this simulator checks the model "
                                    f"files of {VERSION}: the customer speaks with the system voice; {REINSTALL}")
         assets = Path(spec.origin).parent / "assets"
-        for name, expected in MODEL_SHA256.items():
-            path = assets / name
-            if not path.is_file():
-                raise VoiceUnavailable(f"hibari-tts's model file {path} is missing: the customer speaks with "
-                                       f"the system voice; {REINSTALL}")
-            if sha256_of(path) != expected:
-                raise VoiceUnavailable(f"hibari-tts's model file {path} does not match its SHA-256 (damaged or "
-                                       f"replaced): the customer speaks with the system voice; {REINSTALL}")
+        try:
+            verify_files(assets, MODEL_SHA256)
+        except ModelFileError as exc:
+            wrong = "is missing" if exc.reason == "missing" else "does not match its SHA-256 (damaged or replaced)"
+            raise VoiceUnavailable(f"hibari-tts's model file {exc.path} {wrong}: the customer speaks with "
+                                   f"the system voice; {REINSTALL}") from None
         return assets
-
-    @property
-    def probed(self) -> bool:
-        return self._probed
-
-    @property
-    def available(self) -> bool:
-        self._probe()
-        return self._problem is None
-
-    @property
-    def problem(self) -> str | None:
-        self._probe()
-        return self._problem
 
     @property
     def engine_id(self) -> str:
@@ -127,7 +108,9 @@ class HibariEngine:
             if not self.available:
                 raise VoiceUnavailable(self._problem or "hibari-tts is unavailable")
             assert self._assets is not None
-            from hibari import Hibari
+            from hibari import (
+                Hibari,  # here, not at the top: it loads onnxruntime, slow and only for this voice
+            )
 
             # The model path is given, so hibari never looks for (or downloads) a voice itself.
             self._model_ = Hibari(voice=BUNDLED, model=str(self._assets / "hibari.onnx"),

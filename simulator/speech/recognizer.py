@@ -495,7 +495,7 @@ def read_audio_file(path: Path | str) -> bytes:
     SpeechRecognition reads the container and mixes to mono 16-bit; the rate conversion is ours
     (see `resample`).
     """
-    import speech_recognition as sr
+    import speech_recognition as sr  # only for reading files of other formats: not at start-up
 
     with sr.AudioFile(str(path)) as source:
         audio = sr.Recognizer().record(source)

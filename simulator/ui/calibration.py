@@ -21,9 +21,10 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from simulator.settings import data_root
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, fit_columns, label
-from simulator.ui.context import AppContext, data_root
+from simulator.ui.context import AppContext
 from simulator.ui.conversation_listening import device_arg, device_key
 from simulator.ui.theme import COLORS
 from simulator.ui.widgets.meter import LevelMeter

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator import paths
 from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.judgement import Judge
 from simulator.engine.loader import Library
 from simulator.fileio import StorageError
 from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
 from simulator.records.store import SessionStore
-from simulator.settings import Settings, load_settings, save_settings
+from simulator.settings import Settings, data_root, load_settings, save_settings
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +51,6 @@ def scenario_signature() -> tuple[tuple[str, int, int], ...]:
                 continue
             found.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(found)
-
-
-def data_root(settings: Settings) -> Path:
-    """The data folder the trainee chose in Settings, else the standard one."""
-    return Path(settings.data_dir).expanduser() if settings.data_dir else paths.data_dir()
 
 
 def open_store(root: Path, database_url: str | None) -> tuple[SessionStore, list[str], str | None]:

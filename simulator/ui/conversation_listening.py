@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from simulator.settings import Settings
+from simulator.settings import Settings, data_root
 
 if TYPE_CHECKING:  # the listener's module loads the recogniser's: only when a listener is made
     from simulator.devices.contracts import ReplyListener
@@ -88,7 +88,6 @@ def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -
     from simulator.devices.listener import Listener
     from simulator.records.recordings import Recordings
     from simulator.speech.recognizer import StreamingRecognizer
-    from simulator.ui.context import data_root
 
     if recognizer is None:
         recognizer = StreamingRecognizer(description="PocketSphinx" if settings.recognizer == "pocketsphinx"

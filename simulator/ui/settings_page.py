@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 
 from simulator.records.db import url_problem
 from simulator.records.retention import apply_retention, retention_lowered
-from simulator.settings import Settings
+from simulator.settings import Settings, data_root
 from simulator.speech.catalogue import AUTO, ENGINES
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, fit_columns, label
-from simulator.ui.context import AppContext, data_root
+from simulator.ui.context import AppContext
 from simulator.ui.conversation_listening import device_key
 from simulator.ui.diagnostics import DiagnosticsBox
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import time
 import wave
 from pathlib import Path
@@ -12,36 +11,10 @@ import pytest
 
 from simulator.devices.voice_out import NO_SPEAKERS, VoiceOut
 from simulator.devices.workers import InlineWorker
-from simulator.engine.loader import parse
-from simulator.engine.model import Voice
 from simulator.speech.tts import MISSING_MESSAGE, LineRenderer, Synthesizer
+from tests.support.scenarios import DANA
 
 LINE = "Where is my order? I have waited forty minutes."
-DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
-
-SCENARIO = textwrap.dedent("""\
-    format_version: 1
-    id: tiny
-    title: A late order
-    setting: retail
-    difficulty: 1
-    brief: The order is late.
-    skills: [empathy]
-    customer:
-      name: Dana Whitfield
-      agitation: 60
-      voice: {gender: female, pitch: 55, rate: 185, accent: en-gb}
-    nodes:
-      start:
-        say: ["Where is my order?", "I've waited forty minutes!"]
-        branches:
-          - otherwise: true
-            goto: done
-    endings:
-      done:
-        outcome: resolved
-        say: Thank you.
-    """)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -136,9 +109,8 @@ def test_stop_ends_the_line_at_once(qtbot, pulse, voice_out):
 
 
 @pytest.mark.audio
-def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_data_dir):
-    scenario, problems = parse(SCENARIO, "tiny.yaml")
-    assert scenario is not None, problems
+def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_data_dir, late_order):
+    scenario = late_order
     out = VoiceOut()  # the real thread pool
     try:
         with qtbot.waitSignal(out.prepared, timeout=20000):

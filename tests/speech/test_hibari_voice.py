@@ -8,16 +8,15 @@ import urllib.request
 import numpy as np
 import pytest
 
-from simulator.engine.model import Voice
 from simulator.speech import hibari_voice
 from simulator.speech.cache import VoiceCache
 from simulator.speech.catalogue import VoiceFailed, VoiceUnavailable
 from simulator.speech.hibari_voice import HibariEngine
 from simulator.speech.tts import LineRenderer, Synthesizer
 from simulator.speech.voices import Delivery
+from tests.support.scenarios import DANA
 
 LINE = "Where is my order? I was told it would be ready at four."
-DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
 
 
 @pytest.fixture(scope="module")

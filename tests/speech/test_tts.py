@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import textwrap
 import wave
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import parselmouth
 import pytest
 
 from simulator import paths
-from simulator.engine.loader import parse
 from simulator.engine.model import Voice
 from simulator.speech.cache import VoiceCache, line_key
 from simulator.speech.tts import (
@@ -26,34 +24,10 @@ from simulator.speech.tts import (
     read_wav,
 )
 from simulator.speech.voices import Delivery
+from tests.support.scenarios import DANA
 
 LINE = "Forty minutes. I have been standing at this counter for forty minutes. Where is it?"
-DANA = Voice(gender="female", pitch=55, rate=185, volume=0.85, accent="en-gb")
 RAJ = Voice(gender="male", pitch=40, rate=165, volume=0.85, accent="en-us")
-
-SCENARIO = textwrap.dedent("""\
-    format_version: 1
-    id: tiny
-    title: A late order
-    setting: retail
-    difficulty: 1
-    brief: The order is late.
-    skills: [empathy]
-    customer:
-      name: Dana Whitfield
-      agitation: 60
-      voice: {gender: female, pitch: 55, rate: 185, accent: en-gb}
-    nodes:
-      start:
-        say: ["Where is my order?", "I've waited forty minutes!"]
-        branches:
-          - otherwise: true
-            goto: done
-    endings:
-      done:
-        outcome: resolved
-        say: Thank you.
-    """)
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +135,8 @@ def test_cache_keys_cover_every_delivery_setting():
     assert len(keys) == 8
 
 
-def test_prerender_renders_every_line_at_every_band_once(synth, private_data_dir):
-    scenario, problems = parse(SCENARIO, "tiny.yaml")
-    assert scenario is not None, problems
+def test_prerender_renders_every_line_at_every_band_once(synth, private_data_dir, late_order):
+    scenario = late_order
     renderer = LineRenderer(synth, bands=5)
     report = renderer.prerender(scenario)
     assert (report.lines, report.renders, report.rendered, report.reused) == (3, 15, 15, 0)
@@ -176,11 +149,10 @@ def test_prerender_renders_every_line_at_every_band_once(synth, private_data_dir
     assert (again.rendered, again.reused) == (0, 15)
 
 
-def test_prerender_stops_when_cancelled_and_the_rest_renders_later(synth, private_data_dir):
+def test_prerender_stops_when_cancelled_and_the_rest_renders_later(synth, private_data_dir, late_order):
     """A natural voice takes minutes over a whole scenario; quitting or switching scenario must not
     wait for it (the pool's destructor did, at the end of every test run and at every quit)."""
-    scenario, problems = parse(SCENARIO, "tiny.yaml")
-    assert scenario is not None, problems
+    scenario = late_order
     renderer = LineRenderer(synth, bands=5)
     asked = []
     report = renderer.prerender(scenario, cancelled=lambda: len(asked) > 3 or asked.append(1) is not None)
@@ -327,9 +299,8 @@ def test_the_cache_key_covers_the_engine_and_the_reshaping():
     assert len(keys) == 5
 
 
-def test_prerender_renders_the_opening_lines_first(synth, private_data_dir):
-    scenario, problems = parse(SCENARIO, "tiny.yaml")
-    assert scenario is not None, problems
+def test_prerender_renders_the_opening_lines_first(synth, private_data_dir, late_order):
+    scenario = late_order
     renderer = LineRenderer(synth, natural=[_engines()["hibari"]])
     order: list[tuple[str, float]] = []
     render = renderer._render
