@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 PHASE_TEXT = {
     "speaking": "{name} is speaking…",
-    "your_turn_talk": "Your turn. Hold the Space bar (or the button) while you speak, or type below.",
+    "your_turn_talk": "Your turn. Hold the Space bar (or the button) while you speak, or just start typing.",
     "your_turn_hands_free": "Your turn. Just speak, or type below.",
     "your_turn_type": "Your turn. Type what you would say and press Enter.",
     "listening": "Listening… let go of Space when you've finished.",
@@ -61,6 +61,10 @@ PHASE_TEXT = {
     "thinking": "{name} is taking that in…",
     "ended": "The conversation is over.",
 }
+
+# Auto-repeat sends a release and a press together (about every 30-40 ms); a release with no press
+# after it for this long is the trainee letting go. It adds this much to the recording's end.
+SPACE_RELEASE_GRACE_MS = 120
 
 SUBTITLES_OFF = "(spoken aloud; subtitles are off)"
 
@@ -97,7 +101,11 @@ class ConversationPage(Page):
         self.scenario: Scenario | None = None
         self.can_talk = False
         self.can_speak = False
-        self._space_down = False
+        self._space_down = False  # the Space bar is held as the talk key
+        self._space_release = QTimer(self)  # see eventFilter: a release only counts when no press follows
+        self._space_release.setSingleShot(True)
+        self._space_release.setInterval(SPACE_RELEASE_GRACE_MS)
+        self._space_release.timeout.connect(self._space_released)
         self._last_customer_bubble: Bubble | None = None
         self.bubbles: list[Bubble] = []
 
@@ -554,6 +562,8 @@ class ConversationPage(Page):
         self.can_talk = can_talk
         self.can_speak = can_speak
         self.talk_row.setVisible(can_talk)
+        self.reply_box.setPlaceholderText("Type your reply and press Enter (until you type, Space talks)" if can_talk
+                                          else "Type your reply and press Enter")
         self.no_mic.setText(talk_problem)
         self.no_mic.setVisible(bool(talk_problem))
         self.subtitles.setEnabled(can_speak)
@@ -636,31 +646,53 @@ class ConversationPage(Page):
 
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
+        self._space_released()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
 
     def space_is_push_to_talk(self) -> bool:
-        """Space talks unless the trainee is typing (then it is just a space)."""
+        """Space talks on the talk page until the trainee starts typing a reply.
+
+        Each turn leaves the cursor in the reply box so typing is no key away; while that box is
+        empty Space talks (a leading space means nothing), once it holds text Space is just a space.
+        Any other text field with the focus keeps its spaces too."""
         focus = QApplication.focusWidget()
-        typing = isinstance(focus, QLineEdit | QPlainTextEdit) and focus.isVisible()
+        if focus is self.reply_box:
+            typing = bool(self.reply_box.text())
+        else:
+            typing = isinstance(focus, QLineEdit | QPlainTextEdit) and focus.isVisible()
         return (self.stack.currentWidget() is self.talk and self.can_talk and not typing
                 and self.isVisible() and self.window().isActiveWindow())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if kind == QEvent.Type.WindowDeactivate and watched is self.window() and self._space_down:
+            self._space_released()  # the key's release will go to another window
+            return False
         if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and cast(QKeyEvent, event).key() == Qt.Key.Key_Space:
             if not isinstance(watched, QWidget) or watched.window() is not self.window():
                 return False
+            if self._space_down:
+                # Held: every Space event is the talk key's until it is really let go, wherever the
+                # focus has gone meanwhile. Auto-repeat sends release-press pairs, and X11 does not
+                # always let Qt mark the release as a repeat, so a release only counts when no press
+                # follows it within the grace period.
+                if kind == QEvent.Type.KeyPress:
+                    self._space_release.stop()
+                elif not cast(QKeyEvent, event).isAutoRepeat():
+                    self._space_release.start()
+                return True
             if not self.space_is_push_to_talk():
                 return False
-            if cast(QKeyEvent, event).isAutoRepeat():
-                return True
-            if kind == QEvent.Type.KeyPress and not self._space_down:
+            if kind == QEvent.Type.KeyPress and not cast(QKeyEvent, event).isAutoRepeat():
                 self._space_down = True
                 self.presenter.press_to_talk()
-            elif kind == QEvent.Type.KeyRelease and self._space_down:
-                self._space_down = False
-                self.presenter.release_to_talk()
-            return True
+            return True  # a stray repeat or release of a press that came before talking was possible
         return False
+
+    def _space_released(self) -> None:
+        self._space_release.stop()
+        if self._space_down:
+            self._space_down = False
+            self.presenter.release_to_talk()
