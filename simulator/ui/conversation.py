@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -304,6 +305,9 @@ class ConversationPage(Page):
         col.addWidget(self.talk_row)
         self.no_mic = label("", "small", wrap=True)
         col.addWidget(self.no_mic)
+        self.no_voice = label("", "small", wrap=True)
+        self.no_voice.setVisible(False)
+        col.addWidget(self.no_voice)
 
         type_row = QHBoxLayout()
         type_row.setSpacing(8)
@@ -388,6 +392,13 @@ class ConversationPage(Page):
         add("Ctrl+T", self.subtitles.toggle)
         add("F1", self._on_situation_clicked)
         add("Ctrl+L", lambda: self.reply_box.setFocus())
+        # Enter presses the highlighted button (Start conversation, See your debrief), as in a dialog.
+        # Only on these panels: in the reply box Enter sends the reply.
+        for panel_ in (self.briefing, self.ending_panel):
+            for key in ("Return", "Enter"):
+                shortcut = QShortcut(QKeySequence(key), panel_)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(self._on_enter)
 
     # -- entry points used by the main window ----------------------------------------------------
     def open(self, scenario: Scenario, state=None) -> bool:
@@ -567,6 +578,13 @@ class ConversationPage(Page):
         self.no_mic.setText(talk_problem)
         self.no_mic.setVisible(bool(talk_problem))
         self.subtitles.setEnabled(can_speak)
+        # Said here as in Settings: a trainee who expected a voice learns why there is none.
+        voice_wanted = self.ctx.settings.voice_enabled
+        self.no_voice.setText("" if can_speak or not voice_wanted else
+                              "No speakers or speech engine found: the customer's lines are shown as subtitles."
+                              if not self.ctx.devices.can_speak else
+                              "The customer's voice is off for now: their lines are shown as subtitles.")
+        self.no_voice.setVisible(bool(self.no_voice.text()))
         if not can_speak:
             self.subtitles.setChecked(True)
             self.subtitles.setToolTip("The customer's voice is off, so subtitles are always shown")
@@ -599,6 +617,11 @@ class ConversationPage(Page):
     # -- slots -----------------------------------------------------------------------------------
     def _on_begin_clicked(self) -> None:
         self.presenter.begin()
+
+    def _on_enter(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QPushButton) and focus.isVisible() and focus.isEnabled():
+            focus.animateClick()
 
     def _on_retry_microphone_clicked(self) -> None:
         self.notice.setVisible(False)
