@@ -531,7 +531,9 @@ class ConversationPage(Page):
         self.phase_label.setText(PHASE_TEXT.get(key, "").format(name=name))
         listening = phase == "listening"
         self.talk_button.setProperty("listening", "true" if listening else "false")
-        self.talk_button.setText("Listening…  release to send" if listening else "Hold to talk  (Space)")
+        # Hands-free, a reply ends at a pause; there is nothing to release.
+        self.talk_button.setText("Hold to talk  (Space)" if not listening else
+                                 "Listening…  a pause sends it" if hands_free else "Listening…  release to send")
         restyle(self.talk_button)
         accepting = phase in ("your_turn", "speaking", "listening")
         self.talk_button.setEnabled(self.can_talk and (accepting or listening))

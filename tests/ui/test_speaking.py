@@ -526,3 +526,15 @@ def test_a_still_held_space_never_types_into_the_box(qtbot, spoken_window, devic
     # Typing is still right there, spaces and all.
     qtbot.keyClicks(page.reply_box, "I see")
     assert page.reply_box.text() == "I see"
+
+
+@pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
+def test_the_talk_button_says_how_a_reply_is_sent(qtbot, make_context, mode):
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+    page = _begin(qtbot, make_context, devices, mode)
+    devices.voice.finish()
+    if mode == "push_to_talk":
+        page.presenter.press_to_talk()
+    assert page.presenter.phase == "listening"
+    assert ("release" in page.talk_button.text()) == (mode == "push_to_talk")
+    assert ("pause" in page.talk_button.text()) == (mode == "hands_free")
