@@ -206,3 +206,17 @@ def test_no_speakers_is_said_on_the_conversation_screen(qtbot, make_context):
 def test_a_voice_turned_off_by_choice_is_not_called_missing(qtbot, window):
     page = start_parcel(qtbot, window)
     assert not page.no_voice.isVisible()
+
+
+@pytest.mark.parametrize("value", [0, 50, 100])
+def test_the_agitation_meters_knob_is_whole_at_either_end(qtbot, value):
+    from PySide6.QtCore import QRectF
+
+    from simulator.ui.widgets.meter import AgitationMeter
+
+    meter = AgitationMeter()
+    qtbot.addWidget(meter)
+    meter.resize(300, meter.sizeHint().height())
+    meter.set_value(value, animate=False)
+    assert QRectF(meter.rect()).contains(meter.knob_rect())
+    assert not meter.grab().isNull()
