@@ -415,3 +415,17 @@ def test_the_microphone_check_fits_1280x720_while_recording(qtbot, make_context,
     assert page.timer_label.isVisible() and inside(page.timer_label, win)
     assert inside(page.continue_button, win) and inside(page.status, win)
     assert page.scroller.widget().width() <= page.scroller.viewport().width()
+
+
+def test_the_folder_fields_in_settings_are_not_cut_off_at_1280x720(qtbot, window):
+    window.resize(1280, 720)
+    window.show_settings()
+    page = window.settings_page
+    qtbot.wait(50)
+    path = "/home/trainee/.local/share/deescalation"
+    page.data_dir.setText(path)
+    for field, text in ((page.model_dir, page.model_dir.placeholderText()), (page.data_dir, path),
+                        (page.database, page.database.placeholderText())):
+        room = field.contentsRect().width() - 12  # the frame's and the text's margins
+        assert field.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+    assert page.data_dir.toolTip() == path
