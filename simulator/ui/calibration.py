@@ -151,13 +151,16 @@ class CalibrationPage(Page):
         self.record_button.setShortcut("Ctrl+Space")
         self.record_button.clicked.connect(self._on_record_clicked)
         buttons.addWidget(self.record_button)
-        self.timer_label = label("", "muted")
-        buttons.addWidget(self.timer_label)
         buttons.addStretch(1)
         self.wav_button = button("Use a WAV file…", None, "Calibrate from a recording you already have")
         self.wav_button.clicked.connect(self._on_wav_clicked)
         buttons.addWidget(self.wav_button)
         sc.addLayout(buttons)
+        # On its own line and wrapped: beside the buttons, the growing "Recording… N s" widened the
+        # panel and pushed the result and Continue off a 1280x720 screen.
+        self.timer_label = label("", "muted", wrap=True)
+        self.timer_label.setVisible(False)
+        sc.addWidget(self.timer_label)
         sc.addStretch(1)
         row.addWidget(steps, 3)
 
@@ -340,6 +343,7 @@ class CalibrationPage(Page):
         self.record_button.setText("Stop" if recording else "Record again" if self.ctx.settings.baseline_wav
                                    else "Record")
         self.timer_label.setText("Recording… read the sentence, then press Stop." if recording else "")
+        self.timer_label.setVisible(recording)
         self.wav_button.setEnabled(not recording)
         self.device.setEnabled(not recording)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 PHASE_TEXT = {
     "speaking": "{name} is speaking…",
-    "your_turn_talk": "Your turn. Hold the Space bar (or the button) while you speak, or type below.",
+    "your_turn_talk": "Your turn. Hold the Space bar (or the button) while you speak, or just start typing.",
     "your_turn_hands_free": "Your turn. Just speak, or type below.",
     "your_turn_type": "Your turn. Type what you would say and press Enter.",
     "listening": "Listening… let go of Space when you've finished.",
@@ -62,6 +63,10 @@ PHASE_TEXT = {
     "thinking": "{name} is taking that in…",
     "ended": "The conversation is over.",
 }
+
+# Auto-repeat sends a release and a press together (about every 30-40 ms); a release with no press
+# after it for this long is the trainee letting go. It adds this much to the recording's end.
+SPACE_RELEASE_GRACE_MS = 120
 
 SUBTITLES_OFF = "(spoken aloud; subtitles are off)"
 
@@ -104,7 +109,11 @@ class ConversationPage(Page):
         self.scenario: Scenario | None = None
         self.can_talk = False
         self.can_speak = False
-        self._space_down = False
+        self._space_down = False  # the Space bar is held as the talk key
+        self._space_release = QTimer(self)  # see eventFilter: a release only counts when no press follows
+        self._space_release.setSingleShot(True)
+        self._space_release.setInterval(SPACE_RELEASE_GRACE_MS)
+        self._space_release.timeout.connect(self._space_released)
         self._last_customer_bubble: Bubble | None = None
         self.bubbles: list[Bubble] = []
 
@@ -303,6 +312,9 @@ class ConversationPage(Page):
         col.addWidget(self.talk_row)
         self.no_mic = label("", "small", wrap=True)
         col.addWidget(self.no_mic)
+        self.no_voice = label("", "small", wrap=True)
+        self.no_voice.setVisible(False)
+        col.addWidget(self.no_voice)
 
         type_row = QHBoxLayout()
         type_row.setSpacing(8)
@@ -387,6 +399,13 @@ class ConversationPage(Page):
         add("Ctrl+T", self.subtitles.toggle)
         add("F1", self._on_situation_clicked)
         add("Ctrl+L", lambda: self.reply_box.setFocus())
+        # Enter presses the highlighted button (Start conversation, See your debrief), as in a dialog.
+        # Only on these panels: in the reply box Enter sends the reply.
+        for panel_ in (self.briefing, self.ending_panel):
+            for key in ("Return", "Enter"):
+                shortcut = QShortcut(QKeySequence(key), panel_)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(self._on_enter)
 
     # -- entry points used by the main window ----------------------------------------------------
     def open(self, scenario: Scenario, state=None) -> bool:
@@ -521,7 +540,9 @@ class ConversationPage(Page):
         self.phase_label.setText(PHASE_TEXT.get(key, "").format(name=name))
         listening = phase == "listening"
         self.talk_button.setProperty("listening", "true" if listening else "false")
-        self.talk_button.setText("Listening…  release to send" if listening else "Hold to talk  (Space)")
+        # Hands-free, a reply ends at a pause; there is nothing to release.
+        self.talk_button.setText("Hold to talk  (Space)" if not listening else
+                                 "Listening…  a pause sends it" if hands_free else "Listening…  release to send")
         restyle(self.talk_button)
         accepting = phase in ("your_turn", "speaking", "listening")
         self.talk_button.setEnabled(self.can_talk and (accepting or listening))
@@ -563,9 +584,18 @@ class ConversationPage(Page):
         self.can_talk = can_talk
         self.can_speak = can_speak
         self.talk_row.setVisible(can_talk)
+        self.reply_box.setPlaceholderText("Type your reply and press Enter (until you type, Space talks)" if can_talk
+                                          else "Type your reply and press Enter")
         self.no_mic.setText(talk_problem)
         self.no_mic.setVisible(bool(talk_problem))
         self.subtitles.setEnabled(can_speak)
+        # Said here as in Settings: a trainee who expected a voice learns why there is none.
+        voice_wanted = self.ctx.settings.voice_enabled
+        self.no_voice.setText("" if can_speak or not voice_wanted else
+                              "No speakers or speech engine found: the customer's lines are shown as subtitles."
+                              if not self.ctx.devices.can_speak else
+                              "The customer's voice is off for now: their lines are shown as subtitles.")
+        self.no_voice.setVisible(bool(self.no_voice.text()))
         if not can_speak:
             self.subtitles.setChecked(True)
             self.subtitles.setToolTip("The customer's voice is off, so subtitles are always shown")
@@ -598,6 +628,11 @@ class ConversationPage(Page):
     # -- slots -----------------------------------------------------------------------------------
     def _on_begin_clicked(self) -> None:
         self.presenter.begin()
+
+    def _on_enter(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QPushButton) and focus.isVisible() and focus.isEnabled():
+            focus.animateClick()
 
     def _on_retry_microphone_clicked(self) -> None:
         self.notice.setVisible(False)
@@ -645,31 +680,53 @@ class ConversationPage(Page):
 
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
+        self._space_released()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
 
     def space_is_push_to_talk(self) -> bool:
-        """Space talks unless the trainee is typing (then it is just a space)."""
+        """Space talks on the talk page until the trainee starts typing a reply.
+
+        Each turn leaves the cursor in the reply box so typing is no key away; while that box is
+        empty Space talks (a leading space means nothing), once it holds text Space is just a space.
+        Any other text field with the focus keeps its spaces too."""
         focus = QApplication.focusWidget()
-        typing = isinstance(focus, QLineEdit | QPlainTextEdit) and focus.isVisible()
+        if focus is self.reply_box:
+            typing = bool(self.reply_box.text())
+        else:
+            typing = isinstance(focus, QLineEdit | QPlainTextEdit) and focus.isVisible()
         return (self.stack.currentWidget() is self.talk and self.can_talk and not typing
                 and self.isVisible() and self.window().isActiveWindow())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if kind == QEvent.Type.WindowDeactivate and watched is self.window() and self._space_down:
+            self._space_released()  # the key's release will go to another window
+            return False
         if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and cast(QKeyEvent, event).key() == Qt.Key.Key_Space:
             if not isinstance(watched, QWidget) or watched.window() is not self.window():
                 return False
+            if self._space_down:
+                # Held: every Space event is the talk key's until it is really let go, wherever the
+                # focus has gone meanwhile. Auto-repeat sends release-press pairs, and X11 does not
+                # always let Qt mark the release as a repeat, so a release only counts when no press
+                # follows it within the grace period.
+                if kind == QEvent.Type.KeyPress:
+                    self._space_release.stop()
+                elif not cast(QKeyEvent, event).isAutoRepeat():
+                    self._space_release.start()
+                return True
             if not self.space_is_push_to_talk():
                 return False
-            if cast(QKeyEvent, event).isAutoRepeat():
-                return True
-            if kind == QEvent.Type.KeyPress and not self._space_down:
+            if kind == QEvent.Type.KeyPress and not cast(QKeyEvent, event).isAutoRepeat():
                 self._space_down = True
                 self.presenter.press_to_talk()
-            elif kind == QEvent.Type.KeyRelease and self._space_down:
-                self._space_down = False
-                self.presenter.release_to_talk()
-            return True
+            return True  # a stray repeat or release of a press that came before talking was possible
         return False
+
+    def _space_released(self) -> None:
+        self._space_release.stop()
+        if self._space_down:
+            self._space_down = False
+            self.presenter.release_to_talk()

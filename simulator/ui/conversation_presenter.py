@@ -391,7 +391,7 @@ class ConversationPresenter(QObject):
 
     def release_to_talk(self) -> None:
         listener = self.listener
-        if listener is None or self.phase != Phase.LISTENING:
+        if listener is None or self.phase != Phase.LISTENING or self.paused:
             return
         try:
             listener.release()

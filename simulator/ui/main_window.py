@@ -229,6 +229,11 @@ class MainWindow(QMainWindow):
     def _show(self, page: QWidget, nav) -> None:
         self.sidebar.setVisible(page not in (self.conversation, self.welcome))
         self.stack.setCurrentWidget(page)
+        # A sidebar item keeps its focus ring after its screen is left (Continue, a shortcut), and
+        # looked as active as the checked one: the focus follows the screen shown.
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QPushButton) and focus.group() is self.nav and focus is not nav:
+            (nav or page).setFocus()
         if nav is not None:
             nav.setChecked(True)
         else:

@@ -57,7 +57,7 @@ RECOGNISERS = [
 ]
 
 
-def noted(field: QWidget | QLayout, note: str | QLabel) -> QVBoxLayout:
+def noted(field: QWidget | QLayout, note: str | QLabel | QLayout) -> QVBoxLayout:
     """A form field with its explanation directly beneath it."""
     box = QVBoxLayout()
     box.setSpacing(4)
@@ -65,8 +65,29 @@ def noted(field: QWidget | QLayout, note: str | QLabel) -> QVBoxLayout:
         box.addWidget(field)
     else:
         box.addLayout(field)
-    box.addWidget(note if isinstance(note, QLabel) else label(note, "small", wrap=True))
+    if isinstance(note, QLayout):
+        box.addLayout(note)
+    else:
+        box.addWidget(note if isinstance(note, QLabel) else label(note, "small", wrap=True))
     return box
+
+
+def folder_field(name: str) -> QLineEdit:
+    """A folder's path, given the whole width of the form's field column (Browse sits under it: beside
+    it, a path or the placeholder was cut off at 1280x720); the full path is its tooltip."""
+    field = QLineEdit()
+    field.setAccessibleName(name)
+    field.textChanged.connect(field.setToolTip)
+    return field
+
+
+def browsed(note: QLabel, browse: QWidget) -> QHBoxLayout:
+    """A folder field's explanation with its Browse button beside it."""
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(note, 1)
+    row.addWidget(browse, 0, Qt.AlignmentFlag.AlignTop)
+    return row
 
 
 class SettingsPage(Page):
@@ -193,17 +214,12 @@ class SettingsPage(Page):
         self.recognizer.setAccessibleName("Speech recogniser")
         self.recognizer.currentIndexChanged.connect(self._on_recognizer_current_index_changed)
         form.addRow("Recogniser", self.recognizer)
-        model_row = QHBoxLayout()
-        model_row.setSpacing(8)
-        self.model_dir = QLineEdit()
+        self.model_dir = folder_field("Recogniser model folder")
         self.model_dir.setPlaceholderText("Folder with the downloaded model")
-        self.model_dir.setAccessibleName("Recogniser model folder")
-        model_row.addWidget(self.model_dir, 1)
         self.model_browse = button("Browse…")
         self.model_browse.clicked.connect(self._on_model_browse_clicked)
-        model_row.addWidget(self.model_browse)
         self.model_note = label("", "small", wrap=True)
-        form.addRow("Model folder", noted(model_row, self.model_note))
+        form.addRow("Model folder", noted(self.model_dir, browsed(self.model_note, self.model_browse)))
         self.recognizer_in_use = label("", "small", wrap=True)
         self.recognizer_in_use.setAccessibleName("Recogniser in use")
         form.addRow("In use", self.recognizer_in_use)
@@ -214,16 +230,14 @@ class SettingsPage(Page):
 
         data = QGroupBox("Your data")
         form = self._form(data)
-        data_row = QHBoxLayout()
-        data_row.setSpacing(8)
-        self.data_dir = QLineEdit()
-        self.data_dir.setAccessibleName("Data folder")
-        data_row.addWidget(self.data_dir, 1)
+        # Labels above the fields: paths and the database address need the panel's whole width.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.data_dir = folder_field("Data folder")
         self.data_browse = button("Browse…")
         self.data_browse.clicked.connect(self._on_data_browse_clicked)
-        data_row.addWidget(self.data_browse)
-        form.addRow("Data folder", noted(data_row, "Your sessions and recordings are kept here. Leave it empty "
-                                                   "for the standard place."))
+        form.addRow("Data folder", noted(self.data_dir, browsed(
+            label("Your sessions and recordings are kept here. Leave it empty for the standard place.",
+                  "small", wrap=True), self.data_browse)))
         self.retention = QSpinBox()
         self.retention.setRange(0, 3650)
         self.retention.setSuffix(" days")

@@ -375,3 +375,57 @@ def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_
     assert slowed in [d for text, d in synth.rendered if text == first]
     assert all(d.rate <= round(scenario.customer.voice.rate * 1.35 * 0.8) for _, d in synth.rendered)
     assert renderer.cached(first, scenario.customer.voice, 60) is not None
+
+
+def inside(widget, win) -> bool:
+    """The widget is shown in full inside the window (not pushed off its right or bottom edge)."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(win, widget.rect().topLeft())
+    return widget.isVisible() and win.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_the_microphone_check_fits_1280x720_while_recording(qtbot, make_context, speech_wav):
+    """The recording's status and the level hints wrap: the result and Continue stay on screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.context import Devices
+    from simulator.ui.main_window import MainWindow
+    from simulator.ui.theme import apply_theme
+    from tests.ui.fakes import FakeMicrophone
+
+    mic = FakeMicrophone(recording=speech_wav)
+    context = make_context(devices=Devices(microphone=mic))
+    apply_theme(QApplication.instance(), context.settings.text_scale)
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_calibration()
+    page = win.calibration
+    qtbot.wait(50)
+    assert inside(page.continue_button, win) and inside(page.status, win)
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    for _ in range(8):
+        mic.level.emit(0.1)
+        page._on_timer_timeout()
+    assert "too quiet" in page.level_hint.text()
+    qtbot.wait(50)
+    assert page.timer_label.isVisible() and inside(page.timer_label, win)
+    assert inside(page.continue_button, win) and inside(page.status, win)
+    assert page.scroller.widget().width() <= page.scroller.viewport().width()
+
+
+def test_the_folder_fields_in_settings_are_not_cut_off_at_1280x720(qtbot, window):
+    window.resize(1280, 720)
+    window.show_settings()
+    page = window.settings_page
+    qtbot.wait(50)
+    path = "/home/trainee/.local/share/deescalation"
+    page.data_dir.setText(path)
+    for field, text in ((page.model_dir, page.model_dir.placeholderText()), (page.data_dir, path),
+                        (page.database, page.database.placeholderText())):
+        room = field.contentsRect().width() - 12  # the frame's and the text's margins
+        assert field.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+    assert page.data_dir.toolTip() == path

@@ -176,3 +176,47 @@ def test_real_judge_on_worker_threads(qtbot, make_context):
     assert "✓ Apologising" in found and "in “I'm so sorry" in found
     assert "You apologised" not in found
     assert ctx.tasks.wait(2000)
+
+
+def test_enter_presses_the_highlighted_start_conversation(qtbot, window):
+    lib = window.library
+    qtbot.waitUntil(lambda: not lib.loading)
+    qtbot.mouseClick(lib.cards[0].start, Qt.MouseButton.LeftButton)
+    page = window.conversation
+    assert page.stack.currentWidget() is page.briefing and page.begin_button.hasFocus()
+    qtbot.keyClick(page.begin_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.talk, timeout=2000)
+    # In the reply box Enter still sends the reply (and only once).
+    type_reply(qtbot, window, "Hello there")
+    assert [b.text_value for b in page.bubbles].count("Hello there") == 1
+
+
+def test_no_speakers_is_said_on_the_conversation_screen(qtbot, make_context):
+    from simulator.settings import Settings
+    from simulator.ui.main_window import MainWindow
+
+    win = MainWindow(make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True)))
+    qtbot.addWidget(win)
+    win.show()
+    page = start_parcel(qtbot, win)
+    assert page.no_voice.isVisible() and "No speakers" in page.no_voice.text()
+    assert page.subtitles.isChecked() and not page.subtitles.isEnabled()
+
+
+def test_a_voice_turned_off_by_choice_is_not_called_missing(qtbot, window):
+    page = start_parcel(qtbot, window)
+    assert not page.no_voice.isVisible()
+
+
+@pytest.mark.parametrize("value", [0, 50, 100])
+def test_the_agitation_meters_knob_is_whole_at_either_end(qtbot, value):
+    from PySide6.QtCore import QRectF
+
+    from simulator.ui.widgets.meter import AgitationMeter
+
+    meter = AgitationMeter()
+    qtbot.addWidget(meter)
+    meter.resize(300, meter.sizeHint().height())
+    meter.set_value(value, animate=False)
+    assert QRectF(meter.rect()).contains(meter.knob_rect())
+    assert not meter.grab().isNull()

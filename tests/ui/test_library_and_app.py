@@ -132,3 +132,16 @@ def test_the_largest_text_on_a_projector_keeps_the_cards_whole(qtbot, make_conte
         assert win.conversation.title.text() == win.conversation.title.full_text() or "…" in win.conversation.title.text()
     finally:
         apply_theme(app, 1.0)
+
+
+def test_only_one_sidebar_item_looks_active(qtbot, window):
+    """A sidebar item focused by a click does not keep its focus ring once another screen is shown."""
+    window.activateWindow()
+    window.show_calibration()
+    window.nav_microphone.setFocus()
+    assert window.nav_microphone.hasFocus()
+    window.calibration.continue_button.click()  # "Continue to scenarios"
+    assert window.nav_library.isChecked() and not window.nav_microphone.isChecked()
+    assert not window.nav_microphone.hasFocus()
+    looking_active = [b for b in window.nav.buttons() if b.isChecked() or b.hasFocus()]
+    assert looking_active == [window.nav_library]

@@ -73,7 +73,8 @@ def test_space_is_push_to_talk_and_the_recording_is_kept(qtbot, spoken_window, d
     listener.partial.emit("I'm so sorry")
     assert page.partial.isVisible() and "so sorry" in page.partial.text()
     qtbot.keyRelease(page, Qt.Key.Key_Space)
-    assert listener.releases == 1 and page.presenter.phase == "thinking"
+    qtbot.waitUntil(lambda: listener.releases == 1, timeout=2000)
+    assert page.presenter.phase == "thinking"
 
     listener.hear("I'm so sorry Sam I understand", wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
     record = win.ctx.store.all()[0]
@@ -84,11 +85,12 @@ def test_space_is_push_to_talk_and_the_recording_is_kept(qtbot, spoken_window, d
     assert page.bubbles[-2].text_value == "I'm so sorry Sam I understand"
     assert devices.voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
 
-    # In the typing box, Space is just a space.
+    # Once the trainee has started typing, Space is just a space.
     devices.voice.finish()
     page.reply_box.setFocus()
+    qtbot.keyClicks(page.reply_box, "I")
     qtbot.keyClick(page.reply_box, Qt.Key.Key_Space)
-    assert listener.presses == 1 and page.reply_box.text() == " "
+    assert listener.presses == 1 and page.reply_box.text() == "I "
 
     # The debrief offers the recording and describes the (spoken) tone.
     page.reply_box.setText("I can refund you now, sorry.")
@@ -108,6 +110,7 @@ def test_playing_a_recording_without_speakers_says_so(qtbot, spoken_window, devi
     page.setFocus()
     qtbot.keyPress(page, Qt.Key.Key_Space)
     qtbot.keyRelease(page, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: devices.listener.releases == 1, timeout=2000)
     devices.listener.hear("I'm so sorry Sam I understand", wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
     page.presenter.show_debrief()
     monkeypatch.setattr(debrief, "has_speakers", lambda: False)
@@ -437,3 +440,101 @@ def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(qtbot, jud
     state = presenter.runner.state
     assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
     assert judged_window.conversation.bubbles[-1].text_value == SAY_AGAIN
+
+
+# -- push-to-talk by keyboard in every state (issue 18, item 1) ---------------------------------------
+
+def space(kind: str, autorep: bool = False) -> None:
+    """One Space key event as the platform delivers it: to the focus widget (else the window)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    event_type = QEvent.Type.KeyPress if kind == "press" else QEvent.Type.KeyRelease
+    QApplication.sendEvent(target, QKeyEvent(event_type, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier,
+                                             " ", autorep))
+
+
+def hold_space(qtbot, seconds: float) -> None:
+    """Hold Space down with key auto-repeat: release-press pairs about every 35 ms, some flagged as
+    repeats and some not (X11 flags a pair only when both have reached Qt together)."""
+    space("press")
+    qtbot.wait(500)  # the auto-repeat delay
+    for i in range(int((seconds - 0.5) / 0.035)):
+        flagged = i % 3 != 0
+        space("release", autorep=flagged)
+        space("press", autorep=flagged)
+        qtbot.wait(35)
+
+
+def test_holding_space_talks_from_the_reply_box_through_auto_repeat(qtbot, spoken_window, devices):
+    from PySide6.QtWidgets import QApplication
+
+    page = spoken_window.conversation
+    listener = devices.listener
+    devices.voice.finish()
+    assert QApplication.focusWidget() is page.reply_box  # typing is no key away
+    assert "Space talks" in page.reply_box.placeholderText()
+    hold_space(qtbot, 1.5)
+    assert listener.presses == 1 and listener.releases == 0 and page.presenter.phase == "listening"
+    assert page.reply_box.text() == ""
+    space("release")
+    qtbot.waitUntil(lambda: listener.releases == 1, timeout=2000)
+    assert page.presenter.phase == "thinking" and page.reply_box.text() == ""
+
+
+def test_holding_space_talks_with_the_focus_elsewhere(qtbot, spoken_window, devices):
+    page = spoken_window.conversation
+    listener = devices.listener
+    devices.voice.finish()
+    page.subtitles.setFocus()
+    hold_space(qtbot, 1.0)
+    assert listener.presses == 1 and listener.releases == 0 and page.presenter.phase == "listening"
+    assert not page.subtitles.isChecked()  # Space talked, it did not tick the box
+    space("release")
+    qtbot.waitUntil(lambda: listener.releases == 1, timeout=2000)
+
+
+def test_space_talks_after_a_say_again(qtbot, spoken_window, devices):
+    from PySide6.QtWidgets import QApplication
+
+    page = spoken_window.conversation
+    mumble(page, devices)
+    devices.voice.finish()
+    assert QApplication.focusWidget() is page.reply_box
+    hold_space(qtbot, 1.0)
+    assert devices.listener.presses == 2 and page.presenter.phase == "listening"
+    assert page.reply_box.text() == ""
+    space("release")
+    qtbot.waitUntil(lambda: devices.listener.releases == 2, timeout=2000)
+
+
+def test_a_still_held_space_never_types_into_the_box(qtbot, spoken_window, devices):
+    """The reply ends while Space is held (the microphone failed): the repeats go nowhere."""
+    page = spoken_window.conversation
+    devices.voice.finish()
+    space("press")
+    devices.listener.failed.emit("The microphone was unplugged")
+    assert page.presenter.phase == "your_turn"
+    for _ in range(10):
+        space("release", autorep=True)
+        space("press", autorep=True)
+    space("release")
+    qtbot.waitUntil(lambda: not page._space_down, timeout=2000)
+    assert page.reply_box.text() == ""
+    # Typing is still right there, spaces and all.
+    qtbot.keyClicks(page.reply_box, "I see")
+    assert page.reply_box.text() == "I see"
+
+
+@pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
+def test_the_talk_button_says_how_a_reply_is_sent(qtbot, make_context, mode):
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+    page = _begin(qtbot, make_context, devices, mode)
+    devices.voice.finish()
+    if mode == "push_to_talk":
+        page.presenter.press_to_talk()
+    assert page.presenter.phase == "listening"
+    assert ("release" in page.talk_button.text()) == (mode == "push_to_talk")
+    assert ("pause" in page.talk_button.text()) == (mode == "hands_free")

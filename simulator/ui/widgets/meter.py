@@ -58,6 +58,16 @@ class AgitationMeter(QWidget):
     def _bar_height(self) -> int:
         return max(12, self.fontMetrics().height() // 2 + 4)
 
+    def knob_rect(self) -> QRectF:
+        """The needle's ring at the shown value, kept whole inside the widget at 0 and 100 (the ring
+        is wider than the bar's rounded end, so clamping its centre to the bar cut it off)."""
+        h = self._bar_height()
+        radius = h * 0.75
+        centre_y = self.fontMetrics().height() + 4 + h / 2
+        x = self.width() * self._shown / 100.0
+        x = max(radius + 1, min(self.width() - radius - 1, x))
+        return QRectF(x - radius, centre_y - radius, 2 * radius, 2 * radius)
+
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -86,11 +96,9 @@ class AgitationMeter(QWidget):
         painter.setBrush(gradient)
         painter.drawRoundedRect(filled, h / 2, h / 2)
         # The needle: a white ring at the current value.
-        x = bar.left() + bar.width() * self._shown / 100.0
-        x = max(bar.left() + h / 2, min(bar.right() - h / 2, x))
         painter.setBrush(QColor("white"))
         painter.setPen(agitation_color(self._shown).darker(120))
-        painter.drawEllipse(QRectF(x - h * 0.75, bar.center().y() - h * 0.75, h * 1.5, h * 1.5))
+        painter.drawEllipse(self.knob_rect())
         painter.setPen(QColor(COLORS["muted"]))
         small = QFont(self.font())
         small.setPointSizeF(self.font().pointSizeF() * 0.85)
