@@ -5,20 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
-class Inline:
-    """Runs each task at once (as simulator.devices.workers.InlineWorker does, without Qt, for the Qt-free core)."""
-
-    def submit(self, fn: Callable[[], Any], on_done=None, on_error=None) -> None:
-        try:
-            result = fn()
-        except Exception as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            return
-        if on_done is not None:
-            on_done(result)
+# The app's own synchronous worker (plain Python: it needs no QApplication, so the Qt-free core's
+# tests use it as they are).
+from simulator.devices.workers import InlineWorker as Inline
 
 
 class Later:
