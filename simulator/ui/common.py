@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import Qt  # QtGui's Qt adds mightBeRichText and convertFromPlainText
+from PySide6.QtGui import QKeyEvent, Qt  # QtGui's Qt adds mightBeRichText and convertFromPlainText
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -39,8 +39,21 @@ def chip(text: str, kind: str = "chip") -> QLabel:
     return widget
 
 
+class Button(QPushButton):
+    """A push button that Enter presses when it has the focus, as Space does. Qt's own buttons take
+    Enter only inside a dialog; the app's pages are not dialogs, and a trainee who tabs to
+    "Check my microphone" and presses Enter expects it to go."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            event.accept()
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
+
+
 def button(text: str, role: str | None = None, tooltip: str | None = None) -> QPushButton:
-    widget = QPushButton(text)
+    widget = Button(text)
     if role:
         widget.setObjectName(role)
     if tooltip:

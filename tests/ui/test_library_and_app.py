@@ -145,3 +145,18 @@ def test_only_one_sidebar_item_looks_active(qtbot, window):
     assert not window.nav_microphone.hasFocus()
     looking_active = [b for b in window.nav.buttons() if b.isChecked() or b.hasFocus()]
     assert looking_active == [window.nav_library]
+
+
+def test_enter_presses_the_focused_button_on_the_welcome_page(qtbot, make_context):
+    """Tab to "Check my microphone" and press Enter: the microphone check opens (Qt's buttons take
+    Enter only in dialogs; under Xvfb with a window manager Return did nothing here)."""
+    from simulator.ui.main_window import MainWindow
+
+    win = MainWindow(make_context(Settings(voice_enabled=False)))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.stack.currentWidget() is win.welcome
+    win.welcome.check_button.setFocus()
+    qtbot.keyClick(win.welcome.check_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.calibration, timeout=2000)
