@@ -406,8 +406,10 @@ class TrainerWindow(QWidget):
         for lead in steer.branches:
             when = _condition_text(node.branches[lead.branch_index].when) if node else ""
             where = f"ends {lead.outcome} ({lead.target})" if lead.outcome else f"“{lead.target}”"
-            take = button(f"Branch {lead.branch_index + 1} ({when}) → {where} · agitation {lead.signed_delta}",
+            # Two short lines, left-aligned: one long centred line was cut off at both ends at 1280x720.
+            take = button(f"Branch {lead.branch_index + 1} → {where} · agitation {lead.signed_delta}\nwhen: {when}",
                           None, "Take this branch, whatever the judgement would lead to")
+            take.setStyleSheet("text-align: left; padding: 4px 10px;")
             take.setAccessibleName(f"Take branch {lead.branch_index + 1} to {lead.target}")
             take.clicked.connect(lambda _=False, i=lead.branch_index: self.presenter.take_branch(i))
             self.details.addWidget(take)
@@ -586,6 +588,9 @@ def _condition_text(when: Condition | None) -> str:
         return "otherwise"
     parts = []
     for name, value in when.model_dump(exclude_none=True).items():
+        if value is True:  # a flag such as no_triggers: its name says it
+            parts.append(name.replace("_", " "))
+            continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{name.replace('_', ' ')} {shown}")
     return "; ".join(parts)

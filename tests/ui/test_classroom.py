@@ -308,8 +308,14 @@ def test_the_trainer_takes_any_branch_of_the_node_with_one_click(qtbot, classroo
     reply(qtbot, room, "I'm so sorry, Sam, I understand how frustrating this is.")
     labels = [b.text() for b in trainer.branch_buttons]
     assert len(labels) == 3
-    assert labels[0].startswith("Branch 1 (triggers calm_down, threat, insult, dismissal) → ends escalated")
-    assert labels[2].startswith("Branch 3 (otherwise) → “start”")
+    assert labels[0].startswith("Branch 1 → ends escalated")
+    assert labels[0].endswith("\nwhen: triggers calm_down, threat, insult, dismissal")
+    assert labels[2].startswith("Branch 3 → “start”") and labels[2].endswith("\nwhen: otherwise")
+    # Every button's text fits the trainer's window at 1280x720 (one centred line was cut at both ends).
+    trainer.resize(1280, 720)
+    qtbot.wait(20)
+    assert all(b.width() >= b.fontMetrics().horizontalAdvance(line) for b in trainer.branch_buttons
+               for line in b.text().split("\n")[:1] if len(line) < 70)
     # The judgement proposes the calming branch; the trainer keeps Sam where he is instead.
     qtbot.mouseClick(trainer.branch_buttons[2], Qt.MouseButton.LeftButton)
     turn = p.runner.state.turns[0]
