@@ -198,7 +198,9 @@ class TurnCard(QFrame):
             col.addWidget(label("No technique or trigger was found in these words.", "small"))
         # The judge's sentences that only quote a finding repeat the chips above; the rest explain.
         quoted = [f"'{f.evidence}'" for f in (*j.techniques, *j.triggers) if f.evidence]
-        explanation = [s for s in j.explanation if not any(q in s for q in quoted)]
+        # The tone sentence is already under "How it sounded".
+        sounded = {describe(j.tone), describe(j.tone, whose="the Microphone check's")} if j.tone else set()
+        explanation = [s for s in j.explanation if not any(q in s for q in quoted) and s not in sounded]
         if explanation:
             why = label("<br>".join(f"• {html.escape(sentence)}" for sentence in explanation), None, wrap=True)
             why.setTextFormat(Qt.TextFormat.RichText)

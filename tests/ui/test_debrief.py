@@ -85,3 +85,23 @@ def test_the_score_says_why_its_parts_do_not_add_up_when_tone_was_not_measured(q
     panel.show_score(typed)
     assert panel.note is not None and panel.note.text() == typed.note
     assert f"scaled to {typed.total:g} out of 100" in panel.note.text()
+
+
+def test_the_tone_sentence_is_shown_once_per_turn(qtbot, window):
+    """The judge puts the tone sentence in its explanation too; the card shows it under "How it sounded" only."""
+    from simulator.analysis.tone_text import describe
+
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}
+    state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
+    record = turn(0, "Reply 0")
+    said = describe(CALM_NEAR_CALIBRATION)
+    judgement = record.judgement.model_copy(update={"tone": CALM_NEAR_CALIBRATION,
+                                                    "explanation": ["Something else the judge said.", said]})
+    state.turns.append(record.model_copy(update={"judgement": judgement}))
+    win.ctx.store.save(SessionRecord(trainee="Alex", scenario_title="The missing parcel", closed=True, state=state))
+
+    win.review_session(state.session_id)
+    texts = " ".join(w.text() for w in win.debrief.cards[0].findChildren(QLabel))
+    assert texts.count("close to your calibration") == 1
+    assert "Something else the judge said." in texts
