@@ -38,7 +38,7 @@ def run_app(argv: list[str] | None = None) -> int:
         return 2
 
     from simulator.ui.context import AppContext
-    from simulator.ui.main_window import APP_NAME, MainWindow
+    from simulator.ui.main_window import APP_NAME, MainWindow, opens_maximised
     from simulator.ui.theme import apply_theme
 
     existing = QApplication.instance()
@@ -51,7 +51,12 @@ def run_app(argv: list[str] | None = None) -> int:
     context = AppContext.for_app()
     apply_theme(app, context.settings.text_scale)
     window = MainWindow(context)
-    window.show()
+    screen = app.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    if room is not None and opens_maximised(room.width(), room.height()):
+        window.showMaximized()
+    else:
+        window.show()
     for notice in context.startup_notices:
         from simulator.ui import dialogs
 

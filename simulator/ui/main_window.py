@@ -47,13 +47,26 @@ log = logging.getLogger(__name__)
 APP_NAME = "De-escalation Simulator"
 
 
+# The window's usual size, and the room a window manager's title bar and borders take around it.
+USUAL_SIZE = (1280, 720)
+_DECORATION = (16, 48)
+
+
+def opens_maximised(available_width: int, available_height: int) -> bool:
+    """Whether the window should open maximised on a screen with this much room: at 1280x720 the
+    usual size plus a title bar does not fit, and the sidebar's foot and the bottom of every page
+    were pushed off screen (seen under Xvfb with openbox)."""
+    return (available_width < USUAL_SIZE[0] + _DECORATION[0]
+            or available_height < USUAL_SIZE[1] + _DECORATION[1])
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(1024, 640)
-        self.resize(1280, 720)
+        self.resize(*USUAL_SIZE)
 
         central = QWidget()
         self.setCentralWidget(central)

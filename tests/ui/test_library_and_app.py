@@ -160,3 +160,12 @@ def test_enter_presses_the_focused_button_on_the_welcome_page(qtbot, make_contex
     win.welcome.check_button.setFocus()
     qtbot.keyClick(win.welcome.check_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.calibration, timeout=2000)
+
+
+@pytest.mark.parametrize(("room", "maximised"), [((1280, 720), True), ((1280, 800), True),
+                                                 ((1366, 768), False), ((1920, 1080), False),
+                                                 ((1280, 700), True)])
+def test_the_window_opens_maximised_where_its_usual_size_and_title_bar_do_not_fit(room, maximised):
+    from simulator.ui.main_window import opens_maximised
+
+    assert opens_maximised(*room) is maximised
