@@ -3,7 +3,6 @@ reply made up from silence or noise, and the recogniser the app and `assess` use
 
 from __future__ import annotations
 
-import re
 import wave
 
 import numpy as np
@@ -69,8 +68,7 @@ def test_the_live_transcript_streams_while_whisper_waits_for_the_end(tmp_path, w
         whisper.feed(pcm[offset:offset + 3200])
     assert whisper.partial()  # PocketSphinx's words so far
     result = whisper.finish()
-    # Words, not space-separated tokens: Whisper may end the sentence with a full stop ("waiting.").
-    assert {"sorry", "kept", "waiting"} <= set(re.findall(r"[a-z']+", result.text.lower()))
+    assert {"sorry", "kept", "waiting"} <= set(result.text.lower().replace(",", "").split())
     assert whisper.partial() == ""
     whisper.cancel()  # nothing in progress: fine
 
