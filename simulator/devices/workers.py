@@ -105,19 +105,25 @@ class _Job(QRunnable):
     that holds the GIL and wants that lock deadlocks with it (seen in the suite: the window hung in
     setStyleSheet while a pool thread destroyed a QtMultimedia object)."""
 
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, key: int) -> None:
+    def __init__(self, fn: Callable[[], Any], on_done: Done | None, on_error: Failed | None,
+                 relay: _Relay, key: int) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self._fn: Callable[[], Any] | None = fn
+        self._task: tuple[Callable[[], Any], Done | None, Failed | None] | None = (fn, on_done, on_error)
         self._relay, self._key = relay, key
 
     def run(self) -> None:
-        fn, self._fn = self._fn, None
-        assert fn is not None
+        task, self._task = self._task, None
+        assert task is not None
+        fn = task[0]
+        del task  # the pool's own references (TaskPool._pending) are the ones released, on the GUI thread
+        try:
+            value, ok = fn(), True
+        except BaseException as exc:  # reported to whoever asked, never lost in a thread
+            value, ok = exc, False
+        del fn
         # No callback in the outcome: the pool looks it up on the GUI thread.
-        outcome = _run(fn, None, None)._replace(key=self._key)
-        del fn  # the pool's own reference (TaskPool._pending) is the one released, on the GUI thread
-        _report(self._relay.finished, outcome)
+        _report(self._relay.finished, _Outcome(None, value, ok, self._key))
 
 
 class TaskPool(QObject):
@@ -163,7 +169,7 @@ class TaskPool(QObject):
         relay.finished.connect(self._on_relay_finished)
         if not self._timer.isActive() and not self._busy:
             self._timer.start()
-        job = _Job(fn, relay, self._keys)
+        job = _Job(fn, on_done, on_error, relay, self._keys)
         # Held here, with what the task captured, until its outcome arrives (see _Job).
         self._pending[self._keys] = (relay, job, fn, on_done, on_error)
         self._pool.start(job)
