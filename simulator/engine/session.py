@@ -37,6 +37,17 @@ STATE_VERSION = 1
 Override = Literal["calmer", "escalate", "branch"]
 
 
+class Correction(BaseModel):
+    """What the trainee said, as they corrected the recogniser's transcript after the turn, and its judgement.
+
+    Kept beside the original (TurnRecord.reply and .judgement stay as heard and as the branch was taken on).
+    """
+
+    reply: str
+    judgement: Judgement
+    at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
 class TurnRecord(BaseModel):
     """One exchange: what the customer said, the reply, its judgement and what it caused."""
 
@@ -56,6 +67,10 @@ class TurnRecord(BaseModel):
     target: str
     trainee: str | None = None
     at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    # The trainee's correction of a misheard transcript, re-judged (None: never corrected).
+    correction: Correction | None = None
+    # What the trainer noted about this turn, during or after the session ("" : nothing).
+    trainer_note: str = ""
 
 
 class SessionState(BaseModel):

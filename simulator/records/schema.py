@@ -86,6 +86,7 @@ sessions = sa.Table(
     sa.Column("repeats", sa.Integer, nullable=False, default=0),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
     sa.Column("score", sa.Float),
+    sa.Column("trainer_note", sa.Text),
     sa.Column("started_at", UTCDateTime, nullable=False, index=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
@@ -115,6 +116,9 @@ turns = sa.Table(
     # Whoever answered the turn (in a classroom session, trainees take turns). None: nobody named.
     sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True),
     sa.Column("at", UTCDateTime, nullable=False, index=True),
+    # The trainee's corrected transcript and its new judgement (engine.session.Correction); None: none.
+    sa.Column("correction", JSONDoc),
+    sa.Column("trainer_note", sa.Text),
 )
 
 # One row per technique or trigger a judgement found, so trends are GROUP BY queries.

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from simulator.engine.judgement import Judgement
 from simulator.engine.scoring import score_session
-from simulator.engine.session import SessionState, TurnRecord
+from simulator.engine.session import Correction, SessionState, TurnRecord
 from simulator.records import db
 from simulator.records.roster import class_id, trainee_id
 from simulator.records.schema import classes, findings, sessions, trainees, turns
@@ -44,6 +44,8 @@ class SessionRecord(BaseModel):
     state: SessionState
     # The computer the session was started on (filled in by the store).
     station: str = ""
+    # What the trainer noted about the whole session ("" : nothing).
+    trainer_note: str = ""
 
     @property
     def session_id(self) -> str:
@@ -93,6 +95,7 @@ class Sessions:
                 "repeats": state.repeats,
                 "closed": record.closed,
                 "score": record.score,
+                "trainer_note": record.trainer_note or None,
                 "started_at": db.parse_time(state.started_at, "start time"),
                 "updated_at": now,
             }
@@ -204,6 +207,8 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
         "target": turn.target,
         "trainee_id": answered_by,
         "at": db.parse_time(turn.at, "turn time"),
+        "correction": turn.correction.model_dump(mode="json") if turn.correction else None,
+        "trainer_note": turn.trainer_note or None,
     }
 
 
@@ -244,6 +249,8 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
                 branch_index=row["branch_index"], target=row["target"],
                 trainee=row["answered_by"],
                 at=db.iso(row["at"]),
+                correction=Correction.model_validate(row["correction"]) if row["correction"] else None,
+                trainer_note=row["trainer_note"] or "",
             ))
     for h in heads:
         # As the conversation keeps them: a session played alone names nobody on its turns (they are all
@@ -255,7 +262,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
         SessionRecord(
             trainee=h["trainee_name"] or "", class_name=h["class_name"] or "", scenario_title=h["scenario_title"],
             updated_at=db.iso(h["updated_at"]), closed=h["closed"], score=h["score"],
-            station=h["station"],
+            station=h["station"], trainer_note=h["trainer_note"] or "",
             state=SessionState(
                 state_version=h["state_version"], session_id=h["session_id"],
                 scenario_id=h["scenario_id"], seed=h["seed"], node_id=h["node_id"],

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import command
 
+from simulator.engine.session import Correction
 from simulator.records import db
 from simulator.records.store import SessionStore
 from tests.records.factories import judgement
@@ -62,13 +63,15 @@ def _fill_release_0001(url: str) -> None:
 
 # What 0002 changes: who a turn and a session belong to (checked through the store below).
 OWNERS = {("turns", "trainee"), ("turns", "trainee_id"), ("sessions", "trainee_id"), ("sessions", "class_id")}
+# What 0003 adds: empty columns for corrected transcripts and trainer notes.
+ADDED_IN_0003 = {("turns", "correction"), ("turns", "trainer_note"), ("sessions", "trainer_note")}
 
 
 def _rows(engine: sa.Engine) -> dict[str, list[dict]]:
     t = sa.MetaData()
     t.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS}
+        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003}
                               for r in conn.execute(table.select()).mappings()), key=repr)
                 for name, table in t.tables.items() if name != "alembic_version"}
 
@@ -119,4 +122,35 @@ def test_going_back_to_the_previous_release_keeps_every_row(fresh_database_url):
         names = conn.execute(sa.text("SELECT trainee FROM turns WHERE session_id = :s ORDER BY turn_index"),
                              {"s": shared.session_id}).scalars().all()
     assert (owner, names) == ("Ann", ["Ann", "Bo"])
+    engine.dispose()
+
+
+def test_corrections_and_notes_are_added_empty_and_a_downgrade_keeps_every_other_value(fresh_database_url):
+    from tests.records.factories import record
+
+    _fill_release_0001(fresh_database_url)
+    store = SessionStore(url=fresh_database_url)
+    solo = store.load("solo")
+    assert solo.trainer_note == "" and [(t.correction, t.trainer_note) for t in solo.state.turns] == [(None, "")] * 2
+
+    mine = record("Ann")
+    mine.trainer_note = "Good recovery after turn 2."
+    first = mine.state.turns[0]
+    mine.state.turns[0] = first.model_copy(update={
+        "trainer_note": "Name the feeling first.",
+        "correction": Correction(reply="I can hear how upset you are.", judgement=judgement(techniques=["empathy"]))})
+    store.save(mine)
+    again = store.load(mine.session_id)
+    assert again.trainer_note == "Good recovery after turn 2."
+    turn = again.state.turns[0]
+    assert turn.trainer_note == "Name the feeling first." and turn.reply == first.reply
+    assert turn.correction is not None and turn.correction.reply == "I can hear how upset you are."
+    assert [f.name for f in turn.correction.judgement.techniques] == ["empathy"]
+    before = _rows(store.engine)
+    store.close()
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0002")
+    assert _rows(engine) == before
     engine.dispose()
