@@ -61,6 +61,13 @@ def word_spans(text: str, words: Sequence[HeardWord]) -> list[tuple[int, int, fl
     return spans
 
 
+def unsure_spans(text: str, words: Sequence[HeardWord], threshold: float = UNSURE_WORD) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each recognised word under `threshold`, for the screens to mark as
+    "may be misheard" (the live transcript, the debrief). Empty when typed or when the words do not
+    spell the text."""
+    return [(start, end) for start, end, c in word_spans(text, words) or () if c < threshold]
+
+
 def unsure_words(text: str, hits: Iterable[Hit], words: Sequence[HeardWord],
                  threshold: float = UNSURE_WORD) -> list[str]:
     """The words recognised under `threshold` that the grave-trigger matches among `hits` (all of
