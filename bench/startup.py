@@ -107,8 +107,19 @@ def _data_folder(first_run: bool) -> Path:
     return folder
 
 
+_returning: list[Path] = []
+
+
 def run_once(first_run: bool, profile: str | None = None) -> dict[str, int]:
-    env = dict(os.environ, SIMULATOR_DATA_DIR=str(_data_folder(first_run)))
+    # A first run gets a fresh data folder each time (the records database is made); a returning
+    # trainee's runs share one, made by the warm-up run, as their own computer would.
+    if first_run or not _returning:
+        folder = _data_folder(first_run)
+        if not first_run:
+            _returning.append(folder)
+    else:
+        folder = _returning[0]
+    env = dict(os.environ, SIMULATOR_DATA_DIR=str(folder))
     if profile:
         env["STARTUP_PROFILE"] = profile
     # A trainee's Python keeps compiled modules (__pycache__); without them every start compiles ~600.

@@ -115,8 +115,9 @@ class MainWindow(QMainWindow):
         self.calibration.calibrated.connect(self._on_calibration_calibrated)
         self.settings_page.saved.connect(self._on_settings_page_saved)
         self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
-        # A recogniser that needs its model folder (Vosk, Whisper) is built now, off the GUI thread.
-        self.conversation.presenter.apply_listening_settings()
+        # A recogniser that needs its model folder (Vosk, Whisper) is built off the GUI thread, once
+        # the first screen is painted (AppContext.startup).
+        context.startup.later(self.conversation.presenter.apply_listening_settings)
         self.conversation.presenter.finished.connect(self.review_session)
         self.conversation.presenter.left.connect(self.show_library)
         self.debrief.back_requested.connect(self.show_library)
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         self.roster.history_requested.connect(self.show_history)
         self.roster.classroom_requested.connect(self.open_classroom)
         # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
-        apply_retention(context)
+        context.startup.later(lambda: apply_retention(context))
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),

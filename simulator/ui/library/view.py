@@ -245,8 +245,9 @@ class LibraryPage(Page):
         self._signature = signature
         self.loading = True
         self.loading_label.setVisible(self.library is None)
-        self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                              on_error=self._on_library_failed)
+        # At the app's start, once the library's frame is painted (AppContext.startup).
+        self.ctx.startup.later(lambda: self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
+                                                             on_error=self._on_library_failed))
 
     def _on_library_loaded(self, library: Library) -> None:
         self.loading = False
