@@ -620,12 +620,12 @@ class ConversationPresenter(QObject):
         return True
 
     def restart(self) -> None:
-        """A fresh attempt at the same scenario; the old one stays in the history, closed."""
+        """A fresh attempt at the same scenario. The old one, if a turn was answered, stays in the
+        history marked restarted (Conversation.restarted): never offered to resume nor "not finished"."""
         assert self.conversation is not None
         self._stop_voice()
         self._stop_listening()
-        if self.conversation.turns:
-            self.conversation.close()
+        self.conversation.restarted()
         self.busy = False
         self.view.set_busy(False)
         self.load(self.conversation.scenario)

@@ -47,7 +47,7 @@ from simulator.ui.common import (
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import friendly_time
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
-from simulator.ui.theme import COLORS, OUTCOME_TEXT
+from simulator.ui.theme import COLORS, outcome_text
 from simulator.ui.widgets.chart import AgitationChart
 
 log = logging.getLogger(__name__)
@@ -350,13 +350,9 @@ class DebriefPage(Page):
         who = f"{record.trainee}, " if record.trainee else ""
         self.subheading.setText(f"{who}{friendly_time(state.started_at)} · {len(state.turns)} "
                                 f"exchange{'s' if len(state.turns) != 1 else ''} with {scenario.customer.name}")
-        if state.outcome:
-            text, kind = OUTCOME_TEXT[state.outcome]
-            self.outcome.setText(text)
-            self.outcome.setObjectName(f"chip_{kind}")
-        else:
-            self.outcome.setText("Not finished")
-            self.outcome.setObjectName("chipMuted")
+        text, kind = outcome_text(state.outcome, record.restarted)
+        self.outcome.setText(text)
+        self.outcome.setObjectName("chipMuted" if kind == "Muted" else f"chip_{kind}")
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
         ending = scenario.endings.get(state.ending_id or "")

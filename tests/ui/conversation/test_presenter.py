@@ -116,6 +116,18 @@ def test_a_judgement_that_comes_back_after_a_restart_is_dropped(setup, scenario)
     assert ctx.store.all() == []  # nothing was applied or saved to either session
 
 
+def test_a_restart_keeps_the_answered_turns_marked_restarted_not_unfinished(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.submit_text(WARM)
+    old = presenter.record.session_id
+    presenter.restart()
+    kept = ctx.store.load(old)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == [WARM]
+    assert ctx.store.unfinished() == []
+    presenter.restart()  # before any turn: nothing is kept
+    assert [r.session_id for r in ctx.store.all()] == [old]
+
+
 def test_an_unsure_reply_is_asked_for_again(setup, scenario, tmp_path):
     presenter, view, ctx = started(setup, scenario)
     wav = a_wav(tmp_path / "unsure.wav")
