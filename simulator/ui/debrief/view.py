@@ -561,6 +561,7 @@ class DebriefPage(Page):
         if self.record is None or self.scenario is None:
             return
         record, scenario, index = self.record, self.scenario, card.turn.index
+        self.corrections.store = self.ctx.store  # Settings may have opened another records database
         answered: list[bool] = []  # a synchronous runner (tests) answers before `correct` returns
 
         def done(saved: SessionRecord, _turn: TurnRecord) -> None:
