@@ -131,6 +131,14 @@ def main() -> int:
     win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("11-debrief-turns")
 
+    # A conversation left part-way: its banner at the top of the library and Resume on its card.
+    win.start_scenario("door-no-id")
+    page.presenter.begin()
+    page.reply_box.setText("Good evening. Can I see some ID, please?")
+    page._on_send_clicked()
+    page.presenter.leave_for_later()
+    shot("23-library-left-part-way")
+
     # Authoring: a shipped scenario's graph, a typed try-out, then a draft with mistakes marked.
     win.show_authoring()
     authoring = win.authoring
@@ -151,14 +159,6 @@ def main() -> int:
     authoring.select_node("choices")
     authoring.tabs.setCurrentWidget(authoring.details)
     shot("14-authoring-problems")
-
-    # A conversation left part-way: its banner at the top of the library and Resume on its card.
-    win.start_scenario("door-no-id")
-    page.presenter.begin()
-    page.reply_box.setText("Good evening. Can I see some ID, please?")
-    page._on_send_clicked()
-    page.presenter.leave_for_later()
-    shot("23-library-left-part-way")
 
     trainer_screens(win, ctx, shot, args.out, width, height)
     win.close()
