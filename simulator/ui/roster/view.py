@@ -144,6 +144,9 @@ class RosterPage(Page):
         rc.addLayout(rhead)
         self.roster = QListWidget()
         self.roster.setAccessibleName("Trainees in this class")
+        # A long line (name, sessions, last, average) wraps instead of hiding its end off the side.
+        self.roster.setWordWrap(True)
+        self.roster.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.roster.itemDoubleClicked.connect(
             lambda item: self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.roster.itemActivated.connect(
@@ -162,13 +165,18 @@ class RosterPage(Page):
         self.add_trainee_button = button("Add to class")
         self.add_trainee_button.clicked.connect(self._on_add_trainee_clicked)
         add_name.addWidget(self.add_trainee_button)
+        rc.addLayout(add_name)
+        # The selected trainee's actions on a row of their own: beside the name field at 1280x720
+        # they squeezed it to a few letters.
+        chosen = QHBoxLayout()
         self.history_button = button("History…", None, "Open the selected trainee's history")
         self.history_button.clicked.connect(self._on_history_button_clicked)
-        add_name.addWidget(self.history_button)
-        self.remove_trainee_button = _add_button(add_name, "Remove from class…",
+        chosen.addWidget(self.history_button)
+        self.remove_trainee_button = _add_button(chosen, "Remove from class…",
                                                  "Take the selected trainee off this roster; their records stay",
                                                  self._on_remove_trainee_button_clicked)
-        rc.addLayout(add_name)
+        chosen.addStretch(1)
+        rc.addLayout(chosen)
         row.addWidget(right, 3)
         col.addWidget(self.classes_area, 1)
         col.addStretch(0)  # holds the empty state at the top when there is no class

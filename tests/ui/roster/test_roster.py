@@ -205,3 +205,14 @@ def test_with_no_class_the_screen_says_what_classes_are_for_and_adds_the_first(q
     qtbot.keyClicks(page.trainee_name, "Priya")
     qtbot.keyClick(page.trainee_name, Qt.Key.Key_Return)
     assert page.trainee_names() == ["Priya"] and not page.empty_roster.isVisible()
+
+
+def test_at_1280x720_the_name_field_is_usable_and_roster_lines_are_not_cut_off(qtbot, window):
+    win = window
+    win.resize(1280, 720)
+    make_class(qtbot, win, "Tuesday evening", ["Chloe Martin"])
+    page = win.roster
+    page.roster.item(0).setText("Chloe Martin   ·   12 sessions, last 29 Nov 2026, 07:19, average score 100")
+    qtbot.wait(50)
+    assert page.trainee_name.width() >= 160, "room to type a name"
+    assert page.roster.horizontalScrollBar().maximum() == 0, "the line wraps instead of running off the side"
