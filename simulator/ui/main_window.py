@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.debrief.back_requested.connect(self.show_library)
         self.debrief.again_requested.connect(self.start_scenario)
         self.debrief.retry_requested.connect(self.retry_from_turn)
+        # Who answered each classroom turn and the trainer's overrides, also after a correction.
+        self.debrief.shown.connect(lambda: mark_classroom_turns(self.debrief))
         self.history.review_requested.connect(self.review_session)
         self.roster.history_requested.connect(self.show_history)
         self.roster.classroom_requested.connect(self.open_classroom)
@@ -359,8 +361,7 @@ class MainWindow(QMainWindow):
             return
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
-            self.debrief.show_record(record, scenario)
-            mark_classroom_turns(self.debrief)  # who answered each classroom turn, the trainer's overrides
+            self.debrief.show_record(record, scenario)  # shown: the classroom's notes (below)
             self._show(self.debrief, None)
 
     def retry_from_turn(self, session_id: str, turn_index: int) -> None:

@@ -1,6 +1,7 @@
 """The debrief screen: the score and its rubric, agitation over time, and every turn explained, with its recording.
 
 Signals (DebriefPage):
+    shown(): a session was shown (again, after a correction).
     retry_requested(str, int): try again from a turn (session id, turn index).
     again_requested(str): play the scenario again from the start (scenario id).
     back_requested(): return to the library.
@@ -321,6 +322,7 @@ INTENT_NAMES = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral"
 
 
 class DebriefPage(Page):
+    shown = Signal()
     retry_requested = Signal(str, int)
     again_requested = Signal(str)
     back_requested = Signal()
@@ -474,9 +476,10 @@ class DebriefPage(Page):
             bar.setValue(place)
             # Once the new cards are laid out (the bar's range follows), where the trainee was.
             QTimer.singleShot(0, self, lambda: bar.setValue(place))
-            return
-        self.scroller.verticalScrollBar().setValue(0)
-        self.again_button.setFocus()
+        else:
+            self.scroller.verticalScrollBar().setValue(0)
+            self.again_button.setFocus()
+        self.shown.emit()
 
     # -- playback --------------------------------------------------------------------------------
     def _ensure_player(self) -> bool:

@@ -107,8 +107,9 @@ def test_the_tone_sentence_is_shown_once_per_turn(qtbot, window):
     assert "Something else the judge said." in texts
 
 
-def misheard_session(store) -> str:
-    """A session whose first reply was spoken and misheard ('sorry' as 'calm down'), the second typed."""
+def misheard_session(store, answered_by: str | None = None) -> str:
+    """A session whose first reply was spoken and misheard ('sorry' as 'calm down'), the second typed;
+    `answered_by`: a classroom session, that trainee answering both."""
     from simulator.engine.judgement import Finding, HeardWord, Judgement
 
     state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
@@ -118,7 +119,10 @@ def misheard_session(store) -> str:
     first = turn(0, heard, judged=misjudged).model_copy(update={
         "heard": [HeardWord("calm", 0.35), HeardWord("down", 0.41), HeardWord("I'll", 0.95), HeardWord("look", 0.9)]})
     state.turns += [first, turn(1, "Let me check the van.")]
-    store.save(SessionRecord(trainee="Alex", scenario_title="The missing parcel", closed=True, state=state))
+    if answered_by:
+        state.turns = [t.model_copy(update={"trainee": answered_by}) for t in state.turns]
+    store.save(SessionRecord(trainee="" if answered_by else "Alex", class_name="Tue" if answered_by else "",
+                             scenario_title="The missing parcel", closed=True, state=state))
     return state.session_id
 
 
@@ -183,3 +187,20 @@ def test_a_correction_that_cannot_be_saved_says_so_and_keeps_what_was_heard(qtbo
     assert card.judge_again.isEnabled()
     monkeypatch.undo()
     assert win.ctx.store.load(session_id).state.turns[0].correction is None
+
+
+def test_a_classroom_turn_keeps_its_note_after_a_correction(qtbot, window):
+    win = window
+    win.ctx.store.add_trainee("Priya", "Tue")
+    session_id = misheard_session(win.ctx.store, answered_by="Priya")
+    win.review_session(session_id)
+
+    def notes() -> list[str]:
+        return [w.text() for w in win.debrief.cards[0].findChildren(QLabel) if w.objectName() == "classroomNote"]
+
+    assert notes() and "Priya" in notes()[0]
+    card = win.debrief.cards[0]
+    card.open_editor()
+    card.correction_box.setText("sorry, I'll look")
+    card.judge_again.click()
+    assert win.debrief.cards[0].corrected_label is not None and notes() and "Priya" in notes()[0]
