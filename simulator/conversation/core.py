@@ -193,6 +193,16 @@ class Conversation:
             self.save()
         return line
 
+    def restarted(self) -> Saved | None:
+        """The trainee starts the scenario again. A session with answered turns is kept (they are the
+        trainee's), closed and marked restarted: never offered for resuming nor counted as not
+        finished. One with none was never saved (a session is first saved after a turn) and goes."""
+        self.discard()
+        if not self.turns:
+            return None
+        self.record.restarted = True
+        return self.close()
+
     def close(self) -> Saved | None:
         """The session is over (an ending, or ended early): closed and saved."""
         self.record.closed = True

@@ -85,6 +85,8 @@ sessions = sa.Table(
     sa.Column("outcome", sa.String(20)),
     sa.Column("repeats", sa.Integer, nullable=False, default=0),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    # The trainee restarted it (it is closed too): not resumable, not "not finished".
+    sa.Column("restarted", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("score", sa.Float),
     sa.Column("trainer_note", sa.Text),
     sa.Column("started_at", UTCDateTime, nullable=False, index=True),
@@ -102,6 +104,8 @@ turns = sa.Table(
     sa.Column("agitation_before", sa.Float, nullable=False),
     sa.Column("reply", sa.Text, nullable=False),
     sa.Column("audio_file", sa.Text),
+    # The recognised words of a spoken reply, [[word, confidence], ...] (engine.judgement.HeardWord).
+    sa.Column("heard", JSONDoc),
     # Set when retention deleted the recording: the path is kept so the record says what existed.
     sa.Column("recording_deleted_at", UTCDateTime),
     # The whole judgement as the judge made it; intent and tone are copied out for queries.

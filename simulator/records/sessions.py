@@ -40,6 +40,9 @@ class SessionRecord(BaseModel):
     scenario_title: str = ""
     updated_at: str = Field(default_factory=lambda: db.iso(db.now()))
     closed: bool = False  # the trainee finished or left the session deliberately
+    # The trainee restarted the scenario part-way (closed too): kept, since its turns are theirs, but
+    # neither resumable nor "not finished" (a session restarted before any turn is never saved).
+    restarted: bool = False
     score: float | None = None
     state: SessionState
     # The computer the session was started on (filled in by the store).
@@ -94,6 +97,7 @@ class Sessions:
                 "outcome": state.outcome,
                 "repeats": state.repeats,
                 "closed": record.closed,
+                "restarted": record.restarted,
                 "score": record.score,
                 "trainer_note": record.trainer_note or None,
                 "started_at": db.parse_time(state.started_at, "start time"),
@@ -177,12 +181,13 @@ def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
 
 
 def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
-    """How often each technique and each trigger was found in `turns` (by id)."""
+    """How often each technique and each trigger was found in `turns` (by id; a corrected turn's as
+    corrected, as the score counts them: TurnRecord.assessed)."""
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
     for t in turns:
-        techniques.update(f.name for f in t.judgement.techniques)
-        triggers.update(f.name for f in t.judgement.triggers)
+        techniques.update(f.name for f in t.assessed.techniques)
+        triggers.update(f.name for f in t.assessed.triggers)
     return techniques, triggers
 
 
@@ -197,6 +202,7 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
         "agitation_before": turn.agitation_before,
         "reply": turn.reply,
         "audio_file": turn.audio_file,
+        "heard": [list(w) for w in turn.heard] or None,
         "judgement": j.model_dump(mode="json"),
         "intent": j.intent,
         "tone": j.tone.label if j.tone else None,
@@ -213,7 +219,9 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
 
 
 def _finding_rows(session_id: str, turn: TurnRecord) -> Iterable[dict[str, Any]]:
-    for kind, items in (("technique", turn.judgement.techniques), ("trigger", turn.judgement.triggers)):
+    # What the trends count: a corrected turn's findings as corrected, as the score counts them.
+    judged = turn.assessed
+    for kind, items in (("technique", judged.techniques), ("trigger", judged.triggers)):
         for position, finding in enumerate(items):
             yield {"session_id": session_id, "turn_index": turn.index, "kind": kind,
                    "position": position, "name": finding.name, "evidence": finding.evidence}
@@ -242,6 +250,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
             by_session[row["session_id"]].append(TurnRecord(
                 index=row["turn_index"], node_id=row["node_id"], customer_line=row["customer_line"],
                 mood=row["mood"], agitation_before=row["agitation_before"], reply=row["reply"],
+                heard=row["heard"] or [],
                 # A recording retention deleted is no longer offered for playback.
                 audio_file=None if row["recording_deleted_at"] else row["audio_file"],
                 judgement=Judgement.model_validate(row["judgement"]), override=row["override"],
@@ -261,7 +270,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
     return [
         SessionRecord(
             trainee=h["trainee_name"] or "", class_name=h["class_name"] or "", scenario_title=h["scenario_title"],
-            updated_at=db.iso(h["updated_at"]), closed=h["closed"], score=h["score"],
+            updated_at=db.iso(h["updated_at"]), closed=h["closed"], restarted=h["restarted"], score=h["score"],
             station=h["station"], trainer_note=h["trainer_note"] or "",
             state=SessionState(
                 state_version=h["state_version"], session_id=h["session_id"],

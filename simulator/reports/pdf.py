@@ -237,9 +237,9 @@ td.key {{ color: {MUTED}; font-size: 8.5pt; }}
 """
 
 
-def _outcome_html(outcome: str | None) -> str:
+def _outcome_html(outcome: str | None, restarted: bool = False) -> str:
     if outcome is None:
-        return '<span class="muted">not finished</span>'
+        return f'<span class="muted">{"restarted" if restarted else "not finished"}</span>'
     return f'<b style="color:{OUTCOME_COLOURS.get(outcome, INK)}">{escape(outcome)}</b>'
 
 
@@ -345,7 +345,7 @@ def _roster_table(report: Report) -> str:
 
 def _sessions_table(report: Report) -> str:
     rows = [[_date(r.state.started_at), escape(r.owner or "—"), escape(r.scenario_title or r.state.scenario_id),
-             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(report.score_of(r))]
+             str(len(r.state.turns)), _outcome_html(r.state.outcome, r.restarted), _score_html(report.score_of(r))]
             for r in report.sessions]
     return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
                                         [19, 18, 32, 7, 15, 9])
@@ -381,6 +381,17 @@ def _turn_html(t: TurnRecord) -> str:
         ("Triggers", _findings_html(j.triggers, good=False)),
         ("Tone", tone),
     ]
+    if t.correction is not None:
+        # Misheard: what the trainee says they said, judged again, after the turn as heard and played; the
+        # score counts it (engine/scoring.py).
+        c = t.correction.judgement
+        rows += [("Corrected to", f"“{escape(t.correction.reply)}” <span class=\"muted\">(by the trainee after "
+                                      "the session; the customer reacted to the reply as heard)</span>"),
+                     ("Judged as corrected", f'<b style="color:{INTENT_COLOURS.get(c.intent, INK)}">'
+                                             f"{INTENT_WORDS.get(c.intent, c.intent)}</b>"
+                                             + "".join("<br>" + _findings_html(items, good)
+                                                       for items, good in ((c.techniques, True), (c.triggers, False))
+                                                       if items))]
     if j.explanation:
         rows.append(("Why", "<br>".join(f"• {escape(s)}" for s in j.explanation)))
     body = "".join(f'<tr><td class="key" width="17%">{k}</td><td>{v}</td></tr>' for k, v in rows)
@@ -406,7 +417,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
     who = f" — {escape(r.owner)}" if r.owner else ""
     start = s.turns[0].agitation_before if s.turns else s.agitation
     meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
-            f"outcome {_outcome_html(s.outcome)} · {score} · "
+            f"outcome {_outcome_html(s.outcome, r.restarted)} · {score} · "
             f"agitation {start:.0f} → {s.agitation:.0f}")
     ident = f"Session {escape(s.session_id)}" + (f" · station {escape(r.station)}" if r.station else "")
     overrides = sum(t.override is not None for t in s.turns)

@@ -115,18 +115,21 @@ class MainWindow(QMainWindow):
         self.calibration.calibrated.connect(self._on_calibration_calibrated)
         self.settings_page.saved.connect(self._on_settings_page_saved)
         self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
-        # A recogniser that needs its model folder (Vosk, Whisper) is built now, off the GUI thread.
-        self.conversation.presenter.apply_listening_settings()
+        # A recogniser that needs its model folder (Vosk, Whisper) is built off the GUI thread, once
+        # the first screen is painted (AppContext.startup).
+        context.startup.later(self.conversation.presenter.apply_listening_settings)
         self.conversation.presenter.finished.connect(self.review_session)
         self.conversation.presenter.left.connect(self.show_library)
         self.debrief.back_requested.connect(self.show_library)
         self.debrief.again_requested.connect(self.start_scenario)
         self.debrief.retry_requested.connect(self.retry_from_turn)
+        # Who answered each classroom turn and the trainer's overrides, also after a correction.
+        self.debrief.shown.connect(lambda: mark_classroom_turns(self.debrief))
         self.history.review_requested.connect(self.review_session)
         self.roster.history_requested.connect(self.show_history)
         self.roster.classroom_requested.connect(self.open_classroom)
         # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
-        apply_retention(context)
+        context.startup.later(lambda: apply_retention(context))
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
@@ -358,8 +361,7 @@ class MainWindow(QMainWindow):
             return
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
-            self.debrief.show_record(record, scenario)
-            mark_classroom_turns(self.debrief)  # who answered each classroom turn, the trainer's overrides
+            self.debrief.show_record(record, scenario)  # shown: the classroom's notes (below)
             self._show(self.debrief, None)
 
     def retry_from_turn(self, session_id: str, turn_index: int) -> None:

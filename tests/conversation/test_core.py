@@ -187,3 +187,32 @@ def test_the_trainer_may_take_any_branch_of_the_node_directly(mini):
     assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "gave_up")
     assert turn.judgement == judgement and turn.applied_delta == steer.branches[2].applied_delta
     assert conversation.runner.outcome == "unresolved"
+
+
+def test_a_restarted_session_with_turns_is_kept_closed_and_marked_and_never_offered_to_resume(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    typed_turn(conversation, "neutral")
+    assert [r.session_id for r in store.unfinished()] == [conversation.session_id]
+    assert conversation.restarted() == Saved.OK
+    kept = store.load(conversation.session_id)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == ["neutral"]
+    assert store.unfinished() == [] and conversation.discarded
+
+
+def test_a_session_restarted_before_any_turn_is_not_kept(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    assert conversation.restarted() is None
+    assert store.all() == []
+
+
+def test_a_spoken_reply_keeps_its_recognised_words_with_the_turn(mini, tmp_path):
+    from simulator.engine.judgement import HeardWord
+
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    words = (HeardWord("+", 0.9), HeardWord("sorry", 0.42))
+    reply = Reply("+ sorry", audio_path=tmp_path / "r.wav", recognition_confidence=0.8, words=words)
+    conversation.apply(reply, ScriptedJudge().judge(reply, conversation.runner.context()))
+    assert store.load(conversation.session_id).state.turns[0].heard == list(words)

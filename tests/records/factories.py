@@ -165,3 +165,17 @@ def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
     shared.trainee, shared.class_name = "", class_name
     store.save(shared)
     return shared
+
+
+def corrected_session(store, trainee: str = "Sam Patel", *, restarted: bool = False) -> SessionRecord:
+    """A saved session whose first, spoken reply was misheard as an insult and corrected by the trainee."""
+    from simulator.engine.session import Correction
+
+    r = record(trainee, n_turns=2, closed=restarted)
+    r.restarted = restarted
+    r.state.turns[0] = r.state.turns[0].model_copy(update={
+        "reply": "that was a dick", "judgement": judgement("escalate", triggers=[("insult", "a dick")]),
+        "correction": Correction(reply="that was our mistake",
+                                 judgement=judgement(techniques=[("apologise", "our mistake")]))})
+    store.save(r)
+    return r

@@ -65,13 +65,15 @@ def _fill_release_0001(url: str) -> None:
 OWNERS = {("turns", "trainee"), ("turns", "trainee_id"), ("sessions", "trainee_id"), ("sessions", "class_id")}
 # What 0003 adds: empty columns for corrected transcripts and trainer notes.
 ADDED_IN_0003 = {("turns", "correction"), ("turns", "trainer_note"), ("sessions", "trainer_note")}
+# What 0004 adds: whether a session was restarted, and a spoken turn's recognised words.
+ADDED_IN_0004 = {("sessions", "restarted"), ("turns", "heard")}
 
 
 def _rows(engine: sa.Engine) -> dict[str, list[dict]]:
     t = sa.MetaData()
     t.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003}
+        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003 | ADDED_IN_0004}
                               for r in conn.execute(table.select()).mappings()), key=repr)
                 for name, table in t.tables.items() if name != "alembic_version"}
 
@@ -152,5 +154,33 @@ def test_corrections_and_notes_are_added_empty_and_a_downgrade_keeps_every_other
     engine = db.create_engine(fresh_database_url)
     with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
         command.downgrade(db._alembic_config(conn), "0002")
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_restarts_and_heard_words_are_added_empty_and_a_downgrade_keeps_every_other_value(fresh_database_url):
+    from simulator.engine.judgement import HeardWord
+    from tests.records.factories import record
+
+    _fill_release_0001(fresh_database_url)
+    store = SessionStore(url=fresh_database_url)
+    solo = store.load("solo")
+    assert not solo.restarted and [t.heard for t in solo.state.turns] == [[], []]
+    assert [r.session_id for r in store.unfinished()] == [], "another station's sessions are never offered"
+
+    mine = record("Ann")
+    mine.closed = mine.restarted = True
+    mine.state.turns[0] = mine.state.turns[0].model_copy(update={
+        "heard": [HeardWord("I", 0.98), HeardWord("can", 0.31)]})
+    store.save(mine)
+    again = store.load(mine.session_id)
+    assert again.restarted and again.state.turns[0].heard == [("I", 0.98), ("can", 0.31)]
+    assert isinstance(again.state.turns[0].heard[0], HeardWord)
+    before = _rows(store.engine)
+    store.close()
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0003")
     assert _rows(engine) == before
     engine.dispose()

@@ -165,3 +165,16 @@ def test_an_unwritable_pdf_path_is_explained(store, tmp_path):
     blocker.write_text("")
     with pytest.raises(StorageError, match="could not be saved"):
         write_pdf(build_report(store, trainee="Sam Patel"), blocker / "out.pdf")
+
+
+def test_a_session_report_shows_a_corrected_reply_beside_the_one_heard_and_a_restart(store, tmp_path, poppler):
+    from simulator.reports.pdf import render_pdf
+    from tests.records.factories import corrected_session
+
+    r = corrected_session(store, restarted=True)
+    pdf = tmp_path / "session.pdf"
+    pdf.write_bytes(render_pdf(build_report(store, session_id=r.session_id)))
+    text = _text(pdf)
+    assert 'Reply "that was a dick"' in text and 'Corrected to "that was our mistake"' in text
+    assert text.index("Insults and profanity") < text.index("Corrected to"), "the original first, as heard"
+    assert "Judged as corrected de-escalating" in text and "outcome restarted" in text

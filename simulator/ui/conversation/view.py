@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.engine.judgement import HeardWord
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, TurnRecord
 from simulator.engine.vocabulary import SKILLS
@@ -46,6 +48,7 @@ from simulator.ui.common import (
 )
 from simulator.ui.context import AppContext
 from simulator.ui.conversation.presenter import ConversationPresenter
+from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
 from simulator.ui.library.view import SETTING_NAMES, estimated_minutes
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
@@ -87,6 +90,20 @@ class Bubble(QFrame):
         self.text = label(text, "subtitle" if customer else None, wrap=True)
         layout.addWidget(self.text)
         self.direction: QLabel | None = None
+        self.unsure: list[str] = []
+        self.unsure_note: QLabel | None = None
+
+    def mark_unsure(self, words: Sequence[HeardWord]) -> None:
+        """Underline the words the recogniser was unsure of, and say what the marks mean (ui/heard.py)."""
+        rich, count = marked(self.text_value, words)
+        if not count:
+            return
+        self.unsure = unsure_list(self.text_value, words)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setText(rich)
+        self.text.setAccessibleDescription("The recogniser was unsure of: " + ", ".join(self.unsure))
+        self.unsure_note = label(UNSURE_NOTE, "small", wrap=True)
+        self._layout.addWidget(self.unsure_note)
 
     def add_direction(self, text: str) -> None:
         """A stage direction under the line: shown even with subtitles off, as it is never spoken."""
@@ -484,14 +501,16 @@ class ConversationPage(Page):
         self.meter.set_value(history[0].agitation_before if history else customer.agitation, animate=False)
         for turn in history:
             self._add_bubble(customer.first_name, turn.customer_line, True)
-            self._add_bubble("You", turn.reply, False)
+            self._add_bubble("You", turn.reply, False, turn.heard)
         self._topbar_for(briefing=False)
         self.stack.setCurrentWidget(self.talk)
         self.reply_box.clear()
         self.reply_box.setFocus()
 
-    def _add_bubble(self, speaker: str, text: str, customer: bool) -> Bubble:
+    def _add_bubble(self, speaker: str, text: str, customer: bool, words: Sequence[HeardWord] = ()) -> Bubble:
         bubble = Bubble(speaker, text, customer)
+        if words:
+            bubble.mark_unsure(words)
         bubble.set_subtitles(self.subtitles.isChecked())
         row = QHBoxLayout()
         if customer:
@@ -517,8 +536,8 @@ class ConversationPage(Page):
         assert self.scenario is not None
         self._add_bubble(self.scenario.customer.first_name, text, True)
 
-    def add_trainee_reply(self, text: str, spoken: bool) -> None:
-        self._add_bubble("You (spoken)" if spoken else "You", text, False)
+    def add_trainee_reply(self, text: str, spoken: bool, words: Sequence[HeardWord] = ()) -> None:
+        self._add_bubble("You (spoken)" if spoken else "You", text, False, words)
         self.reply_box.clear()
         self.partial.setVisible(False)
 

@@ -144,3 +144,25 @@ def test_edited_phrases_give_a_new_rubric_judge(qtbot, window, tmp_path):
     judge = window.ctx.make_judge()
     assert isinstance(judge, RubricJudge) and judge.rubric is not before.rubric
     assert not window.authoring.rubric_banner.isVisibleTo(window.authoring)
+
+
+def test_fit_keeps_a_large_graph_readable_at_1280x720_and_scrolls_for_the_rest(qtbot, window):
+    from simulator.ui.authoring.view import GraphView
+
+    window.resize(1280, 720)
+    window.show_authoring()
+    page = window.authoring
+    page.open_file(paths.SCENARIOS_DIR / "door-no-id.yaml")
+    qtbot.wait(10)
+    graph = page.graph
+    from PySide6.QtWidgets import QPushButton
+
+    fit = next(b for b in page.findChildren(QPushButton) if b.text() == "Fit")
+    fit.click()
+    scale = graph.transform().m11()
+    assert scale >= GraphView.MIN_READABLE, f"fitted at {scale:.2f}: too small to read"
+    rect = graph.scene().sceneRect()
+    assert rect.height() * scale > graph.viewport().height(), "a large graph scrolls, it is not squeezed"
+    assert graph.verticalScrollBar().maximum() > 0 and graph.verticalScrollBar().value() == 0
+    start = graph.nodes[load_scenario(paths.SCENARIOS_DIR / "door-no-id.yaml").start_node]
+    assert graph.mapFromScene(start.sceneBoundingRect()).boundingRect().intersects(graph.viewport().rect())
