@@ -30,11 +30,12 @@ from simulator.records.store import SessionStore
 
 # "trainee" is whoever answered the turn ("answered_by" says the same, kept for older spreadsheets);
 # "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
+# "trainer_note" is the trainer's note on the turn, "session_note" the one on the whole session (on every row).
 CSV_COLUMNS = [
     "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
     "outcome", "score", "closed", "turn", "answered_by", "at", "customer_mood", "customer_line", "reply",
     "intent", "confidence", "override", "techniques", "triggers", "tone", "tone_cues",
-    "agitation_before", "agitation_after", "explanation", "recording",
+    "agitation_before", "agitation_after", "explanation", "recording", "trainer_note", "session_note",
 ]
 
 
@@ -166,7 +167,8 @@ def _rows(report: Report) -> list[list[str]]:
             who = (t.trainee if t is not None else None) or r.trainee
             head = [r.class_name or report.class_of(who), who, *session]
             if t is None:
-                rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head)))
+                rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head) - 1)
+                            + [_cell(r.trainer_note)])
                 continue
             j = t.judgement
             rows.append([_cell(v) for v in head + [
@@ -174,6 +176,7 @@ def _rows(report: Report) -> list[list[str]]:
                 t.override, findings_text(j.techniques), findings_text(j.triggers),
                 j.tone.label if j.tone else None, "; ".join(j.tone.cues) if j.tone else None,
                 t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file,
+                t.trainer_note, r.trainer_note,
             ]])
     return rows
 
