@@ -279,7 +279,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
         subprocess.run([espeak, "-v", "en-gb", "-s", "160", "-w", str(path), text], check=True)
         return path
 
-    from simulator.ui.calibration import SENTENCE
+    from simulator.ui.calibration.view import SENTENCE
 
     baseline = speak("baseline", SENTENCE)
     voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()

@@ -149,7 +149,7 @@ def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
     """The Listener for these settings around the shared microphone. A recogniser that needs a
     model folder (Vosk, Whisper) is built later off the GUI thread: see
     ConversationPresenter.apply_listening_settings."""
-    from simulator.ui.conversation_listening import listening_signature, make_listener
+    from simulator.ui.conversation.listening import listening_signature, make_listener
 
     listener = make_listener(settings, microphone)
     # Any other recogniser is a stand-in until then: no signature matches None, so it is rebuilt.

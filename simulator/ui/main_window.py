@@ -26,21 +26,21 @@ from simulator.fileio import StorageError
 from simulator.records.retention import apply_retention
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
-from simulator.ui.authoring import AuthoringPage
-from simulator.ui.calibration import CalibrationPage
-from simulator.ui.classroom import mark_classroom_turns
+from simulator.ui.authoring.view import AuthoringPage
+from simulator.ui.calibration.view import CalibrationPage
+from simulator.ui.classroom.presenter import mark_classroom_turns
+from simulator.ui.classroom.trainer import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
-from simulator.ui.conversation import ConversationPage
-from simulator.ui.debrief import DebriefPage
-from simulator.ui.history import HistoryPage
-from simulator.ui.library import LibraryPage
-from simulator.ui.roster import RosterPage
-from simulator.ui.settings_page import SettingsPage
+from simulator.ui.conversation.view import ConversationPage
+from simulator.ui.debrief.view import DebriefPage
+from simulator.ui.history.view import HistoryPage
+from simulator.ui.library.view import LibraryPage
+from simulator.ui.roster.view import RosterPage
+from simulator.ui.settings.view import SettingsPage
 from simulator.ui.theme import apply_theme
-from simulator.ui.trainer_window import Classroom
 from simulator.ui.watch import FileWatcher, default_paths
-from simulator.ui.welcome import WelcomePage
+from simulator.ui.welcome.view import WelcomePage
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,107 @@
+"""The debrief through the real window: whose reply each turn card shows, in a classroom session and alone."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from simulator.engine.judgement import ToneReading
+from simulator.engine.session import SessionState
+from simulator.records.sessions import SessionRecord
+from tests.records.factories import turn
+
+pytestmark = pytest.mark.gui
+
+
+def saved_session(store, answered_by: list[str | None], owner: str, *, recording_of: int | None = None) -> str:
+    """A session of the inline parcel scenario whose turns were answered by `answered_by` (None: not named)."""
+    state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
+    for i, who in enumerate(answered_by):
+        audio = None
+        if i == recording_of:
+            wav = store.recordings.turn_path(state.session_id, i)
+            wav.write_bytes(b"RIFF....WAVE")
+            audio = str(wav)
+        record = turn(i, f"Reply {i}", audio_file=audio)
+        judgement = record.judgement.model_copy(update={"tone": CALM_NEAR_CALIBRATION})
+        state.turns.append(record.model_copy(update={"trainee": who, "judgement": judgement}))
+    store.save(SessionRecord(trainee=owner, scenario_title="The missing parcel", closed=True, state=state))
+    return state.session_id
+
+
+# A spoken reply as tone.judge reads one: calm, its pitch 0.2 semitones from the calibration.
+CALM_NEAR_CALIBRATION = ToneReading(label="calm", loudness_db=-24.0,
+                                    measurements={"calibrated": 1.0, "arousal": 0.1, "pitch_st_vs_baseline": 0.2})
+
+
+def speakers(debrief) -> list[str]:
+    return [card.speaker.text() for card in debrief.cards]
+
+
+def test_a_classroom_debrief_names_who_answered_each_turn(qtbot, window):
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}  # the station's Microphone check
+    long_name = "Bartholomew Featherstonehaugh-Cholmondeley"
+    session_id = saved_session(win.ctx.store, ["Priya", "Ben", long_name], owner="Priya", recording_of=1)
+
+    win.review_session(session_id)
+    debrief = win.debrief
+    assert win.stack.currentWidget() is debrief
+    assert speakers(debrief) == ["Priya said", "Ben said", f"{long_name} said"]
+    assert not any("You said" in w.text() for c in debrief.cards for w in c.findChildren(QLabel))
+    play = debrief.cards[1].play
+    assert play is not None and play.accessibleName() == "Play Ben's reply to turn 2"
+    assert play.toolTip() == "Hear Ben's reply"
+    # The calibration is the station's recording, not Ben's voice: it is not called his.
+    sound = " ".join(w.text() for w in debrief.cards[1].findChildren(QLabel) if "calibration" in w.text())
+    assert sound == "Sounded <b>calm</b>, close to the Microphone check's calibration."
+    # A long name wraps inside the card instead of widening the page.
+    for card in debrief.cards:
+        assert card.geometry().right() <= debrief.scroller.viewport().width()
+
+
+def test_a_session_played_alone_keeps_you_said(qtbot, window):
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}
+    session_id = saved_session(win.ctx.store, [None, None], owner="Alex", recording_of=0)
+
+    win.review_session(session_id)
+    debrief = win.debrief
+    assert speakers(debrief) == ["You said", "You said"]
+    assert debrief.cards[0].play.accessibleName() == "Play your reply to turn 1"
+    sound = " ".join(w.text() for w in debrief.cards[0].findChildren(QLabel) if "calibration" in w.text())
+    assert sound == "Sounded <b>calm</b>, close to your calibration."
+
+
+def test_the_score_says_why_its_parts_do_not_add_up_when_tone_was_not_measured(qtbot):
+    from simulator.engine.scoring import score_session
+    from simulator.ui.debrief.view import RubricPanel
+
+    panel = RubricPanel()
+    qtbot.addWidget(panel)
+    replies = [turn(0, "I'm sorry"), turn(1, "Let me help")]
+    typed_replies = [t.model_copy(update={"judgement": t.judgement.model_copy(update={"tone": None})}) for t in replies]
+    typed = score_session(typed_replies, "resolved")
+    panel.show_score(typed)
+    assert panel.note is not None and panel.note.text() == typed.note
+    assert f"scaled to {typed.total:g} out of 100" in panel.note.text()
+
+
+def test_the_tone_sentence_is_shown_once_per_turn(qtbot, window):
+    """The judge puts the tone sentence in its explanation too; the card shows it under "How it sounded" only."""
+    from simulator.analysis.tone_text import describe
+
+    win = window
+    win.ctx.settings.baseline = {"loudness_db": -25.0}
+    state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
+    record = turn(0, "Reply 0")
+    said = describe(CALM_NEAR_CALIBRATION)
+    judgement = record.judgement.model_copy(update={"tone": CALM_NEAR_CALIBRATION,
+                                                    "explanation": ["Something else the judge said.", said]})
+    state.turns.append(record.model_copy(update={"judgement": judgement}))
+    win.ctx.store.save(SessionRecord(trainee="Alex", scenario_title="The missing parcel", closed=True, state=state))
+
+    win.review_session(state.session_id)
+    texts = " ".join(w.text() for w in win.debrief.cards[0].findChildren(QLabel))
+    assert texts.count("close to your calibration") == 1
+    assert "Something else the judge said." in texts
