@@ -68,6 +68,7 @@ class ClassroomPresenter(QObject):
     """Drives a classroom session through its `Phase`s.
 
     Signals:
+        started(object): a new (or resumed) session began, before its first line (the Scenario).
         line_shown(object, bool): the customer's current line (a CustomerLine) and whether to animate.
         reply_shown(str, str): a trainee's reply as it goes for judging (trainee name, text).
         proposed(object): the Judgement proposed for the pending reply; None once it is decided.
@@ -80,6 +81,7 @@ class ClassroomPresenter(QObject):
         notice(str, str): something the trainer should read (text, kind: info/warning/danger).
     """
 
+    started = Signal(object)
     line_shown = Signal(object, bool)
     reply_shown = Signal(str, str)
     proposed = Signal(object)
@@ -173,6 +175,7 @@ class ClassroomPresenter(QObject):
         self.busy = False
         self._set_paused(False)
         self.proposed.emit(None)
+        self.started.emit(scenario)
         self._present(self.conversation.current_line, animate=False)
 
     @property
@@ -313,6 +316,18 @@ class ClassroomPresenter(QObject):
         self.conversation.close()
         self._set_phase(Phase.ENDED)
         self.ended.emit("")
+
+    def note(self, text: str, turn: int | None = None, conversation: Conversation | None = None) -> bool:
+        """The trainer's note on the session (`turn` None) or on a turn of it, saved at once (Conversation.note).
+
+        `conversation`: the session the note was typed for (default the current one), so a note finished
+        after "Start again" still lands on its own session. False when it could not be saved: it is kept
+        and saved with the next save, and the trainer is told (`notice`).
+        """
+        conversation = conversation or self.conversation
+        if conversation is None:
+            return False
+        return conversation.note(text, turn) is not Saved.FAILED
 
     def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
         if saved is Saved.FAILED:

@@ -1,8 +1,8 @@
 """NoteBox: a trainer's note, saved while it is typed (after a short pause, and when the box is left).
 
 Signals (NoteBox):
-    finished(): the trainer pressed Enter (with `enter_finishes`) or Escape: done typing, the box hands
-        the keys back.
+    finished(): the trainer pressed Enter (with `enter_finishes`) or Escape: done typing; the box leaves
+        the focus to whoever takes it (the trainer's window, for its keys), or gives it up.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 # Long enough not to write on every key, short enough that a note survives the app being killed.
@@ -45,6 +46,7 @@ class NoteBox(QPlainTextEdit):
         self._save = save
         self.blockSignals(True)
         self.setPlainText(text)
+        self.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on from the end of the note
         self.blockSignals(False)
         self.dirty = False
         self.setEnabled(save is not None)
@@ -69,5 +71,7 @@ class NoteBox(QPlainTextEdit):
                 or event.key() == Qt.Key.Key_Escape:
             self.flush()
             self.finished.emit()
+            if self.hasFocus():  # nobody took the focus: leave the box all the same
+                self.clearFocus()
             return
         super().keyPressEvent(event)
