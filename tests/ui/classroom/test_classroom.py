@@ -403,3 +403,50 @@ def test_a_note_left_in_the_box_is_saved_when_classroom_mode_closes(qtbot, class
     qtbot.keyClicks(trainer.session_note, "Stopped early: fire drill")
     room.close()  # at once, before the pause that saves a note being typed
     assert p.ctx.store.load(session_id).trainer_note == "Stopped early: fire drill"
+
+
+LONG_LINE = ("“Look, I wouldn't normally make a fuss. But it's my daughter's school recital tonight, she's got a solo, "
+             "and I need to leave in about fifteen minutes, so I need that parcel now, not tomorrow, not later, now.”")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_on_one_screen_the_projector_takes_a_readable_share_beside_the_trainer_and_its_line_fits(
+        qtbot, classroom, size):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.classroom.presenter import place_windows
+
+    width, height = size
+    room = classroom()
+    screen = MagicMock()
+    screen.availableGeometry.return_value = QRect(0, 0, width, height)
+    assert not place_windows(room.projector, room.trainer, [screen], screen)
+    projector, trainer = room.projector, room.trainer
+    QApplication.processEvents()
+    shown, beside = projector.frameGeometry(), trainer.frameGeometry()
+    # A good share of the screen, its full height, and the trainer's window beside it, not over it.
+    assert shown.width() >= max(480, width * 0.35) and shown.height() >= height - 40
+    assert beside.left() > shown.right() and beside.right() < width
+    assert beside.width() >= trainer.minimumSizeHint().width()
+    # The customer's longest line fits its box, at a size a class reads, and the box is inside the window.
+    projector.subtitle.setText(LONG_LINE)
+    QApplication.processEvents()
+    line = projector.subtitle
+    assert line.fits(line.pixel_size) and line.pixel_size >= (20 if width < 1600 else 28), line.pixel_size
+    corner = line.mapTo(projector, QPoint(line.width(), line.height()))
+    assert projector.rect().contains(corner)
+    room.close()
+
+
+def test_a_new_session_clears_what_the_projector_showed_of_the_last(qtbot, classroom):
+    room = classroom()
+    p, trainer, projector = room.presenter, room.trainer, room.projector
+    reply(qtbot, room, "Calm down, it's only a parcel.")
+    press(qtbot, trainer, Qt.Key.Key_2)  # escalated: the ending is up
+    assert p.phase == "ended" and projector.outcome.isVisible()
+    assert projector.reply.text() == "Ana: “Calm down, it's only a parcel.”"
+    assert trainer.start()
+    assert projector.reply.text() == "" and not projector.outcome.isVisible()
+    assert "I was promised this parcel today" in projector.subtitle.text()
+    room.close()
