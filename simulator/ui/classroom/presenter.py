@@ -458,7 +458,7 @@ def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] |
     area = primary.availableGeometry() if primary is not None else QRect(0, 0, 1600, 900)
     frame_w, frame_h = _FRAME
     height = area.height() - frame_h
-    trainer_width = min(area.width() - frame_w, max(trainer.minimumSizeHint().width(), round(area.width() * 0.4)))
+    trainer_width = min(area.width() - frame_w, max(trainer.minimumSizeHint().width(), round(area.width() * 0.42)))
     width = max(MIN_PROJECTOR_WIDTH, area.width() - trainer_width - 2 * frame_w)
     projector.resize(width, height)
     projector.move(area.topLeft())

@@ -216,9 +216,9 @@ class TrainerWindow(QWidget):
         cc.setContentsMargins(16, 12, 16, 12)
         cc.setSpacing(4)
         head = QHBoxLayout()
-        self.customer_heading = label("The customer", "speaker")
+        self.customer_heading = label("The customer", "speaker", wrap=True)
         head.addWidget(self.customer_heading, 1)
-        self.agitation = label("", "h3")
+        self.agitation = label("", "h3", wrap=True)
         head.addWidget(self.agitation)
         cc.addLayout(head)
         self.customer_line = label("", "subtitle", wrap=True)
@@ -230,7 +230,7 @@ class TrainerWindow(QWidget):
         rc = QVBoxLayout(reply)
         rc.setContentsMargins(16, 12, 16, 12)
         rc.setSpacing(8)
-        self.reply_heading = label("The reply", "h3")
+        self.reply_heading = label("The reply", "h3", wrap=True)
         rc.addWidget(self.reply_heading)
         row = QHBoxLayout()
         self.reply_box = QLineEdit()
@@ -319,7 +319,7 @@ class TrainerWindow(QWidget):
         col.addLayout(grid)
         self.setStyleSheet(
             "QPushButton#decisionCalmer, QPushButton#decisionProposed, QPushButton#decisionEscalate "
-            "{ font-size: 15pt; font-weight: 700; border-radius: 10px; }"
+            "{ font-size: 14pt; font-weight: 700; border-radius: 10px; }"
             "QPushButton#decisionCalmer:enabled { background: #E3F3EA; border: 2px solid #25744F; color: #1B5A3D; }"
             "QPushButton#decisionProposed:enabled { background: #1D6A85; border: 2px solid #16566C; color: white; }"
             "QPushButton#decisionEscalate:enabled { background: #FBE6E4; border: 2px solid #A83A32; color: #7E2A24; }"

@@ -233,10 +233,11 @@ class TurnCard(QFrame):
         self.note = NoteBox("A note on this turn, saved as you type", lines=2)
         self.note.setAccessibleName(f"Trainer's note on turn {turn.index + 1}")
         col.addWidget(self.note)
-        foot = QHBoxLayout()
+        # On a row of its own: beside "Try again" the two were wider than the page at 200% text.
         self.add_note = button("✎ Add a trainer's note", None, "Write a note on this turn; it is saved as you type")
         self.add_note.clicked.connect(self._on_add_note_clicked)
-        foot.addWidget(self.add_note)
+        col.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignLeft)
+        foot = QHBoxLayout()
         foot.addStretch(1)
         self.retry = button("Try again from this turn", None,
                             "Go back to just before this reply and answer differently")
