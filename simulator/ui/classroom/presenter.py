@@ -491,14 +491,19 @@ class ProjectorWindow(QWidget):
 
         outer = QVBoxLayout(self)
         self.outer = outer
-        top = QHBoxLayout()
-        self.title = label("", "projTitle")
+        # The title, then who is answering: side by side, or the title above on a narrow window.
+        top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.top = top
+        self.title = label("", "projTitle", wrap=True)
         top.addWidget(self.title, 1)
+        tags = QHBoxLayout()
         self.paused_tag = label("PAUSED", "projPaused")
         self.paused_tag.setVisible(False)
-        top.addWidget(self.paused_tag)
+        tags.addWidget(self.paused_tag)
         self.answering = label("", "projAnswering")
-        top.addWidget(self.answering)
+        tags.addWidget(self.answering)
+        tags.addStretch(1)
+        top.addLayout(tags)
         outer.addLayout(top)
 
         # Side by side (the face left, the words right) on a wide window; the face above the words on a
@@ -575,13 +580,15 @@ class ProjectorWindow(QWidget):
         self.right.setSpacing(pad)
         self.sub_layout.setContentsMargins(pad, pad, pad, pad)
         self.sub_layout.setSpacing(round(pad / 2))
+        self.top.setDirection(QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
+        self.top.setStretch(0, 0 if stacked else 1)
         if stacked:
             # The face and the name in a row above the words, leaving the words most of the height.
             self.body.setDirection(QBoxLayout.Direction.TopToBottom)
             self.left.setDirection(QBoxLayout.Direction.LeftToRight)
             self.body.setStretch(0, 0)
             self.body.setStretch(1, 1)
-            side = max(96, round(min(self.height() * 0.24, (self.width() - 4 * pad) * 0.4)))
+            side = max(96, round(min(self.height() * 0.2, (self.width() - 4 * pad) * 0.4)))
             self.customer.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         else:
             # The portrait as large as the left column allows, with the name right beneath it.
@@ -657,6 +664,7 @@ class ProjectorWindow(QWidget):
         self.direction.setVisible(False)
         self.outcome.setVisible(False)
         self.paused_tag.setVisible(False)
+        self.answering.setVisible(bool(self.presenter.trainee))  # hidden at the last session's ending
 
     def _on_presenter_reply_shown(self, trainee: str, text: str) -> None:
         self.reply.setText(f"{trainee or 'Trainee'}: “{text}”")

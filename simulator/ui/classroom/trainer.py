@@ -61,6 +61,7 @@ from simulator.ui.common import (
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import difficulty_dots, difficulty_words
 from simulator.ui.roster import view as roster
+from simulator.ui.widgets.fit_label import FitLabel
 from simulator.ui.widgets.note_box import NoteBox
 
 log = logging.getLogger(__name__)
@@ -101,12 +102,19 @@ class TrainerWindow(QWidget):
         col.setSpacing(12)
         col.addWidget(self._build_class_bar())
         col.addWidget(self._build_session_bar())
+        # What happens now, on a line of its own: beside the session's buttons it wrapped to six lines
+        # when the window shares a 1280-pixel screen with the projector view.
+        col.addWidget(self.phase)
         self.notice = notice_banner()
         col.addWidget(self.notice)
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addLayout(self._build_left(), 5)
-        body.addWidget(self._build_proposal(), 6)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self._build_proposal(), 1)
+        right.addWidget(self._build_notes())
+        body.addLayout(right, 6)
         col.addLayout(body, 1)
 
         p = presenter
@@ -190,7 +198,7 @@ class TrainerWindow(QWidget):
         row.addWidget(label("Scenario", "h3"))
         self.scenario_combo = QComboBox()
         self.scenario_combo.setAccessibleName("Scenario")
-        self.scenario_combo.setMinimumWidth(260)
+        self.scenario_combo.setMinimumWidth(200)  # room for "Open debrief" beside it at 1280 pixels
         row.addWidget(self.scenario_combo)
         self.start_button = button("Start", "primary", "Start the scenario on the projector")
         self.start_button.clicked.connect(self._on_start_clicked)
@@ -202,9 +210,8 @@ class TrainerWindow(QWidget):
         self.debrief_button.clicked.connect(self._on_debrief_clicked)
         self.debrief_button.setVisible(False)
         row.addWidget(self.debrief_button)
+        row.addStretch(1)
         self.phase = label("", "h3", wrap=True)
-        self.phase.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.phase, 2)
         return bar
 
     def _build_left(self) -> QVBoxLayout:
@@ -221,9 +228,12 @@ class TrainerWindow(QWidget):
         self.agitation = label("", "h3", wrap=True)
         head.addWidget(self.agitation)
         cc.addLayout(head)
-        self.customer_line = label("", "subtitle", wrap=True)
-        cc.addWidget(self.customer_line)
-        col.addWidget(customer)
+        # The customer's line at the theme's subtitle size, smaller when a long line would not fit the panel.
+        self.customer_line = FitLabel(max_px=round(self.fontInfo().pixelSize() * 1.3), min_px=11)
+        self.customer_line.setObjectName("subtitle")
+        self.customer_line.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
+        cc.addWidget(self.customer_line, 1)
+        col.addWidget(customer, 2)
 
         reply = QFrame()
         reply.setObjectName("panel")
@@ -259,7 +269,6 @@ class TrainerWindow(QWidget):
         self.turns.setWordWrap(True)
         self.turns.currentRowChanged.connect(self._on_turns_current_row_changed)
         col.addWidget(self.turns, 1)
-        col.addWidget(self._build_notes())
         return col
 
     def _build_notes(self) -> QFrame:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 # Long enough not to write on every key, short enough that a note survives the app being killed.
 SAVE_AFTER_MS = 400
@@ -35,9 +35,18 @@ class NoteBox(QPlainTextEdit):
         self._timer = QTimer(self, singleShot=True, interval=SAVE_AFTER_MS)
         self._timer.timeout.connect(self.flush)
         self.textChanged.connect(self._on_text_changed)
-        line = self.fontMetrics().lineSpacing()
-        self.setFixedHeight(round(line * lines + 2 * self.document().documentMargin() + 2 * self.frameWidth() + 4))
+        self._lines = lines
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setEnabled(False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        # `lines` lines of the font the style sheet gave it (known only once polished, so not fixed at birth).
+        line = self.fontMetrics().lineSpacing()
+        height = round(line * self._lines + 2 * self.document().documentMargin() + 2 * self.frameWidth() + 2)
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
     def bind(self, save: Save | None, text: str = "") -> None:
         """Show `text`, saved from now on with `save` (None: nothing to note, the box is disabled).

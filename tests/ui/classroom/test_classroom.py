@@ -436,6 +436,12 @@ def test_on_one_screen_the_projector_takes_a_readable_share_beside_the_trainer_a
     assert line.fits(line.pixel_size) and line.pixel_size >= (20 if width < 1600 else 28), line.pixel_size
     corner = line.mapTo(projector, QPoint(line.width(), line.height()))
     assert projector.rect().contains(corner)
+    # What the trainer's window shows at an ending ("Open debrief" too) does not widen it off the screen.
+    reply(qtbot, room, "Calm down, it's only a parcel.")
+    press(qtbot, trainer, Qt.Key.Key_2)
+    QApplication.processEvents()
+    assert room.presenter.phase == "ended" and trainer.debrief_button.isVisible()
+    assert trainer.frameGeometry().right() < width and trainer.minimumSizeHint().width() <= trainer.width()
     room.close()
 
 
@@ -446,7 +452,9 @@ def test_a_new_session_clears_what_the_projector_showed_of_the_last(qtbot, class
     press(qtbot, trainer, Qt.Key.Key_2)  # escalated: the ending is up
     assert p.phase == "ended" and projector.outcome.isVisible()
     assert projector.reply.text() == "Ana: “Calm down, it's only a parcel.”"
+    assert not projector.answering.isVisible()  # nobody answers an ended session
     assert trainer.start()
     assert projector.reply.text() == "" and not projector.outcome.isVisible()
+    assert projector.answering.isVisible() and projector.answering.text() == "Answering: Ana"
     assert "I was promised this parcel today" in projector.subtitle.text()
     room.close()
