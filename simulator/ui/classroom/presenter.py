@@ -447,6 +447,8 @@ def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] |
         if primary is not None:
             area = primary.availableGeometry()
             trainer.setScreen(primary)
+            # Its usual size, but never taller or wider than the laptop's screen (1180x780 ran off 1280x720).
+            trainer.resize(min(trainer.width(), area.width() - _FRAME[0]), min(trainer.height(), area.height() - _FRAME[1]))
             trainer.move(area.topLeft())
         trainer.show()
         trainer.raise_()

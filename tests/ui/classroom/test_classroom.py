@@ -458,3 +458,21 @@ def test_a_new_session_clears_what_the_projector_showed_of_the_last(qtbot, class
     assert projector.answering.isVisible() and projector.answering.text() == "Answering: Ana"
     assert "I was promised this parcel today" in projector.subtitle.text()
     room.close()
+
+
+def test_with_a_projector_screen_the_trainers_window_fits_the_laptops_screen(qtbot, classroom):
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.classroom.presenter import place_windows
+
+    room = classroom()
+    trainer = room.trainer
+    laptop, second, projector = MagicMock(), MagicMock(), MagicMock()
+    laptop.availableGeometry.return_value = QRect(0, 0, 1280, 720)
+    second.geometry.return_value = QRect(1280, 0, 1920, 1080)
+    trainer.setScreen = lambda screen: None  # a stand-in screen is no QScreen; the size is what is tested
+    assert place_windows(projector, trainer, [laptop, second], laptop)
+    projector.showFullScreen.assert_called_once()
+    QApplication.processEvents()
+    assert QRect(0, 0, 1280, 720).contains(trainer.frameGeometry()), trainer.frameGeometry()
+    room.close()
