@@ -2,11 +2,17 @@
 
     sessions = Sessions(engine, station="desk-3")
     sessions.save(record)                        # after every turn: one transaction, committed
+    sessions.save_note(session_id, "text", turn_index=2)   # a trainer's note, and nothing else
     sessions.load(session_id), sessions.all(), sessions.unfinished()
 
 Saving is an upsert keyed by session id and (session id, turn index), so a station that saves the
 same session twice, or two stations saving different sessions at once, never lose or double rows.
 `station` (the host name) says which computer's disk has a session's recordings.
+
+A trainer's notes are written by `save_note` alone: `save` writes them with a session or turn row it
+adds, never over a row already saved. The trainer may be editing a note in the debrief while the
+classroom still holds the same session, so a whole-session save from one screen must not put back
+the note as the other screen last saw it.
 """
 
 from __future__ import annotations
@@ -105,7 +111,7 @@ class Sessions:
             }
             insert = db.insert(conn, sessions).values(values)
             # The station stays the one that started the session: its disk has the recordings.
-            changes = {k: insert.excluded[k] for k in values if k not in ("session_id", "station")}
+            changes = {k: insert.excluded[k] for k in values if k not in ("session_id", "station", "trainer_note")}
             conn.execute(insert.on_conflict_do_update(index_elements=["session_id"], set_=changes))
             if not record.station:
                 record.station = conn.execute(
@@ -120,13 +126,26 @@ class Sessions:
                 rows = [_turn_row(state.session_id, t, answered.get(t.trainee or "", owner)) for t in state.turns]
                 insert = db.insert(conn, turns)
                 updated = {c.name: insert.excluded[c.name] for c in turns.c
-                           if c.name not in ("session_id", "turn_index", "recording_deleted_at")}
+                           if c.name not in ("session_id", "turn_index", "recording_deleted_at", "trainer_note")}
                 conn.execute(insert.on_conflict_do_update(
                     index_elements=["session_id", "turn_index"], set_=updated), rows)
                 conn.execute(sa.delete(findings).where(findings.c.session_id == state.session_id))
                 found = [row for t in state.turns for row in _finding_rows(state.session_id, t)]
                 if found:
                     conn.execute(sa.insert(findings), found)
+
+    def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool:
+        """Write the trainer's note on a session (`turn_index` None) or on one of its turns, and nothing else.
+
+        False when that session or turn has no row yet (its save failed): `save` then writes the note with it.
+        """
+        table = sessions if turn_index is None else turns
+        where = [table.c.session_id == session_id]
+        if turn_index is not None:
+            where.append(turns.c.turn_index == turn_index)
+        with db.transaction(self.engine) as conn:
+            done = conn.execute(sa.update(table).where(*where).values(trainer_note=note or None))
+        return bool(done.rowcount)
 
     def load(self, session_id: str) -> SessionRecord:
         with db.transaction(self.engine) as conn:

@@ -394,6 +394,7 @@ def _turn_html(t: TurnRecord) -> str:
                                                        if items))]
     if j.explanation:
         rows.append(("Why", "<br>".join(f"• {escape(s)}" for s in j.explanation)))
+    rows.extend(_turn_note_rows(t))
     body = "".join(f'<tr><td class="key" width="17%">{k}</td><td>{v}</td></tr>' for k, v in rows)
     head = (f'<tr><td colspan="2" bgcolor="{PANEL}"><b>Turn {t.index + 1}</b>'
             f'<span class="muted"> · customer {escape(t.mood)} · agitation {t.agitation_before:.0f} → '
@@ -401,6 +402,24 @@ def _turn_html(t: TurnRecord) -> str:
     return (f'<table width="100%" cellspacing="0" cellpadding="4" border="1" '
             f'style="border-collapse: collapse; border-color: {RULE}; border-style: solid">'
             f"{head}{body}</table><p></p>")
+
+
+def _note_html(note: str) -> str:
+    """A trainer's note as typed: its line breaks kept, nothing in it read as markup."""
+    return "<br>".join(escape(line) for line in note.splitlines())
+
+
+def _turn_note_rows(t: TurnRecord) -> list[tuple[str, str]]:
+    """The trainer's note on a turn, as a row of the turn's table (none without a note)."""
+    return [("Trainer's note", f"<i>{_note_html(t.trainer_note)}</i>")] if t.trainer_note else []
+
+
+def _session_note_html(r: SessionRecord) -> str:
+    """The trainer's note on the whole session, under its heading ("" without a note)."""
+    if not r.trainer_note:
+        return ""
+    return (f'<table width="100%" cellspacing="0" cellpadding="6" border="0"><tr><td bgcolor="{PANEL}">'
+            f"<b>Trainer's note:</b> <i>{_note_html(r.trainer_note)}</i></td></tr></table><p></p>")
 
 
 def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int, chart_height: int,
@@ -426,6 +445,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
         f"<p>{meta}</p>",
         f'<p class="small muted">{ident}'
         + (f" · {overrides} trainer override{'s' if overrides != 1 else ''}" if overrides else "") + "</p>",
+        _session_note_html(r),
         f'<p><img src="{chart}" width="{chart_width * _IMG:.0f}" height="{chart_height * _IMG:.0f}"></p>',
         '<p class="small muted">Agitation after each reply, 0 (settled) to 100 (out of control). '
         "Dots: green de-escalating, grey neutral, red escalating; a ring marks a trainer override.</p>",

@@ -284,13 +284,16 @@ class MainWindow(QMainWindow):
         self._show(self.roster, self.nav_roster)
 
     def open_classroom(self, class_name: str = "") -> None:
-        """Classroom mode: the projector view and the trainer's window (brought forward if open)."""
+        """Classroom mode: the projector view and the trainer's window (brought forward if open), with
+        `class_name`, else the class chosen on the Classes screen."""
+        class_name = class_name or self.roster.current_class()
         if self.classroom is None:
             self.classroom = Classroom(self.ctx, self)
             self.classroom.debrief_requested.connect(self._on_classroom_debrief_requested)
             self.classroom.closed.connect(self._on_classroom_closed)
             self.classroom.show(class_name or None, self.library.library)
         else:
+            self.classroom.choose_class(class_name)
             self.classroom.trainer.raise_()
             self.classroom.trainer.activateWindow()
 

@@ -82,6 +82,20 @@ def test_a_session_without_turns_still_gets_a_row(store):
     assert len(rows) == 1 and rows[0]["session_id"] == empty.session_id and rows[0]["turn"] == ""
 
 
+def test_the_trainers_notes_have_their_columns(store):
+    shared = classroom_session(store)
+    store.save_note(shared.session_id, "=Good teamwork")
+    store.save_note(shared.session_id, "Voice raised", turn_index=1)
+    rows = _rows(csv_text(build_report(store, session_id=shared.session_id)))
+    assert [r["trainer_note"] for r in rows] == ["", "Voice raised", ""]
+    assert {r["session_note"] for r in rows} == {"'=Good teamwork"}  # stays text in a spreadsheet
+    empty = record("Ann", n_turns=0)
+    empty.trainer_note = "Never started"
+    store.save(empty)
+    [row] = _rows(csv_text(build_report(store, session_id=empty.session_id)))
+    assert (row["trainer_note"], row["session_note"]) == ("", "Never started")
+
+
 def test_an_unwritable_csv_path_is_explained(store, tmp_path):
     sample_class(store)
     blocker = tmp_path / "file"

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from simulator.conversation import Conversation, Saved
 from simulator.conversation.steering import Steering, steering
@@ -34,6 +34,7 @@ from simulator.records.sessions import SessionRecord
 from simulator.ui.common import label, restyle
 from simulator.ui.context import AppContext
 from simulator.ui.theme import COLORS, OUTCOME_TEXT
+from simulator.ui.widgets.fit_label import FitLabel
 from simulator.ui.widgets.meter import AgitationMeter
 from simulator.ui.widgets.portrait import Portrait
 
@@ -68,6 +69,7 @@ class ClassroomPresenter(QObject):
     """Drives a classroom session through its `Phase`s.
 
     Signals:
+        started(object): a new (or resumed) session began, before its first line (the Scenario).
         line_shown(object, bool): the customer's current line (a CustomerLine) and whether to animate.
         reply_shown(str, str): a trainee's reply as it goes for judging (trainee name, text).
         proposed(object): the Judgement proposed for the pending reply; None once it is decided.
@@ -80,6 +82,7 @@ class ClassroomPresenter(QObject):
         notice(str, str): something the trainer should read (text, kind: info/warning/danger).
     """
 
+    started = Signal(object)
     line_shown = Signal(object, bool)
     reply_shown = Signal(str, str)
     proposed = Signal(object)
@@ -173,6 +176,7 @@ class ClassroomPresenter(QObject):
         self.busy = False
         self._set_paused(False)
         self.proposed.emit(None)
+        self.started.emit(scenario)
         self._present(self.conversation.current_line, animate=False)
 
     @property
@@ -314,6 +318,18 @@ class ClassroomPresenter(QObject):
         self._set_phase(Phase.ENDED)
         self.ended.emit("")
 
+    def note(self, text: str, turn: int | None = None, conversation: Conversation | None = None) -> bool:
+        """The trainer's note on the session (`turn` None) or on a turn of it, saved at once (Conversation.note).
+
+        `conversation`: the session the note was typed for (default the current one), so a note finished
+        after "Start again" still lands on its own session. False when it could not be saved: it is kept
+        and saved with the next save, and the trainer is told (`notice`).
+        """
+        conversation = conversation or self.conversation
+        if conversation is None:
+            return False
+        return conversation.note(text, turn) is not Saved.FAILED
+
     def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
         if saved is Saved.FAILED:
             self.notice.emit(f"The session could not be saved: {exc}", "danger")
@@ -410,10 +426,16 @@ def add_trainer_keys(window: QWidget, presenter: ClassroomPresenter) -> list[QSh
     return made
 
 
+# The room a window manager's title bar and borders take around a window (resize sets the inside, move the outside).
+_FRAME = (8, 36)
+# Below this width the customer's line on the projector view is too small to read across a room.
+MIN_PROJECTOR_WIDTH = 480
+
+
 def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] | None = None,
                   primary: QScreen | None = None) -> bool:
-    """Projector full-screen on a second screen and the trainer on the primary; side by side when
-    there is one screen. Returns True when a second screen was used."""
+    """Projector full-screen on a second screen and the trainer on the primary; side by side, the screen's
+    full height, when there is one screen. Returns True when a second screen was used."""
     screens = list(screens if screens is not None else QGuiApplication.screens())
     primary = primary or QGuiApplication.primaryScreen()
     others = [s for s in screens if s is not primary]
@@ -425,21 +447,26 @@ def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] |
         if primary is not None:
             area = primary.availableGeometry()
             trainer.setScreen(primary)
+            # Its usual size, but never taller or wider than the laptop's screen (1180x780 ran off 1280x720).
+            trainer.resize(min(trainer.width(), area.width() - _FRAME[0]), min(trainer.height(), area.height() - _FRAME[1]))
             trainer.move(area.topLeft())
         trainer.show()
         trainer.raise_()
         trainer.activateWindow()
         return True
-    # One screen: the projector view on the left (16:9), the trainer's window beside it on the right,
-    # overlapping only when the screen is too narrow for both.
+    # One screen: the projector view on the left, the trainer's window beside it on the right, both the
+    # screen's full height. The trainer's window keeps the room it needs; the projector view takes the rest
+    # (never less than a readable MIN_PROJECTOR_WIDTH), and its type fits whatever size it gets.
     area = primary.availableGeometry() if primary is not None else QRect(0, 0, 1600, 900)
-    width = max(projector.minimumWidth(), min(1280, area.width() - trainer.minimumSizeHint().width()))
-    projector.setGeometry(area.left(), area.top(), width,
-                          max(projector.minimumHeight(), min(area.height(), round(width * 9 / 16))))
+    frame_w, frame_h = _FRAME
+    height = area.height() - frame_h
+    trainer_width = min(area.width() - frame_w, max(trainer.minimumSizeHint().width(), round(area.width() * 0.42)))
+    width = max(MIN_PROJECTOR_WIDTH, area.width() - trainer_width - 2 * frame_w)
+    projector.resize(width, height)
+    projector.move(area.topLeft())
     projector.show()
-    trainer_width = max(trainer.minimumSizeHint().width(), area.width() - width)
-    trainer.setGeometry(max(area.left(), area.right() + 1 - trainer_width), area.top(),
-                        min(trainer_width, area.width()), min(area.height(), max(trainer.height(), 720)))
+    trainer.resize(trainer_width, height)
+    trainer.move(max(area.left(), area.right() + 1 - trainer_width - frame_w), area.top())
     trainer.show()
     trainer.raise_()
     trainer.activateWindow()
@@ -462,23 +489,31 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle("Classroom — projector")
         self.setObjectName("projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumSize(640, 400)
+        self.setMinimumSize(MIN_PROJECTOR_WIDTH, 360)
 
         outer = QVBoxLayout(self)
         self.outer = outer
-        top = QHBoxLayout()
-        self.title = label("", "projTitle")
+        # The title, then who is answering: side by side, or the title above on a narrow window.
+        top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.top = top
+        self.title = label("", "projTitle", wrap=True)
         top.addWidget(self.title, 1)
+        tags = QHBoxLayout()
         self.paused_tag = label("PAUSED", "projPaused")
         self.paused_tag.setVisible(False)
-        top.addWidget(self.paused_tag)
+        tags.addWidget(self.paused_tag)
         self.answering = label("", "projAnswering")
-        top.addWidget(self.answering)
+        tags.addWidget(self.answering)
+        tags.addStretch(1)
+        top.addLayout(tags)
         outer.addLayout(top)
 
-        body = QHBoxLayout()
+        # Side by side (the face left, the words right) on a wide window; the face above the words on a
+        # narrow one (the projector beside the trainer's window on one screen).
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.body = body
-        left = QVBoxLayout()
+        left = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.left = left
         self.portrait = Portrait()
         left.addWidget(self.portrait, 0, Qt.AlignmentFlag.AlignHCenter)
         self.customer = label("", "projName")
@@ -498,17 +533,16 @@ class ProjectorWindow(QWidget):
         self.sub_layout = sub
         self.speaker = label("", "projSpeaker")
         sub.addWidget(self.speaker)
-        self.subtitle = label("", "projSubtitle", wrap=True)
-        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.subtitle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The customer's line at the largest size that fits the box: a long line is drawn smaller, never cut off.
+        self.subtitle = FitLabel(weight=600)
+        self.subtitle.setObjectName("projSubtitle")
         sub.addWidget(self.subtitle, 1)
         self.direction = label("", "projDirection", wrap=True)  # a stage direction: shown, never spoken
         self.direction.setVisible(False)
         sub.addWidget(self.direction)
         right.addWidget(self.subtitle_box, 1)
-        self.reply = label("", "projReply", wrap=True)
-        self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.reply = FitLabel()  # the trainee's reply: up to three lines, smaller when longer
+        self.reply.setObjectName("projReply")
         right.addWidget(self.reply)
         self.outcome = label("", "projOutcome", wrap=True)
         self.outcome.setVisible(False)
@@ -516,6 +550,7 @@ class ProjectorWindow(QWidget):
         body.addLayout(right, 7)
         outer.addLayout(body, 1)
 
+        presenter.started.connect(self._on_presenter_started)
         presenter.line_shown.connect(self._on_presenter_line_shown)
         presenter.reply_shown.connect(self._on_presenter_reply_shown)
         presenter.trainee_changed.connect(self._on_presenter_trainee_changed)
@@ -525,9 +560,17 @@ class ProjectorWindow(QWidget):
         self._apply_sizes()
 
     # -- sizes -----------------------------------------------------------------------------------
+    @property
+    def stacked(self) -> bool:
+        """The face above the words: the window is too narrow for them side by side."""
+        return self.width() < self.height() * 1.25
+
     def _apply_sizes(self) -> None:
-        """Type and spacing as shares of the window's height (about 50 px subtitles on a 1080p projector)."""
-        h = max(400, min(self.height(), round(self.width() * 0.62)))
+        """Type and spacing as shares of the window's size (about 65 px subtitles at most on a 1080p projector;
+        the customer's line is drawn smaller when it would not fit its box)."""
+        stacked = self.stacked
+        h = max(400, round(min(self.height() * 0.8, self.width())) if stacked
+                else min(self.height(), round(self.width() * 0.62)))
         c = COLORS
         px = {name: max(12, round(h * share)) for name, share in (
             ("title", 0.038), ("tag", 0.040), ("name", 0.052), ("meter", 0.036), ("speaker", 0.034),
@@ -535,15 +578,34 @@ class ProjectorWindow(QWidget):
         pad = round(h * 0.03)
         self.outer.setContentsMargins(pad * 2, pad, pad * 2, pad)
         self.outer.setSpacing(pad)
-        self.body.setSpacing(pad * 2)
+        self.body.setSpacing(pad * 2 if not stacked else pad)
         self.right.setSpacing(pad)
         self.sub_layout.setContentsMargins(pad, pad, pad, pad)
         self.sub_layout.setSpacing(round(pad / 2))
-        # The portrait as large as the left column allows, with the name right beneath it.
-        left_width = (self.width() - 6 * pad) * 5 / 12
-        free_height = self.height() - 5 * pad - round(px["tag"] * 1.7) - round(px["name"] * 1.5)
-        side = max(160, round(min(left_width, free_height)))
+        self.top.setDirection(QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
+        self.top.setStretch(0, 0 if stacked else 1)
+        if stacked:
+            # The face and the name in a row above the words, leaving the words most of the height.
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.left.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.body.setStretch(0, 0)
+            self.body.setStretch(1, 1)
+            side = max(96, round(min(self.height() * 0.2, (self.width() - 4 * pad) * 0.4)))
+            self.customer.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            # The portrait as large as the left column allows, with the name right beneath it.
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.left.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.body.setStretch(0, 5)
+            self.body.setStretch(1, 7)
+            left_width = (self.width() - 6 * pad) * 5 / 12
+            free_height = self.height() - 5 * pad - round(px["tag"] * 1.7) - round(px["name"] * 1.5)
+            side = max(160, round(min(left_width, free_height)))
+            self.customer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.portrait.setFixedSize(side, side)
+        self.subtitle.set_sizes(px["subtitle"], min_px=14)
+        self.reply.set_sizes(px["reply"], min_px=12)
+        self.reply.setFixedHeight(round(px["reply"] * 1.3 * 3) + 4)  # three lines of the largest reply type
         self.setStyleSheet(f"""
             QWidget#projector {{ background: #FFFFFF; }}
             QWidget {{ color: #0B1117; }}
@@ -558,9 +620,9 @@ class ProjectorWindow(QWidget):
             QFrame#projSubtitleBox {{ background: #F4F6F8; border: 3px solid #1B2733;
                                       border-radius: {pad}px; }}
             QLabel#projSpeaker {{ font-size: {px['speaker']}px; font-weight: 700; color: #2A3642; }}
-            QLabel#projSubtitle {{ font-size: {px['subtitle']}px; font-weight: 600; color: #000000; }}
+            QLabel#projSubtitle {{ color: #000000; }}
             QLabel#projDirection {{ font-size: {px['speaker']}px; font-style: italic; color: #2A3642; }}
-            QLabel#projReply {{ font-size: {px['reply']}px; color: #10324A; }}
+            QLabel#projReply {{ color: #10324A; }}
             QLabel#projOutcome {{ font-size: {px['outcome']}px; font-weight: 800; border-radius: {pad}px;
                                   padding: {pad // 2}px {pad}px; }}
             QLabel#projOutcome[kind="success"] {{ background: {c['success']}; color: white; }}
@@ -596,6 +658,15 @@ class ProjectorWindow(QWidget):
         self.direction.setVisible(bool(line.direction))
         if not line.is_ending:
             self.outcome.setVisible(False)
+
+    def _on_presenter_started(self, scenario: Scenario) -> None:
+        """A new session: nothing of the last one stays up (its last reply, its ending, a stage direction)."""
+        self.reply.setText("")
+        self.subtitle.setText("")
+        self.direction.setVisible(False)
+        self.outcome.setVisible(False)
+        self.paused_tag.setVisible(False)
+        self.answering.setVisible(bool(self.presenter.trainee))  # hidden at the last session's ending
 
     def _on_presenter_reply_shown(self, trainee: str, text: str) -> None:
         self.reply.setText(f"{trainee or 'Trainee'}: “{text}”")

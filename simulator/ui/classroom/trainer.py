@@ -2,8 +2,11 @@
 software proposes (before the branch is taken) and the one-key decision: calmer, as proposed, escalate.
 
 Keys (on this window and the projector, whatever has the focus but a text box the trainer is typing in;
-Escape leaves it): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
+Escape leaves it, and Enter leaves a note): 1 or ← calmer, 2 or ↓ as proposed, 3 or → escalate,
 P pause / carry on, R the customer repeats their line, N the next trainee answers.
+
+The trainer's notes, on the session and on any turn (click it in "Turns so far"; a new turn is chosen as it
+is taken), are saved while they are typed (NoteBox, Conversation.note) and shown in the debrief and the PDF.
 
 Signals (TrainerWindow):
     debrief_requested(str): open the debrief of the session just played (session id).
@@ -32,10 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.conversation import Conversation
 from simulator.conversation.steering import Steering
 from simulator.engine.judgement import Judgement
 from simulator.engine.loader import Library
-from simulator.engine.model import Condition
+from simulator.engine.model import Condition, Scenario
 from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
 from simulator.ui.classroom.presenter import (
@@ -55,7 +59,10 @@ from simulator.ui.common import (
     restyle,
 )
 from simulator.ui.context import AppContext
+from simulator.ui.formatting import difficulty_dots, difficulty_words
 from simulator.ui.roster import view as roster
+from simulator.ui.widgets.fit_label import FitLabel
+from simulator.ui.widgets.note_box import NoteBox
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +102,23 @@ class TrainerWindow(QWidget):
         col.setSpacing(12)
         col.addWidget(self._build_class_bar())
         col.addWidget(self._build_session_bar())
+        # What happens now, on a line of its own: beside the session's buttons it wrapped to six lines
+        # when the window shares a 1280-pixel screen with the projector view.
+        col.addWidget(self.phase)
         self.notice = notice_banner()
         col.addWidget(self.notice)
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addLayout(self._build_left(), 5)
-        body.addWidget(self._build_proposal(), 6)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self._build_proposal(), 1)
+        right.addWidget(self._build_notes())
+        body.addLayout(right, 6)
         col.addLayout(body, 1)
 
         p = presenter
+        p.started.connect(self._on_presenter_started)
         p.line_shown.connect(self._on_presenter_line_shown)
         p.proposed.connect(self._on_presenter_proposed)
         p.decided.connect(self._on_presenter_decided)
@@ -165,7 +180,8 @@ class TrainerWindow(QWidget):
         self.next_button = button("Next (N)", None, "The next trainee on the roster answers")
         self.next_button.clicked.connect(lambda: self.presenter.next_trainee())
         grid.addWidget(self.next_button, 1, 2)
-        self.rotate = QCheckBox("Take turns: the next name answers after each turn")
+        # Short, so the window fits beside a readable projector view on one 1280-pixel screen.
+        self.rotate = QCheckBox("Take turns")
         self.rotate.setToolTip("After each turn, the next trainee on the roster answers")
         self.rotate.setChecked(self.presenter.rotate)
         self.rotate.toggled.connect(self._on_rotate_toggled)
@@ -182,7 +198,7 @@ class TrainerWindow(QWidget):
         row.addWidget(label("Scenario", "h3"))
         self.scenario_combo = QComboBox()
         self.scenario_combo.setAccessibleName("Scenario")
-        self.scenario_combo.setMinimumWidth(260)
+        self.scenario_combo.setMinimumWidth(200)  # room for "Open debrief" beside it at 1280 pixels
         row.addWidget(self.scenario_combo)
         self.start_button = button("Start", "primary", "Start the scenario on the projector")
         self.start_button.clicked.connect(self._on_start_clicked)
@@ -194,9 +210,8 @@ class TrainerWindow(QWidget):
         self.debrief_button.clicked.connect(self._on_debrief_clicked)
         self.debrief_button.setVisible(False)
         row.addWidget(self.debrief_button)
+        row.addStretch(1)
         self.phase = label("", "h3", wrap=True)
-        self.phase.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.phase, 2)
         return bar
 
     def _build_left(self) -> QVBoxLayout:
@@ -208,21 +223,24 @@ class TrainerWindow(QWidget):
         cc.setContentsMargins(16, 12, 16, 12)
         cc.setSpacing(4)
         head = QHBoxLayout()
-        self.customer_heading = label("The customer", "speaker")
+        self.customer_heading = label("The customer", "speaker", wrap=True)
         head.addWidget(self.customer_heading, 1)
-        self.agitation = label("", "h3")
+        self.agitation = label("", "h3", wrap=True)
         head.addWidget(self.agitation)
         cc.addLayout(head)
-        self.customer_line = label("", "subtitle", wrap=True)
-        cc.addWidget(self.customer_line)
-        col.addWidget(customer)
+        # The customer's line at the theme's subtitle size, smaller when a long line would not fit the panel.
+        self.customer_line = FitLabel(max_px=round(self.fontInfo().pixelSize() * 1.3), min_px=11)
+        self.customer_line.setObjectName("subtitle")
+        self.customer_line.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
+        cc.addWidget(self.customer_line, 1)
+        col.addWidget(customer, 2)
 
         reply = QFrame()
         reply.setObjectName("panel")
         rc = QVBoxLayout(reply)
         rc.setContentsMargins(16, 12, 16, 12)
         rc.setSpacing(8)
-        self.reply_heading = label("The reply", "h3")
+        self.reply_heading = label("The reply", "h3", wrap=True)
         rc.addWidget(self.reply_heading)
         row = QHBoxLayout()
         self.reply_box = QLineEdit()
@@ -235,10 +253,10 @@ class TrainerWindow(QWidget):
         row.addWidget(self.judge_button)
         rc.addLayout(row)
         controls = QHBoxLayout()
-        self.pause_button = button("Pause customer (P)", None, "The customer stops and waits")
+        self.pause_button = button("Pause (P)", None, "The customer stops and waits")
         self.pause_button.clicked.connect(lambda: self.presenter.toggle_pause())
         controls.addWidget(self.pause_button)
-        self.repeat_button = button("Repeat line (R)", None, "The customer says their line again")
+        self.repeat_button = button("Repeat (R)", None, "The customer says their line again")
         self.repeat_button.clicked.connect(lambda: self.presenter.repeat())
         controls.addWidget(self.repeat_button)
         controls.addStretch(1)
@@ -249,8 +267,31 @@ class TrainerWindow(QWidget):
         self.turns = QListWidget()
         self.turns.setAccessibleName("Turns so far")
         self.turns.setWordWrap(True)
+        self.turns.currentRowChanged.connect(self._on_turns_current_row_changed)
         col.addWidget(self.turns, 1)
         return col
+
+    def _build_notes(self) -> QFrame:
+        """The trainer's notes: on the turn chosen in "Turns so far", and on the whole session."""
+        frame = QFrame()
+        frame.setObjectName("panel")
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        self.turn_note_label = label("Note on a turn", "speaker")
+        grid.addWidget(self.turn_note_label, 0, 0, Qt.AlignmentFlag.AlignTop)
+        self.turn_note = NoteBox("Your note on this turn (Enter when done)", enter_finishes=True)
+        self.turn_note.setAccessibleName("Your note on the chosen turn")
+        grid.addWidget(self.turn_note, 0, 1)
+        grid.addWidget(label("Note on the session", "speaker"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        self.session_note = NoteBox("Your note on the whole session (Enter when done)", enter_finishes=True)
+        self.session_note.setAccessibleName("Your note on the whole session")
+        grid.addWidget(self.session_note, 1, 1)
+        grid.setColumnStretch(1, 1)
+        for box in (self.turn_note, self.session_note):
+            box.finished.connect(self.setFocus)  # done typing: the keys are the trainer's again
+        return frame
 
     def _build_proposal(self) -> QFrame:
         frame, col = panel(spacing=10)
@@ -287,7 +328,7 @@ class TrainerWindow(QWidget):
         col.addLayout(grid)
         self.setStyleSheet(
             "QPushButton#decisionCalmer, QPushButton#decisionProposed, QPushButton#decisionEscalate "
-            "{ font-size: 15pt; font-weight: 700; border-radius: 10px; }"
+            "{ font-size: 14pt; font-weight: 700; border-radius: 10px; }"
             "QPushButton#decisionCalmer:enabled { background: #E3F3EA; border: 2px solid #25744F; color: #1B5A3D; }"
             "QPushButton#decisionProposed:enabled { background: #1D6A85; border: 2px solid #16566C; color: white; }"
             "QPushButton#decisionEscalate:enabled { background: #FBE6E4; border: 2px solid #A83A32; color: #7E2A24; }"
@@ -324,8 +365,11 @@ class TrainerWindow(QWidget):
         self.library = library
         current = self.scenario_combo.currentData()
         self.scenario_combo.clear()
-        for sid, scenario in sorted(library.scenarios.items(), key=lambda kv: kv[1].title.lower()):
-            self.scenario_combo.addItem(scenario.title, sid)
+        # Easiest first, as the library lists them, each with its difficulty.
+        for scenario in library.by_difficulty():
+            self.scenario_combo.addItem(f"{difficulty_dots(scenario.difficulty)}  {scenario.title}", scenario.id)
+            self.scenario_combo.setItemData(self.scenario_combo.count() - 1, difficulty_words(scenario.difficulty),
+                                            Qt.ItemDataRole.ToolTipRole)
         if current is not None:
             index = self.scenario_combo.findData(current)
             if index >= 0:
@@ -341,10 +385,36 @@ class TrainerWindow(QWidget):
         if self.library is None or sid not in self.library.scenarios:
             self._on_presenter_notice("Choose a scenario first.", "info")
             return False
-        self.turns.clear()
-        self.debrief_button.setVisible(False)
         self.presenter.start(self.library.scenarios[sid])
         return True
+
+    # -- notes -----------------------------------------------------------------------------------
+    def _typing_a_note(self) -> bool:
+        return self.turn_note.hasFocus() or self.session_note.hasFocus()
+
+    def _note_turn(self, index: int) -> None:
+        """The turn note box edits turn `index` of the session on screen (what was typed before is saved)."""
+        conversation = self.presenter.conversation
+        if conversation is None or not 0 <= index < len(conversation.turns):
+            self.turn_note.bind(None)
+            self.turn_note_label.setText("Note on a turn")
+            return
+        turn = conversation.turns[index]
+        self.turn_note.bind(lambda text: self._save_note(conversation, text, index), turn.trainer_note)
+        self.turn_note_label.setText(f"Note on turn {index + 1}")
+
+    def _save_note(self, conversation: Conversation, text: str, turn: int | None) -> bool:
+        saved = self.presenter.note(text, turn, conversation)
+        if turn is not None and conversation is self.presenter.conversation:  # its ✎ in "Turns so far"
+            item = self.turns.item(turn)
+            if item is not None:
+                item.setText(_turn_text(conversation.turns[turn]))
+        return saved
+
+    def flush_notes(self) -> None:
+        """Save what was typed in the note boxes now (closing, or a new session)."""
+        self.turn_note.flush()
+        self.session_note.flush()
 
     def _show_proposal(self, judgement: Judgement) -> None:
         text, kind = INTENT_CHIPS.get(judgement.intent, (judgement.intent, "chipMuted"))
@@ -422,6 +492,18 @@ class TrainerWindow(QWidget):
             self.details.addWidget(label(steer.coach, "small", wrap=True))
 
     # -- presenter signals -----------------------------------------------------------------------
+    def _on_presenter_started(self, scenario: Scenario) -> None:
+        """A new session: its own turns and notes (the last session's notes were saved with it)."""
+        self.debrief_button.setVisible(False)
+        self.turns.blockSignals(True)
+        self.turns.clear()
+        self.turns.blockSignals(False)
+        conversation = self.presenter.conversation
+        self._note_turn(-1)
+        self.session_note.bind(
+            (lambda text: self._save_note(conversation, text, None)) if conversation is not None else None,
+            conversation.record.trainer_note if conversation is not None else "")
+
     def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:
         scenario = self.presenter.scenario
         name = scenario.customer.first_name if scenario else "The customer"
@@ -436,8 +518,10 @@ class TrainerWindow(QWidget):
             widget.setEnabled(judgement is not None)
         if judgement is not None:
             self._show_proposal(judgement)
-            # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box.
-            self.decision_buttons["proposed"].setFocus()
+            # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box; a note being
+            # typed keeps the focus (its words are not decisions): Enter or Escape hands the keys back.
+            if not self._typing_a_note():
+                self.decision_buttons["proposed"].setFocus()
             return
         self.branch_buttons.clear()
         self.intent_chip.setVisible(False)
@@ -447,10 +531,10 @@ class TrainerWindow(QWidget):
         self.details.addStretch(1)
 
     def _on_presenter_decided(self, turn: TurnRecord) -> None:
-        who = turn.trainee or "Trainee"
-        self.turns.addItem(f"{turn.index + 1}. {who}: “{turn.reply}” — {DECISION_WORDS.get(turn.override, '')}, "
-                           f"agitation {turn.agitation_before:.0f} → {turn.agitation_after:.0f}")
+        self.turns.addItem(_turn_text(turn))
         self.turns.scrollToBottom()
+        if not self.turn_note.hasFocus():  # a note being typed stays on its turn
+            self.turns.setCurrentRow(turn.index)  # the note box follows: a note on the turn just taken
 
     def _on_presenter_phase_changed(self, phase: str) -> None:
         scenario = self.presenter.scenario
@@ -489,7 +573,7 @@ class TrainerWindow(QWidget):
         self.next_button.setEnabled(len(names) > 1)
 
     def _on_presenter_paused_changed(self, paused: bool) -> None:
-        self.pause_button.setText("Carry on (P)" if paused else "Pause customer (P)")
+        self.pause_button.setText("Carry on (P)" if paused else "Pause (P)")
         self.pause_button.setObjectName("primary" if paused else "")
         restyle(self.pause_button)
 
@@ -534,11 +618,16 @@ class TrainerWindow(QWidget):
         if self.presenter.submit_text(self.reply_box.text()):
             self.reply_box.clear()
 
+    def _on_turns_current_row_changed(self, row: int) -> None:
+        self._note_turn(row)
+
     def _on_debrief_clicked(self) -> None:
         if self.presenter.record is not None:
+            self.flush_notes()  # the debrief reads the notes from the records
             self.debrief_requested.emit(self.presenter.record.session_id)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.flush_notes()
         self.closed.emit()
         super().closeEvent(event)
 
@@ -571,6 +660,12 @@ class Classroom(QObject):
         self.trainer.load_library(library)
         self.second_screen = place_windows(self.projector, self.trainer, screens, primary)
 
+    def choose_class(self, class_name: str) -> None:
+        """Another class chosen on the Classes screen, while classroom mode is open: taken unless a session
+        is running (its trainees keep their turns)."""
+        if class_name and class_name != self.presenter.class_name and self.presenter.phase in ("idle", "ended"):
+            self.trainer.refresh_classes(select=class_name)
+
     def close(self) -> None:
         self.trainer.close()
 
@@ -580,6 +675,13 @@ class Classroom(QObject):
         self.presenter.close()
         self.projector.close()
         self.closed.emit()
+
+
+def _turn_text(turn: TurnRecord) -> str:
+    """A turn in "Turns so far": who said what, the decision, the agitation, and a mark when it has a note."""
+    note = " ✎" if turn.trainer_note else ""
+    return (f"{turn.index + 1}. {turn.trainee or 'Trainee'}: “{turn.reply}” — {DECISION_WORDS.get(turn.override, '')}, "
+            f"agitation {turn.agitation_before:.0f} → {turn.agitation_after:.0f}{note}")
 
 
 def _condition_text(when: Condition | None) -> str:

@@ -1,5 +1,8 @@
 """The debrief screen: the score and its rubric, agitation over time, and every turn explained, with its recording.
 
+The trainer's notes, on the session and on each turn, are shown and can be written here after the session;
+each is saved while it is typed (NoteBox, conversation.Notes), as in classroom mode during it.
+
 Signals (DebriefPage):
     shown(): a session was shown (again, after a correction).
     retry_requested(str, int): try again from a turn (session id, turn index).
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.analysis.tone_text import LABEL_WORDS, describe
+from simulator.conversation import Notes
 from simulator.conversation.correction import MAX_CORRECTION, CannotCorrect, Corrections, was_spoken
 from simulator.engine.model import Scenario
 from simulator.engine.scoring import Score, score_session
@@ -53,6 +58,7 @@ from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
 from simulator.ui.theme import COLORS, outcome_text
 from simulator.ui.widgets.chart import AgitationChart
+from simulator.ui.widgets.note_box import NoteBox
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +295,16 @@ class TurnCard(QFrame):
                 inner.addWidget(coach)
             col.addWidget(box)
 
+        # The trainer's note on this turn: shown when there is one, else a button opens the box.
+        self.note_label = label("Trainer's note", "speaker")
+        col.addWidget(self.note_label)
+        self.note = NoteBox("A note on this turn, saved as you type", lines=2)
+        self.note.setAccessibleName(f"Trainer's note on turn {turn.index + 1}")
+        col.addWidget(self.note)
+        # On a row of its own: beside "Try again" the two were wider than the page at 200% text.
+        self.add_note = button("✎ Add a trainer's note", None, "Write a note on this turn; it is saved as you type")
+        self.add_note.clicked.connect(self._on_add_note_clicked)
+        col.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignLeft)
         foot = QHBoxLayout()
         if self.correct is not None:
             foot.addWidget(self.correct)
@@ -297,6 +313,16 @@ class TurnCard(QFrame):
                             "Go back to just before this reply and answer differently")
         foot.addWidget(self.retry)
         col.addLayout(foot)
+        self._show_note(bool(turn.trainer_note))
+
+    def _show_note(self, shown: bool) -> None:
+        self.note_label.setVisible(shown)
+        self.note.setVisible(shown)
+        self.add_note.setVisible(not shown)
+
+    def _on_add_note_clicked(self) -> None:
+        self._show_note(True)
+        self.note.setFocus()
 
 
     def open_editor(self) -> None:
@@ -392,6 +418,20 @@ class DebriefPage(Page):
         self.summary = label("", None, wrap=True)
         col.addWidget(self.summary)
 
+        notes = QFrame()
+        notes.setObjectName("panel")
+        nc = QVBoxLayout(notes)
+        nc.setContentsMargins(20, 12, 20, 12)
+        nc.setSpacing(6)
+        nc.addWidget(label("Trainer's note on the session", "h3"))
+        self.session_note = NoteBox("A note on the whole session, saved as you type", lines=3)
+        self.session_note.setAccessibleName("Trainer's note on the session")
+        nc.addWidget(self.session_note)
+        self.note_notice = notice_banner()
+        nc.addWidget(self.note_notice)
+        col.addWidget(notes)
+        self.notes: Notes | None = None
+
         self.top = top = QHBoxLayout()
         top.setSpacing(16)
         self.rubric = RubricPanel()
@@ -433,7 +473,11 @@ class DebriefPage(Page):
         """Show a session; `keep_place` keeps the scroll position (after a turn was corrected)."""
         place = self.scroller.verticalScrollBar().value()
         self._stop_playback()
+        self.flush_notes()  # a note typed on the session shown before is saved with it
         self.record = record
+        self.notes = Notes(self.ctx.store, record)
+        self.note_notice.setVisible(False)
+        self.session_note.bind(lambda text: self._save_note(text, None), record.trainer_note)
         self.scenario = scenario
         state = record.state
         self.score = score_session(state.turns, state.outcome)
@@ -463,6 +507,7 @@ class DebriefPage(Page):
         for turn in state.turns:
             card = TurnCard(turn, scenario)
             card.retry.clicked.connect(lambda _=False, i=turn.index: self._on_retry_clicked(i))
+            card.note.bind(partial(self._save_note, turn=turn.index), turn.trainer_note)
             if card.play is not None:
                 card.play.clicked.connect(lambda _=False, c=card: self._on_play_clicked(c))
             if card.correct is not None:
@@ -480,6 +525,28 @@ class DebriefPage(Page):
             self.scroller.verticalScrollBar().setValue(0)
             self.again_button.setFocus()
         self.shown.emit()
+
+    # -- the trainer's notes ---------------------------------------------------------------------
+    def _save_note(self, text: str, turn: int | None) -> bool:
+        if self.notes is None:
+            return False
+        try:
+            self.notes.note(text, turn)
+        except OSError as exc:
+            log.warning("saving a trainer's note failed: %s", exc)
+            self.note_notice.set_kind("danger")
+            self.note_notice.set_text("", f"The note could not be saved ({exc}). It is kept here and saved "
+                                          "again as you go on typing or leave the box.")
+            self.note_notice.setVisible(True)
+            return False
+        self.note_notice.setVisible(False)
+        return True
+
+    def flush_notes(self) -> None:
+        """Save what was typed in the note boxes now."""
+        self.session_note.flush()
+        for card in self.cards:
+            card.note.flush()
 
     # -- playback --------------------------------------------------------------------------------
     def _ensure_player(self) -> bool:
@@ -552,6 +619,7 @@ class DebriefPage(Page):
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self._stop_playback()
+        self.flush_notes()
         super().hideEvent(event)
 
     # -- slots -----------------------------------------------------------------------------------

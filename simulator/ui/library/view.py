@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library, Problem
 from simulator.engine.model import Scenario
-from simulator.engine.vocabulary import SKILLS
+from simulator.engine.vocabulary import DIFFICULTY_NAMES, SKILLS
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -44,14 +44,13 @@ from simulator.ui.common import (
     label,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import friendly_time
+from simulator.ui.formatting import difficulty_dots, friendly_time
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
 SETTING_NAMES = {"retail": "Retail", "security": "Security"}
-DIFFICULTY_NAMES = {1: "Introductory", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Very hard"}
 CARD_WIDTH = 330
 
 
@@ -78,8 +77,7 @@ class ScenarioCard(QFrame):
         chips = QHBoxLayout()
         chips.setSpacing(6)
         chips.addWidget(chip(SETTING_NAMES.get(scenario.setting, scenario.setting)))
-        dots = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
-        level = chip(f"{dots}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
+        level = chip(f"{difficulty_dots(scenario.difficulty)}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
         level.setToolTip(f"Difficulty {scenario.difficulty} of 5")
         chips.addWidget(level)
         chips.addWidget(chip(f"about {estimated_minutes(scenario)} min", "chipMuted"))
@@ -375,7 +373,7 @@ class LibraryPage(Page):
         if self.library is None:
             return
         name = self.ctx.settings.trainee_name.strip()
-        scenarios = sorted(self.library.scenarios.values(), key=lambda s: (s.difficulty, s.title))
+        scenarios = self.library.by_difficulty()
         try:
             best = self.ctx.store.best_outcomes(name or None)
             untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()

@@ -324,3 +324,155 @@ def test_the_trainer_takes_any_branch_of_the_node_with_one_click(qtbot, classroo
     assert trainer.branch_buttons == [] and "branch chosen by the trainer" in trainer.turns.item(0).text()
     saved = trainer.ctx.store.load(p.record.session_id)
     assert (saved.state.turns[0].override, saved.state.turns[0].branch_index) == ("branch", 2)
+
+
+def test_the_trainer_notes_a_turn_and_the_session_while_the_keys_wait_and_work_again_after(qtbot, classroom):
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.widgets.note_box import SAVE_AFTER_MS
+
+    room = classroom()
+    p, trainer, store = room.presenter, room.trainer, room.presenter.ctx.store
+    session_id = p.record.session_id
+
+    def key(k) -> None:
+        """A real key press to whatever has the focus."""
+        qtbot.keyClick(QApplication.focusWidget() or trainer, k)
+
+    assert not trainer.turn_note.isEnabled()  # no turn yet to note
+    reply(qtbot, room, "Let me check the tracking.")
+    press(qtbot, trainer, Qt.Key.Key_2)
+    assert trainer.turn_note_label.text() == "Note on turn 1" and trainer.turn_note.isEnabled()
+
+    # Typing a note types, whatever the letters: no decision, pause, repeat or next trainee.
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking"), timeout=5000)
+    trainer.turn_note.setFocus()
+    repeats, trainee = p.runner.state.repeats, p.trainee
+    qtbot.keyClicks(trainer.turn_note, "Ana 1 2 3 P R N: rushed")
+    assert trainer.turn_note.toPlainText() == "Ana 1 2 3 P R N: rushed"
+    assert (p.paused, p.runner.state.repeats, p.trainee, len(p.runner.state.turns)) == (False, repeats, trainee, 1)
+    # Saved while typing, without leaving the box (nothing lost if the app is killed now).
+    qtbot.waitUntil(lambda: store.load(session_id).state.turns[0].trainer_note == "Ana 1 2 3 P R N: rushed",
+                    timeout=SAVE_AFTER_MS + 2000)
+
+    # A reply judged meanwhile does not take the focus from the note: its digits stay words.
+    assert p.submit_text("I'm sorry, I understand.")
+    assert p.phase == "deciding" and trainer.turn_note.hasFocus()
+    qtbot.keyClicks(trainer.turn_note, " 2")
+    assert p.phase == "deciding" and len(p.runner.state.turns) == 1
+    # Enter ends the note and saves it at once; the keys are the trainer's again.
+    qtbot.keyClick(trainer.turn_note, Qt.Key.Key_Return)
+    assert not trainer.turn_note.hasFocus()
+    assert store.load(session_id).state.turns[0].trainer_note == "Ana 1 2 3 P R N: rushed 2"
+    key(Qt.Key.Key_2)
+    assert len(p.runner.state.turns) == 2 and trainer.turn_note_label.text() == "Note on turn 2"
+    assert trainer.turns.item(0).text().endswith("✎")  # turn 1 has a note
+
+    # The session's note; Escape leaves it and P pauses again.
+    qtbot.waitUntil(lambda: p.phase in ("your_turn", "speaking", "ended"), timeout=5000)
+    trainer.session_note.setFocus()
+    qtbot.keyClicks(trainer.session_note, "Pairs well; practise naming the feeling")
+    qtbot.keyClick(trainer.session_note, Qt.Key.Key_Escape)
+    assert not trainer.session_note.hasFocus()
+    assert store.load(session_id).trainer_note == "Pairs well; practise naming the feeling"
+    if p.phase != "ended":
+        key(Qt.Key.Key_P)
+        assert p.paused
+
+    # A note on an earlier turn, chosen in "Turns so far".
+    trainer.turns.setCurrentRow(0)
+    assert trainer.turn_note_label.text() == "Note on turn 1"
+    assert trainer.turn_note.toPlainText() == "Ana 1 2 3 P R N: rushed 2"
+
+    # A new session starts with empty notes; a note typed just before "Start again" lands on the old session.
+    trainer.session_note.setFocus()
+    qtbot.keyClicks(trainer.session_note, ".")
+    assert trainer.start()
+    assert p.record.session_id != session_id
+    assert store.load(session_id).trainer_note == "Pairs well; practise naming the feeling."
+    assert trainer.session_note.toPlainText() == "" and trainer.turns.count() == 0
+    assert not trainer.turn_note.isEnabled()
+    room.close()
+
+
+def test_a_note_left_in_the_box_is_saved_when_classroom_mode_closes(qtbot, classroom):
+    room = classroom()
+    p, trainer = room.presenter, room.trainer
+    session_id = p.record.session_id
+    trainer.session_note.setFocus()
+    qtbot.keyClicks(trainer.session_note, "Stopped early: fire drill")
+    room.close()  # at once, before the pause that saves a note being typed
+    assert p.ctx.store.load(session_id).trainer_note == "Stopped early: fire drill"
+
+
+LONG_LINE = ("“Look, I wouldn't normally make a fuss. But it's my daughter's school recital tonight, she's got a solo, "
+             "and I need to leave in about fifteen minutes, so I need that parcel now, not tomorrow, not later, now.”")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_on_one_screen_the_projector_takes_a_readable_share_beside_the_trainer_and_its_line_fits(
+        qtbot, classroom, size):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.classroom.presenter import place_windows
+
+    width, height = size
+    room = classroom()
+    screen = MagicMock()
+    screen.availableGeometry.return_value = QRect(0, 0, width, height)
+    assert not place_windows(room.projector, room.trainer, [screen], screen)
+    projector, trainer = room.projector, room.trainer
+    QApplication.processEvents()
+    shown, beside = projector.frameGeometry(), trainer.frameGeometry()
+    # A good share of the screen, its full height, and the trainer's window beside it, not over it.
+    assert shown.width() >= max(480, width * 0.35) and shown.height() >= height - 40
+    assert beside.left() > shown.right() and beside.right() < width
+    assert beside.width() >= trainer.minimumSizeHint().width()
+    # The customer's longest line fits its box, at a size a class reads, and the box is inside the window.
+    projector.subtitle.setText(LONG_LINE)
+    QApplication.processEvents()
+    line = projector.subtitle
+    assert line.fits(line.pixel_size) and line.pixel_size >= (20 if width < 1600 else 28), line.pixel_size
+    corner = line.mapTo(projector, QPoint(line.width(), line.height()))
+    assert projector.rect().contains(corner)
+    # What the trainer's window shows at an ending ("Open debrief" too) does not widen it off the screen.
+    reply(qtbot, room, "Calm down, it's only a parcel.")
+    press(qtbot, trainer, Qt.Key.Key_2)
+    QApplication.processEvents()
+    assert room.presenter.phase == "ended" and trainer.debrief_button.isVisible()
+    assert trainer.frameGeometry().right() < width and trainer.minimumSizeHint().width() <= trainer.width()
+    room.close()
+
+
+def test_a_new_session_clears_what_the_projector_showed_of_the_last(qtbot, classroom):
+    room = classroom()
+    p, trainer, projector = room.presenter, room.trainer, room.projector
+    reply(qtbot, room, "Calm down, it's only a parcel.")
+    press(qtbot, trainer, Qt.Key.Key_2)  # escalated: the ending is up
+    assert p.phase == "ended" and projector.outcome.isVisible()
+    assert projector.reply.text() == "Ana: “Calm down, it's only a parcel.”"
+    assert not projector.answering.isVisible()  # nobody answers an ended session
+    assert trainer.start()
+    assert projector.reply.text() == "" and not projector.outcome.isVisible()
+    assert projector.answering.isVisible() and projector.answering.text() == "Answering: Ana"
+    assert "I was promised this parcel today" in projector.subtitle.text()
+    room.close()
+
+
+def test_with_a_projector_screen_the_trainers_window_fits_the_laptops_screen(qtbot, classroom):
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.ui.classroom.presenter import place_windows
+
+    room = classroom()
+    trainer = room.trainer
+    laptop, second, projector = MagicMock(), MagicMock(), MagicMock()
+    laptop.availableGeometry.return_value = QRect(0, 0, 1280, 720)
+    second.geometry.return_value = QRect(1280, 0, 1920, 1080)
+    trainer.setScreen = lambda screen: None  # a stand-in screen is no QScreen; the size is what is tested
+    assert place_windows(projector, trainer, [laptop, second], laptop)
+    projector.showFullScreen.assert_called_once()
+    QApplication.processEvents()
+    assert QRect(0, 0, 1280, 720).contains(trainer.frameGeometry()), trainer.frameGeometry()
+    room.close()

@@ -204,3 +204,34 @@ def test_a_classroom_turn_keeps_its_note_after_a_correction(qtbot, window):
     card.correction_box.setText("sorry, I'll look")
     card.judge_again.click()
     assert win.debrief.cards[0].corrected_label is not None and notes() and "Priya" in notes()[0]
+def test_the_trainer_reads_and_writes_notes_in_the_debrief_after_the_session(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from simulator.ui.widgets.note_box import SAVE_AFTER_MS
+
+    win = window
+    store = win.ctx.store
+    session_id = saved_session(store, ["Priya", "Ben"], owner="")
+    store.save_note(session_id, "Noted in class: Ben froze", turn_index=1)
+    store.save_note(session_id, "Good first run")
+
+    win.review_session(session_id)
+    debrief = win.debrief
+    debrief.show()
+    qtbot.waitExposed(debrief)
+    # Notes written during the session are shown; a turn without one offers to add one.
+    assert debrief.session_note.toPlainText() == "Good first run"
+    first, second = debrief.cards
+    assert second.note.isVisible() and second.note.toPlainText() == "Noted in class: Ben froze"
+    assert not first.note.isVisible() and first.add_note.isVisible()
+    qtbot.mouseClick(first.add_note, Qt.MouseButton.LeftButton)
+    assert first.note.isVisible() and first.note.hasFocus()
+    qtbot.keyClicks(first.note, "Lovely open question")
+    qtbot.waitUntil(lambda: store.load(session_id).state.turns[0].trainer_note == "Lovely open question",
+                    timeout=SAVE_AFTER_MS + 2000)
+    debrief.session_note.setFocus()
+    qtbot.keyClicks(debrief.session_note, "; ask Ben to lead next time")
+    win.show_library()  # leaving the debrief saves what was typed
+    back = store.load(session_id)
+    assert back.trainer_note == "Good first run; ask Ben to lead next time"
+    assert [t.trainer_note for t in back.state.turns] == ["Lovely open question", "Noted in class: Ben froze"]

@@ -216,3 +216,51 @@ def test_at_1280x720_the_name_field_is_usable_and_roster_lines_are_not_cut_off(q
     qtbot.wait(50)
     assert page.trainee_name.width() >= 160, "room to type a name"
     assert page.roster.horizontalScrollBar().maximum() == 0, "the line wraps instead of running off the side"
+def test_classroom_mode_takes_the_class_chosen_on_the_classes_screen_and_lists_scenarios_easiest_first(
+        qtbot, make_context, scenario_dir):
+    from simulator.ui.main_window import MainWindow
+    from tests.ui.conftest import SCENARIO
+
+    # Two more scenarios: the easiest would come last and the hardest first if they were listed by title.
+    for sid, title, level in (("zebra", "Zebra crossing", 1), ("aardvark", "Aardvark at the till", 4)):
+        (scenario_dir / f"{sid}.yaml").write_text(SCENARIO.replace("id: parcel", f"id: {sid}")
+                                                  .replace("title: The missing parcel", f"title: {title}")
+                                                  .replace("difficulty: 2", f"difficulty: {level}"), encoding="utf-8")
+    window = MainWindow(make_context())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    store = window.ctx.store
+    store.add_trainee("Ana", "Tuesday")
+    store.add_trainee("Femi", "Thursday")
+
+    def choose_on_the_classes_screen(name: str) -> None:
+        qtbot.mouseClick(window.nav_roster, Qt.MouseButton.LeftButton)
+        classes = window.roster.class_list
+        item = classes.findItems(name, Qt.MatchFlag.MatchExactly)[0]
+        qtbot.mouseClick(classes.viewport(), Qt.MouseButton.LeftButton, pos=classes.visualItemRect(item).center())
+        assert window.roster.current_class() == name
+
+    # Chosen on the Classes screen, then classroom mode from the sidebar: that class, not "(no class)".
+    choose_on_the_classes_screen("Thursday")
+    qtbot.mouseClick(window.nav_classroom, Qt.MouseButton.LeftButton)
+    room = window.classroom
+    assert room.trainer.class_combo.currentText() == "Thursday" and room.presenter.roster == ["Femi"]
+    combo = room.trainer.scenario_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["zebra", "parcel", "aardvark"]
+    assert combo.itemText(0) == "●○○○○  Zebra crossing"
+    assert combo.itemData(2, Qt.ItemDataRole.ToolTipRole) == "Difficulty 4 of 5: Hard"
+    # The library lists them in the same order.
+    assert [card.scenario.id for card in window.library.cards] == ["zebra", "parcel", "aardvark"]
+
+    # Another class chosen while classroom mode is open (no session running): classroom mode follows.
+    choose_on_the_classes_screen("Tuesday")
+    qtbot.mouseClick(window.roster.classroom_button, Qt.MouseButton.LeftButton)
+    assert window.classroom is room and room.trainer.class_combo.currentText() == "Tuesday"
+    # Closed and opened again with Ctrl+7: still the class chosen on the Classes screen.
+    room.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.classroom.trainer.class_combo.currentText() == "Tuesday"
+    window.classroom.close()
