@@ -125,9 +125,7 @@ def test_a_failed_save_is_reported_and_the_original_stays(store, monkeypatch):
 
 def test_a_correction_keeps_what_was_saved_meanwhile(store):
     shown = misheard_session(store)
-    meanwhile = store.load(shown.session_id)
-    meanwhile.trainer_note = "Good recovery."
-    store.save(meanwhile)
+    store.save_note(shown.session_id, "Good recovery.")  # the trainer's note, saved meanwhile
     Corrections(store, ScriptedJudge, Inline()).correct(shown, 0, "+ sorry", "Dana", on_done=lambda r, t: None,
                                                         on_error=pytest.fail)
     saved = store.load(shown.session_id)
