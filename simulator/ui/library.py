@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library, Problem
 from simulator.engine.model import Scenario
-from simulator.engine.vocabulary import SKILLS
+from simulator.engine.vocabulary import SETTINGS, SKILLS, setting_name
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -48,7 +49,6 @@ from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
-SETTING_NAMES = {"retail": "Retail", "security": "Security"}
 DIFFICULTY_NAMES = {1: "Introductory", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Very hard"}
 CARD_WIDTH = 330
 
@@ -73,7 +73,7 @@ class ScenarioCard(QFrame):
         layout.setSpacing(8)
         chips = QHBoxLayout()
         chips.setSpacing(6)
-        chips.addWidget(chip(SETTING_NAMES.get(scenario.setting, scenario.setting)))
+        chips.addWidget(chip(setting_name(scenario.setting)))
         dots = "●" * scenario.difficulty + "○" * (5 - scenario.difficulty)
         level = chip(f"{dots}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
         level.setToolTip(f"Difficulty {scenario.difficulty} of 5")
@@ -132,6 +132,7 @@ class LibraryPage(Page):
         self.library: Library | None = None
         self.cards: list[ScenarioCard] = []
         self._filter = "all"
+        self._filter_keys: list[str] | None = None
         self._columns = 0
         self._signature: tuple | None = None
         self.loading = False
@@ -164,15 +165,8 @@ class LibraryPage(Page):
         head.addLayout(filters)
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
-        for key, text in (("all", "All"), ("retail", "Retail"), ("security", "Security")):
-            b = button(text, "filter")
-            b.setCheckable(True)
-            b.setChecked(key == "all")
-            b.setProperty("filter_key", key)
-            b.setAccessibleName(f"Show {text.lower()} scenarios")
-            self.filters.addButton(b)
-            filters.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
-        filters.addStretch(1)  # below the title they keep their size, on the left
+        self._filter_row = filters
+        self._show_filters(SETTINGS[:2])  # until the library is loaded: then one per setting it has
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -300,11 +294,35 @@ class LibraryPage(Page):
             untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
         except OSError:
             best, untried = {}, set()
+        self._show_filters(s.setting for s in scenarios)
         for scenario in scenarios:
             card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried)
             card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
             self.cards.append(card)
         self._layout_cards()
+
+    def _show_filters(self, settings: Iterable[str]) -> None:
+        """All, then a filter per setting: the known ones in their order, then others by name."""
+        present = set(settings)
+        keys = [k for k in SETTINGS if k in present] + sorted(present - set(SETTINGS))
+        if keys == self._filter_keys:
+            return
+        self._filter_keys = keys
+        for b in self.filters.buttons():
+            self.filters.removeButton(b)
+        clear_layout(self._filter_row)
+        if self._filter not in keys:
+            self._filter = "all"
+        for key in ["all", *keys]:
+            text = "All" if key == "all" else setting_name(key)
+            b = button(text, "filter")
+            b.setCheckable(True)
+            b.setChecked(key == self._filter)
+            b.setProperty("filter_key", key)
+            b.setAccessibleName(f"Show {text.lower()} scenarios")
+            self.filters.addButton(b)
+            self._filter_row.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self._filter_row.addStretch(1)  # below the title they keep their size, on the left
 
     def visible_cards(self) -> list[ScenarioCard]:
         return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]
