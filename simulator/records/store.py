@@ -22,7 +22,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from simulator import paths
+from simulator.engine.model import Scenario
 from simulator.records import db
+from simulator.records.coverage import Coverage, coverage
 from simulator.records.erasure import DeletedData, delete_trainee_data
 from simulator.records.history import History, TrendPoint
 from simulator.records.outbox import KeptLocally, Outbox, Sent
@@ -135,6 +137,10 @@ class SessionStore:
 
     def score_trend(self, trainee: str) -> list[TrendPoint]:
         return self._history.score_trend(trainee)
+
+    def coverage(self, scenario: Scenario) -> Coverage:
+        """Which branches and endings of `scenario` trainees have reached (coverage.py)."""
+        return coverage(self.engine, scenario)
 
     # -- trainees and classes (roster.py) --------------------------------------------------------
     def add_trainee(self, name: str, class_name: str | None = None) -> Trainee:

@@ -144,3 +144,20 @@ def test_edited_phrases_give_a_new_rubric_judge(qtbot, window, tmp_path):
     judge = window.ctx.make_judge()
     assert isinstance(judge, RubricJudge) and judge.rubric is not before.rubric
     assert not window.authoring.rubric_banner.isVisibleTo(window.authoring)
+
+
+def test_the_coverage_tab_shows_what_trainees_have_never_reached(authoring, window):
+    from tests.records.factories import played
+
+    scenario = authoring.inspection.scenario
+    assert scenario is not None and scenario.id == "parcel"
+    window.ctx.store.save(played(scenario, "+ sorry", "+ a refund"))  # start 2 -> options 2 -> sorted
+    window.ctx.store.save(played(scenario, "hmm", trainee="Alex"))  # start 3 (otherwise), unfinished
+    authoring.tabs.setCurrentWidget(authoring.coverage)  # counted again each time it is shown
+    text = authoring.coverage.text.toPlainText()
+    assert "2 sessions in the records · branches taken: 3 of 6 · endings reached: 1 of 2" in text
+    never = text[text.index("Never reached by a trainee:"):text.index("Branches")]
+    assert "start, branch 1: triggers: calm_down, threat, insult, +1 → blows_up" in never
+    assert "options, branch 3: otherwise → options" in never
+    assert "ending blows_up (escalated)" in never
+    assert "sorted" not in never
