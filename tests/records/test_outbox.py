@@ -11,12 +11,10 @@ from simulator.records.outbox import KeptLocally
 from simulator.records.schema import sessions, turns
 from simulator.records.store import SessionStore
 from tests.records.factories import record, turn
-from tests.support.postgres import (  # noqa: F401 - fixtures
+from tests.support.postgres import (
     PostgresServer,
     halt_postgres,
     restart_postgres,
-    stoppable_database,
-    stoppable_postgres,
 )
 
 

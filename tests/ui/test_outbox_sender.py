@@ -9,11 +9,9 @@ from simulator.records.store import SessionStore
 from simulator.ui.context import open_store
 from simulator.ui.outbox_sender import Attempt, status_text
 from tests.records.factories import record
-from tests.support.postgres import (  # noqa: F401 - fixtures
+from tests.support.postgres import (
     halt_postgres,
     restart_postgres,
-    stoppable_database,
-    stoppable_postgres,
 )
 
 
