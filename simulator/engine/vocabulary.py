@@ -66,6 +66,11 @@ TRIGGERS: dict[str, str] = {
 SKILLS: dict[str, str] = {**TECHNIQUES, "steady_tone": "Keeping a steady, warm voice"}
 
 
+# The bands a chart of agitation shows behind the line (the debrief's chart and the PDF's): low, high, name.
+AGITATION_BANDS: tuple[tuple[int, int, str], ...] = ((0, 35, "calm"), (35, 65, "uneasy"), (65, 82, "angry"),
+                                                     (82, 100, "furious"))
+
+
 def mood_for_agitation(agitation: float) -> str:
     """The mood a customer shows at an agitation level (0-100) when a node does not set one."""
     if agitation < 15:
