@@ -16,6 +16,7 @@ being sent stays queued, so its newest turns go on the next send.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,15 +53,18 @@ class Outbox:
         # Handed in when the store already has this file open (the server was down at start).
         self._engine = engine
         self._owns_engine = engine is None
+        self._opening = threading.Lock()
 
     @property
     def engine(self) -> Engine:
-        """The local file, opened (and migrated) the first time it is needed."""
-        if self._engine is None:
-            engine = db.create_engine(db.sqlite_url(self.path))
-            db.migrate(engine)
-            self._engine = engine
-        return self._engine
+        """The local file, opened (and migrated) the first time it is needed (a send runs on a worker
+        thread while the GUI thread saves: one engine for both)."""
+        with self._opening:
+            if self._engine is None:
+                engine = db.create_engine(db.sqlite_url(self.path))
+                db.migrate(engine)
+                self._engine = engine
+            return self._engine
 
     def close(self) -> None:
         if self._engine is not None and self._owns_engine:

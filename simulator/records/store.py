@@ -29,7 +29,7 @@ from simulator.records.erasure import DeletedData, delete_trainee_data
 from simulator.records.history import History, TrendPoint
 from simulator.records.outbox import KeptLocally, Outbox, Sent
 from simulator.records.recordings import Recordings, this_station
-from simulator.records.roster import Roster, Trainee
+from simulator.records.roster import Roster, Trainee, UnknownTrainee
 from simulator.records.sessions import SessionRecord, Sessions
 
 log = logging.getLogger(__name__)
@@ -173,4 +173,15 @@ class SessionStore:
         return self.recordings.purge(self.engine, older_than_days)
 
     def delete_trainee_data(self, trainee: str) -> DeletedData:
-        return delete_trainee_data(self.engine, self.recordings, trainee)
+        deleted = delete_trainee_data(self.engine, self.recordings, trainee)
+        self._erase_kept(trainee)
+        return deleted
+
+    def _erase_kept(self, trainee: str) -> None:
+        """A trainee's sessions this computer keeps for the shared server go too: never sent after being deleted."""
+        if self.outbox is None or self.standing_in_for or not self.outbox.path.is_file():
+            return  # standing in, the store's own database is that file: done above
+        try:
+            delete_trainee_data(self.outbox.engine, self.recordings, trainee)
+        except UnknownTrainee:
+            pass  # nothing of theirs was kept here

@@ -133,3 +133,19 @@ def test_a_station_without_a_shared_server_keeps_no_outbox(private_data_dir):
     store.save(record())
     assert store.outbox is None and store.waiting() == 0 and store.send_waiting().sent == 0
     store.close()
+
+
+def test_a_trainee_s_deleted_data_is_never_sent_from_this_computer_afterwards(server, server_url, private_data_dir):
+    store = SessionStore(private_data_dir, url=server_url, station="desk-3")
+    store.save(record("Sam Patel", n_turns=1))
+    halt_postgres(server)
+    kept = record("Sam Patel", n_turns=2)
+    with pytest.raises(KeptLocally):
+        store.save(kept)
+    restart_postgres(server)
+    deleted = store.delete_trainee_data("Sam Patel")
+    assert deleted.sessions == 1
+    assert store.waiting() == 0
+    assert store.send_waiting().sent == 0
+    assert on_server(server_url) == (0, 0)
+    store.close()
