@@ -35,9 +35,10 @@ def coverage_html(report: Coverage) -> str:
            f"{len(report.branches)}</b> · endings reached: <b>{reached} of {len(report.endings)}</b></p>"]
     if report.untaken or report.unreached:
         out.append(f'<p style="color:{never}"><b>Never reached by a trainee:</b></p><ul>')
+        # Endings first: an ending nobody reaches matters more than one more way into a node.
+        out += [f"<li>ending {escape(e.ending_id)} ({escape(e.outcome)})</li>" for e in report.unreached]
         out += [f"<li>{escape(b.node_id)}, branch {b.index + 1}: {escape(b.condition)} → {escape(b.target)}</li>"
                 for b in report.untaken]
-        out += [f"<li>ending {escape(e.ending_id)} ({escape(e.outcome)})</li>" for e in report.unreached]
         out.append("</ul>")
     else:
         out.append("<p>Every branch and ending has been reached.</p>")

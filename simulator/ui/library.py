@@ -310,6 +310,7 @@ class LibraryPage(Page):
         self._filter_keys = keys
         for b in self.filters.buttons():
             self.filters.removeButton(b)
+            b.hide()  # at once: deleteLater waits for the event loop, and a button out of its layout shows at 640x480
         clear_layout(self._filter_row)
         if self._filter not in keys:
             self._filter = "all"
