@@ -68,6 +68,9 @@ def test_the_library_shows_other_settings_with_a_filter_each(qtbot, make_context
     # The known settings in their order, then the others; only those the library has.
     assert list(filters) == ["all", "retail", "hotel", "healthcare", "call_centre"]
     assert [b.text() for b in filters.values()] == ["All", "Retail", "Hotel", "Healthcare reception", "Call centre"]
+    # The filters shown before the library loaded are gone from the screen, not left lying over the title.
+    shown = [w for w in lib.findChildren(type(filters["all"])) if w.objectName() == "filter" and w.isVisible()]
+    assert sorted(shown, key=id) == sorted(filters.values(), key=id)
     qtbot.mouseClick(filters["healthcare"], Qt.MouseButton.LeftButton)
     [card] = lib.visible_cards()
     assert card.scenario.id == "desk"
