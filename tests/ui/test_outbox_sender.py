@@ -55,3 +55,41 @@ def test_the_station_shows_what_waits_and_sends_it_when_the_server_is_back(
 ])
 def test_the_status_line(attempt, text):
     assert status_text(attempt) == text
+
+
+def test_a_turn_the_server_could_not_take_mid_session_is_kept_and_saved_with_the_next(
+        qapp, make_context, scenario_dir, private_data_dir, stoppable_postgres, stoppable_database):
+    from simulator.engine.loader import load_library
+    from simulator.settings import Settings
+    from simulator.ui.context import Devices
+    from simulator.ui.conversation_presenter import ConversationPresenter
+    from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
+    from tests.ui.test_conversation_presenter import FakeView
+
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), devices)
+    ctx.store.close()
+    ctx.store = SessionStore(private_data_dir, url=stoppable_database)
+    view = FakeView()
+    presenter = ConversationPresenter(view, ctx)
+    presenter.load(load_library([scenario_dir]).scenarios["parcel"])
+    presenter.begin()
+    devices.voice.finish()
+    presenter.submit_text("Okay.")
+    devices.voice.finish()
+    halt_postgres(stoppable_postgres)
+    presenter.submit_text("Right, I see.")
+    devices.voice.finish()
+    assert "kept on this computer and sent to it when it is back. Nothing is lost." in view.notices[-1]
+    assert ctx.store.waiting() == 1
+
+    restart_postgres(stoppable_postgres)
+    presenter.submit_text("One moment please.")
+    assert view.notices[-1] == "Your session is saved again; nothing was lost."
+    trainer = SessionStore(private_data_dir / "trainer", url=stoppable_database)
+    saved = trainer.load(presenter.record.session_id).state.turns
+    assert [t.reply for t in saved] == ["Okay.", "Right, I see.", "One moment please."]
+    assert ctx.store.waiting() == 0
+    trainer.close()
+    presenter.disconnect_devices()
+    ctx.store.close()
