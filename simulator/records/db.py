@@ -265,6 +265,17 @@ def migrate(engine: Engine) -> None:
     if not is_saved(key):
         key += f"#{id(engine)}"  # every in-memory database is a new, empty one
     with _migrate_lock:
+        done = key in _migrated
+    if done:
+        if engine.dialect.name != "sqlite":
+            # Opening a server this process migrated before still says at once when it is unreachable.
+            try:
+                with engine.connect():
+                    pass
+            except OperationalError as exc:
+                raise unreachable(engine.url, exc) from exc
+        return
+    with _migrate_lock:
         if key in _migrated:
             return
         try:

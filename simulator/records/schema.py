@@ -1,4 +1,4 @@
-"""The records database's tables (SQLAlchemy Core): classes, trainees, sessions, turns, findings.
+"""The records database's tables (SQLAlchemy Core): classes, trainees, sessions, turns, findings, outbox.
 
 The migrations under `simulator/records/migrations/versions/` create exactly these tables; a test
 compares the migrated database with this metadata so the two cannot drift apart.
@@ -137,4 +137,16 @@ findings = sa.Table(
     sa.ForeignKeyConstraint(["session_id", "turn_index"], ["turns.session_id", "turns.turn_index"],
                             ondelete="CASCADE"),
     sa.CheckConstraint(sa.column("kind").in_(["technique", "trigger"]), name="kind"),
+)
+
+# Sessions this station kept in its own SQLite file while the shared server could not be reached,
+# waiting to be sent to it (outbox.py). Only a station's local file has rows here.
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.session_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    # How many times it was kept here: a session kept again while it was being sent stays queued.
+    sa.Column("kept", sa.Integer, nullable=False, default=1),
+    sa.Column("last_error", sa.Text),
 )

@@ -70,7 +70,7 @@ def open_store(root: Path, database_url: str | None) -> tuple[SessionStore, list
             log.warning("shared database unavailable, keeping records locally: %s", exc)
             shared_problem = str(exc)
     try:
-        store = SessionStore(root, url=local)
+        store = SessionStore(root, url=local, standing_in_for=url if shared_problem else None)
     except StorageError as exc:
         log.error("the data folder %s cannot be used, nothing will be saved: %s", root, exc)
         problem = (f"Your practice is not saved: {shared_problem + '; and ' if shared_problem else ''}{exc}. "
@@ -79,8 +79,9 @@ def open_store(root: Path, database_url: str | None) -> tuple[SessionStore, list
     notices = []
     if shared_problem:
         # Training goes on: sessions are kept on this computer, and the trainee is told so.
-        notices.append(f"{shared_problem}\n\nUntil it is back, sessions are kept on this computer ({root}). "
-                       "Check the shared database setting under Settings, or ask your trainer.")
+        notices.append(f"{shared_problem}\n\nUntil it is back, sessions are kept on this computer ({root}) and "
+                       "sent to it as soon as it can be reached. Check the shared database setting under "
+                       "Settings, or ask your trainer.")
     return store, notices, None
 
 

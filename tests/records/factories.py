@@ -179,3 +179,16 @@ def corrected_session(store, trainee: str = "Sam Patel", *, restarted: bool = Fa
                                  judgement=judgement(techniques=[("apologise", "our mistake")]))})
     store.save(r)
     return r
+
+
+def played(scenario, *replies: str, trainee: str = "Sam Patel", class_name: str = "") -> SessionRecord:
+    """A session of real turns of `scenario`: the runner takes each reply's branch, judged by the engine
+    tests' ScriptedJudge ('+' de-escalates, '!' says calm down, '-' escalates)."""
+    from simulator.engine.judgement import Reply
+    from simulator.engine.session import Runner
+    from tests.engine.conftest import ScriptedJudge
+
+    runner = Runner(scenario, seed=1)
+    for text in replies:
+        runner.respond(Reply(text), ScriptedJudge())
+    return SessionRecord(trainee=trainee, class_name=class_name, scenario_title=scenario.title, state=runner.state)

@@ -53,6 +53,30 @@ def test_filters_and_broken_files(qtbot, make_context, scenario_dir):
     assert "Acknowledging the feeling" in " ".join(w.text() for w in card.findChildren(type(lib.greeting)))
 
 
+def test_the_library_shows_other_settings_with_a_filter_each(qtbot, make_context, scenario_dir):
+    from simulator.ui.main_window import MainWindow
+
+    for sid, setting in (("desk", "healthcare"), ("lobby", "hotel"), ("bank", "call_centre")):
+        text = textwrap.dedent(SCENARIO).replace("id: parcel", f"id: {sid}").replace("setting: retail",
+                                                                                      f"setting: {setting}")
+        (scenario_dir / f"{sid}.yaml").write_text(text, encoding="utf-8")
+    win = MainWindow(make_context())
+    qtbot.addWidget(win)
+    win.show()
+    lib = win.library
+    filters = {b.property("filter_key"): b for b in lib.filters.buttons()}
+    # The known settings in their order, then the others; only those the library has.
+    assert list(filters) == ["all", "retail", "hotel", "healthcare", "call_centre"]
+    assert [b.text() for b in filters.values()] == ["All", "Retail", "Hotel", "Healthcare reception", "Call centre"]
+    # The filters shown before the library loaded are gone from the screen, not left lying over the title.
+    shown = [w for w in lib.findChildren(type(filters["all"])) if w.objectName() == "filter" and w.isVisible()]
+    assert sorted(shown, key=id) == sorted(filters.values(), key=id)
+    qtbot.mouseClick(filters["healthcare"], Qt.MouseButton.LeftButton)
+    [card] = lib.visible_cards()
+    assert card.scenario.id == "desk"
+    assert "Healthcare reception" in [w.text() for w in card.findChildren(type(lib.greeting))]
+
+
 def test_no_display_gives_a_clear_message(monkeypatch, capsys):
     from simulator.ui import app
 

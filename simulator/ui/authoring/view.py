@@ -70,6 +70,7 @@ from simulator.engine.session import Runner, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.ui.common import Banner, Page, as_written, button, label
 from simulator.ui.context import AppContext
+from simulator.ui.coverage_panel import CoveragePanel
 from simulator.ui.theme import COLORS, MOOD_COLORS, agitation_color
 
 log = logging.getLogger(__name__)
@@ -826,6 +827,8 @@ class AuthoringPage(Page):
         self.play.node_changed.connect(self._on_play_node_changed)
         self.tabs.addTab(self.details, "Node")
         self.tabs.addTab(self.play, "Try it")
+        self.coverage = CoveragePanel(context)
+        self.tabs.addTab(self.coverage, "Coverage")
         side_col.addWidget(self.tabs, 1)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
@@ -904,6 +907,7 @@ class AuthoringPage(Page):
             if not same_file:
                 self.graph.show_start(keep)
         self.play.set_scenario(scenario if inspection.playable else None)
+        self.coverage.set_scenario(scenario)
 
     def _show_problems(self, inspection: Inspection) -> None:
         self.problems.clear()

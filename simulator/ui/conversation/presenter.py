@@ -370,6 +370,9 @@ class ConversationPresenter(QObject):
             self.view.show_notice(f"Your session could not be saved: {str(exc).rstrip('.')}. Nothing is lost "
                                   "yet: it is kept here and saved again after your next reply, so please "
                                   "don't close the simulator.", "danger")
+        elif saved is Saved.KEPT_LOCALLY:
+            self.view.show_notice("The shared database cannot be reached, so your session is kept on this "
+                                  "computer and sent to it when it is back. Nothing is lost.", "info")
         elif saved is Saved.CAUGHT_UP:
             self.view.show_notice("Your session is saved again; nothing was lost.", "info")
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from simulator.engine.judgement import HeardWord
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, TurnRecord
-from simulator.engine.vocabulary import SKILLS
+from simulator.engine.vocabulary import SKILLS, setting_name
 from simulator.ui import dialogs
 from simulator.ui.common import (
     Banner,
@@ -49,7 +49,7 @@ from simulator.ui.common import (
 from simulator.ui.context import AppContext
 from simulator.ui.conversation.presenter import ConversationPresenter
 from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
-from simulator.ui.library.view import SETTING_NAMES, estimated_minutes
+from simulator.ui.library.view import estimated_minutes
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
 from simulator.ui.widgets.portrait import Portrait
@@ -455,7 +455,7 @@ class ConversationPage(Page):
         self.brief_panel.setMaximumWidth(round(980 * self.ctx.settings.text_scale))
         customer = scenario.customer
         self.title.set_full_text(scenario.title)
-        self.setting_chip.setText(SETTING_NAMES.get(scenario.setting, scenario.setting))
+        self.setting_chip.setText(setting_name(scenario.setting))
         start_mood = scenario.nodes[scenario.start_node].mood or "annoyed"
         self.brief_portrait.set_customer(customer.portrait, customer.name, start_mood)
         self.brief_customer.setText(customer.name + (f", {customer.age}" if customer.age else ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library, Problem
 from simulator.engine.model import Scenario
-from simulator.engine.vocabulary import DIFFICULTY_NAMES, SKILLS
+from simulator.engine.vocabulary import DIFFICULTY_NAMES, SETTINGS, SKILLS, setting_name
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -50,7 +51,6 @@ from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
-SETTING_NAMES = {"retail": "Retail", "security": "Security"}
 CARD_WIDTH = 330
 
 
@@ -76,7 +76,7 @@ class ScenarioCard(QFrame):
         layout.setSpacing(8)
         chips = QHBoxLayout()
         chips.setSpacing(6)
-        chips.addWidget(chip(SETTING_NAMES.get(scenario.setting, scenario.setting)))
+        chips.addWidget(chip(setting_name(scenario.setting)))
         level = chip(f"{difficulty_dots(scenario.difficulty)}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
         level.setToolTip(f"Difficulty {scenario.difficulty} of 5")
         chips.addWidget(level)
@@ -175,6 +175,7 @@ class LibraryPage(Page):
         self.library: Library | None = None
         self.cards: list[ScenarioCard] = []
         self._filter = "all"
+        self._filter_keys: list[str] | None = None
         self._columns = 0
         self._signature: tuple | None = None
         self.loading = False
@@ -209,15 +210,8 @@ class LibraryPage(Page):
         head.addLayout(filters)
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
-        for key, text in (("all", "All"), ("retail", "Retail"), ("security", "Security")):
-            b = button(text, "filter")
-            b.setCheckable(True)
-            b.setChecked(key == "all")
-            b.setProperty("filter_key", key)
-            b.setAccessibleName(f"Show {text.lower()} scenarios")
-            self.filters.addButton(b)
-            filters.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
-        filters.addStretch(1)  # below the title they keep their size, on the left
+        self._filter_row = filters
+        self._show_filters(SETTINGS[:2])  # until the library is loaded: then one per setting it has
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -383,6 +377,7 @@ class LibraryPage(Page):
         left: dict[str, SessionRecord] = {}
         for record in self._unfinished:
             left.setdefault(record.state.scenario_id, record)
+        self._show_filters(s.setting for s in scenarios)
         for scenario in scenarios:
             card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried,
                                 unfinished=left.get(scenario.id))
@@ -392,6 +387,30 @@ class LibraryPage(Page):
                     lambda _=False, session=card.unfinished.session_id: self.resume_requested.emit(session))
             self.cards.append(card)
         self._layout_cards()
+
+    def _show_filters(self, settings: Iterable[str]) -> None:
+        """All, then a filter per setting: the known ones in their order, then others by name."""
+        present = set(settings)
+        keys = [k for k in SETTINGS if k in present] + sorted(present - set(SETTINGS))
+        if keys == self._filter_keys:
+            return
+        self._filter_keys = keys
+        for b in self.filters.buttons():
+            self.filters.removeButton(b)
+            b.hide()  # at once: deleteLater waits for the event loop, and a button out of its layout shows at 640x480
+        clear_layout(self._filter_row)
+        if self._filter not in keys:
+            self._filter = "all"
+        for key in ["all", *keys]:
+            text = "All" if key == "all" else setting_name(key)
+            b = button(text, "filter")
+            b.setCheckable(True)
+            b.setChecked(key == self._filter)
+            b.setProperty("filter_key", key)
+            b.setAccessibleName(f"Show {text.lower()} scenarios")
+            self.filters.addButton(b)
+            self._filter_row.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self._filter_row.addStretch(1)  # below the title they keep their size, on the left
 
     def visible_cards(self) -> list[ScenarioCard]:
         return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]

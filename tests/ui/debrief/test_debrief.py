@@ -204,6 +204,8 @@ def test_a_classroom_turn_keeps_its_note_after_a_correction(qtbot, window):
     card.correction_box.setText("sorry, I'll look")
     card.judge_again.click()
     assert win.debrief.cards[0].corrected_label is not None and notes() and "Priya" in notes()[0]
+
+
 def test_the_trainer_reads_and_writes_notes_in_the_debrief_after_the_session(qtbot, window):
     from PySide6.QtCore import Qt
 

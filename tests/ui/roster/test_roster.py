@@ -216,6 +216,8 @@ def test_at_1280x720_the_name_field_is_usable_and_roster_lines_are_not_cut_off(q
     qtbot.wait(50)
     assert page.trainee_name.width() >= 160, "room to type a name"
     assert page.roster.horizontalScrollBar().maximum() == 0, "the line wraps instead of running off the side"
+
+
 def test_classroom_mode_takes_the_class_chosen_on_the_classes_screen_and_lists_scenarios_easiest_first(
         qtbot, make_context, scenario_dir):
     from simulator.ui.main_window import MainWindow
