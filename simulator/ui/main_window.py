@@ -28,7 +28,7 @@ from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.authoring.view import AuthoringPage
 from simulator.ui.calibration.view import CalibrationPage
-from simulator.ui.classroom.presenter import mark_classroom_turns
+from simulator.ui.classroom.debrief_notes import mark_classroom_turns
 from simulator.ui.classroom.trainer import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext

@@ -1,12 +1,12 @@
-"""Classroom mode: the session's logic (ClassroomPresenter), the projector view, and placing both windows on the screens.
+"""Classroom mode's logic (ClassroomPresenter): the class and who answers, the session, the trainer's decisions.
 
 One scenario is played in front of a class. Trainees take turns to answer the customer; the
 trainer types (or corrects) what was said, sees the judgement the software proposes, and takes
 the branch with one key: calmer, as proposed, or escalate. Every override and every turn's
 trainee is saved with the session (TurnRecord.override, TurnRecord.trainee).
 
-The presenter knows no widgets: the projector (ProjectorWindow, below) and the trainer's window
-(simulator/ui/classroom/trainer.py) subscribe to its signals, so tests drive it directly. The session
+The presenter knows no widgets: the projector (simulator/ui/classroom/projector.py) and the trainer's
+window (simulator/ui/classroom/trainer.py) subscribe to its signals, so tests drive it directly. The session
 (judging, dropping a stale judgement, the override recorded with the turn, saving) is a
 `Conversation` (simulator/conversation), as on the trainee's own conversation page.
 """
@@ -14,14 +14,11 @@ The presenter knows no widgets: the projector (ProjectorWindow, below) and the t
 from __future__ import annotations
 
 import enum
-import html
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from PySide6.QtCore import QObject, QRect, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QScreen, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Signal
 
 from simulator.conversation import Conversation, Saved
 from simulator.conversation.steering import Steering, steering
@@ -31,11 +28,7 @@ from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Override, Runner, SessionState, TurnRecord
 from simulator.records.roster import UnknownClass
 from simulator.records.sessions import SessionRecord
-from simulator.ui.common import label, restyle
 from simulator.ui.context import AppContext
-from simulator.ui.theme import COLORS, OUTCOME_TEXT
-from simulator.ui.widgets.meter import AgitationMeter
-from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
@@ -389,272 +382,3 @@ class ClassroomPresenter(QObject):
                 except (RuntimeError, TypeError):
                     pass
             self._voice = None
-
-
-def add_trainer_keys(window: QWidget, presenter: ClassroomPresenter) -> list[QShortcut]:
-    """The trainer's one-key controls on `window` (both windows get them, so either may have the focus)."""
-    made: list[QShortcut] = []
-
-    def add(keys: tuple[str, ...], slot) -> None:
-        for key in keys:
-            shortcut = QShortcut(QKeySequence(key), window)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-            made.append(shortcut)
-
-    for decision, keys in DECISION_KEYS.items():
-        add(keys, lambda d=decision: presenter.decide(d))
-    add(PAUSE_KEYS, presenter.toggle_pause)
-    add(REPEAT_KEYS, presenter.repeat)
-    add(NEXT_TRAINEE_KEYS, presenter.next_trainee)
-    return made
-
-
-def place_windows(projector: QWidget, trainer: QWidget, screens: list[QScreen] | None = None,
-                  primary: QScreen | None = None) -> bool:
-    """Projector full-screen on a second screen and the trainer on the primary; side by side when
-    there is one screen. Returns True when a second screen was used."""
-    screens = list(screens if screens is not None else QGuiApplication.screens())
-    primary = primary or QGuiApplication.primaryScreen()
-    others = [s for s in screens if s is not primary]
-    if others:
-        second = others[0]
-        projector.setScreen(second)
-        projector.setGeometry(second.geometry())
-        projector.showFullScreen()
-        if primary is not None:
-            area = primary.availableGeometry()
-            trainer.setScreen(primary)
-            trainer.move(area.topLeft())
-        trainer.show()
-        trainer.raise_()
-        trainer.activateWindow()
-        return True
-    # One screen: the projector view on the left (16:9), the trainer's window beside it on the right,
-    # overlapping only when the screen is too narrow for both.
-    area = primary.availableGeometry() if primary is not None else QRect(0, 0, 1600, 900)
-    width = max(projector.minimumWidth(), min(1280, area.width() - trainer.minimumSizeHint().width()))
-    projector.setGeometry(area.left(), area.top(), width,
-                          max(projector.minimumHeight(), min(area.height(), round(width * 9 / 16))))
-    projector.show()
-    trainer_width = max(trainer.minimumSizeHint().width(), area.width() - width)
-    trainer.setGeometry(max(area.left(), area.right() + 1 - trainer_width), area.top(),
-                        min(trainer_width, area.width()), min(area.height(), max(trainer.height(), 720)))
-    trainer.show()
-    trainer.raise_()
-    trainer.activateWindow()
-    return False
-
-
-INTENT_WORDS = {"deescalate": "calming", "neutral": "neutral", "escalate": "inflaming"}
-
-
-class ProjectorWindow(QWidget):
-    """What the class sees: the customer's face, how agitated they are, and what they say, in large type.
-
-    Type sizes follow the window's height, so the same layout reads from the back of a room on a
-    projector and still fits a laptop screen. Shows only what the presenter says; makes no decisions.
-    """
-
-    def __init__(self, presenter: ClassroomPresenter, parent: QWidget | None = None):
-        super().__init__(parent, Qt.WindowType.Window)
-        self.presenter = presenter
-        self.setWindowTitle("Classroom — projector")
-        self.setObjectName("projector")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumSize(640, 400)
-
-        outer = QVBoxLayout(self)
-        self.outer = outer
-        top = QHBoxLayout()
-        self.title = label("", "projTitle")
-        top.addWidget(self.title, 1)
-        self.paused_tag = label("PAUSED", "projPaused")
-        self.paused_tag.setVisible(False)
-        top.addWidget(self.paused_tag)
-        self.answering = label("", "projAnswering")
-        top.addWidget(self.answering)
-        outer.addLayout(top)
-
-        body = QHBoxLayout()
-        self.body = body
-        left = QVBoxLayout()
-        self.portrait = Portrait()
-        left.addWidget(self.portrait, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.customer = label("", "projName")
-        self.customer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        left.addWidget(self.customer)
-        left.addStretch(1)
-        body.addLayout(left, 5)
-
-        right = QVBoxLayout()
-        self.right = right
-        self.meter = AgitationMeter()
-        self.meter.setObjectName("projMeter")
-        right.addWidget(self.meter)
-        self.subtitle_box = QFrame()
-        self.subtitle_box.setObjectName("projSubtitleBox")
-        sub = QVBoxLayout(self.subtitle_box)
-        self.sub_layout = sub
-        self.speaker = label("", "projSpeaker")
-        sub.addWidget(self.speaker)
-        self.subtitle = label("", "projSubtitle", wrap=True)
-        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.subtitle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        sub.addWidget(self.subtitle, 1)
-        self.direction = label("", "projDirection", wrap=True)  # a stage direction: shown, never spoken
-        self.direction.setVisible(False)
-        sub.addWidget(self.direction)
-        right.addWidget(self.subtitle_box, 1)
-        self.reply = label("", "projReply", wrap=True)
-        self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        right.addWidget(self.reply)
-        self.outcome = label("", "projOutcome", wrap=True)
-        self.outcome.setVisible(False)
-        right.addWidget(self.outcome)
-        body.addLayout(right, 7)
-        outer.addLayout(body, 1)
-
-        presenter.line_shown.connect(self._on_presenter_line_shown)
-        presenter.reply_shown.connect(self._on_presenter_reply_shown)
-        presenter.trainee_changed.connect(self._on_presenter_trainee_changed)
-        presenter.paused_changed.connect(self._on_presenter_paused_changed)
-        presenter.ended.connect(self._on_presenter_ended)
-        self.shortcuts = add_trainer_keys(self, presenter)
-        self._apply_sizes()
-
-    # -- sizes -----------------------------------------------------------------------------------
-    def _apply_sizes(self) -> None:
-        """Type and spacing as shares of the window's height (about 50 px subtitles on a 1080p projector)."""
-        h = max(400, min(self.height(), round(self.width() * 0.62)))
-        c = COLORS
-        px = {name: max(12, round(h * share)) for name, share in (
-            ("title", 0.038), ("tag", 0.040), ("name", 0.052), ("meter", 0.036), ("speaker", 0.034),
-            ("subtitle", 0.060), ("reply", 0.038), ("outcome", 0.056))}
-        pad = round(h * 0.03)
-        self.outer.setContentsMargins(pad * 2, pad, pad * 2, pad)
-        self.outer.setSpacing(pad)
-        self.body.setSpacing(pad * 2)
-        self.right.setSpacing(pad)
-        self.sub_layout.setContentsMargins(pad, pad, pad, pad)
-        self.sub_layout.setSpacing(round(pad / 2))
-        # The portrait as large as the left column allows, with the name right beneath it.
-        left_width = (self.width() - 6 * pad) * 5 / 12
-        free_height = self.height() - 5 * pad - round(px["tag"] * 1.7) - round(px["name"] * 1.5)
-        side = max(160, round(min(left_width, free_height)))
-        self.portrait.setFixedSize(side, side)
-        self.setStyleSheet(f"""
-            QWidget#projector {{ background: #FFFFFF; }}
-            QWidget {{ color: #0B1117; }}
-            QLabel#projTitle {{ font-size: {px['title']}px; font-weight: 600; color: #2A3642; }}
-            QLabel#projAnswering {{ font-size: {px['tag']}px; font-weight: 700; color: white;
-                                    background: {c['accent_hover']}; border-radius: {px['tag'] // 3}px;
-                                    padding: {px['tag'] // 5}px {px['tag'] // 2}px; }}
-            QLabel#projPaused {{ font-size: {px['tag']}px; font-weight: 800; color: white; background: #9A5B06;
-                                 border-radius: {px['tag'] // 3}px; padding: {px['tag'] // 5}px {px['tag'] // 2}px; }}
-            QLabel#projName {{ font-size: {px['name']}px; font-weight: 700; }}
-            QWidget#projMeter {{ font-size: {px['meter'] * 0.75:.1f}pt; }}
-            QFrame#projSubtitleBox {{ background: #F4F6F8; border: 3px solid #1B2733;
-                                      border-radius: {pad}px; }}
-            QLabel#projSpeaker {{ font-size: {px['speaker']}px; font-weight: 700; color: #2A3642; }}
-            QLabel#projSubtitle {{ font-size: {px['subtitle']}px; font-weight: 600; color: #000000; }}
-            QLabel#projDirection {{ font-size: {px['speaker']}px; font-style: italic; color: #2A3642; }}
-            QLabel#projReply {{ font-size: {px['reply']}px; color: #10324A; }}
-            QLabel#projOutcome {{ font-size: {px['outcome']}px; font-weight: 800; border-radius: {pad}px;
-                                  padding: {pad // 2}px {pad}px; }}
-            QLabel#projOutcome[kind="success"] {{ background: {c['success']}; color: white; }}
-            QLabel#projOutcome[kind="warning"] {{ background: {c['warning']}; color: white; }}
-            QLabel#projOutcome[kind="danger"] {{ background: {c['danger']}; color: white; }}
-        """)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._apply_sizes()
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
-            self.showNormal()  # a way out of full screen on the projector itself
-            return
-        super().keyPressEvent(event)
-
-    # -- slots -----------------------------------------------------------------------------------
-    def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:
-        scenario = self.presenter.scenario
-        if scenario is None:
-            return
-        customer = scenario.customer
-        if self.customer.text() != customer.name:
-            self.portrait.set_customer(customer.portrait, customer.name, line.mood)
-        self.title.setText(scenario.title)
-        self.customer.setText(customer.name)
-        self.portrait.set_mood(line.mood, animate=animate and self.isVisible())
-        self.meter.set_value(line.agitation, animate=animate and self.isVisible())
-        self.speaker.setText(f"{customer.first_name} says")
-        self.subtitle.setText(f"“{line.text}”")
-        self.direction.setText(line.direction or "")
-        self.direction.setVisible(bool(line.direction))
-        if not line.is_ending:
-            self.outcome.setVisible(False)
-
-    def _on_presenter_reply_shown(self, trainee: str, text: str) -> None:
-        self.reply.setText(f"{trainee or 'Trainee'}: “{text}”")
-
-    def _on_presenter_trainee_changed(self, name: str) -> None:
-        self.answering.setText(f"Answering: {name}" if name else "")
-        self.answering.setVisible(bool(name) and self.presenter.phase != "ended")
-
-    def _on_presenter_paused_changed(self, paused: bool) -> None:
-        self.paused_tag.setVisible(paused)
-
-    def _on_presenter_ended(self, outcome: str) -> None:
-        text, kind = OUTCOME_TEXT.get(outcome, ("Session ended", "warning"))
-        self.outcome.setText(text if outcome else "The trainer ended the session")
-        self.outcome.setProperty("kind", kind)
-        restyle(self.outcome)
-        self.outcome.setVisible(True)
-        self.answering.setVisible(False)
-        self.paused_tag.setVisible(False)
-
-
-def intent_text(judgement: Judgement) -> str:
-    return INTENT_WORDS.get(judgement.intent, judgement.intent)
-
-
-OVERRIDE_WORDS = {"calmer": "calmer", "escalate": "escalate", "branch": "branch chosen"}
-
-
-def classroom_note(turn: TurnRecord) -> str:
-    """Who answered a classroom turn and what the trainer decided ("" for a turn played alone)."""
-    parts = []
-    if turn.trainee:
-        parts.append(f"Answered by <b>{html.escape(turn.trainee)}</b>")
-    if turn.override:
-        parts.append(f"<b>Trainer override: {OVERRIDE_WORDS.get(turn.override, turn.override)}</b> "
-                     f"(the software proposed {intent_text(turn.judgement)})")
-    elif turn.trainee:
-        parts.append("the trainer accepted the proposed judgement")
-    return " · ".join(parts)
-
-
-def mark_classroom_turns(debrief: Any) -> None:
-    """On a debrief (simulator.ui.debrief.view.DebriefPage) just filled: say on each classroom turn who answered
-    and whether the trainer overrode the judgement, and name every trainee who took part."""
-    record = getattr(debrief, "record", None)
-    if record is None:
-        return
-    names = list(dict.fromkeys(t.trainee for t in record.state.turns if t.trainee))
-    if names and names != [record.trainee]:
-        text = debrief.subheading.text()
-        owner = f"{record.trainee}, " if record.trainee else ""
-        debrief.subheading.setText(f"Classroom: {', '.join(names)} · {text.removeprefix(owner)}")
-    for card in getattr(debrief, "cards", []):
-        note = classroom_note(card.turn)
-        if not note:
-            continue
-        tag = label(note, "classroomNote", wrap=True)
-        tag.setTextFormat(Qt.TextFormat.RichText)
-        soft = COLORS["warning_soft"] if card.turn.override else COLORS["accent_soft"]
-        tag.setStyleSheet(f"QLabel {{ background: {soft}; color: {COLORS['text']}; border-radius: 6px;"
-                          " padding: 6px 10px; }")
-        card.layout().insertWidget(1, tag)

@@ -174,7 +174,7 @@ def test_pause_and_repeat_the_customer(qtbot, classroom):
 
 
 def test_projector_goes_full_screen_on_a_second_screen():
-    from simulator.ui.classroom.presenter import place_windows
+    from simulator.ui.classroom.windows import place_windows
 
     primary, second = MagicMock(), MagicMock()
     primary.availableGeometry.return_value = QRect(0, 0, 1920, 1040)

@@ -137,7 +137,7 @@ def test_on_one_wide_screen_the_projector_and_the_trainer_sit_side_by_side(qtbot
 
     from PySide6.QtCore import QRect
 
-    from simulator.ui.classroom.presenter import place_windows
+    from simulator.ui.classroom.windows import place_windows
 
     qtbot.mouseClick(window.nav_classroom, Qt.MouseButton.LeftButton)
     room = window.classroom
