@@ -176,11 +176,11 @@ def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
 
     win.show_roster()
     roster = win.roster
-    roster.add_class("Tuesday evening")
+    roster.presenter.add_class("Tuesday evening")
     for name in ("Ana Silva", "Ben Okoro", "Chloe Martin", "Dev Patel", "Erin Walsh"):
-        roster.add_trainee(name)
-    roster.add_class("Thursday morning")
-    roster.add_trainee("Femi Adeyemi")
+        roster.presenter.add_trainee(name)
+    roster.presenter.add_class("Thursday morning")
+    roster.presenter.add_trainee("Femi Adeyemi")
     roster.refresh(select="Tuesday evening")
 
     # A few classroom sessions, Ana improving over them: first blunt replies, then the model answers.
