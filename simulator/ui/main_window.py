@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.history = HistoryPage(context)
         self.roster = RosterPage(context)
-        self.history.library_source = lambda: self.library.library
+        self.history.presenter.library_source = lambda: self.library.library
         for page in (self.history, self.roster):
             self.stack.addWidget(page)
         self.classroom: Classroom | None = None  # classroom mode's two windows, while they are open
