@@ -279,7 +279,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
         subprocess.run([espeak, "-v", "en-gb", "-s", "160", "-w", str(path), text], check=True)
         return path
 
-    from simulator.ui.calibration.view import SENTENCE
+    from simulator.ui.calibration.presenter import SENTENCE
 
     baseline = speak("baseline", SENTENCE)
     voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()
@@ -303,7 +303,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     for level in (0.7, 0.99, 0.97):
         mic.level.emit(level)
     shot("19-microphone-check-clipping")
-    win.calibration.calibrate_from_wav(baseline)
+    win.calibration.presenter.calibrate_from_wav(baseline)
 
     win.start_scenario("late-pickup")
     page = win.conversation
