@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine.loader import Library, Problem
+from simulator.engine.loader import Library
 from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import SKILLS
-from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
     Banner,
@@ -42,7 +41,7 @@ from simulator.ui.common import (
     label,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import friendly_time
+from simulator.ui.library.presenter import CardEntry, LibraryPresenter
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
 
@@ -129,12 +128,10 @@ class LibraryPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
-        self.library: Library | None = None
+        self.presenter = LibraryPresenter(self, context)
         self.cards: list[ScenarioCard] = []
         self._filter = "all"
         self._columns = 0
-        self._signature: tuple | None = None
-        self.loading = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -191,7 +188,6 @@ class LibraryPage(Page):
         self.review_button.clicked.connect(self._on_review_clicked)
         self.discard_button.clicked.connect(self._on_discard_clicked)
         layout.addWidget(self.resume_banner)
-        self._unfinished: SessionRecord | None = None
 
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
@@ -225,87 +221,53 @@ class LibraryPage(Page):
         layout.addWidget(self.problems_panel)
         layout.addStretch(1)
 
-    # -- data ------------------------------------------------------------------------------------
+    # -- the presenter's state, as the window and tests read it ----------------------------------
+    @property
+    def library(self) -> Library | None:
+        return self.presenter.library
+
+    @property
+    def loading(self) -> bool:
+        return self.presenter.loading
+
     def refresh(self) -> None:
-        """Show the trainee's results and any interrupted session; reload scenario files that changed.
+        self.presenter.refresh()
 
-        Reading YAML takes a second or more for a full library, so it happens on the task pool and
-        only when a file was added, removed or edited.
-        """
-        self._show_header()
-        try:
-            signature = self.ctx.library_signature()
-        except OSError:
-            signature = None
-        if self.library is not None and signature == self._signature:
-            self._show_library()
-            return
-        if self.loading:
-            return
-        self._signature = signature
-        self.loading = True
-        self.loading_label.setVisible(self.library is None)
-        self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                              on_error=self._on_library_failed)
+    # -- the view (LibraryView) ------------------------------------------------------------------
+    def show_header(self, greeting: str, check_microphone: bool) -> None:
+        self.greeting.setText(greeting)
+        self.mic_banner.setVisible(check_microphone)
 
-    def _on_library_loaded(self, library: Library) -> None:
-        self.loading = False
-        self.loading_label.setVisible(False)
-        self.library = library
-        self._show_library()
+    def show_loading(self, loading: bool) -> None:
+        self.loading_label.setVisible(loading)
 
-    def _on_library_failed(self, exc: BaseException) -> None:
-        # The library screen must open even if a folder cannot be read.
-        log.error("loading the scenario library failed", exc_info=exc)
-        self._on_library_loaded(
-            Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")]))
+    def show_unfinished(self, title: str | None, text: str = "") -> None:
+        self.resume_banner.setVisible(title is not None)
+        if title is not None:
+            self.resume_banner.set_text(title, text)
 
-    def _show_library(self) -> None:
-        assert self.library is not None
-        self._show_unfinished()
-        self._show_cards()
-        self._show_problems(self.library.problems)
-
-    def _show_header(self) -> None:
-        settings = self.ctx.settings
-        name = settings.trainee_name.strip()
-        self.greeting.setText((f"Welcome back, {name}. " if name else "")
-                              + "Pick a situation to practise. Each takes a few minutes.")
-        self.mic_banner.setVisible(not settings.baseline_wav)
-
-    def _show_unfinished(self) -> None:
-        try:
-            unfinished = self.ctx.store.unfinished()
-        except OSError:
-            unfinished = []
-        record = next((r for r in unfinished if self.library and r.state.scenario_id in self.library.scenarios), None)
-        self._unfinished = record
-        self.resume_banner.setVisible(record is not None)
-        if record is not None:
-            turns = len(record.state.turns)
-            self.resume_banner.set_text(
-                f"You left “{record.scenario_title or record.state.scenario_id}” part-way through",
-                f"{turns} exchange{'s' if turns != 1 else ''} saved, last on {friendly_time(record.updated_at)}. "
-                "Carry on where you stopped, look at how it went so far, or discard it.")
-
-    def _show_cards(self) -> None:
+    def show_cards(self, cards: list[CardEntry]) -> None:
         clear_layout(self.grid)
         self.cards = []
-        if self.library is None:
-            return
-        name = self.ctx.settings.trainee_name.strip()
-        scenarios = sorted(self.library.scenarios.values(), key=lambda s: (s.difficulty, s.title))
-        try:
-            best = self.ctx.store.best_outcomes(name or None)
-            untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
-        except OSError:
-            best, untried = {}, set()
-        for scenario in scenarios:
-            card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried)
-            card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
+        for entry in cards:
+            card = ScenarioCard(entry.scenario, entry.best, tried=entry.tried)
+            card.start.clicked.connect(lambda _=False, sid=entry.scenario.id: self.start_requested.emit(sid))
             self.cards.append(card)
         self._layout_cards()
 
+    def show_problems(self, title: str | None, text: str = "") -> None:
+        self.problems_panel.setVisible(title is not None)
+        if title is not None:
+            self.problems_title.setText(title)
+            self.problems_text.setPlainText(text)
+
+    def ask(self, title: str, text: str, choices: list[tuple[str, str]]) -> str | None:
+        return dialogs.ask(self, title, text, choices)
+
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        dialogs.tell(self, title, text, warning=warning)
+
+    # -- cards -----------------------------------------------------------------------------------
     def visible_cards(self) -> list[ScenarioCard]:
         return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]
 
@@ -321,7 +283,7 @@ class LibraryPage(Page):
             self.grid.addWidget(card, i // columns, i % columns)
         for c in range(4):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
-        if self.library is None:
+        if self.presenter.library is None:
             self.empty.setVisible(False)
             return
         if not self.cards:
@@ -340,14 +302,6 @@ class LibraryPage(Page):
         card = max([card, *(c.minimumSizeHint().width() + self.grid.spacing() for c in self.cards)])
         # The viewport, not the body: the body widens to fit the cards it holds.
         return max(1, min(4, max(self._scroll.viewport().width() - 72, card) // card))
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        errors = [p for p in problems if p.severity == "error"]
-        files = sorted({p.file for p in errors})
-        self.problems_panel.setVisible(bool(errors))
-        if errors:
-            self.problems_title.setText(f"{len(files)} scenario file{'s' if len(files) != 1 else ''} could not be loaded")
-            self.problems_text.setPlainText("\n".join(str(p) for p in errors))
 
     def set_filter(self, key: str) -> None:
         self._filter = key
@@ -376,25 +330,12 @@ class LibraryPage(Page):
         self.problems_toggle.setText("Hide details" if show else "Show details")
 
     def _on_resume_clicked(self) -> None:
-        if self._unfinished is not None:
-            self.resume_requested.emit(self._unfinished.session_id)
+        if self.presenter.unfinished is not None:
+            self.resume_requested.emit(self.presenter.unfinished.session_id)
 
     def _on_review_clicked(self) -> None:
-        if self._unfinished is not None:
-            self.review_requested.emit(self._unfinished.session_id)
+        if self.presenter.unfinished is not None:
+            self.review_requested.emit(self.presenter.unfinished.session_id)
 
     def _on_discard_clicked(self) -> None:
-        record = self._unfinished
-        if record is None:
-            return
-        answer = dialogs.ask(self, "Discard this session?",
-                             "Stop offering to resume this conversation? It stays in your history and "
-                             "you can still review it.", [("keep", "Keep it"), ("discard", "Discard")])
-        if answer != "discard":
-            return
-        record.closed = True
-        try:
-            self.ctx.store.save(record)
-        except OSError as exc:
-            dialogs.tell(self, "Could not save", str(exc), warning=True)
-        self.refresh()
+        self.presenter.discard_unfinished()
