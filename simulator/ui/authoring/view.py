@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine.loader import Library, Problem
+from simulator.engine.loader import Problem
+from simulator.engine.model import Scenario
 from simulator.ui.authoring.graph import GraphView, details_html
-from simulator.ui.authoring.inspection import Inspection, inspect_file, library_files
+from simulator.ui.authoring.inspection import Inspection
 from simulator.ui.authoring.play import PlayPanel
+from simulator.ui.authoring.presenter import AuthoringPresenter
 from simulator.ui.common import Banner, Page, as_written, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.theme import COLORS
@@ -87,11 +89,7 @@ class AuthoringPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
-        self.files: list[tuple[Path, str]] = []
-        self.inspection: Inspection | None = None
-        self.selected: str | None = None
-        self.loading = False
-        self._wanted: Path | None = None
+        self.presenter = AuthoringPresenter(self, context)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 14, 20, 14)
@@ -156,80 +154,45 @@ class AuthoringPage(Page):
         outer.addWidget(split, 1)
         self.split = split
 
-    # -- loading ---------------------------------------------------------------------------------
+    # -- the presenter's state and entry points, as the window and tests use them ---------------
+    @property
+    def files(self) -> list[tuple[Path, str]]:
+        return self.presenter.files
+
+    @property
+    def inspection(self) -> Inspection | None:
+        return self.presenter.inspection
+
+    @property
+    def selected(self) -> str | None:
+        return self.presenter.selected
+
     def refresh(self) -> None:
-        """List the scenario files again and reload the one shown (both on the task runner)."""
-        if self.loading:
-            return
-        self.loading = True
-        self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                              on_error=self._on_library_failed)
-
-    def _on_library_loaded(self, library: Library) -> None:
-        self.loading = False
-        self.files = library_files(library)
-        current = self._wanted or (self.inspection.path if self.inspection else None)
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for path, name in self.files:
-            self.picker.addItem(name, str(path))
-        self.picker.blockSignals(False)
-        paths = [p for p, _ in self.files]
-        if not paths:
-            self.status.setText("No scenario files found.")
-            return
-        chosen = current if current in paths else paths[0]
-        self.picker.setCurrentIndex(paths.index(chosen))
-        self.open_file(chosen)
-
-    def _on_library_failed(self, exc: BaseException) -> None:
-        self.loading = False
-        log.error("listing scenario files failed", exc_info=exc)
-        self.status.setText(f"The scenario folders could not be read: {exc}")
+        self.presenter.refresh()
 
     def open_file(self, path: Path) -> None:
-        self._wanted = Path(path)
-        paths = [p for p, _ in self.files]
-        if self._wanted in paths:
-            self.picker.setCurrentIndex(paths.index(self._wanted))
-        self.ctx.tasks.submit(lambda: inspect_file(Path(path)), on_done=self._on_inspected,
-                              on_error=self._on_library_failed)
+        self.presenter.open_file(path)
 
-    def _on_inspected(self, inspection: Inspection) -> None:
-        if self._wanted is not None and inspection.path != self._wanted:
-            return  # the trainer picked another file meanwhile
-        same_file = self.inspection is not None and self.inspection.path == inspection.path
-        self.inspection = inspection
-        self._show_problems(inspection)
-        scenario = inspection.scenario
-        errors = sum(p.severity == "error" for p in inspection.problems)
-        if scenario is None:
-            self.canvas.setCurrentWidget(self.raw)
-            self.raw.show_text(inspection.text or "", [p.line for p in inspection.problems])
-            self.details.setHtml("<p>No graph can be drawn until the YAML and field errors are fixed: "
-                                 "the lines with problems are highlighted.</p>")
-            self.status.setText(f"{errors} error{'s' if errors != 1 else ''}")
-        else:
-            by_node: dict[str, list[Problem]] = {}
-            for p in inspection.problems:
-                node = inspection.node_at(p.line)
-                if node is not None:
-                    by_node.setdefault(node, []).append(p)
-            self.canvas.setCurrentWidget(self.graph)
-            self.graph.show_scenario(scenario, by_node)
-            self.status.setText(f"{len(scenario.nodes)} nodes · {len(scenario.endings)} endings"
-                                + (f" · {errors} error{'s' if errors != 1 else ''}" if errors else ""))
-            keep = self.selected if same_file and self.selected in self.graph.nodes else scenario.start_node
-            if keep not in self.graph.nodes:
-                keep = next(iter(scenario.nodes))
-            self.select_node(keep)
-            if not same_file:
-                self.graph.show_start(keep)
-        self.play.set_scenario(scenario if inspection.playable else None)
+    def select_node(self, node_id: str) -> None:
+        self.presenter.select_node(node_id)
 
-    def _show_problems(self, inspection: Inspection) -> None:
+    # -- the view (AuthoringView) ----------------------------------------------------------------
+    def show_files(self, files: list[tuple[Path, str]]) -> None:
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for path, name in files:
+            self.picker.addItem(name, str(path))
+        self.picker.blockSignals(False)
+
+    def select_file(self, index: int) -> None:
+        self.picker.setCurrentIndex(index)
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_problems(self, problems: list[Problem]) -> None:
         self.problems.clear()
-        for p in inspection.problems:
+        for p in problems:
             where = f"line {p.line}" if p.line else "file"
             text = f"{where}: {'warning: ' if p.severity == 'warning' else ''}{p.message}"
             item = QListWidgetItem(text)
@@ -237,23 +200,34 @@ class AuthoringPage(Page):
             item.setForeground(QColor(COLORS["danger"] if p.severity == "error" else COLORS["warning"]))
             item.setToolTip(as_written(str(p)))
             self.problems.addItem(item)
-        count = len(inspection.problems)
+        count = len(problems)
         self.problems_title.setText(f"{count} problem{'s' if count != 1 else ''}" if count else "No problems")
         self.problems.setVisible(bool(count))
         # As tall as its problems need, up to a few: the details below matter as much.
         rows = sum(self.problems.visualItemRect(self.problems.item(i)).height() or 40 for i in range(count))
         self.problems.setFixedHeight(min(160, max(40, rows + 8)))
 
-    # -- selection -------------------------------------------------------------------------------
-    def select_node(self, node_id: str) -> None:
-        inspection = self.inspection
-        if inspection is None or inspection.scenario is None:
-            return
-        self.selected = node_id
+    def show_unreadable(self, text: str, lines: list[int]) -> None:
+        self.canvas.setCurrentWidget(self.raw)
+        self.raw.show_text(text, lines)
+        self.details.setHtml("<p>No graph can be drawn until the YAML and field errors are fixed: "
+                             "the lines with problems are highlighted.</p>")
+
+    def show_graph(self, scenario: Scenario, problems_by_node: dict[str, list[Problem]]) -> list[str]:
+        self.canvas.setCurrentWidget(self.graph)
+        self.graph.show_scenario(scenario, problems_by_node)
+        return list(self.graph.nodes)
+
+    def show_node(self, scenario: Scenario, node_id: str, problems: list[Problem]) -> None:
         self.graph.select(node_id)
-        problems = [p for p in inspection.problems if inspection.node_at(p.line) == node_id]
-        self.details.setHtml(details_html(inspection.scenario, node_id, problems))
+        self.details.setHtml(details_html(scenario, node_id, problems))
         self.node_selected.emit(node_id)
+
+    def show_start(self, node_id: str) -> None:
+        self.graph.show_start(node_id)
+
+    def play_scenario(self, scenario: Scenario | None) -> None:
+        self.play.set_scenario(scenario)
 
     def problem_lines(self) -> list[int]:
         return [self.problems.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.problems.count())]
@@ -267,17 +241,15 @@ class AuthoringPage(Page):
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_picker_activated(self, index: int) -> None:
-        if 0 <= index < len(self.files):
-            self.selected = None
-            self.open_file(self.files[index][0])
+        self.presenter.pick(index)
 
     def _on_graph_node_clicked(self, node_id: str) -> None:
-        self.select_node(node_id)
+        self.presenter.select_node(node_id)
         self.tabs.setCurrentWidget(self.details)
 
     def _on_problems_item_clicked(self, item: QListWidgetItem) -> None:
         line = item.data(Qt.ItemDataRole.UserRole) or 0
-        inspection = self.inspection
+        inspection = self.presenter.inspection
         if inspection is None:
             return
         if inspection.scenario is None:
@@ -285,7 +257,7 @@ class AuthoringPage(Page):
             return
         node = inspection.node_at(line)
         if node is not None:
-            self.select_node(node)
+            self.presenter.select_node(node)
             self.tabs.setCurrentWidget(self.details)
 
     def _on_play_node_changed(self, node_id: str) -> None:
