@@ -131,20 +131,9 @@ def settings_with_voice(qtbot, make_context, voice):
 
 
 def test_choosing_the_speaker_and_hearing_a_sample(qtbot, make_context):
-    from tests.ui.fakes import FakeVoice
+    from tests.ui.fakes import FakeSpeakers
 
-    class Speakers(FakeVoice):
-        def __init__(self):
-            super().__init__()
-            self.chosen: list[bytes | None] = []
-
-        def devices(self):
-            return [(b"hdmi", "Projector (HDMI)"), (b"jack", "Headphones")]
-
-        def set_device(self, device_id) -> None:
-            self.chosen.append(device_id)
-
-    voice = Speakers()
+    voice = FakeSpeakers()
     win = settings_with_voice(qtbot, make_context, voice)
     page = win.settings_page
     items = [page.speaker.itemText(i) for i in range(page.speaker.count())]

@@ -205,42 +205,31 @@ class SettingsPresenter:
     # -- samples ---------------------------------------------------------------------------------
     def play_sample(self) -> None:
         """The customer's voice through the speaker and at the speed chosen in the form (not yet saved)."""
-        voice = self.voice_out
-        if voice is None or not self.ctx.devices.can_speak:
-            return
-        from simulator.engine.model import Voice
-
-        # Heard through the speaker and at the speed chosen in the form; Save or Revert then sets them for good.
-        values = self.view.form_values()
-        self._apply_speaker(values["output_device"])
-        self._apply_speed(values["customer_speaking_speed"])
-        self._sampled = True
-        try:
-            voice.speak("settings/sample", SAMPLE_LINE, Voice(), 50)
-        except Exception as exc:
-            log.exception("playing the sample failed")
-            self.view.show_status(f"The sample couldn't be played: {exc}")
-            return
-        self.view.show_status("Playing a sample of the customer's voice…")
+        self._play("settings/sample", None, "Playing a sample of the customer's voice…", "playing the sample failed")
 
     def play_preview(self, kind: str) -> None:
         """A customer of `kind` ("female"/"male") with the engines, speaker and speed chosen in the form."""
+        self._play(f"settings/preview-{kind}", kind, f"Playing the voice for {dict(VOICE_KINDS)[kind].lower()}…",
+                   "playing the voice preview failed")
+
+    def _play(self, line_id: str, kind: str | None, playing: str, failure: str) -> None:
+        """SAMPLE_LINE as `line_id`, heard with the form's choices; Save or Revert then sets them for good.
+        A preview of a kind of customer (`kind`) also takes the form's voice engines."""
         voice = self.voice_out
         if voice is None or not self.ctx.devices.can_speak:
             return
         from simulator.engine.model import Voice
 
-        # Heard with the engines, speaker and speed chosen in the form; Save or Revert then sets them.
         values = self.view.form_values()
         self._apply_speaker(values["output_device"])
         self._apply_speed(values["customer_speaking_speed"])
-        self._apply_voice_engines(values["customer_voice_engines"])
+        if kind is not None:
+            self._apply_voice_engines(values["customer_voice_engines"])
         self._sampled = True
         try:
-            voice.speak(f"settings/preview-{kind}", SAMPLE_LINE, Voice(gender=kind, accent="en-gb"), 50)  # type: ignore[arg-type]
+            voice.speak(line_id, SAMPLE_LINE, Voice() if kind is None else Voice(gender=kind, accent="en-gb"), 50)  # type: ignore[arg-type]
         except Exception as exc:
-            log.exception("playing the voice preview failed")
+            log.exception(failure)
             self.view.show_status(f"The sample couldn't be played: {exc}")
             return
-        self.view.show_status(f"Playing the voice for {dict(VOICE_KINDS)[kind].lower()}…")
-
+        self.view.show_status(playing)

@@ -11,7 +11,7 @@ import pytest
 from simulator.settings import Settings, load_settings
 from simulator.ui.context import Devices
 from simulator.ui.settings.presenter import SAMPLE_LINE, SettingsPresenter
-from tests.ui.fakes import FakeMicrophone, FakeVoice
+from tests.ui.fakes import FakeMicrophone, FakeSpeakers
 
 pytestmark = pytest.mark.gui  # the device stand-ins are QObjects with signals
 
@@ -46,24 +46,10 @@ class FakeView:
     def announce_saved(self): self.saved += 1
 
 
-class Speakers(FakeVoice):
-    """A voice service with two outputs that remembers the speaker chosen."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.chosen: list[bytes | None] = []
-
-    def devices(self):
-        return [(b"hdmi", "Projector (HDMI)"), (b"jack", "Headphones")]
-
-    def set_device(self, device_id) -> None:
-        self.chosen.append(device_id)
-
-
 @pytest.fixture
 def form(qapp, make_context):
     view = FakeView()
-    voice = Speakers()
+    voice = FakeSpeakers()
     ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, input_device="gone"),
                        Devices(voice=voice, microphone=FakeMicrophone()))
     presenter = SettingsPresenter(view, ctx)
