@@ -185,11 +185,11 @@ def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
     win.show_roster()
     roster = win.roster
     shot("22-classes-empty")
-    roster.add_class("Tuesday evening")
+    roster.presenter.add_class("Tuesday evening")
     for name in ("Ana Silva", "Ben Okoro", "Chloe Martin", "Dev Patel", "Erin Walsh"):
-        roster.add_trainee(name)
-    roster.add_class("Thursday morning")
-    roster.add_trainee("Femi Adeyemi")
+        roster.presenter.add_trainee(name)
+    roster.presenter.add_class("Thursday morning")
+    roster.presenter.add_trainee("Femi Adeyemi")
     roster.refresh(select="Tuesday evening")
 
     # A few classroom sessions, Ana improving over them: first blunt replies, then the model answers.
@@ -288,7 +288,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
         subprocess.run([espeak, "-v", "en-gb", "-s", "160", "-w", str(path), text], check=True)
         return path
 
-    from simulator.ui.calibration.view import SENTENCE
+    from simulator.ui.calibration.presenter import SENTENCE
 
     baseline = speak("baseline", SENTENCE)
     voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()
@@ -312,7 +312,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     for level in (0.7, 0.99, 0.97):
         mic.level.emit(level)
     shot("19-microphone-check-clipping")
-    win.calibration.calibrate_from_wav(baseline)
+    win.calibration.presenter.calibrate_from_wav(baseline)
 
     win.start_scenario("late-pickup")
     page = win.conversation

@@ -28,7 +28,7 @@ from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.authoring.view import AuthoringPage
 from simulator.ui.calibration.view import CalibrationPage
-from simulator.ui.classroom.presenter import mark_classroom_turns
+from simulator.ui.classroom.debrief_notes import mark_classroom_turns
 from simulator.ui.classroom.trainer import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.history = HistoryPage(context)
         self.roster = RosterPage(context)
-        self.history.library_source = lambda: self.library.library
+        self.history.presenter.library_source = lambda: self.library.library
         for page in (self.history, self.roster):
             self.stack.addWidget(page)
         self.classroom: Classroom | None = None  # classroom mode's two windows, while they are open

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
+import subprocess
 import textwrap
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from simulator.engine.judgement import Finding, JudgeContext, Judgement, Reply, ToneReading
@@ -180,3 +185,33 @@ def answer(monkeypatch):
 
     set_answer.asked = asked
     return set_answer
+
+
+SHARED_TONE = Path(__file__).resolve().parents[3] / "shared" / "data" / "speech-tone"
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture
+def speech_wav(tmp_path) -> Path:
+    """A spoken sentence: a real recording when the shared data is here, else espeak-ng's voice."""
+    manifest = SHARED_TONE / "manifest.csv"
+    if manifest.is_file():
+        with manifest.open(newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r.get("label") == "neutral")
+        path_key = next(k for k in row if k in ("path", "file", "wav", "audio"))
+        return SHARED_TONE / row[path_key]
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if espeak is None:
+        pytest.skip("no speech recording available (no shared data, no espeak-ng)")
+    out = tmp_path / "speech.wav"
+    subprocess.run([espeak, "-w", str(out), "Good afternoon. I'm sorry you've had to wait. Let me have a look "
+                    "at what has happened and see what I can do to help you today."], check=True)
+    return out

@@ -209,3 +209,17 @@ class FakeMicrophone(QObject):
         if self.recording is None:
             raise OSError("nothing was recorded")
         shutil.copyfile(self.recording, path)
+
+
+class FakeSpeakers(FakeVoice):
+    """A voice service with two outputs that remembers each speaker chosen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: list[bytes | None] = []
+
+    def devices(self) -> list[tuple[bytes, str]]:
+        return [(b"hdmi", "Projector (HDMI)"), (b"jack", "Headphones")]
+
+    def set_device(self, device_id) -> None:
+        self.chosen.append(device_id)

@@ -42,12 +42,9 @@ from simulator.engine.loader import Library
 from simulator.engine.model import Condition, Scenario
 from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
-from simulator.ui.classroom.presenter import (
-    ClassroomPresenter,
-    ProjectorWindow,
-    add_trainer_keys,
-    place_windows,
-)
+from simulator.ui.classroom.presenter import ClassroomPresenter
+from simulator.ui.classroom.projector import ProjectorWindow
+from simulator.ui.classroom.windows import add_trainer_keys, place_windows
 from simulator.ui.common import (
     button,
     chip,

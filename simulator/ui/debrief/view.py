@@ -38,7 +38,7 @@ from simulator.analysis.tone_text import LABEL_WORDS, describe
 from simulator.conversation import Notes
 from simulator.conversation.correction import MAX_CORRECTION, CannotCorrect, Corrections, was_spoken
 from simulator.engine.model import Scenario
-from simulator.engine.scoring import Score, score_session
+from simulator.engine.scoring import Score
 from simulator.engine.session import TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.records.sessions import SessionRecord
@@ -53,10 +53,10 @@ from simulator.ui.common import (
     notice_banner,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import friendly_time
+from simulator.ui.debrief.presenter import DebriefPresenter
 from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
-from simulator.ui.theme import COLORS, outcome_text
+from simulator.ui.theme import COLORS
 from simulator.ui.widgets.chart import AgitationChart
 from simulator.ui.widgets.note_box import NoteBox
 
@@ -356,9 +356,7 @@ class DebriefPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
-        self.record: SessionRecord | None = None
-        self.scenario: Scenario | None = None
-        self.score: Score | None = None
+        self.presenter = DebriefPresenter(self, context)
         self.cards: list[TurnCard] = []
         # Corrected transcripts, judged on the task runner and saved at once (conversation/correction.py).
         self.corrections = Corrections(context.store, context.make_judge, context.tasks)
@@ -469,42 +467,56 @@ class DebriefPage(Page):
         fit_columns(self.top, self.scroller.viewport().width() - 72)
         fit_columns(self.action_row, self.scroller.viewport().width() - 72)
 
+    # -- the presenter's state, as the window and tests read it ----------------------------------
+    @property
+    def record(self) -> SessionRecord | None:
+        return self.presenter.record
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.presenter.scenario
+
+    @property
+    def score(self) -> Score | None:
+        return self.presenter.score
+
     def show_record(self, record: SessionRecord, scenario: Scenario, keep_place: bool = False) -> None:
         """Show a session; `keep_place` keeps the scroll position (after a turn was corrected)."""
-        place = self.scroller.verticalScrollBar().value()
+        self.presenter.show_record(record, scenario, keep_place)
+
+    # -- the view (DebriefView) ------------------------------------------------------------------
+    def stop_playback(self) -> None:
         self._stop_playback()
-        self.flush_notes()  # a note typed on the session shown before is saved with it
-        self.record = record
+
+    def show_notes(self, record: SessionRecord) -> None:
+        """The trainer's note on the session, saved as it is typed (a note typed on the session shown
+        before is saved with that one first: `flush_notes`)."""
+        self.flush_notes()
         self.notes = Notes(self.ctx.store, record)
         self.note_notice.setVisible(False)
         self.session_note.bind(lambda text: self._save_note(text, None), record.trainer_note)
-        self.scenario = scenario
-        state = record.state
-        self.score = score_session(state.turns, state.outcome)
-        if record.score != self.score.total and state.turns:
-            record.score = self.score.total
-            try:
-                self.ctx.store.save(record)
-            except OSError as exc:
-                log.warning("saving the score failed: %s", exc)
-        self.heading.setText(f"How it went: {scenario.title}")
-        who = f"{record.trainee}, " if record.trainee else ""
-        self.subheading.setText(f"{who}{friendly_time(state.started_at)} · {len(state.turns)} "
-                                f"exchange{'s' if len(state.turns) != 1 else ''} with {scenario.customer.name}")
-        text, kind = outcome_text(state.outcome, record.restarted)
-        self.outcome.setText(text)
-        self.outcome.setObjectName("chipMuted" if kind == "Muted" else f"chip_{kind}")
+
+    def show_heading(self, title: str, subtitle: str, outcome: str, outcome_kind: str, summary: str) -> None:
+        self.heading.setText(title)
+        self.subheading.setText(subtitle)
+        self.outcome.setText(outcome)
+        self.outcome.setObjectName(outcome_kind)
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
-        ending = scenario.endings.get(state.ending_id or "")
-        self.summary.setText(ending.summary if ending and ending.summary else "")
+        self.summary.setText(summary)
         self.summary.setVisible(bool(self.summary.text()))
-        self.rubric.show_score(self.score)
-        start = state.turns[0].agitation_before if state.turns else state.agitation
-        self.chart.set_values(start, [t.agitation_after for t in state.turns])
+
+    def show_score(self, score: Score) -> None:
+        self.rubric.show_score(score)
+
+    def show_agitation(self, start: float, after_each_turn: list[float]) -> None:
+        self.chart.set_values(start, after_each_turn)
+
+    def show_turns(self, turns: list[TurnRecord], scenario: Scenario, keep_place: bool = False) -> None:
+        place = self.scroller.verticalScrollBar().value()
         clear_layout(self.turns)
         self.cards = []
-        for turn in state.turns:
+        for turn in turns:
             card = TurnCard(turn, scenario)
             card.retry.clicked.connect(lambda _=False, i=turn.index: self._on_retry_clicked(i))
             card.note.bind(partial(self._save_note, turn=turn.index), turn.trainer_note)
@@ -514,7 +526,7 @@ class DebriefPage(Page):
                 card.judge_again.clicked.connect(lambda _=False, c=card: self._on_judge_again_clicked(c))
             self.turns.addWidget(card)
             self.cards.append(card)
-        self.no_turns.setVisible(not state.turns)
+        self.no_turns.setVisible(not turns)
         self._fit()
         if keep_place:
             bar = self.scroller.verticalScrollBar()

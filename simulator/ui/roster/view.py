@@ -23,13 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.records.reports import trainee_score
-from simulator.records.roster import UnknownClass
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label, notice_banner, panel
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import friendly_time
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
+from simulator.ui.roster.presenter import RosterPresenter
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +56,7 @@ class RosterPage(Page):
         super().__init__(parent)
         self.ctx = context
         self.exporter = ReportExporter(context, self)
+        self.presenter = RosterPresenter(self, context)
 
         col = QVBoxLayout(self)
         col.setContentsMargins(36, 28, 36, 24)
@@ -181,18 +180,15 @@ class RosterPage(Page):
         col.addWidget(self.classes_area, 1)
         col.addStretch(0)  # holds the empty state at the top when there is no class
 
-    # -- data ------------------------------------------------------------------------------------
+    # -- the view (RosterView) -------------------------------------------------------------------
     def current_class(self) -> str:
         item = self.class_list.currentItem()
         return item.text() if item is not None else ""
 
     def refresh(self, select: str | None = None) -> None:
-        wanted = select or self.current_class()
-        try:
-            names = self.ctx.store.classes()
-        except OSError as exc:
-            self._problem(f"The records could not be read: {exc}")
-            names = []
+        self.presenter.refresh(select)
+
+    def show_classes(self, names: list[str], wanted: str) -> None:
         self.class_list.blockSignals(True)
         self.class_list.clear()
         self.class_list.addItems(names)
@@ -204,122 +200,35 @@ class RosterPage(Page):
         self.class_list.blockSignals(False)
         self.empty_state.setVisible(not names)
         self.classes_area.setVisible(bool(names))
-        self._show_roster()
 
-    def _show_roster(self) -> None:
-        name = self.current_class()
+    def show_roster(self, class_name: str, lines: list[tuple[str, str]]) -> None:
         self.roster.clear()
-        names: list[str] = []
-        if name:
-            try:
-                names = [t.name for t in self.ctx.store.trainees(name)]
-            except UnknownClass:
-                names = []
-        for trainee in names:
-            item = QListWidgetItem(self._describe(trainee))
+        for trainee, text in lines:
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, trainee)
             self.roster.addItem(item)
-        self.roster_title.setText(f"Roster: {name}" if name else "Roster")
-        self.empty_roster.setVisible(bool(name) and not names)
+        self.roster_title.setText(f"Roster: {class_name}" if class_name else "Roster")
+        self.empty_roster.setVisible(bool(class_name) and not lines)
         for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
-            widget.setEnabled(bool(name))
-        self.history_button.setEnabled(bool(names))
-        self.remove_trainee_button.setEnabled(bool(names))
-        self.rename_class_button.setEnabled(bool(name))
-        self.delete_class_button.setEnabled(bool(name))
-
-    def _describe(self, name: str) -> str:
-        """A roster line: the name, and how many sessions, when the last, the average score."""
-        try:
-            records = self.ctx.store.history(name)
-        except (OSError, LookupError):
-            return name
-        if not records:
-            return f"{name}   ·   no sessions yet"
-        # A classroom session shared with others counts with the score of this trainee's turns.
-        scores = [score for r in records if (score := trainee_score(r, name)) is not None]
-        average = f", average score {sum(scores) / len(scores):.0f}" if scores else ""
-        return (f"{name}   ·   {len(records)} session{'s' if len(records) != 1 else ''}, last "
-                f"{friendly_time(records[-1].state.started_at)}{average}")
+            widget.setEnabled(bool(class_name))
+        self.history_button.setEnabled(bool(lines))
+        self.remove_trainee_button.setEnabled(bool(lines))
+        self.rename_class_button.setEnabled(bool(class_name))
+        self.delete_class_button.setEnabled(bool(class_name))
 
     def trainee_names(self) -> list[str]:
         return [self.roster.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.roster.count())]
 
-    def add_class(self, name: str) -> None:
-        name = " ".join(name.split())
-        if not name:
-            return
-        try:
-            self.ctx.store.add_class(name)
-        except (OSError, ValueError) as exc:
-            self._problem(f"The class was not added: {exc}")
-            return
+    def clear_class_name(self) -> None:
         self.class_name.clear()
-        self.refresh(select=name)
 
-    def add_trainee(self, name: str) -> None:
-        name = " ".join(name.split())
-        klass = self.current_class()
-        if not name or not klass:
-            return
-        try:
-            self.ctx.store.add_trainee(name, klass)
-        except (OSError, ValueError) as exc:
-            self._problem(f"{name} was not added: {exc}")
-            return
+    def clear_trainee_name(self) -> None:
         self.trainee_name.clear()
-        self._show_roster()
 
-    def rename_class(self, new: str) -> None:
-        old = self.current_class()
-        new = " ".join(new.split())
-        if not old or not new or new == old:
-            return
-        try:
-            self.ctx.store.rename_class(old, new)
-        except (OSError, LookupError, ValueError) as exc:
-            self._problem(f"The class was not renamed: {exc}")
-            return
-        self.refresh(select=new)
+    def ask(self, title: str, text: str, choices: list[tuple[str, str]]) -> str | None:
+        return dialogs.ask(self, title, text, choices)
 
-    def delete_class(self) -> bool:
-        """Ask, then delete the chosen class (never its trainees or their records). True when deleted."""
-        name = self.current_class()
-        if not name:
-            return False
-        count = self.roster.count()
-        return self._confirmed(
-            f"Delete the class {name}?",
-            f"This deletes the class “{name}”. Its {count} trainee{'s' if count != 1 else ''} stay, with all "
-            "their sessions, turns and recordings, and its classroom sessions stay in each trainee's history; "
-            "they are no longer on a class's roster.",
-            ("keep", "Keep the class"), ("delete", "Delete the class"),
-            lambda: self.ctx.store.delete_class(name), "The class was not deleted", self.refresh)
-
-    def remove_trainee(self, trainee: str) -> bool:
-        """Ask, then take `trainee` off the chosen class's roster (their records stay). True when removed."""
-        name = self.current_class()
-        return self._confirmed(
-            f"Remove {trainee} from {name}?",
-            f"{trainee} leaves the roster of “{name}”. Their sessions, turns and recordings stay; add them to a "
-            "class again at any time.",
-            ("keep", "Keep them on the roster"), ("remove", "Remove from class"),
-            lambda: self.ctx.store.remove_from_class(trainee), f"{trainee} was not removed", self._show_roster)
-
-    def _confirmed(self, title: str, text: str, safe: tuple[str, str], act: tuple[str, str],
-                   change: Callable[[], None], failed: str, then: Callable[[], None]) -> bool:
-        """Ask `title` (the safe choice first); on `act`, make the change and refresh. True when it was made."""
-        if dialogs.ask(self, title, text, [safe, act]) != act[0]:
-            return False
-        try:
-            change()
-        except (OSError, LookupError) as exc:
-            self._problem(f"{failed}: {exc}")
-            return False
-        then()
-        return True
-
-    def _problem(self, text: str) -> None:
+    def show_problem(self, text: str) -> None:
         self.notice.set_kind("danger")
         self.notice.set_text("", text)
         self.notice.setVisible(True)
@@ -327,19 +236,19 @@ class RosterPage(Page):
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_class_list_current_text_changed(self, text: str) -> None:
-        self._show_roster()
+        self.presenter.show_roster()
 
     def _on_add_class_clicked(self) -> None:
-        self.add_class(self.class_name.text())
+        self.presenter.add_class(self.class_name.text())
 
     def _on_first_class_clicked(self) -> None:
-        self.add_class(self.first_class_name.text())
+        self.presenter.add_class(self.first_class_name.text())
         if self.current_class():
             self.first_class_name.clear()
             self.trainee_name.setFocus()  # next: the roster's first name
 
     def _on_add_trainee_clicked(self) -> None:
-        self.add_trainee(self.trainee_name.text())
+        self.presenter.add_trainee(self.trainee_name.text())
 
     def _on_history_button_clicked(self) -> None:
         item = self.roster.currentItem() or self.roster.item(0)
@@ -354,12 +263,12 @@ class RosterPage(Page):
         if old:
             new = ask_text(self, "Rename class", f"A new name for “{old}”:")
             if new:
-                self.rename_class(new)
+                self.presenter.rename_class(new)
 
     def _on_delete_class_button_clicked(self) -> None:
-        self.delete_class()
+        self.presenter.delete_class()
 
     def _on_remove_trainee_button_clicked(self) -> None:
         item = self.roster.currentItem()
         if item is not None:
-            self.remove_trainee(item.data(Qt.ItemDataRole.UserRole))
+            self.presenter.remove_trainee(item.data(Qt.ItemDataRole.UserRole))

@@ -10,8 +10,6 @@ Signals (SettingsPage):
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,24 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.records.db import url_problem
-from simulator.records.retention import apply_retention, retention_lowered
 from simulator.settings import Settings, data_root
 from simulator.speech.catalogue import AUTO, ENGINES
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, Page, button, fit_columns, label
 from simulator.ui.context import AppContext
-from simulator.ui.conversation.listening import device_key
 from simulator.ui.settings.diagnostics import DiagnosticsBox
+from simulator.ui.settings.presenter import VOICE_KINDS, Options, SettingsPresenter
 
 log = logging.getLogger(__name__)
 
 TEXT_SIZES = [0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5]
-SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebody help me, please?"
 # The engine choices per kind of customer: (Settings value, shown name, what it adds to the install).
 VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for the customer, else the system voice"),
                  *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
-VOICE_KINDS = [("female", "Women"), ("male", "Men")]
 RECOGNISERS = [
     ("whisper", "Whisper tiny.en (built in)"),
     ("pocketsphinx", "PocketSphinx (lighter)"),
@@ -96,8 +90,7 @@ class SettingsPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
-        self._sampled = False
-        self._purges = 0  # bumped per purge started, so only the latest one's result is shown
+        self.presenter = SettingsPresenter(self, context)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -269,11 +262,11 @@ class SettingsPage(Page):
         self.defaults_button.clicked.connect(self._on_defaults_clicked)
         buttons.addWidget(self.defaults_button)
         self.revert_button = button("Revert")
-        self.revert_button.clicked.connect(self.load)
+        self.revert_button.clicked.connect(self._on_revert_clicked)
         buttons.addWidget(self.revert_button)
         self.save_button = button("Save", "primary")
         self.save_button.setShortcut("Ctrl+S")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._on_save_clicked)
         buttons.addWidget(self.save_button)
         col.addStretch(1)
         outer.addWidget(footer)
@@ -295,24 +288,23 @@ class SettingsPage(Page):
         form.setVerticalSpacing(10)
         return form
 
-    # -- form <-> settings -----------------------------------------------------------------------
+    # -- the view (SettingsView) -----------------------------------------------------------------
     def load(self, settings: Settings | None = None) -> None:
-        s = settings or self.ctx.settings
+        self.presenter.load(settings)
+
+    def save(self) -> bool:
+        return self.presenter.save()
+
+    def show_form(self, settings: Settings) -> None:
+        s = settings
         self.name.setText(s.trainee_name)
         self.voice.setChecked(s.voice_enabled)
         self.subtitles.setChecked(s.subtitles)
         self.push_to_talk.setChecked(s.listen_mode == "push_to_talk")
         self.hands_free.setChecked(s.listen_mode == "hands_free")
-        self._fill_microphones(s.input_device)
-        self._fill_speakers(s.output_device)
         self.speed.setValue(s.customer_speaking_speed)
         for kind, combo in self.voice_engines.items():
             combo.setCurrentIndex(max(0, combo.findData(s.customer_voice_engines.get(kind, AUTO))))  # type: ignore[call-overload]
-        if self._sampled:  # a sample was played with unsaved choices: back to the saved speaker and speed
-            self._sampled = False
-            self._apply_speaker(self.ctx.settings.output_device)
-            self._apply_speed(self.ctx.settings.customer_speaking_speed)
-            self._apply_voice_engines(self.ctx.settings.customer_voice_engines)
         self.recognizer.setCurrentIndex(max(0, self.recognizer.findData(s.recognizer)))
         self.model_dir.setText(s.recognizer_model_dir or "")
         index = min(range(len(TEXT_SIZES)), key=lambda i: abs(TEXT_SIZES[i] - s.text_scale))
@@ -322,8 +314,24 @@ class SettingsPage(Page):
         self.database.setText(s.database_url or "")
         self.data_dir.setPlaceholderText(str(data_root(Settings())))
         self._on_recognizer_current_index_changed()
-        self.show_recognizer_in_use()
-        self.status.setText("")
+
+    def show_microphones(self, options: Options, chosen: str | None) -> None:
+        self.microphone.clear()
+        for ident, name in options:
+            self.microphone.addItem(name, ident)
+        self.microphone.setCurrentIndex(max(0, self.microphone.findData(chosen)) if chosen else 0)
+
+    def show_speakers(self, options: Options, chosen: str | None, can_speak: bool) -> None:
+        self.speaker.clear()
+        for ident, name in options:
+            self.speaker.addItem(name, ident)
+        self.speaker.setCurrentIndex(max(0, self.speaker.findData(chosen)) if chosen else 0)
+        self.sample_button.setEnabled(can_speak)
+        for preview in self.voice_previews.values():
+            preview.setEnabled(can_speak)
+        self.speaker_note.setText(
+            "Choose where the customer's voice comes from, then press Play a sample to hear it." if can_speak
+            else "No speakers or speech engine found: the customer's lines are shown as subtitles instead.")
 
     def form_values(self) -> dict:
         return {
@@ -343,144 +351,25 @@ class SettingsPage(Page):
             "database_url": self.database.text().strip() or None,
         }
 
-    def save(self) -> bool:
-        values = self.form_values()
-        if values["recognizer"] == "vosk" and not values["recognizer_model_dir"]:
-            self.status.setText("Choose the model folder for this recogniser, or pick PocketSphinx.")
-            self.model_dir.setFocus()
-            return False
-        if values["database_url"]:
-            problem = url_problem(values["database_url"])
-            if problem:
-                self.status.setText(f"Not saved: {problem}.")
-                self.database.setFocus()
-                return False
-        updated = self.ctx.settings.model_copy(update=values)
-        try:
-            Settings.model_validate(updated.model_dump())
-        except ValueError as exc:
-            self.status.setText(f"Not saved: {exc}")
-            return False
-        previous = self.ctx.settings
-        self.ctx.settings = updated
-        try:
-            self.ctx.save_settings()
-        except OSError as exc:
-            self.ctx.settings = previous
-            dialogs.tell(self, "Settings not saved", str(exc), warning=True)
-            return False
-        self._apply_speaker(updated.output_device)
-        self._apply_speed(updated.customer_speaking_speed)
-        self._apply_voice_engines(updated.customer_voice_engines)
-        self._sampled = False
-        self.status.setText("Saved.")
-        if retention_lowered(previous.recording_retention_days, updated.recording_retention_days):
-            self._purge_recordings(updated.recording_retention_days)
-        self.saved.emit()
-        return True
-
-    def _purge_recordings(self, days: int) -> None:
-        """Apply a shortened 'Keep recordings' now, off the GUI thread, as at start; the footer says what went."""
-        self._purges += 1
-        purge = self._purges
-        older = f"older than {days} day{'s' if days != 1 else ''}"
-
-        def done(deleted: int) -> None:
-            if purge != self._purges:
-                return
-            if deleted:
-                self.status.setText(f"Saved. {deleted} recording{'s' if deleted != 1 else ''} {older} "
-                                    f"{'were' if deleted != 1 else 'was'} deleted.")
-            else:
-                self.status.setText(f"Saved. No recordings {older} were found, so none were deleted.")
-
-        def failed(exc: BaseException) -> None:
-            if purge == self._purges:
-                self.status.setText(f"Saved, but the recordings {older} could not be deleted: {exc}")
-
-        self.status.setText(f"Saved. Deleting the recordings {older}…")
-        apply_retention(self.ctx, "after Settings shortened it", on_done=done, on_error=failed)
-
-    def _fill_microphones(self, chosen: str | None) -> None:
-        self.microphone.clear()
-        self.microphone.addItem("System default", None)
-        mic = self.ctx.devices.microphone
-        try:
-            found = list(mic.devices()) if mic is not None else []
-        except Exception:
-            log.exception("listing microphones failed")
-            found = []
-        for ident, name in found:
-            self.microphone.addItem(str(name), device_key(ident))
-        if chosen and self.microphone.findData(chosen) < 0:
-            self.microphone.addItem(f"{chosen} (not connected)", chosen)
-        self.microphone.setCurrentIndex(max(0, self.microphone.findData(chosen)) if chosen else 0)
-
-    @property
-    def voice_out(self) -> Any:
-        return self.ctx.devices.voice
-
-    def _speakers(self) -> list[tuple[str, str]]:
-        """(id as Settings keeps it, name) of every output the voice service offers."""
-        list_devices = getattr(self.voice_out, "devices", None)
-        if not callable(list_devices):
-            return []
-        try:
-            found = list(list_devices())
-        except Exception:
-            log.exception("listing speakers failed")
-            return []
-        out = []
-        for device in found:
-            if isinstance(device, tuple):  # (id, name), as the microphone lists its inputs
-                out.append((device_key(device[0]), str(device[1])))
-            else:  # a QAudioDevice
-                out.append((device_key(device.id()), device.description()))
-        return out
-
-    def _fill_speakers(self, chosen: str | None) -> None:
-        self.speaker.clear()
-        self.speaker.addItem("System default", None)
-        for ident, name in self._speakers():
-            self.speaker.addItem(name, ident)
-        if chosen and self.speaker.findData(chosen) < 0:
-            self.speaker.addItem(f"{chosen} (not connected)", chosen)
-        self.speaker.setCurrentIndex(max(0, self.speaker.findData(chosen)) if chosen else 0)
-        can_speak = self.ctx.devices.can_speak
-        self.sample_button.setEnabled(can_speak)
-        for preview in self.voice_previews.values():
-            preview.setEnabled(can_speak)
-        self.speaker_note.setText(
-            "Choose where the customer's voice comes from, then press Play a sample to hear it." if can_speak
-            else "No speakers or speech engine found: the customer's lines are shown as subtitles instead.")
-
-    def _apply_speaker(self, ident: str | None) -> None:
-        set_device = getattr(self.voice_out, "set_device", None)
-        if callable(set_device):
-            try:
-                set_device(ident.encode() if ident else None)
-            except Exception:
-                log.exception("choosing the speaker failed")
-
-    def _apply_speed(self, percent: int) -> None:
-        set_speed = getattr(self.voice_out, "set_speed", None)
-        if callable(set_speed):
-            try:
-                set_speed(percent)
-            except Exception:
-                log.exception("setting the customer's speaking speed failed")
-
     def _chosen_voice_engines(self) -> dict[str, str]:
         """The form's engine per kind of customer; "auto" is the default and is not stored."""
         return {kind: combo.currentData() for kind, combo in self.voice_engines.items() if combo.currentData() != AUTO}
 
-    def _apply_voice_engines(self, choices: Mapping[Any, str]) -> None:  # keys: Settings' voice kinds
-        set_choices = getattr(self.voice_out, "set_voice_choices", None)
-        if callable(set_choices):
-            try:
-                set_choices(choices)
-            except Exception:
-                log.exception("choosing the customer's voice engines failed")
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def focus_field(self, name: str) -> None:
+        {"model_dir": self.model_dir, "database": self.database}[name].setFocus()
+
+    def show_recognizer_in_use(self, text: str | None = None) -> None:
+        """Which recogniser listens now, and why when it is not the one chosen."""
+        self.recognizer_in_use.setText(self.presenter.recognizer_in_use() if text is None else text)
+
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        dialogs.tell(self, title, text, warning=warning)
+
+    def announce_saved(self) -> None:
+        self.saved.emit()
 
     def show_listening_status(self, problem: str) -> None:
         """After a save: why the chosen recogniser can't listen ("" when it can)."""
@@ -488,15 +377,6 @@ class SettingsPage(Page):
                                        f"{problem.rstrip('.')}. Until then replies are typed." if problem else "")
         self.listening_status.setVisible(bool(problem))
         self.show_recognizer_in_use()
-
-    def show_recognizer_in_use(self) -> None:
-        """Which recogniser listens now, and why when it is not the one chosen (e.g.
-        "PocketSphinx: Whisper model missing: ...")."""
-        listener = self.ctx.devices.listener
-        recognizer = getattr(listener, "recognizer", None)
-        self.recognizer_in_use.setText(
-            getattr(recognizer, "description", "") if recognizer is not None
-            else "None: replies are typed")
 
     # -- slots -----------------------------------------------------------------------------------
     def _on_recognizer_current_index_changed(self, *_: object) -> None:
@@ -513,41 +393,16 @@ class SettingsPage(Page):
                      "mishears more words of real voices."))
 
     def _on_sample_clicked(self) -> None:
-        voice = self.voice_out
-        if voice is None or not self.ctx.devices.can_speak:
-            return
-        from simulator.engine.model import Voice
-
-        # Heard through the speaker and at the speed chosen in the form; Save or Revert then sets them for good.
-        self._apply_speaker(self.speaker.currentData())
-        self._apply_speed(self.speed.value())
-        self._sampled = True
-        try:
-            voice.speak("settings/sample", SAMPLE_LINE, Voice(), 50)
-        except Exception as exc:
-            log.exception("playing the sample failed")
-            self.status.setText(f"The sample couldn't be played: {exc}")
-            return
-        self.status.setText("Playing a sample of the customer's voice…")
+        self.presenter.play_sample()
 
     def _on_voice_preview_clicked(self, kind: str) -> None:
-        voice = self.voice_out
-        if voice is None or not self.ctx.devices.can_speak:
-            return
-        from simulator.engine.model import Voice
+        self.presenter.play_preview(kind)
 
-        # Heard with the engines, speaker and speed chosen in the form; Save or Revert then sets them.
-        self._apply_speaker(self.speaker.currentData())
-        self._apply_speed(self.speed.value())
-        self._apply_voice_engines(self._chosen_voice_engines())
-        self._sampled = True
-        try:
-            voice.speak(f"settings/preview-{kind}", SAMPLE_LINE, Voice(gender=kind, accent="en-gb"), 50)  # type: ignore[arg-type]
-        except Exception as exc:
-            log.exception("playing the voice preview failed")
-            self.status.setText(f"The sample couldn't be played: {exc}")
-            return
-        self.status.setText(f"Playing the voice for {dict(VOICE_KINDS)[kind].lower()}…")
+    def _on_save_clicked(self) -> None:
+        self.save()
+
+    def _on_revert_clicked(self) -> None:
+        self.presenter.load()
 
     def _on_model_browse_clicked(self) -> None:
         folder = dialogs.choose_folder(self, "Choose the recogniser's model folder", self.model_dir.text())
@@ -560,7 +415,4 @@ class SettingsPage(Page):
             self.data_dir.setText(folder)
 
     def _on_defaults_clicked(self) -> None:
-        keep = {"trainee_name", "baseline", "baseline_wav", "first_run_done", "data_dir", "database_url"}
-        defaults = Settings().model_copy(update={k: getattr(self.ctx.settings, k) for k in keep})
-        self.load(defaults)
-        self.status.setText("Defaults restored in the form; press Save to keep them.")
+        self.presenter.restore_defaults()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidg
 
 from simulator.ui.common import Page, button, label
 from simulator.ui.context import AppContext
+from simulator.ui.welcome.presenter import WelcomePresenter
 
 INTRO = [
     "You'll talk with an upset customer, played by the computer, who speaks to you and listens to your reply.",
@@ -27,6 +28,7 @@ class WelcomePage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
+        self.presenter = WelcomePresenter(self, context)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 40, 30)
         outer.addStretch(1)
@@ -79,18 +81,13 @@ class WelcomePage(Page):
         # The card widens with the text size, so large text wraps into lines instead of overflowing.
         self.panel.setMaximumWidth(round(860 * self.ctx.settings.text_scale))
 
-    def _finish(self) -> None:
-        self.ctx.settings.trainee_name = self.name.text().strip()
-        self.ctx.settings.first_run_done = True
-        try:
-            self.ctx.save_settings()
-        except OSError:
-            pass  # asked again next time; the trainee can still carry on now
+    def typed_name(self) -> str:
+        return self.name.text()
 
     def _on_check_clicked(self) -> None:
-        self._finish()
+        self.presenter.finish()
         self.check_microphone.emit()
 
     def _on_skip_clicked(self) -> None:
-        self._finish()
+        self.presenter.finish()
         self.skip.emit()

@@ -174,7 +174,7 @@ def test_pause_and_repeat_the_customer(qtbot, classroom):
 
 
 def test_projector_goes_full_screen_on_a_second_screen():
-    from simulator.ui.classroom.presenter import place_windows
+    from simulator.ui.classroom.windows import place_windows
 
     primary, second = MagicMock(), MagicMock()
     primary.availableGeometry.return_value = QRect(0, 0, 1920, 1040)
@@ -415,7 +415,7 @@ def test_on_one_screen_the_projector_takes_a_readable_share_beside_the_trainer_a
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication
 
-    from simulator.ui.classroom.presenter import place_windows
+    from simulator.ui.classroom.windows import place_windows
 
     width, height = size
     room = classroom()
@@ -463,7 +463,7 @@ def test_a_new_session_clears_what_the_projector_showed_of_the_last(qtbot, class
 def test_with_a_projector_screen_the_trainers_window_fits_the_laptops_screen(qtbot, classroom):
     from PySide6.QtWidgets import QApplication
 
-    from simulator.ui.classroom.presenter import place_windows
+    from simulator.ui.classroom.windows import place_windows
 
     room = classroom()
     trainer = room.trainer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,3 +177,156 @@ def test_a_saved_session_resumes_where_it_was(setup, scenario):
     assert ("briefing", ("parcel", 1)) in resumed_view.calls and ("conversation", (1,)) in resumed_view.calls
     assert resumed_view.lines == ["Fine. So what are you going to do about it?"]
     again.disconnect_devices()
+
+
+# -- judging at a pause, before the reply is over (moved from the full-window tests) ------------------
+
+def test_a_reply_judged_at_a_pause_is_answered_as_soon_as_the_pause_is_its_end(setup, scenario, tmp_path, judge):
+    presenter, view, ctx = started(setup, scenario)
+    listener, voice = ctx.devices.listener, ctx.devices.voice
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    listener.pause_in("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
+    assert judge.calls == ["I'm so sorry Sam I understand"]  # judged while the hangover runs
+    assert presenter.runner.state.turns == [] and presenter.phase == "listening"  # nothing shown yet
+    listener.hear("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
+    assert judge.calls == ["I'm so sorry Sam I understand"]  # not judged twice
+    turn = presenter.runner.state.turns[0]
+    assert turn.reply == "I'm so sorry Sam I understand" and turn.judgement.intent == "deescalate"
+    kept = ctx.store.recordings.turn_path(presenter.record.session_id, 0)
+    assert turn.audio_file == str(kept) and kept.is_file() and not wav.exists()
+    assert view.replies == [("I'm so sorry Sam I understand", True)]  # shown once
+    assert voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
+
+
+def test_a_trainee_who_goes_on_after_the_pause_is_judged_on_the_whole_reply(setup, scenario, tmp_path, judge):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.press_to_talk()
+    ctx.devices.listener.pause_in("calm down", wav_path=a_wav(tmp_path / "a.wav"), speculation=1)
+    ctx.devices.listener.hear("calm down I'm sorry", wav_path=a_wav(tmp_path / "b.wav"))
+    assert judge.calls == ["calm down", "calm down I'm sorry"]
+    assert presenter.runner.state.turns[0].reply == "calm down I'm sorry"
+
+
+def test_a_reply_confirmed_while_still_being_judged_is_answered_when_the_judging_ends(setup, scenario, tmp_path,
+                                                                                      judge):
+    presenter, view, ctx = started(setup, scenario)
+    later = ctx.tasks = Later()
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    ctx.devices.listener.pause_in("I'm so sorry I understand", wav_path=wav, speculation=1)
+    ctx.devices.listener.hear("I'm so sorry I understand", wav_path=wav, speculation=1)
+    # The recording stays where the judge reads it until the judging is done.
+    assert presenter.phase == "thinking" and wav.exists() and presenter.runner.state.turns == []
+    assert view.replies == [("I'm so sorry I understand", True)]
+    later.run()
+    assert judge.calls == ["I'm so sorry I understand"]
+    turn = presenter.runner.state.turns[0]
+    assert turn.reply == "I'm so sorry I understand" and not wav.exists() and Path(turn.audio_file).is_file()
+    assert not presenter.busy and presenter.phase == "speaking"
+    assert view.replies == [("I'm so sorry I understand", True)]  # still shown once
+
+
+def test_an_unsure_transcript_at_a_pause_is_not_judged(setup, scenario, tmp_path, judge):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.press_to_talk()
+    ctx.devices.listener.pause_in("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2,
+                                  speculation=1)
+    assert judge.calls == []
+    ctx.devices.listener.hear("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2, speculation=1)
+    assert judge.calls == [] and presenter.runner.state.repeats == 1
+
+
+def test_talking_over_the_customer_stops_their_voice(setup, scenario):
+    presenter, view, ctx = setup
+    presenter.load(scenario)
+    presenter.begin()
+    assert presenter.phase == "speaking"
+    before = ctx.devices.voice.stops
+    assert presenter.press_to_talk()
+    assert ctx.devices.voice.stops > before
+
+
+# -- a grave trigger resting on a word the recogniser was unsure of (moved from the full-window tests) --
+
+MISHEARD = "sorry it was put on the wrong shelf that was a dick"
+
+
+def heard_words(text: str, dick: float) -> tuple[tuple[str, float], ...]:
+    return tuple((w, dick if w == "dick" else 0.9) for w in text.split())
+
+
+@pytest.fixture
+def judged(qapp, make_context, devices, scenario):
+    """A spoken session judged by the real rubric judge (a stand-in tone analysis: calm), the customer's first line over."""
+    from simulator.analysis.judge import RubricJudge
+    from simulator.engine.judgement import ToneReading
+
+    judge = RubricJudge(analyse_tone=lambda audio, baseline=None: ToneReading(label="calm"),
+                        load_baseline=lambda path: None)
+    calls: list[str] = []
+    real = judge.judge
+    judge.judge = lambda reply, context: calls.append(reply.text) or real(reply, context)
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), devices, judge_=judge)
+    view = FakeView()
+    presenter = ConversationPresenter(view, ctx)
+    presenter.load(scenario)
+    presenter.begin()
+    devices.voice.finish()
+    yield presenter, view, ctx, calls
+    presenter.disconnect_devices()
+
+
+def test_an_insult_heard_on_an_unsure_word_is_asked_again_not_applied(judged, tmp_path):
+    presenter, view, ctx, calls = judged
+    listener, voice = ctx.devices.listener, ctx.devices.voice
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8, words=heard_words(MISHEARD, 0.2))
+    assert calls == [MISHEARD]
+    state = presenter.runner.state
+    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
+    assert view.lines[-1] == SAY_AGAIN and voice.spoken[-1][1] == SAY_AGAIN
+    assert any("that was a dick" in notice for notice in view.notices)
+    assert not ctx.store.recordings.turn_path(state.session_id, 0).exists()  # nobody will play it
+    # Said again and heard surely this time: now it stands.
+    voice.finish()
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "again.wav"), confidence=0.8, words=heard_words(MISHEARD, 0.9))
+    turn = presenter.runner.state.turns[0]
+    assert "insult" in turn.judgement.trigger_names() and turn.judgement.unsure_words == []
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_an_insult_heard_surely_is_applied(judged, tmp_path):
+    presenter, view, ctx, calls = judged
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    ctx.devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8,
+                              words=heard_words(MISHEARD, 0.95))
+    assert presenter.runner.state.repeats == 0
+    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_a_typed_insult_is_applied(judged):
+    presenter, view, ctx, calls = judged
+    assert presenter.submit_text(MISHEARD)
+    assert presenter.runner.state.repeats == 0
+    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
+    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
+
+
+def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(judged, tmp_path):
+    presenter, view, ctx, calls = judged
+    presenter.press_to_talk()
+    wav = a_wav(tmp_path / "likely.wav")
+    words = heard_words(MISHEARD, 0.2)
+    ctx.devices.listener.pause_in(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
+    assert calls == [MISHEARD] and presenter.runner.state.turns == []
+    ctx.devices.listener.hear(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
+    assert calls == [MISHEARD]  # the early judgement, not judged twice
+    state = presenter.runner.state
+    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
+    assert view.lines[-1] == SAY_AGAIN

@@ -1,9 +1,10 @@
-"""Spoken replies with stand-in audio services: push-to-talk on Space, recordings kept, say-again, voice turns."""
+"""Spoken replies through the real window with stand-in audio services: push-to-talk on Space, recordings kept,
+say-again, no microphone, voice turns. Judging at a pause and unsure grave words are the presenter's
+(tests/ui/conversation/test_presenter.py)."""
 
 from __future__ import annotations
 
 import wave
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -155,104 +156,6 @@ def test_a_notice_that_replaced_the_say_again_hint_stays(qtbot, spoken_window, d
     assert page.notice.isVisible() and "could not be saved" in page.notice.text.text()
 
 
-class LaterRunner:
-    """Like the app's task runner, but each task waits until the test runs it (`run_all`)."""
-
-    def __init__(self):
-        self.waiting = []
-
-    def submit(self, fn, on_done=None, on_error=None):
-        self.waiting.append((fn, on_done, on_error))
-
-    def wait(self, msecs=0):
-        self.run_all()
-
-    def run_all(self):
-        while self.waiting:
-            fn, on_done, on_error = self.waiting.pop(0)
-            try:
-                result = fn()
-            except Exception as exc:
-                if on_error is not None:
-                    on_error(exc)
-                continue
-            if on_done is not None:
-                on_done(result)
-
-
-def test_a_reply_judged_at_a_pause_is_answered_as_soon_as_the_pause_is_its_end(qtbot, spoken_window,
-                                                                               devices, tmp_path, judge):
-    page = spoken_window.conversation
-    presenter = page.presenter
-    devices.voice.finish()
-    presenter.press_to_talk()
-    wav = a_wav(tmp_path / "likely.wav")
-    devices.listener.pause_in("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
-    assert judge.calls == ["I'm so sorry Sam I understand"]  # judged while the hangover runs
-    assert presenter.runner.state.turns == [] and presenter.phase == "listening"  # nothing shown yet
-    devices.listener.hear("I'm so sorry Sam I understand", wav_path=wav, confidence=0.8, speculation=3)
-    assert judge.calls == ["I'm so sorry Sam I understand"]  # not judged twice
-    turn = presenter.runner.state.turns[0]
-    assert turn.reply == "I'm so sorry Sam I understand" and turn.judgement.intent == "deescalate"
-    record = spoken_window.ctx.store.all()[0]
-    kept = spoken_window.ctx.store.recordings.turn_path(record.session_id, 0)
-    assert turn.audio_file == str(kept) and kept.is_file() and not wav.exists()
-    assert [b.text_value for b in page.bubbles].count("I'm so sorry Sam I understand") == 1
-    assert devices.voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
-
-
-def test_a_trainee_who_goes_on_after_the_pause_is_judged_on_the_whole_reply(qtbot, spoken_window,
-                                                                             devices, tmp_path, judge):
-    presenter = spoken_window.conversation.presenter
-    devices.voice.finish()
-    presenter.press_to_talk()
-    devices.listener.pause_in("calm down", wav_path=a_wav(tmp_path / "a.wav"), speculation=1)
-    devices.listener.hear("calm down I'm sorry", wav_path=a_wav(tmp_path / "b.wav"))
-    assert judge.calls == ["calm down", "calm down I'm sorry"]
-    assert presenter.runner.state.turns[0].reply == "calm down I'm sorry"
-
-
-def test_a_reply_confirmed_while_still_being_judged_is_answered_when_the_judging_ends(
-        qtbot, spoken_window, devices, tmp_path, judge, monkeypatch):
-    page = spoken_window.conversation
-    presenter = page.presenter
-    later = LaterRunner()
-    monkeypatch.setattr(spoken_window.ctx, "tasks", later)
-    devices.voice.finish()
-    presenter.press_to_talk()
-    wav = a_wav(tmp_path / "likely.wav")
-    devices.listener.pause_in("I'm so sorry I understand", wav_path=wav, speculation=1)
-    devices.listener.hear("I'm so sorry I understand", wav_path=wav, speculation=1)
-    # The recording stays where the judge reads it until the judging is done.
-    assert presenter.phase == "thinking" and wav.exists() and presenter.runner.state.turns == []
-    assert page.bubbles[-1].text_value == "I'm so sorry I understand"
-    later.run_all()
-    assert judge.calls == ["I'm so sorry I understand"]
-    turn = presenter.runner.state.turns[0]
-    assert turn.reply == "I'm so sorry I understand" and not wav.exists() and Path(turn.audio_file).is_file()
-    assert not presenter.busy and presenter.phase == "speaking"
-    assert [b.text_value for b in page.bubbles].count("I'm so sorry I understand") == 1
-
-
-def test_an_unsure_transcript_at_a_pause_is_not_judged(qtbot, spoken_window, devices, tmp_path, judge):
-    presenter = spoken_window.conversation.presenter
-    devices.voice.finish()
-    presenter.press_to_talk()
-    devices.listener.pause_in("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2,
-                              speculation=1)
-    assert judge.calls == []
-    devices.listener.hear("I'm sorry bam", wav_path=a_wav(tmp_path / "a.wav"), confidence=0.2, speculation=1)
-    assert judge.calls == [] and presenter.runner.state.repeats == 1
-
-
-def test_talking_over_the_customer_stops_their_voice(qtbot, spoken_window, devices):
-    page = spoken_window.conversation
-    assert page.presenter.phase == "speaking"
-    before = devices.voice.stops
-    assert page.presenter.press_to_talk()
-    assert devices.voice.stops > before
-
-
 def test_no_microphone_means_typing(qtbot, make_context):
     from simulator.ui.main_window import MainWindow
 
@@ -350,98 +253,6 @@ def test_trying_a_microphone_that_is_still_unplugged_says_so_again(qtbot, make_c
 
 
 # -- a grave trigger heard on unsure words (simulator.analysis.unsure) -------------------------------
-MISHEARD = "sorry it was put on the wrong shelf that was a dick"
-
-
-def heard_words(text: str, dick: float) -> tuple[tuple[str, float], ...]:
-    return tuple((w, dick if w == "dick" else 0.9) for w in text.split())
-
-
-@pytest.fixture
-def judged_window(qtbot, make_context, devices):
-    """A spoken session judged by the real rubric judge (a stand-in tone analysis: calm)."""
-    from simulator.analysis.judge import RubricJudge
-    from simulator.engine.judgement import ToneReading
-    from simulator.ui.main_window import MainWindow
-
-    judge = RubricJudge(analyse_tone=lambda audio, baseline=None: ToneReading(label="calm"),
-                        load_baseline=lambda path: None)
-    calls: list[str] = []
-    real = judge.judge
-    judge.judge = lambda reply, context: calls.append(reply.text) or real(reply, context)
-    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True, subtitles=False),
-                       devices, judge_=judge)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.start_scenario("parcel")
-    qtbot.mouseClick(win.conversation.begin_button, Qt.MouseButton.LeftButton)
-    devices.voice.finish()
-    win.judge_calls = calls
-    return win
-
-
-def test_an_insult_heard_on_an_unsure_word_is_asked_again_not_applied(qtbot, judged_window, devices, tmp_path):
-    page = judged_window.conversation
-    presenter = page.presenter
-    presenter.press_to_talk()
-    presenter.release_to_talk()
-    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8,
-                          words=heard_words(MISHEARD, 0.2))
-    assert judged_window.judge_calls == [MISHEARD]
-    state = presenter.runner.state
-    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
-    assert page.bubbles[-1].text_value == SAY_AGAIN and devices.voice.spoken[-1][1] == SAY_AGAIN
-    assert page.notice.isVisible() and "that was a dick" in page.notice.text.text()
-    session = presenter.runner.state.session_id
-    assert not judged_window.ctx.store.recordings.turn_path(session, 0).exists()  # nobody will play it
-    # Said again and heard surely this time: now it stands.
-    devices.voice.finish()
-    presenter.press_to_talk()
-    presenter.release_to_talk()
-    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "again.wav"), confidence=0.8,
-                          words=heard_words(MISHEARD, 0.9))
-    turn = presenter.runner.state.turns[0]
-    assert "insult" in turn.judgement.trigger_names() and turn.judgement.unsure_words == []
-    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
-
-
-def test_an_insult_heard_surely_is_applied(qtbot, judged_window, devices, tmp_path):
-    presenter = judged_window.conversation.presenter
-    presenter.press_to_talk()
-    presenter.release_to_talk()
-    devices.listener.hear(MISHEARD, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8,
-                          words=heard_words(MISHEARD, 0.95))
-    assert presenter.runner.state.repeats == 0
-    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
-    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
-
-
-def test_a_typed_insult_is_applied(qtbot, judged_window):
-    page = judged_window.conversation
-    page.reply_box.setText(MISHEARD)
-    page._on_send_clicked()
-    presenter = page.presenter
-    assert presenter.runner.state.repeats == 0
-    assert "insult" in presenter.runner.state.turns[0].judgement.trigger_names()
-    assert presenter.runner.ended and presenter.runner.state.ending_id == "blows_up"
-
-
-def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(qtbot, judged_window, devices, tmp_path):
-    presenter = judged_window.conversation.presenter
-    presenter.press_to_talk()
-    wav = a_wav(tmp_path / "likely.wav")
-    words = heard_words(MISHEARD, 0.2)
-    devices.listener.pause_in(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
-    assert judged_window.judge_calls == [MISHEARD] and presenter.runner.state.turns == []
-    devices.listener.hear(MISHEARD, wav_path=wav, confidence=0.8, speculation=2, words=words)
-    assert judged_window.judge_calls == [MISHEARD]  # the early judgement, not judged twice
-    state = presenter.runner.state
-    assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
-    assert judged_window.conversation.bubbles[-1].text_value == SAY_AGAIN
-
-
 # -- push-to-talk by keyboard in every state (issue 18, item 1) ---------------------------------------
 
 def space(kind: str, autorep: bool = False) -> None:

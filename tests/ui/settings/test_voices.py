@@ -17,7 +17,7 @@ def test_the_engine_per_kind_of_customer_is_previewed_saved_and_reverted(qtbot, 
     from simulator.engine.model import Voice
     from simulator.speech.cache import VoiceCache
     from simulator.speech.tts import LineRenderer
-    from simulator.ui.settings.view import SAMPLE_LINE
+    from simulator.ui.settings.presenter import SAMPLE_LINE
 
     class Speaker(VoiceOut):
         def is_available(self) -> bool:  # no sound server here: the lines are rendered, not heard
