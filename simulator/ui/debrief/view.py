@@ -378,7 +378,7 @@ class DebriefPage(Page):
         self._stop_playback()
         self.flush_notes()  # a note typed on the session shown before is saved with it
         self.record = record
-        self.notes = Notes(self.ctx.store, record)
+        self.notes = Notes(self.ctx.store, record, resave=False)  # read from the records: never re-create it
         self.note_notice.setVisible(False)
         self.session_note.bind(lambda text: self._save_note(text, None), record.trainer_note)
         self.scenario = scenario
