@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from simulator.engine.judgement import Reply
 from simulator.engine.loader import ScenarioError
-from simulator.engine.session import Runner, TurnRecord
+from simulator.engine.session import Runner, TurnRecord, apply_override, condition_reasons
+from simulator.engine.vocabulary import setting_name
 from simulator.fileio import not_regular
 from simulator.scenario_folders import NotFound, find
 
@@ -30,7 +31,9 @@ def _findings(items) -> str:
     return ", ".join(f"{f.name} (\"{f.evidence}\")" for f in items) or "none"
 
 
-def _print_turn(runner: Runner, turn: TurnRecord, out=sys.stdout) -> None:
+def _print_turn(runner: Runner, turn: TurnRecord, out: TextIO | None = None) -> None:
+    # sys.stdout read at each call, not bound once at import (pytest's capture swaps it per test).
+    out = out or sys.stdout
     j = turn.judgement
     print(f"  judged: {j.intent} ({j.confidence:.2f})", file=out)
     print(f"  techniques: {_findings(j.techniques)}", file=out)
@@ -42,15 +45,52 @@ def _print_turn(runner: Runner, turn: TurnRecord, out=sys.stdout) -> None:
           file=out)
     for sentence in j.explanation:
         print(f"  - {sentence}", file=out)
+    for text in _branch_lines(runner, turn):
+        print(f"  {text}", file=out)
 
 
-def _say(runner: Runner, out=sys.stdout) -> None:
+def _branch_why(runner: Runner, turn: TurnRecord) -> tuple[str, list[str], list[str]]:
+    """Which branch the turn took, why, and why each branch before it was not taken."""
+    scenario = runner.scenario
+    node = scenario.nodes[turn.node_id]
+    taken = node.branches[turn.branch_index]
+    where = f"{turn.target} (ending: {scenario.endings[turn.target].outcome})" if turn.target in scenario.endings \
+        else turn.target
+    head = f"branch {turn.branch_index + 1} of {len(node.branches)} at '{turn.node_id}' -> {where}"
+    effective = apply_override(turn.judgement, turn.override if turn.override != "branch" else None)
+
+    def reasons(index: int, held: bool) -> list[str]:
+        when = node.branches[index].when
+        if when is None:
+            return []
+        return [text for ok, text in condition_reasons(when, effective, turn.agitation_after, turn.reply) if ok == held]
+
+    if turn.override == "branch":
+        why = ["the trainer picked this branch"]
+    elif taken.otherwise:
+        why = ["no branch before it matched (it is the `otherwise` branch)"]
+    else:
+        why = reasons(turn.branch_index, True)
+    skipped = [] if turn.override == "branch" else [
+        f"branch {i + 1} (-> {node.branches[i].goto}) not taken: {'; '.join(reasons(i, False))}"
+        for i in range(turn.branch_index)]
+    return head, why, skipped
+
+
+def _branch_lines(runner: Runner, turn: TurnRecord) -> list[str]:
+    head, why, skipped = _branch_why(runner, turn)
+    return [f"took {head}", f"  because {'; '.join(why)}", *(f"  {line}" for line in skipped)]
+
+
+def _say(runner: Runner, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     line = runner.current_line
     name = runner.scenario.customer.first_name
     print(f"\n{name} [{line.mood}, agitation {line.agitation:.0f}]: {line.text}", file=out)
 
 
-def _turn_json(turn: TurnRecord) -> dict[str, Any]:
+def _turn_json(runner: Runner, turn: TurnRecord) -> dict[str, Any]:
+    head, why, skipped = _branch_why(runner, turn)
     return {
         "index": turn.index,
         "node": turn.node_id,
@@ -62,6 +102,7 @@ def _turn_json(turn: TurnRecord) -> dict[str, Any]:
         "agitation_after": turn.agitation_after,
         "applied_delta": turn.applied_delta,
         "next": turn.target,
+        "branch": {"index": turn.branch_index, "taken": head, "because": why, "not_taken": skipped},
     }
 
 
@@ -71,7 +112,7 @@ def _result_json(runner: Runner) -> dict[str, Any]:
     return {
         "scenario": runner.scenario.id,
         "seed": s.seed,
-        "turns": [_turn_json(t) for t in s.turns],
+        "turns": [_turn_json(runner, t) for t in s.turns],
         "ended": runner.ended,
         "outcome": s.outcome,
         "ending": s.ending_id,
@@ -114,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     quiet = args.json
     if not quiet:
         sc = runner.scenario
-        print(f"{sc.title} ({sc.setting}, difficulty {sc.difficulty})\n{sc.brief}")
+        print(f"{sc.title} ({setting_name(sc.setting)}, difficulty {sc.difficulty})\n{sc.brief}")
         if replies is None:
             print("Type your reply and press Enter. An empty line makes them repeat; Ctrl-D stops.")
     feed = iter(replies) if replies is not None else None

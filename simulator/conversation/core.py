@@ -8,7 +8,8 @@
 
 The rules every screen shares live here, once:
 - every turn taken is saved (the whole session, so a failed save is caught up by the next one), and
-  an ending closes the session;
+  an ending closes the session; a save the shared server could not take is kept on this computer
+  (records/outbox.py) and sent when the server is back;
 - a judgement is applied only to the turn it was made for: each judging carries a `Ticket`, and a
   result whose ticket is stale (a turn was taken, the conversation was restarted or replaced) is
   dropped, never applied to the wrong turn;
@@ -34,6 +35,7 @@ from typing import Any, Protocol
 from simulator.engine.judgement import Judge, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Override, Runner, SessionState, TurnRecord
+from simulator.records.outbox import KeptLocally
 from simulator.records.sessions import SessionNotFound, SessionRecord
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,9 @@ class Saved(enum.Enum):
     OK = "ok"
     FAILED = "failed"  # nothing is lost yet: the session is kept and saved again after the next turn
     CAUGHT_UP = "caught_up"  # saved again after a failure
+    # The shared server could not take it: kept on this computer and sent when the server is back
+    # (and sent again with the next turn's save meanwhile).
+    KEPT_LOCALLY = "kept_locally"
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,16 @@ class Conversation:
             self.save()
         return line
 
+    def restarted(self) -> Saved | None:
+        """The trainee starts the scenario again. A session with answered turns is kept (they are the
+        trainee's), closed and marked restarted: never offered for resuming nor counted as not
+        finished. One with none was never saved (a session is first saved after a turn) and goes."""
+        self.discard()
+        if not self.turns:
+            return None
+        self.record.restarted = True
+        return self.close()
+
     def note(self, note: str, turn: int | None = None) -> Saved | None:
         """The trainer's note on the session (`turn` None) or on turn `turn`, saved at once (see `Notes`)."""
         self.record.state = self.runner.state
@@ -280,6 +295,11 @@ class Conversation:
         try:
             self.store.save(self.record)
             self.notes.write()  # notes on rows saved before: `save` leaves a saved note alone
+        except KeptLocally as exc:
+            log.warning("the session was kept on this computer: %s", exc)
+            self.unsaved = True
+            self._report(Saved.KEPT_LOCALLY, exc)
+            return Saved.KEPT_LOCALLY
         except OSError as exc:
             return self._failed(exc)
         if self.unsaved:

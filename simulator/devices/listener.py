@@ -40,7 +40,8 @@ from typing import Literal
 from PySide6.QtCore import QObject, Signal
 
 from simulator import paths
-from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
+from simulator.devices.microphone import SAMPLE_RATE, Microphone
+from simulator.devices.signals import safe_emit
 from simulator.devices.workers import OrderedWorker, Submit
 from simulator.records.recordings import Recordings
 from simulator.speech import endpoint

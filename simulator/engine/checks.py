@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from simulator.engine.model import Scenario
 from simulator.engine.problems import Problem
-from simulator.engine.vocabulary import OUTCOMES
+from simulator.engine.vocabulary import OUTCOMES, SETTINGS
 from simulator.yamldoc import Path_
 
 
@@ -43,6 +45,62 @@ def _leading_to(goals: set[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
+def did_you_mean(name: str, choices: Sequence[str]) -> str:
+    """"; did you mean 'x'?" for the choice closest to a misspelt name, or ""."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def unknown_targets(start: str | None, gotos: Mapping[str, Sequence[Any]],
+                    endings: Sequence[str]) -> list[tuple[Path_, str]]:
+    """A start node or a branch target that names nothing, each with its path and message.
+
+    `gotos` maps each node id to its branches' targets (None where a branch has none). Run on the
+    checked scenario, and on the file's raw data when other errors stop it being built, so a
+    misspelt target is reported together with those errors.
+    """
+    found: list[tuple[Path_, str]] = []
+    nodes = list(gotos)
+    if start is not None and start not in gotos:
+        found.append((("start",), f"start node '{start}' does not exist{did_you_mean(start, nodes)} "
+                                  f"(nodes: {', '.join(nodes)})"))
+    targets = [*nodes, *endings]
+    for nid, branch_targets in gotos.items():
+        for i, goto in enumerate(branch_targets):
+            if isinstance(goto, str) and goto not in targets:
+                found.append((("nodes", nid, "branches", i, "goto"),
+                              f"branch goes to '{goto}', which is neither a node nor an ending"
+                              f"{did_you_mean(goto, targets)}"))
+    return found
+
+
+def raw_targets(data: Mapping[str, Any]) -> list[tuple[Path_, str]]:
+    """`unknown_targets` on a file's data as read, before (or without) it validates."""
+    nodes, endings = data.get("nodes"), data.get("endings")
+    if not isinstance(nodes, dict):
+        return []
+    def branches(node: Any) -> list[Any]:
+        found = node.get("branches") if isinstance(node, dict) else None
+        return found if isinstance(found, list) else []
+
+    gotos = {str(nid): [b.get("goto") if isinstance(b, dict) else None for b in branches(node)]
+             for nid, node in nodes.items()}
+    start = data.get("start")
+    return unknown_targets(start if isinstance(start, str) else None, gotos,
+                           [str(e) for e in endings] if isinstance(endings, dict) else [])
+
+
+def check_setting(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> list[Problem]:
+    """A warning for a setting that is not one the library knows but is close to one (a likely typo)."""
+    if scenario.setting in SETTINGS:
+        return []
+    hint = did_you_mean(scenario.setting, SETTINGS)
+    if not hint:
+        return []
+    return [Problem(file, line(("setting",)), f"setting '{scenario.setting}' is not one the library knows{hint} "
+                                              "(another setting is fine: it is shown as written)", "warning")]
+
+
 def check_graph(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -52,17 +110,17 @@ def check_graph(scenario: Scenario, file: str, line: Callable[[Path_], int]) -> 
     for shared in sorted(set(scenario.nodes) & set(scenario.endings)):
         error(("endings", shared), f"'{shared}' is both a node and an ending; ids must be unique")
 
+    unknown = unknown_targets(scenario.start, {nid: [b.goto for b in node.branches]
+                                               for nid, node in scenario.nodes.items()}, list(scenario.endings))
+    for path, message in unknown:
+        error(path, message)
     if scenario.start is not None and scenario.start not in scenario.nodes:
-        error(("start",), f"start node '{scenario.start}' does not exist (nodes: {', '.join(scenario.nodes)})")
         return problems
 
-    targets = set(scenario.nodes) | set(scenario.endings)
     for nid, node in scenario.nodes.items():
         fallback_at = None
         for i, branch in enumerate(node.branches):
             where = ("nodes", nid, "branches", i)
-            if branch.goto not in targets:
-                error(where + ("goto",), f"branch goes to '{branch.goto}', which is neither a node nor an ending")
             if branch.otherwise and fallback_at is None:
                 fallback_at = i
             elif fallback_at is not None:

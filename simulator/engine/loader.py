@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from simulator import yamldoc
-from simulator.engine.checks import check_graph, check_spoken
+from simulator.engine.checks import check_graph, check_setting, check_spoken, raw_targets
 from simulator.engine.model import FORMAT_VERSION, Scenario
 from simulator.engine.problems import Problem
 from simulator.fileio import not_regular
@@ -177,9 +177,14 @@ def parse(text: str, file: str) -> tuple[Scenario | None, list[Problem]]:
         for error in exc.errors():
             loc, message = _explain(error)  # type: ignore[arg-type]
             problems.append(Problem(file, marks.line(loc), message))
+        # A misspelt target is reported with these errors rather than after they are fixed.
+        taken = {p.line for p in problems}
+        problems.extend(Problem(file, line, message) for path, message in raw_targets(data)
+                        if (line := marks.line(path)) not in taken)
         return None, sorted(problems, key=lambda p: p.line)
 
     problems.extend(check_graph(scenario, file, marks.line))
+    problems.extend(check_setting(scenario, file, marks.line))
     problems.extend(check_spoken(scenario, file, marks.line))
     problems.sort(key=lambda p: (p.line, p.severity))
     if any(p.severity == "error" for p in problems):

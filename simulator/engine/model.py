@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from simulator.engine.vocabulary import (
+    SETTINGS,
     SKILLS,
     TECHNIQUES,
     TRIGGERS,
     Intent,
     Mood,
     Outcome,
-    Setting,
     ToneLabel,
 )
 
@@ -155,7 +155,10 @@ class Scenario(_Strict):
     format_version: Literal[1] = Field(description="The scenario file format; this simulator reads 1.")
     id: Identifier = Field(description="Unique id, used on the command line, e.g. late-pickup.")
     title: Text
-    setting: Setting
+    setting: Identifier = Field(description=(
+        "Where it takes place: retail, security, hotel, healthcare (a healthcare reception) or transport; "
+        "another setting may be named in lower case (e.g. banking) and is shown as written."),
+        json_schema_extra={"examples": list(SETTINGS)})
     difficulty: int = Field(ge=1, le=5, description="1: calms with basic empathy. 5: tests limits, needs a firm respectful boundary.")
     brief: Text = Field(description="What the trainee is told before the conversation starts.")
     skills: list[SkillId] = Field(min_length=1, description="What this scenario practises.")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -27,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from simulator.engine.agitation import next_agitation
-from simulator.engine.judgement import Judge, JudgeContext, Judgement, Reply
+from simulator.engine.judgement import HeardWord, Judge, JudgeContext, Judgement, Reply
 from simulator.engine.model import Condition, Ending, Scenario
 from simulator.engine.vocabulary import Outcome, mood_for_line
 
@@ -58,6 +59,9 @@ class TurnRecord(BaseModel):
     agitation_before: float
     reply: str
     audio_file: str | None = None
+    # The recognised words of a spoken `reply` with the recogniser's confidence in each (empty when
+    # typed, and in sessions saved before they were kept): the debrief marks the unsure ones.
+    heard: list[HeardWord] = Field(default_factory=list)
     judgement: Judgement
     # The judgement the branch was taken on: the proposed one, or the trainer's override of it.
     override: Override | None = None
@@ -71,6 +75,14 @@ class TurnRecord(BaseModel):
     correction: Correction | None = None
     # What the trainer noted about this turn, during or after the session ("" : nothing).
     trainer_note: str = ""
+
+    @property
+    def assessed(self) -> Judgement:
+        """The judgement the debrief scores the reply's words by: the correction's when the trainee
+        corrected a misheard transcript (the recogniser's mistake is not theirs), else the original.
+        What the reply did to the customer (`applied_delta`, the branch, the ending) stays as played:
+        the customer reacted to what was heard."""
+        return self.correction.judgement if self.correction is not None else self.judgement
 
 
 class SessionState(BaseModel):
@@ -129,6 +141,57 @@ def matches(condition: Condition, judgement: Judgement, agitation_after: float, 
         condition.keywords is None or any(_words(k) in _words(reply_text) for k in condition.keywords),
     ]
     return all(checks)
+
+
+def condition_reasons(condition: Condition, judgement: Judgement, agitation_after: float,
+                      reply_text: str) -> list[tuple[bool, str]]:
+    """Each part of a branch condition, whether it held and why, in words (`simulator play`, trainers).
+    The branch is taken when every part held (`matches`)."""
+    found = judgement.technique_names()
+    triggers = judgement.trigger_names()
+    tone = judgement.tone.label if judgement.tone else None
+    out: list[tuple[bool, str]] = []
+
+    def listed(names: Iterable[str]) -> str:
+        return ", ".join(sorted(names))
+
+    c = condition
+    if c.intent is not None:
+        held = judgement.intent in c.intent
+        out.append((held, f"the reply was judged {judgement.intent}" + ("" if held else f", not {' or '.join(c.intent)}")))
+    if c.techniques is not None:
+        hit = found & set(c.techniques)
+        out.append((bool(hit), f"technique {listed(hit)} found" if hit else f"none of {listed(c.techniques)} found"))
+    if c.all_techniques is not None:
+        missing = set(c.all_techniques) - found
+        out.append((not missing, f"all of {listed(c.all_techniques)} found" if not missing
+                    else f"{listed(missing)} not found (all of {listed(c.all_techniques)} needed)"))
+    if c.min_techniques is not None:
+        held = len(found) >= c.min_techniques
+        out.append((held, f"{len(found)} different technique{'s' if len(found) != 1 else ''} found "
+                          f"({'at least' if held else 'fewer than'} {c.min_techniques})"))
+    if c.triggers is not None:
+        hit = triggers & set(c.triggers)
+        out.append((bool(hit), f"trigger {listed(hit)} found" if hit else f"none of the triggers {listed(c.triggers)} found"))
+    if c.no_triggers is not None:
+        held = (not triggers) == c.no_triggers
+        out.append((held, "no trigger found" if not triggers else f"trigger {listed(triggers)} found"))
+    if c.tone is not None:
+        held = tone in c.tone
+        out.append((held, f"tone {tone or 'not measured (typed)'}" + ("" if held else f", not {' or '.join(c.tone)}")))
+    if c.agitation_below is not None:
+        held = agitation_after < c.agitation_below
+        out.append((held, f"agitation after the reply {agitation_after:.0f} is {'' if held else 'not '}"
+                          f"below {c.agitation_below:g}"))
+    if c.agitation_at_least is not None:
+        held = agitation_after >= c.agitation_at_least
+        out.append((held, f"agitation after the reply {agitation_after:.0f} is {'at least' if held else 'below'} "
+                          f"{c.agitation_at_least:g}"))
+    if c.keywords is not None:
+        said = [k for k in c.keywords if _words(k) in _words(reply_text)]
+        out.append((bool(said), f"the reply says '{said[0]}'" if said
+                    else "the reply says none of " + ", ".join(f"'{k}'" for k in c.keywords)))
+    return out
 
 
 def apply_override(judgement: Judgement, override: Override | None) -> Judgement:
@@ -225,7 +288,7 @@ class Runner:
         record = TurnRecord(
             index=len(s.turns), node_id=s.node_id, customer_line=line.text, mood=line.mood,
             agitation_before=s.agitation, reply=reply.text,
-            audio_file=str(reply.audio_path) if reply.audio_path else None,
+            audio_file=str(reply.audio_path) if reply.audio_path else None, heard=list(reply.words),
             judgement=judgement, override=override, applied_delta=round(applied, 2),
             agitation_after=round(after, 2), branch_index=index, target=target, trainee=trainee,
         )

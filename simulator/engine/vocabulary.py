@@ -21,8 +21,22 @@ OUTCOMES: tuple[str, ...] = ("resolved", "unresolved", "escalated")
 Mood = Literal["pleased", "calm", "uneasy", "annoyed", "angry", "furious"]
 MOODS: tuple[str, ...] = ("pleased", "calm", "uneasy", "annoyed", "angry", "furious")
 
-Setting = Literal["retail", "security"]
-SETTINGS: tuple[str, ...] = ("retail", "security")
+# Where a scenario takes place. These are the settings the library knows by name; a scenario may name
+# another (a word in lower case, e.g. `banking`), shown as written. The loader warns when a setting is
+# close to one of these (a likely typo, such as `retial`).
+SETTING_NAMES: dict[str, str] = {
+    "retail": "Retail",
+    "security": "Security",
+    "hotel": "Hotel",
+    "healthcare": "Healthcare reception",
+    "transport": "Transport",
+}
+SETTINGS: tuple[str, ...] = tuple(SETTING_NAMES)
+
+
+def setting_name(setting: str) -> str:
+    """How a setting is shown: its name when known, else the id written as words ("call_centre": "Call centre")."""
+    return SETTING_NAMES.get(setting) or setting.replace("_", " ").replace("-", " ").capitalize()
 
 # Behaviours the rubric rewards. Keys are the ids used in scenario conditions and in judgements.
 TECHNIQUES: dict[str, str] = {
@@ -53,6 +67,11 @@ TRIGGERS: dict[str, str] = {
 
 # Skills a scenario can say it practises: every technique, plus staying composed under pressure.
 SKILLS: dict[str, str] = {**TECHNIQUES, "steady_tone": "Keeping a steady, warm voice"}
+
+
+# The bands a chart of agitation shows behind the line (the debrief's chart and the PDF's): low, high, name.
+AGITATION_BANDS: tuple[tuple[int, int, str], ...] = ((0, 35, "calm"), (35, 65, "uneasy"), (65, 82, "angry"),
+                                                     (82, 100, "furious"))
 
 
 def mood_for_agitation(agitation: float) -> str:

@@ -1,4 +1,4 @@
-"""The records database's tables (SQLAlchemy Core): classes, trainees, sessions, turns, findings.
+"""The records database's tables (SQLAlchemy Core): classes, trainees, sessions, turns, findings, outbox.
 
 The migrations under `simulator/records/migrations/versions/` create exactly these tables; a test
 compares the migrated database with this metadata so the two cannot drift apart.
@@ -85,6 +85,8 @@ sessions = sa.Table(
     sa.Column("outcome", sa.String(20)),
     sa.Column("repeats", sa.Integer, nullable=False, default=0),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    # The trainee restarted it (it is closed too): not resumable, not "not finished".
+    sa.Column("restarted", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("score", sa.Float),
     sa.Column("trainer_note", sa.Text),
     sa.Column("started_at", UTCDateTime, nullable=False, index=True),
@@ -102,6 +104,8 @@ turns = sa.Table(
     sa.Column("agitation_before", sa.Float, nullable=False),
     sa.Column("reply", sa.Text, nullable=False),
     sa.Column("audio_file", sa.Text),
+    # The recognised words of a spoken reply, [[word, confidence], ...] (engine.judgement.HeardWord).
+    sa.Column("heard", JSONDoc),
     # Set when retention deleted the recording: the path is kept so the record says what existed.
     sa.Column("recording_deleted_at", UTCDateTime),
     # The whole judgement as the judge made it; intent and tone are copied out for queries.
@@ -133,4 +137,16 @@ findings = sa.Table(
     sa.ForeignKeyConstraint(["session_id", "turn_index"], ["turns.session_id", "turns.turn_index"],
                             ondelete="CASCADE"),
     sa.CheckConstraint(sa.column("kind").in_(["technique", "trigger"]), name="kind"),
+)
+
+# Sessions this station kept in its own SQLite file while the shared server could not be reached,
+# waiting to be sent to it (outbox.py). Only a station's local file has rows here.
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("sessions.session_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    # How many times it was kept here: a session kept again while it was being sent stays queued.
+    sa.Column("kept", sa.Integer, nullable=False, default=1),
+    sa.Column("last_error", sa.Text),
 )

@@ -46,6 +46,9 @@ class SessionRecord(BaseModel):
     scenario_title: str = ""
     updated_at: str = Field(default_factory=lambda: db.iso(db.now()))
     closed: bool = False  # the trainee finished or left the session deliberately
+    # The trainee restarted the scenario part-way (closed too): kept, since its turns are theirs, but
+    # neither resumable nor "not finished" (a session restarted before any turn is never saved).
+    restarted: bool = False
     score: float | None = None
     state: SessionState
     # The computer the session was started on (filled in by the store).
@@ -76,59 +79,69 @@ class Sessions:
 
     def save(self, record: SessionRecord) -> None:
         """Write a session and all its turns in one transaction (call it after every turn)."""
-        now = db.now()
+        with db.transaction(self.engine) as conn:
+            self.write(conn, record)
+
+    def write(self, conn: Connection, record: SessionRecord, touch: bool = True) -> None:
+        """Write a session and its turns in the caller's transaction. `touch`: stamp it as updated now
+        (a turn was just taken); False keeps its `updated_at` (a copy sent on from another database)."""
+        now = db.now() if touch else db.parse_time(record.updated_at, "update time")
         record.updated_at = db.iso(now)
         state = record.state
         if record.score is None and state.outcome is not None:
             # Ended but never shown in the debrief (the app was closed first): score it the
             # same way the debrief would, so reports and trends have every finished session.
             record.score = round(score_session(state.turns, state.outcome).total, 1)
-        with db.transaction(self.engine) as conn:
-            owner = trainee_id(conn, record.trainee) if record.trainee else None
-            values = {
-                "session_id": state.session_id,
-                "trainee_id": owner,
-                "class_id": class_id(conn, record.class_name) if record.class_name else None,
-                "scenario_id": state.scenario_id,
-                "scenario_title": record.scenario_title,
-                "station": record.station or self.station,
-                "state_version": state.state_version,
-                "seed": state.seed,
-                "node_id": state.node_id,
-                "agitation": state.agitation,
-                "ending_id": state.ending_id,
-                "outcome": state.outcome,
-                "repeats": state.repeats,
-                "closed": record.closed,
-                "score": record.score,
-                "trainer_note": record.trainer_note or None,
-                "started_at": db.parse_time(state.started_at, "start time"),
-                "updated_at": now,
-            }
-            insert = db.insert(conn, sessions).values(values)
-            # The station stays the one that started the session: its disk has the recordings.
-            changes = {k: insert.excluded[k] for k in values if k not in ("session_id", "station", "trainer_note")}
-            conn.execute(insert.on_conflict_do_update(index_elements=["session_id"], set_=changes))
-            if not record.station:
-                record.station = conn.execute(
-                    sa.select(sessions.c.station).where(sessions.c.session_id == state.session_id)
-                ).scalar_one()
+        owner = trainee_id(conn, record.trainee) if record.trainee else None
+        values = {
+            "session_id": state.session_id,
+            "trainee_id": owner,
+            "class_id": class_id(conn, record.class_name) if record.class_name else None,
+            "scenario_id": state.scenario_id,
+            "scenario_title": record.scenario_title,
+            "station": record.station or self.station,
+            "state_version": state.state_version,
+            "seed": state.seed,
+            "node_id": state.node_id,
+            "agitation": state.agitation,
+            "ending_id": state.ending_id,
+            "outcome": state.outcome,
+            "repeats": state.repeats,
+            "closed": record.closed,
+            "restarted": record.restarted,
+            "score": record.score,
+            "trainer_note": record.trainer_note or None,
+            "started_at": db.parse_time(state.started_at, "start time"),
+            "updated_at": now,
+        }
+        insert = db.insert(conn, sessions).values(values)
+        # The station stays the one that started the session: its disk has the recordings. A turn's save
+        # leaves the trainer's notes alone (they are saved on their own, `save_note`); a copy sent on from
+        # another database (`touch` False) brings its notes along.
+        kept = ("session_id", "station", "trainer_note") if touch else ("session_id", "station")
+        changes = {k: insert.excluded[k] for k in values if k not in kept}
+        conn.execute(insert.on_conflict_do_update(index_elements=["session_id"], set_=changes))
+        if not record.station:
+            record.station = conn.execute(
+                sa.select(sessions.c.station).where(sessions.c.session_id == state.session_id)
+            ).scalar_one()
 
-            # A rewind drops turns from the state; drop them here too.
-            conn.execute(sa.delete(turns).where(turns.c.session_id == state.session_id,
-                                                turns.c.turn_index >= len(state.turns)))
-            if state.turns:
-                answered = {name: trainee_id(conn, name) for name in {t.trainee for t in state.turns if t.trainee}}
-                rows = [_turn_row(state.session_id, t, answered.get(t.trainee or "", owner)) for t in state.turns]
-                insert = db.insert(conn, turns)
-                updated = {c.name: insert.excluded[c.name] for c in turns.c
-                           if c.name not in ("session_id", "turn_index", "recording_deleted_at", "trainer_note")}
-                conn.execute(insert.on_conflict_do_update(
-                    index_elements=["session_id", "turn_index"], set_=updated), rows)
-                conn.execute(sa.delete(findings).where(findings.c.session_id == state.session_id))
-                found = [row for t in state.turns for row in _finding_rows(state.session_id, t)]
-                if found:
-                    conn.execute(sa.insert(findings), found)
+        # A rewind drops turns from the state; drop them here too.
+        conn.execute(sa.delete(turns).where(turns.c.session_id == state.session_id,
+                                            turns.c.turn_index >= len(state.turns)))
+        if state.turns:
+            answered = {name: trainee_id(conn, name) for name in {t.trainee for t in state.turns if t.trainee}}
+            rows = [_turn_row(state.session_id, t, answered.get(t.trainee or "", owner)) for t in state.turns]
+            insert = db.insert(conn, turns)
+            updated = {c.name: insert.excluded[c.name] for c in turns.c
+                       if c.name not in ("session_id", "turn_index", "recording_deleted_at")
+                       and (c.name != "trainer_note" or not touch)}
+            conn.execute(insert.on_conflict_do_update(
+                index_elements=["session_id", "turn_index"], set_=updated), rows)
+            conn.execute(sa.delete(findings).where(findings.c.session_id == state.session_id))
+            found = [row for t in state.turns for row in _finding_rows(state.session_id, t)]
+            if found:
+                conn.execute(sa.insert(findings), found)
 
     def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool:
         """Write the trainer's note on a session (`turn_index` None) or on one of its turns, and nothing else.
@@ -196,12 +209,13 @@ def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
 
 
 def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
-    """How often each technique and each trigger was found in `turns` (by id)."""
+    """How often each technique and each trigger was found in `turns` (by id; a corrected turn's as
+    corrected, as the score counts them: TurnRecord.assessed)."""
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
     for t in turns:
-        techniques.update(f.name for f in t.judgement.techniques)
-        triggers.update(f.name for f in t.judgement.triggers)
+        techniques.update(f.name for f in t.assessed.techniques)
+        triggers.update(f.name for f in t.assessed.triggers)
     return techniques, triggers
 
 
@@ -216,6 +230,7 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
         "agitation_before": turn.agitation_before,
         "reply": turn.reply,
         "audio_file": turn.audio_file,
+        "heard": [list(w) for w in turn.heard] or None,
         "judgement": j.model_dump(mode="json"),
         "intent": j.intent,
         "tone": j.tone.label if j.tone else None,
@@ -232,7 +247,9 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
 
 
 def _finding_rows(session_id: str, turn: TurnRecord) -> Iterable[dict[str, Any]]:
-    for kind, items in (("technique", turn.judgement.techniques), ("trigger", turn.judgement.triggers)):
+    # What the trends count: a corrected turn's findings as corrected, as the score counts them.
+    judged = turn.assessed
+    for kind, items in (("technique", judged.techniques), ("trigger", judged.triggers)):
         for position, finding in enumerate(items):
             yield {"session_id": session_id, "turn_index": turn.index, "kind": kind,
                    "position": position, "name": finding.name, "evidence": finding.evidence}
@@ -261,6 +278,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
             by_session[row["session_id"]].append(TurnRecord(
                 index=row["turn_index"], node_id=row["node_id"], customer_line=row["customer_line"],
                 mood=row["mood"], agitation_before=row["agitation_before"], reply=row["reply"],
+                heard=row["heard"] or [],
                 # A recording retention deleted is no longer offered for playback.
                 audio_file=None if row["recording_deleted_at"] else row["audio_file"],
                 judgement=Judgement.model_validate(row["judgement"]), override=row["override"],
@@ -280,7 +298,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
     return [
         SessionRecord(
             trainee=h["trainee_name"] or "", class_name=h["class_name"] or "", scenario_title=h["scenario_title"],
-            updated_at=db.iso(h["updated_at"]), closed=h["closed"], score=h["score"],
+            updated_at=db.iso(h["updated_at"]), closed=h["closed"], restarted=h["restarted"], score=h["score"],
             station=h["station"], trainer_note=h["trainer_note"] or "",
             state=SessionState(
                 state_version=h["state_version"], session_id=h["session_id"],

@@ -9,7 +9,9 @@ at the PDF's resolution. Needs a QGuiApplication (for fonts): `ensure_app()` mak
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -43,7 +45,10 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-from simulator.engine.session import TurnRecord
+from simulator.engine.model import Scenario
+from simulator.engine.scoring import score_session
+from simulator.engine.session import Runner, TurnRecord
+from simulator.engine.vocabulary import AGITATION_BANDS
 from simulator.fileio import atomic_write_bytes
 from simulator.records.reports import (
     Report,
@@ -55,6 +60,8 @@ from simulator.records.reports import (
     turns_of,
 )
 from simulator.records.sessions import SessionRecord
+
+log = logging.getLogger(__name__)
 
 DPI = 300
 # QTextDocument reads <img width/height> in 96-dpi pixels and scales them to the device.
@@ -130,9 +137,7 @@ def agitation_chart(record: SessionRecord, width: int, height: int) -> QImage:
     def y(value: float) -> float:
         return plot.bottom() - plot.height() * max(0.0, min(100.0, value)) / 100
 
-    # Mood bands: where the customer settles (green) and where they are out of control (red).
-    for low, high, colour in ((0, 35, "#e8f5e9"), (35, 65, "#fff8e1"), (65, 100, "#ffebee")):
-        p.fillRect(QRectF(plot.left(), y(high), plot.width(), y(low) - y(high)), QColor(colour))
+    _fill_bands(p, plot, y)
     p.setPen(QPen(QColor(RULE), unit * 0.3))
     for value in (0, 25, 50, 75, 100):
         p.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
@@ -147,9 +152,7 @@ def agitation_chart(record: SessionRecord, width: int, height: int) -> QImage:
     p.drawText(QRectF(-plot.height() / 2, -unit * 3, plot.height(), unit * 7),
                Qt.AlignmentFlag.AlignCenter, "agitation")
     p.restore()
-    for text, low, high in (("calm", 0, 35), ("tense", 35, 65), ("angry", 65, 100)):
-        p.drawText(QRectF(plot.right() - unit * 30, y(high), unit * 29, y(low) - y(high)),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+    _name_bands(p, plot, y, unit)
 
     turns = record.state.turns
     values = ([turns[0].agitation_before] if turns else [record.state.agitation]) + [t.agitation_after for t in turns]
@@ -179,6 +182,22 @@ def agitation_chart(record: SessionRecord, width: int, height: int) -> QImage:
             p.drawEllipse(point, unit * 3.8, unit * 3.8)
     p.end()
     return image
+
+
+# The app's chart's bands (vocabulary.AGITATION_BANDS), tinted from settled to out of control.
+BAND_COLOURS = {"calm": "#e8f5e9", "uneasy": "#fff8e1", "angry": "#ffebee", "furious": "#ffcdd2"}
+
+
+def _fill_bands(p: QPainter, plot: QRectF, y: Callable[[float], float]) -> None:
+    for low, high, name in AGITATION_BANDS:
+        p.fillRect(QRectF(plot.left(), y(high), plot.width(), y(low) - y(high)), QColor(BAND_COLOURS[name]))
+
+
+def _name_bands(p: QPainter, plot: QRectF, y: Callable[[float], float], unit: float) -> None:
+    """Each band's name at its top right, as the app's chart writes them."""
+    for low, high, name in AGITATION_BANDS:
+        p.drawText(QRectF(plot.right() - unit * 30, y(high) + unit * 0.5, unit * 29, y(low) - y(high) - unit),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, name)
 
 
 def score_chart(report: Report, width: int, height: int) -> QImage:
@@ -237,9 +256,9 @@ td.key {{ color: {MUTED}; font-size: 8.5pt; }}
 """
 
 
-def _outcome_html(outcome: str | None) -> str:
+def _outcome_html(outcome: str | None, restarted: bool = False) -> str:
     if outcome is None:
-        return '<span class="muted">not finished</span>'
+        return f'<span class="muted">{"restarted" if restarted else "not finished"}</span>'
     return f'<b style="color:{OUTCOME_COLOURS.get(outcome, INK)}">{escape(outcome)}</b>'
 
 
@@ -345,7 +364,7 @@ def _roster_table(report: Report) -> str:
 
 def _sessions_table(report: Report) -> str:
     rows = [[_date(r.state.started_at), escape(r.owner or "—"), escape(r.scenario_title or r.state.scenario_id),
-             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(report.score_of(r))]
+             str(len(r.state.turns)), _outcome_html(r.state.outcome, r.restarted), _score_html(report.score_of(r))]
             for r in report.sessions]
     return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
                                         [19, 18, 32, 7, 15, 9])
@@ -360,7 +379,7 @@ def _findings_html(items, good: bool) -> str:
                        for f in items)
 
 
-def _turn_html(t: TurnRecord) -> str:
+def _turn_html(t: TurnRecord, scenario: Scenario | None = None) -> str:
     j = t.judgement
     delta = t.agitation_after - t.agitation_before
     judged = (f'<b style="color:{INTENT_COLOURS.get(j.intent, INK)}">{INTENT_WORDS.get(j.intent, j.intent)}</b>'
@@ -381,8 +400,20 @@ def _turn_html(t: TurnRecord) -> str:
         ("Triggers", _findings_html(j.triggers, good=False)),
         ("Tone", tone),
     ]
+    if t.correction is not None:
+        # Misheard: what the trainee says they said, judged again, after the turn as heard and played; the
+        # score counts it (engine/scoring.py).
+        c = t.correction.judgement
+        rows += [("Corrected to", f"“{escape(t.correction.reply)}” <span class=\"muted\">(by the trainee after "
+                                      "the session; the customer reacted to the reply as heard)</span>"),
+                     ("Judged as corrected", f'<b style="color:{INTENT_COLOURS.get(c.intent, INK)}">'
+                                             f"{INTENT_WORDS.get(c.intent, c.intent)}</b>"
+                                             + "".join("<br>" + _findings_html(items, good)
+                                                       for items, good in ((c.techniques, True), (c.triggers, False))
+                                                       if items))]
     if j.explanation:
         rows.append(("Why", "<br>".join(f"• {escape(s)}" for s in j.explanation)))
+    rows.extend(_guidance_rows(t, scenario))
     rows.extend(_turn_note_rows(t))
     body = "".join(f'<tr><td class="key" width="17%">{k}</td><td>{v}</td></tr>' for k, v in rows)
     head = (f'<tr><td colspan="2" bgcolor="{PANEL}"><b>Turn {t.index + 1}</b>'
@@ -409,10 +440,62 @@ def _session_note_html(r: SessionRecord) -> str:
         return ""
     return (f'<table width="100%" cellspacing="0" cellpadding="6" border="0"><tr><td bgcolor="{PANEL}">'
             f"<b>Trainer's note:</b> <i>{_note_html(r.trainer_note)}</i></td></tr></table><p></p>")
+# -- what the debrief shows beside the turns: the model answers, the ending, the score's parts ----------
+def _scenarios() -> dict[str, Scenario]:
+    """The scenarios in the scenario folders by id; none when they cannot be read (the report goes on without)."""
+    from simulator.scenario_folders import library
+
+    try:
+        return dict(library().scenarios)
+    except OSError as exc:
+        log.warning("the scenarios could not be read for the report: %s", exc)
+        return {}
+
+
+def _guidance_rows(t: TurnRecord, scenario: Scenario | None) -> list[tuple[str, str]]:
+    """The node's model answer and coach note, as the debrief shows them under each turn."""
+    node = scenario.nodes.get(t.node_id) if scenario is not None else None
+    rows = []
+    if node is not None and node.model_answer:
+        rows.append(("A reply that works here", f"<i>“{escape(node.model_answer)}”</i>"))
+    if node is not None and node.coach:
+        rows.append(("Coach", escape(node.coach)))
+    return rows
+
+
+def _ending_html(r: SessionRecord, scenario: Scenario | None) -> str:
+    """How the session ended: the outcome, the customer's last line and the ending's summary."""
+    s = r.state
+    if s.outcome is None:
+        return ""
+    ending = scenario.endings.get(s.ending_id or "") if scenario is not None else None
+    parts = [f"<h3>How it ended</h3><p>{_outcome_html(s.outcome)}"]
+    if ending is not None and scenario is not None:
+        last = Runner(scenario, state=s.model_copy(deep=True)).current_line.text
+        parts.append(f" — {escape(scenario.customer.first_name)}: <i>“{escape(last)}”</i>")
+    parts.append("</p>")
+    if ending is not None and ending.summary:
+        parts.append(f"<p>{escape(ending.summary)}</p>")
+    return "".join(parts)
+
+
+def _score_breakdown_html(r: SessionRecord) -> str:
+    """The score's parts with their points and reasons, as the debrief shows them."""
+    if not r.state.turns:
+        return ""
+    score = score_session(r.state.turns, r.state.outcome)
+    rows = [[f"<b>{escape(line.behaviour)}</b>",
+             f"{line.points:g} / {line.max_points:g}" if line.measured else '<span class="muted">not measured</span>',
+             escape(line.detail)] for line in score.lines]
+    html = (f"<h3>Score: {score.total:.0f} out of 100 · {escape(score.grade)}</h3>"
+            + _table(["Part", "Points", "Why"], rows, [22, 12, 66]))
+    if score.note:
+        html += f'<p class="small muted">{escape(score.note)}</p>'
+    return html
 
 
 def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int, chart_height: int,
-                  first: bool) -> str:
+                  first: bool, scenario: Scenario | None = None) -> str:
     s = r.state
     score = f"score {_score_html(r.score)}"
     if report.scope == "trainee":
@@ -425,7 +508,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
     who = f" — {escape(r.owner)}" if r.owner else ""
     start = s.turns[0].agitation_before if s.turns else s.agitation
     meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
-            f"outcome {_outcome_html(s.outcome)} · {score} · "
+            f"outcome {_outcome_html(s.outcome, r.restarted)} · {score} · "
             f"agitation {start:.0f} → {s.agitation:.0f}")
     ident = f"Session {escape(s.session_id)}" + (f" · station {escape(r.station)}" if r.station else "")
     overrides = sum(t.override is not None for t in s.turns)
@@ -438,16 +521,18 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
         f'<p><img src="{chart}" width="{chart_width * _IMG:.0f}" height="{chart_height * _IMG:.0f}"></p>',
         '<p class="small muted">Agitation after each reply, 0 (settled) to 100 (out of control). '
         "Dots: green de-escalating, grey neutral, red escalating; a ring marks a trainer override.</p>",
+        _ending_html(r, scenario),
+        _score_breakdown_html(r),
         "<h3>Turn by turn</h3>",
     ]
     if s.turns:
-        parts.extend(_turn_html(t) for t in s.turns)
+        parts.extend(_turn_html(t, scenario) for t in s.turns)
     else:
         parts.append('<p class="muted">No replies were given in this session.</p>')
     return "".join(parts)
 
 
-def _document(report: Report, width: float) -> QTextDocument:
+def _document(report: Report, width: float, scenarios: Mapping[str, Scenario]) -> QTextDocument:
     doc = QTextDocument()
     doc.setDefaultFont(_font(9.5))
     doc.setDefaultStyleSheet(CSS)
@@ -476,7 +561,8 @@ def _document(report: Report, width: float) -> QTextDocument:
     for i, r in enumerate(report.sessions):
         name = f"chart:session{i}"
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), agitation_chart(r, chart_w, chart_h))
-        html.append(_session_html(report, r, name, chart_w, chart_h, first=report.scope == "session"))
+        html.append(_session_html(report, r, name, chart_w, chart_h, first=report.scope == "session",
+                                  scenario=scenarios.get(r.state.scenario_id)))
     doc.setHtml("".join(html))
     return doc
 
@@ -508,9 +594,12 @@ def _keep_tables_whole(doc: QTextDocument, page_height: float) -> None:
                 frame.setFormat(fmt)
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes (A4)."""
+def render_pdf(report: Report, scenarios: Mapping[str, Scenario] | None = None) -> bytes:
+    """The report as PDF bytes (A4). `scenarios` by id give each turn its model answer and each session
+    its ending (default: the scenario folders')."""
     ensure_app()
+    if scenarios is None:
+        scenarios = _scenarios()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -526,7 +615,7 @@ def render_pdf(report: Report) -> bytes:
     header_h, footer_h = 9 * mm, 9 * mm
     body_h = height - header_h - footer_h
 
-    doc = _document(report, width)
+    doc = _document(report, width, scenarios)
     doc.documentLayout().setPaintDevice(writer)
     doc.setPageSize(QSizeF(width, body_h))
     _keep_tables_whole(doc, body_h)
@@ -566,7 +655,7 @@ def render_pdf(report: Report) -> bytes:
     return bytes(data.data())
 
 
-def write_pdf(report: Report, path: Path) -> None:
+def write_pdf(report: Report, path: Path, scenarios: Mapping[str, Scenario] | None = None) -> None:
     """Write the report to `path` (whole or not at all). Raises StorageError if it cannot be written."""
-    atomic_write_bytes(path, render_pdf(report))
+    atomic_write_bytes(path, render_pdf(report, scenarios))
 

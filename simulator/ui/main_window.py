@@ -36,6 +36,7 @@ from simulator.ui.conversation.view import ConversationPage
 from simulator.ui.debrief.view import DebriefPage
 from simulator.ui.history.view import HistoryPage
 from simulator.ui.library.view import LibraryPage
+from simulator.ui.outbox_sender import OutboxSender
 from simulator.ui.roster.view import RosterPage
 from simulator.ui.settings.view import SettingsPage
 from simulator.ui.theme import apply_theme
@@ -115,18 +116,26 @@ class MainWindow(QMainWindow):
         self.calibration.calibrated.connect(self._on_calibration_calibrated)
         self.settings_page.saved.connect(self._on_settings_page_saved)
         self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
-        # A recogniser that needs its model folder (Vosk, Whisper) is built now, off the GUI thread.
-        self.conversation.presenter.apply_listening_settings()
+        # A recogniser that needs its model folder (Vosk, Whisper) is built off the GUI thread, once
+        # the first screen is painted (AppContext.startup).
+        context.startup.later(self.conversation.presenter.apply_listening_settings)
         self.conversation.presenter.finished.connect(self.review_session)
         self.conversation.presenter.left.connect(self.show_library)
         self.debrief.back_requested.connect(self.show_library)
         self.debrief.again_requested.connect(self.start_scenario)
         self.debrief.retry_requested.connect(self.retry_from_turn)
+        # Who answered each classroom turn and the trainer's overrides, also after a correction.
+        self.debrief.shown.connect(lambda: mark_classroom_turns(self.debrief))
         self.history.review_requested.connect(self.review_session)
         self.roster.history_requested.connect(self.show_history)
         self.roster.classroom_requested.connect(self.open_classroom)
         # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
-        apply_retention(context)
+        context.startup.later(lambda: apply_retention(context))
+        # Sessions kept here while the shared database was down are sent at start and every minute.
+        self.outbox_sender = OutboxSender(context, self)
+        self.outbox_sender.status_changed.connect(self._on_outbox_status)
+        self.outbox_sender.store_changed.connect(self._update_who)
+        self.outbox_sender.start()
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
@@ -179,6 +188,10 @@ class MainWindow(QMainWindow):
         self.where = label("", "sidebarFoot")
         self.where.setWordWrap(True)
         col.addWidget(self.where)
+        self.outbox_status = label("", "sidebarFoot")
+        self.outbox_status.setWordWrap(True)
+        self.outbox_status.setVisible(False)
+        col.addWidget(self.outbox_status)
         self._update_who()
         return bar
 
@@ -223,8 +236,14 @@ class MainWindow(QMainWindow):
         # Nothing leaves the computer, unless a training centre's shared database holds the records.
         shared = not str(getattr(self.ctx.store, "url", "sqlite")).startswith("sqlite")
         self.where.setText("Nothing is being saved (see the banner above)." if not self.ctx.saving
+                           else "The shared database cannot be reached: records are kept on this computer "
+                                "until it is back." if getattr(self.ctx.store, "standing_in_for", None)
                            else "Records go to your training centre's shared database." if shared
                            else "Everything stays on this computer.")
+
+    def _on_outbox_status(self, text: str) -> None:
+        self.outbox_status.setText(text)
+        self.outbox_status.setVisible(bool(text))
 
     # -- navigation ------------------------------------------------------------------------------
     def _navigate(self, slot) -> None:
@@ -361,8 +380,7 @@ class MainWindow(QMainWindow):
             return
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
-            self.debrief.show_record(record, scenario)
-            mark_classroom_turns(self.debrief)  # who answered each classroom turn, the trainer's overrides
+            self.debrief.show_record(record, scenario)  # shown: the classroom's notes (below)
             self._show(self.debrief, None)
 
     def retry_from_turn(self, session_id: str, turn_index: int) -> None:

@@ -105,3 +105,36 @@ def test_a_shared_server_report_has_every_stations_sessions(request, tmp_path, m
         s.close()
     assert main(["report", "--class", "Tuesday evening", "--csv", str(tmp_path / "all.csv")]) == 0
     assert {r["station"] for r in _csv(tmp_path / "all.csv")} == {"front-desk", "stockroom"}
+
+
+def test_coverage_of_a_scenario_file(store, tmp_path, capsys):
+    from tests.engine.conftest import MINI, parse_inline
+    from tests.records.factories import played
+
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI)
+    scenario = parse_inline(MINI)[0]
+    store.save(played(scenario, "+ sorry", "+ here it is"))
+    store.save(played(scenario, "! calm down", trainee="Alex Moreno"))
+    assert main(["report", "--coverage", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Coverage of “A late order” (mini): 2 sessions in the records"
+    assert "Branches taken: 3 of 7" in out and "Endings reached: 2 of 3" in out
+    assert "  gave_up (unresolved): NEVER REACHED" in out
+    assert "  branch 3 of start (words: “manager” -> gave_up)" in out
+
+
+def test_coverage_of_a_shipped_scenario_by_id(store, capsys):
+    assert main(["report", "--coverage", "late-pickup"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Coverage of “The late click-and-collect” (late-pickup): 0 sessions in the records")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--coverage", "no-such-scenario"], "no-such-scenario"),
+    (["--coverage", "late-pickup", "--pdf", "x.pdf"], "--coverage prints its report; it takes no --pdf or --csv"),
+])
+def test_coverage_mistakes_are_clear_messages(store, capsys, args, message):
+    assert main(["report", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("simulator report: ") and message in err and "Traceback" not in err

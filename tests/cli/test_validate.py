@@ -44,3 +44,15 @@ def test_validate_warns_about_a_stage_direction_left_in_a_spoken_line(tmp_path, 
     out = capsys.readouterr()
     line = spoken.read_text().splitlines().index("    say: Thank you. [He smiles.]") + 1
     assert f"{spoken}:{line}: warning:" in out.out + out.err
+
+
+def test_a_misspelt_target_is_reported_with_the_other_errors_and_a_suggestion(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.replace("        goto: furious\n", "        goto: furios\n", 1)
+                   .replace("difficulty: 1", "difficulty: 11"))
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    goto_line = next(i for i, ln in enumerate(bad.read_text().splitlines(), 1) if "goto: furios" in ln)
+    assert f"{bad}:5: difficulty" in err
+    assert (f"{bad}:{goto_line}: branch goes to 'furios', which is neither a node nor an ending; "
+            "did you mean 'furious'?") in err

@@ -6,6 +6,7 @@ import pytest
 
 from simulator.conversation import SAY_AGAIN, Conversation, Notes, Saved, heard, rewound_state
 from simulator.engine.judgement import Judgement, Reply
+from simulator.records.outbox import KeptLocally
 from simulator.records.sessions import SessionNotFound, SessionRecord
 from simulator.records.store import SessionStore
 from tests.engine.conftest import MINI, ScriptedJudge, parse_inline
@@ -91,6 +92,26 @@ def test_a_failed_save_is_caught_up_by_the_next(mini):
     assert heard_of == [Saved.FAILED] and store.saved == []
     typed_turn(conversation, "neutral again")
     assert heard_of == [Saved.FAILED, Saved.CAUGHT_UP] and store.saved == [(2, False)]
+
+
+class UnreachableServer(FlakyStore):
+    """A shared server that cannot take the next `failures` saves: each is kept on this computer."""
+
+    def save(self, record: SessionRecord) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise KeptLocally("cannot reach the database at db:5432. The session is kept on this computer")
+        self.saved.append((len(record.state.turns), record.closed))
+
+
+def test_a_turn_the_server_could_not_take_is_kept_and_saved_again_with_the_next(mini):
+    store = UnreachableServer(failures=1)
+    heard_of: list[Saved] = []
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, on_saved=lambda saved, exc: heard_of.append(saved))
+    typed_turn(conversation, "neutral")
+    assert heard_of == [Saved.KEPT_LOCALLY] and conversation.unsaved
+    typed_turn(conversation, "neutral again")
+    assert heard_of == [Saved.KEPT_LOCALLY, Saved.CAUGHT_UP] and store.saved == [(2, False)]
 
 
 def test_a_judgement_for_an_old_turn_is_dropped(mini):
@@ -201,6 +222,35 @@ def test_the_trainer_may_take_any_branch_of_the_node_directly(mini):
     assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "gave_up")
     assert turn.judgement == judgement and turn.applied_delta == steer.branches[2].applied_delta
     assert conversation.runner.outcome == "unresolved"
+
+
+def test_a_restarted_session_with_turns_is_kept_closed_and_marked_and_never_offered_to_resume(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    typed_turn(conversation, "neutral")
+    assert [r.session_id for r in store.unfinished()] == [conversation.session_id]
+    assert conversation.restarted() == Saved.OK
+    kept = store.load(conversation.session_id)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == ["neutral"]
+    assert store.unfinished() == [] and conversation.discarded
+
+
+def test_a_session_restarted_before_any_turn_is_not_kept(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    assert conversation.restarted() is None
+    assert store.all() == []
+
+
+def test_a_spoken_reply_keeps_its_recognised_words_with_the_turn(mini, tmp_path):
+    from simulator.engine.judgement import HeardWord
+
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    words = (HeardWord("+", 0.9), HeardWord("sorry", 0.42))
+    reply = Reply("+ sorry", audio_path=tmp_path / "r.wav", recognition_confidence=0.8, words=words)
+    conversation.apply(reply, ScriptedJudge().judge(reply, conversation.runner.context()))
+    assert store.load(conversation.session_id).state.turns[0].heard == list(words)
 
 
 def test_a_trainers_notes_are_saved_at_once_and_a_stale_whole_save_keeps_them(mini, tmp_path):

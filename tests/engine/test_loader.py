@@ -219,3 +219,53 @@ def test_bracketed_text_in_a_spoken_line_is_a_warning_naming_the_line():
     assert "(She walks off.)" in problems[0].message
     assert "direction:" in problems[0].message
     assert str(problems[0]).startswith(f"bracket.yaml:{line}: warning:")
+
+
+def test_a_misspelt_branch_target_names_the_line_and_suggests_the_right_one():
+    text = MINI.replace("{intent: escalate}\n        goto: furious", "{intent: escalate}\n        goto: furius")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "goto: furius")
+    assert p.message == "branch goes to 'furius', which is neither a node nor an ending; did you mean 'furious'?"
+    assert str(p).startswith(f"inline.yaml:{p.line}: ")
+
+
+def test_a_misspelt_target_is_reported_together_with_the_other_errors():
+    # A field error stops the scenario being built; the misspelt target is still found and reported.
+    text = MINI.replace("        goto: furious\n", "        goto: furios\n", 1).replace("difficulty: 1", "difficulty: hard")
+    problems = problems_of(text)
+    assert [p.line for p in problems] == [line_of(text, "difficulty: hard"), line_of(text, "goto: furios")]
+    assert "did you mean 'furious'?" in problems[1].message
+
+
+def test_a_misspelt_start_node_suggests_the_right_one():
+    text = MINI.replace("skills: [empathy, apologise]\n", "skills: [empathy, apologise]\nstart: listenning\n")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "start: listenning")
+    assert "start node 'listenning' does not exist; did you mean 'listening'?" in p.message
+
+
+def test_a_target_with_no_close_match_gets_no_suggestion():
+    text = MINI.replace("{intent: escalate}\n        goto: furious", "{intent: escalate}\n        goto: somewhere_else")
+    [p] = problems_of(text)
+    assert p.message == "branch goes to 'somewhere_else', which is neither a node nor an ending"
+
+
+@pytest.mark.parametrize("setting", ["hotel", "healthcare", "transport", "call_centre"])
+def test_a_scenario_may_name_another_setting(setting):
+    scenario, problems = parse_inline(MINI.replace("setting: retail", f"setting: {setting}"))
+    assert scenario is not None and scenario.setting == setting and not problems
+
+
+def test_a_setting_close_to_a_known_one_is_a_warning_with_a_suggestion():
+    text = MINI.replace("setting: retail", "setting: retial")
+    scenario, problems = parse_inline(text)
+    assert scenario is not None
+    [p] = problems
+    assert p.severity == "warning" and p.line == line_of(text, "setting: retial")
+    assert "did you mean 'retail'?" in p.message
+
+
+def test_a_setting_must_be_a_lower_case_word():
+    text = MINI.replace("setting: retail", "setting: Healthcare Reception")
+    [p] = problems_of(text)
+    assert p.line == line_of(text, "setting:") and "setting" in p.message

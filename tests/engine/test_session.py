@@ -137,3 +137,21 @@ def test_the_face_fits_the_line_through_a_conversation():
     assert runner.state.agitation < 15
     assert runner.current_line.mood == "calm", "pleased is for the ending, not the middle of the conversation"
     assert runner.state.turns[-1].mood == "calm"
+
+
+def test_each_part_of_a_condition_says_whether_it_held_and_why(mini):
+    from simulator.engine.judgement import Finding, Judgement
+    from simulator.engine.model import Condition
+    from simulator.engine.session import condition_reasons
+
+    judged = Judgement(intent="deescalate", confidence=0.9, agitation_delta=-10,
+                       techniques=[Finding(name="empathy", evidence="sorry")])
+    when = Condition(intent=["deescalate"], techniques=["empathy", "apologise"], triggers=["calm_down"],
+                     agitation_below=60, keywords=["manager"])
+    assert condition_reasons(when, judged, 55.0, "I'm sorry") == [
+        (True, "the reply was judged deescalate"),
+        (True, "technique empathy found"),
+        (False, "none of the triggers calm_down found"),
+        (True, "agitation after the reply 55 is below 60"),
+        (False, "the reply says none of 'manager'"),
+    ]

@@ -34,3 +34,13 @@ def test_the_face_is_never_warmer_than_the_agitation_allows_without_a_mood_of_it
             shown = mood_for_line(None, agitation, ending=False, calming=calming)
             assert shown != "pleased"
             assert MOODS.index(shown) >= MOODS.index(mood_for_agitation(agitation)) - 1
+
+
+@pytest.mark.parametrize(("setting", "shown"), [
+    ("retail", "Retail"), ("healthcare", "Healthcare reception"), ("transport", "Transport"),
+    ("hotel", "Hotel"), ("call_centre", "Call centre"), ("front-desk", "Front desk"),
+])
+def test_settings_are_shown_by_name(setting, shown):
+    from simulator.engine.vocabulary import setting_name
+
+    assert setting_name(setting) == shown

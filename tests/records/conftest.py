@@ -15,7 +15,12 @@ import sqlalchemy as sa
 from simulator.records.db import ENV_VAR
 from simulator.records.schema import metadata
 from simulator.records.store import SessionStore
-from tests.support.postgres import PostgresServer, postgres_server  # noqa: F401 - a fixture
+from tests.support.postgres import (  # noqa: F401 - fixtures
+    PostgresServer,
+    postgres_server,
+    stoppable_database,
+    stoppable_postgres,
+)
 
 
 @pytest.fixture(scope="session")

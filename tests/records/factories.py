@@ -165,3 +165,30 @@ def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
     shared.trainee, shared.class_name = "", class_name
     store.save(shared)
     return shared
+
+
+def corrected_session(store, trainee: str = "Sam Patel", *, restarted: bool = False) -> SessionRecord:
+    """A saved session whose first, spoken reply was misheard as an insult and corrected by the trainee."""
+    from simulator.engine.session import Correction
+
+    r = record(trainee, n_turns=2, closed=restarted)
+    r.restarted = restarted
+    r.state.turns[0] = r.state.turns[0].model_copy(update={
+        "reply": "that was a dick", "judgement": judgement("escalate", triggers=[("insult", "a dick")]),
+        "correction": Correction(reply="that was our mistake",
+                                 judgement=judgement(techniques=[("apologise", "our mistake")]))})
+    store.save(r)
+    return r
+
+
+def played(scenario, *replies: str, trainee: str = "Sam Patel", class_name: str = "") -> SessionRecord:
+    """A session of real turns of `scenario`: the runner takes each reply's branch, judged by the engine
+    tests' ScriptedJudge ('+' de-escalates, '!' says calm down, '-' escalates)."""
+    from simulator.engine.judgement import Reply
+    from simulator.engine.session import Runner
+    from tests.engine.conftest import ScriptedJudge
+
+    runner = Runner(scenario, seed=1)
+    for text in replies:
+        runner.respond(Reply(text), ScriptedJudge())
+    return SessionRecord(trainee=trainee, class_name=class_name, scenario_title=scenario.title, state=runner.state)

@@ -65,15 +65,18 @@ def _fill_release_0001(url: str) -> None:
 OWNERS = {("turns", "trainee"), ("turns", "trainee_id"), ("sessions", "trainee_id"), ("sessions", "class_id")}
 # What 0003 adds: empty columns for corrected transcripts and trainer notes.
 ADDED_IN_0003 = {("turns", "correction"), ("turns", "trainer_note"), ("sessions", "trainer_note")}
+# What 0004 adds: whether a session was restarted, and a spoken turn's recognised words.
+ADDED_IN_0004 = {("sessions", "restarted"), ("turns", "heard")}
 
 
 def _rows(engine: sa.Engine) -> dict[str, list[dict]]:
     t = sa.MetaData()
     t.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003}
+        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003 | ADDED_IN_0004}
                               for r in conn.execute(table.select()).mappings()), key=repr)
-                for name, table in t.tables.items() if name != "alembic_version"}
+                # The outbox (0005) is a station's queue, not records: empty here, and gone when going back.
+                for name, table in t.tables.items() if name not in ("alembic_version", "outbox")}
 
 
 def test_a_database_of_the_previous_release_keeps_every_row_and_gives_each_turn_its_owner(fresh_database_url):
@@ -152,5 +155,52 @@ def test_corrections_and_notes_are_added_empty_and_a_downgrade_keeps_every_other
     engine = db.create_engine(fresh_database_url)
     with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
         command.downgrade(db._alembic_config(conn), "0002")
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_restarts_and_heard_words_are_added_empty_and_a_downgrade_keeps_every_other_value(fresh_database_url):
+    from simulator.engine.judgement import HeardWord
+    from tests.records.factories import record
+
+    _fill_release_0001(fresh_database_url)
+    store = SessionStore(url=fresh_database_url)
+    solo = store.load("solo")
+    assert not solo.restarted and [t.heard for t in solo.state.turns] == [[], []]
+    assert [r.session_id for r in store.unfinished()] == [], "another station's sessions are never offered"
+
+    mine = record("Ann")
+    mine.closed = mine.restarted = True
+    mine.state.turns[0] = mine.state.turns[0].model_copy(update={
+        "heard": [HeardWord("I", 0.98), HeardWord("can", 0.31)]})
+    store.save(mine)
+    again = store.load(mine.session_id)
+    assert again.restarted and again.state.turns[0].heard == [("I", 0.98), ("can", 0.31)]
+    assert isinstance(again.state.turns[0].heard[0], HeardWord)
+    before = _rows(store.engine)
+    store.close()
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0003")
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_the_outbox_comes_with_0005_and_goes_when_going_back_keeping_the_sessions(fresh_database_url, tmp_path):
+    from tests.records.factories import record
+
+    store = SessionStore(tmp_path, url=fresh_database_url)
+    kept = record("Ann")
+    from simulator.records.outbox import Outbox
+
+    Outbox(tmp_path, "desk-1", engine=store.engine).keep(kept)
+    before = _rows(store.engine)
+    store.close()
+    engine = db.create_engine(fresh_database_url)
+    assert "outbox" in sa.inspect(engine).get_table_names()
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0004")
+    assert "outbox" not in sa.inspect(engine).get_table_names()
     assert _rows(engine) == before
     engine.dispose()

@@ -128,3 +128,24 @@ def test_a_finished_session_without_a_score_is_scored_as_the_debrief_would(store
     unfinished = record()
     store.save(unfinished)
     assert store.load(unfinished.session_id).score is None
+
+
+def test_a_corrected_turn_counts_in_the_trends_as_corrected_and_keeps_what_was_heard(store):
+    import sqlalchemy as sa
+
+    from simulator.engine.session import Correction
+    from simulator.records.schema import findings
+
+    r = record(n_turns=1)
+    heard = r.state.turns[0]
+    r.state.turns[0] = heard.model_copy(update={"judgement": judgement("escalate", triggers=["insult"]),
+                                               "correction": Correction(reply="that was our mistake",
+                                                                        judgement=judgement(techniques=["apologise"]))})
+    store.save(r)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(findings.c.kind, findings.c.name)).all()
+    assert rows == [("technique", "apologise")]
+    point = store.score_trend(r.trainee)[0]
+    assert (point.techniques, point.triggers) == ({"apologise": 1}, {})
+    again = store.load(r.session_id).state.turns[0]
+    assert again.reply == heard.reply and again.judgement.trigger_names() == {"insult"}

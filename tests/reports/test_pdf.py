@@ -167,6 +167,19 @@ def test_an_unwritable_pdf_path_is_explained(store, tmp_path):
         write_pdf(build_report(store, trainee="Sam Patel"), blocker / "out.pdf")
 
 
+def test_a_session_report_shows_a_corrected_reply_beside_the_one_heard_and_a_restart(store, tmp_path, poppler):
+    from simulator.reports.pdf import render_pdf
+    from tests.records.factories import corrected_session
+
+    r = corrected_session(store, restarted=True)
+    pdf = tmp_path / "session.pdf"
+    pdf.write_bytes(render_pdf(build_report(store, session_id=r.session_id)))
+    text = _text(pdf)
+    assert 'Reply "that was a dick"' in text and 'Corrected to "that was our mistake"' in text
+    assert text.index("Insults and profanity") < text.index("Corrected to"), "the original first, as heard"
+    assert "Judged as corrected de-escalating" in text and "outcome restarted" in text
+
+
 def test_the_trainers_notes_are_in_the_session_pdf(store, tmp_path, poppler):
     from simulator.reports.pdf import write_pdf
 
@@ -180,3 +193,78 @@ def test_the_trainers_notes_are_in_the_session_pdf(store, tmp_path, poppler):
     turn2 = text[text.index("Turn 2"):text.index("Turn 3")]
     assert "Trainer's note Ben raised his voice <b>twice</b>" in turn2
     assert text.count("Trainer's note") == 2  # turns without a note get no empty row
+
+
+def _guided_mini():
+    from tests.engine.conftest import MINI, parse_inline
+
+    text = (MINI.replace("    model_answer: I'm sorry you've waited, Dana. Let me find it now.\n",
+                         "    model_answer: I'm sorry you've waited, Dana. Let me find it now.\n"
+                         "    coach: Apologise before you explain.\n")
+            .replace("    say: Thank you.\n", "    say: Thank you.\n    summary: Dana left with her order.\n"))
+    scenario, problems = parse_inline(text)
+    assert scenario is not None, problems
+    return scenario
+
+
+def test_a_session_pdf_carries_the_model_answers_the_score_breakdown_and_the_ending(store, tmp_path, poppler):
+    from simulator.engine.scoring import score_session
+    from simulator.reports.pdf import write_pdf
+    from tests.records.factories import played
+
+    scenario = _guided_mini()
+    session = played(scenario, "+ sorry", "+ here it is")
+    store.save(session)
+    pdf = tmp_path / "session.pdf"
+    write_pdf(build_report(store, session_id=session.session_id), pdf, scenarios={scenario.id: scenario})
+    text = _text(pdf)
+    # Under the first turn (at the start node), as the debrief shows it.
+    first = text[text.index("Turn 1"):text.index("Turn 2")]
+    assert "A reply that works here \"I'm sorry you've waited, Dana. Let me find it now.\"" in first
+    assert "Coach Apologise before you explain." in first
+    assert "How it ended resolved — Dana: \"Thank you.\" Dana left with her order." in text
+    score = score_session(session.state.turns, session.state.outcome)
+    assert f"Score: {score.total:.0f} out of 100 · {score.grade}" in text
+    for line in score.lines:
+        assert line.behaviour in text and " ".join(line.detail.split()[:4]) in text, line
+
+
+def test_a_pdf_from_the_command_line_finds_the_shipped_scenario_s_model_answers(store, tmp_path, poppler):
+    from simulator import paths
+    from simulator.cli import main
+    from simulator.engine.loader import load_scenario
+    from tests.records.factories import played
+
+    scenario = load_scenario(paths.SCENARIOS_DIR / "late-pickup.yaml")
+    session = played(scenario, "+ I'm so sorry")
+    store.save(session)
+    pdf = tmp_path / "pickup.pdf"
+    assert main(["report", "--session", session.session_id, "--pdf", str(pdf)]) == 0
+    answer = scenario.nodes[scenario.start_node].model_answer
+    assert answer and " ".join(answer.split()[:6]) in _text(pdf).replace("’", "'")
+
+
+def test_the_pdf_chart_has_the_app_s_mood_bands(store):
+    from PySide6.QtGui import QColor
+
+    from simulator.engine.vocabulary import AGITATION_BANDS
+    from simulator.reports.pdf import BAND_COLOURS, agitation_chart
+    from simulator.ui.widgets.chart import BANDS
+
+    assert BANDS == AGITATION_BANDS  # the debrief's chart
+    chart = agitation_chart(record_with_no_turns(), 1000, 300)
+    unit = 300 / 100
+    top, height = unit * 5, 300 - unit * 17  # the plot's margins in agitation_chart
+    left = int(unit * 16) + 4
+
+    def colour_at(agitation: float) -> QColor:
+        return chart.pixelColor(left, round(top + height * (100 - agitation) / 100))
+
+    for low, high, name in AGITATION_BANDS:
+        assert colour_at((low + high) / 2) == QColor(BAND_COLOURS[name]), name
+
+
+def record_with_no_turns():
+    from tests.records.factories import record
+
+    return record(n_turns=0)

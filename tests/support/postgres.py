@@ -110,34 +110,51 @@ def start_postgres(timeout: float = 20.0) -> PostgresServer:
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed: {exc.stderr.decode(errors='replace')}") from exc
-    log = open(folder / "server.log", "wb")  # noqa: SIM115 - closed with the server
+    server = PostgresServer(folder=folder, bin_dir=bin_dir, process=_spawn(bin_dir, folder))
+    try:
+        _wait_ready(server, timeout)
+    except PostgresUnavailable:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return server
+
+
+def _spawn(bin_dir: Path, folder: Path) -> subprocess.Popen:
+    account = _server_account()
+    as_server: dict = {}
+    if account is not None:
+        as_server = {"user": account[0], "group": account[1], "extra_groups": []}
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    log = open(folder / "server.log", "ab")  # noqa: SIM115 - closed once the server has it
     process = subprocess.Popen(
-        [str(bin_dir / "postgres"), "-D", str(data), "-k", str(folder), "-p", str(_PORT),
+        [str(bin_dir / "postgres"), "-D", str(folder / "data"), "-k", str(folder), "-p", str(_PORT),
          "-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
          "-c", "full_page_writes=off", "-c", "max_connections=60"],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder, **as_server)
     log.close()
-    server = PostgresServer(folder=folder, bin_dir=bin_dir, process=process)
-    deadline = time.monotonic() + timeout
+    return process
+
+
+def _wait_ready(server: PostgresServer, timeout: float) -> None:
     import psycopg
 
+    deadline = time.monotonic() + timeout
     while True:
-        if process.poll() is not None:
-            text = (folder / "server.log").read_text(errors="replace")
-            shutil.rmtree(folder, ignore_errors=True)
+        if server.process.poll() is not None:
+            text = (server.folder / "server.log").read_text(errors="replace")
             raise PostgresUnavailable(f"postgres exited at start-up:\n{text}")
         try:
-            psycopg.connect(host=str(folder), port=_PORT, user=DB_SUPERUSER, dbname="postgres",
+            psycopg.connect(host=str(server.folder), port=_PORT, user=DB_SUPERUSER, dbname="postgres",
                             connect_timeout=2).close()
-            return server
+            return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
-                stop_postgres(server)
+                _halt(server)
                 raise PostgresUnavailable(f"postgres did not accept connections within {timeout:.0f} s") from None
             time.sleep(0.05)
 
 
-def stop_postgres(server: PostgresServer) -> None:
+def _halt(server: PostgresServer) -> None:
     if server.process.poll() is None:
         # SIGINT is PostgreSQL's "fast" shutdown: it disconnects clients instead of waiting for them.
         server.process.send_signal(signal.SIGINT)
@@ -146,6 +163,21 @@ def stop_postgres(server: PostgresServer) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
+
+
+def halt_postgres(server: PostgresServer) -> None:
+    """Stop the server as a network cut or a shut-down server would look to a station; its data is kept."""
+    _halt(server)
+
+
+def restart_postgres(server: PostgresServer, timeout: float = 20.0) -> None:
+    """Start a halted server again on the same data."""
+    server.process = _spawn(server.bin_dir, server.folder)
+    _wait_ready(server, timeout)
+
+
+def stop_postgres(server: PostgresServer) -> None:
+    _halt(server)
     shutil.rmtree(server.folder, ignore_errors=True)
 
 
@@ -162,3 +194,32 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         stop_postgres(server)
+
+
+@pytest.fixture(scope="module")
+def stoppable_postgres() -> Iterator[PostgresServer]:
+    """A server of the module's own, which its tests may halt and restart (the session's one is left alone)."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs a PostgreSQL server: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        stop_postgres(server)
+
+
+@pytest.fixture
+def stoppable_database(stoppable_postgres) -> Iterator[str]:
+    """A migrated, empty database on `stoppable_postgres`, which runs when the test starts and ends."""
+    from simulator.records.store import SessionStore
+
+    if stoppable_postgres.process.poll() is not None:
+        restart_postgres(stoppable_postgres)
+    url = stoppable_postgres.create_database()
+    SessionStore(url=url).close()
+    yield url
+    if stoppable_postgres.process.poll() is not None:
+        restart_postgres(stoppable_postgres)

@@ -11,6 +11,7 @@ from simulator.engine.judgement import Finding, JudgeContext, Judgement, Reply, 
 from simulator.engine.loader import load_library
 from simulator.records.store import SessionStore
 from simulator.settings import Settings
+from tests.support.postgres import stoppable_database, stoppable_postgres  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.gui
 

@@ -53,6 +53,30 @@ def test_filters_and_broken_files(qtbot, make_context, scenario_dir):
     assert "Acknowledging the feeling" in " ".join(w.text() for w in card.findChildren(type(lib.greeting)))
 
 
+def test_the_library_shows_other_settings_with_a_filter_each(qtbot, make_context, scenario_dir):
+    from simulator.ui.main_window import MainWindow
+
+    for sid, setting in (("desk", "healthcare"), ("lobby", "hotel"), ("bank", "call_centre")):
+        text = textwrap.dedent(SCENARIO).replace("id: parcel", f"id: {sid}").replace("setting: retail",
+                                                                                      f"setting: {setting}")
+        (scenario_dir / f"{sid}.yaml").write_text(text, encoding="utf-8")
+    win = MainWindow(make_context())
+    qtbot.addWidget(win)
+    win.show()
+    lib = win.library
+    filters = {b.property("filter_key"): b for b in lib.filters.buttons()}
+    # The known settings in their order, then the others; only those the library has.
+    assert list(filters) == ["all", "retail", "hotel", "healthcare", "call_centre"]
+    assert [b.text() for b in filters.values()] == ["All", "Retail", "Hotel", "Healthcare reception", "Call centre"]
+    # The filters shown before the library loaded are gone from the screen, not left lying over the title.
+    shown = [w for w in lib.findChildren(type(filters["all"])) if w.objectName() == "filter" and w.isVisible()]
+    assert sorted(shown, key=id) == sorted(filters.values(), key=id)
+    qtbot.mouseClick(filters["healthcare"], Qt.MouseButton.LeftButton)
+    [card] = lib.visible_cards()
+    assert card.scenario.id == "desk"
+    assert "Healthcare reception" in [w.text() for w in card.findChildren(type(lib.greeting))]
+
+
 def test_no_display_gives_a_clear_message(monkeypatch, capsys):
     from simulator.ui import app
 
@@ -169,3 +193,25 @@ def test_the_window_opens_maximised_where_its_usual_size_and_title_bar_do_not_fi
     from simulator.ui.main_window import opens_maximised
 
     assert opens_maximised(*room) is maximised
+
+
+def test_every_button_on_every_page_is_pressed_by_enter(qtbot, window):
+    """Qt's push buttons take Enter only in dialogs: every page's buttons are common.Button (issue 18)."""
+    from PySide6.QtWidgets import QPushButton
+
+    from simulator.ui.common import Button
+
+    win = window
+    pages = [win.stack.widget(i) for i in range(win.stack.count())]
+    plain = [(type(page).__name__, b.text() or b.objectName()) for page in [win.sidebar, *pages]
+             for b in page.findChildren(QPushButton) if not isinstance(b, Button)]
+    assert plain == []
+    # And one of them, by a real key event on the focused button.
+    win.show_settings()
+    win.activateWindow()
+    qtbot.waitActive(win)
+    target = next(b for b in win.library.findChildren(Button) if b.text() == "Check microphone")
+    win.show_library()
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.calibration)

@@ -70,6 +70,7 @@ from simulator.engine.session import Runner, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 from simulator.ui.common import Banner, Page, as_written, button, label
 from simulator.ui.context import AppContext
+from simulator.ui.coverage_panel import CoveragePanel
 from simulator.ui.theme import COLORS, MOOD_COLORS, agitation_color
 
 log = logging.getLogger(__name__)
@@ -510,8 +511,25 @@ class GraphView(QGraphicsView):
         if 0.25 <= scale <= 2.5:
             self.scale(factor, factor)
 
+    # The smallest zoom at which a node's words can still be read (8.5 pt text at about 6 pt). "Fit"
+    # shrinks no further: at 1280x720 a whole large scenario fitted at 0.3 and nothing could be read.
+    MIN_READABLE = 0.7
+
     def fit(self) -> None:
-        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        """The whole graph when it fits readably; else as wide as the view allows (never under
+        MIN_READABLE), from the top (the start node), to scroll down through the rest."""
+        rect = self.scene().sceneRect()
+        view = self.viewport().rect()
+        if rect.isEmpty() or view.isEmpty():
+            return
+        whole = min(view.width() / rect.width(), view.height() / rect.height())
+        if whole >= self.MIN_READABLE:
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            return
+        scale = min(1.0, max(self.MIN_READABLE, view.width() / rect.width()))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center().x(), rect.top())
 
     def actual_size(self) -> None:
         self.resetTransform()
@@ -768,7 +786,8 @@ class AuthoringPage(Page):
         head.addWidget(self.status)
         for text, tip, slot in (("−", "Zoom out (Ctrl+wheel)", lambda: self.graph.zoom(1 / 1.2)),
                                 ("+", "Zoom in (Ctrl+wheel)", lambda: self.graph.zoom(1.2)),
-                                ("Fit", "Show the whole graph", lambda: self.graph.fit()),
+                                ("Fit", "Show the whole graph, or as much as stays readable (scroll for the rest)",
+                                 lambda: self.graph.fit()),
                                 ("100%", "Actual size", lambda: self.graph.actual_size())):
             b = button(text, None, tip)
             b.clicked.connect(slot)
@@ -808,6 +827,8 @@ class AuthoringPage(Page):
         self.play.node_changed.connect(self._on_play_node_changed)
         self.tabs.addTab(self.details, "Node")
         self.tabs.addTab(self.play, "Try it")
+        self.coverage = CoveragePanel(context)
+        self.tabs.addTab(self.coverage, "Coverage")
         side_col.addWidget(self.tabs, 1)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
@@ -886,6 +907,7 @@ class AuthoringPage(Page):
             if not same_file:
                 self.graph.show_start(keep)
         self.play.set_scenario(scenario if inspection.playable else None)
+        self.coverage.set_scenario(scenario)
 
     def _show_problems(self, inspection: Inspection) -> None:
         self.problems.clear()

@@ -333,6 +333,8 @@ class ClassroomPresenter(QObject):
     def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
         if saved is Saved.FAILED:
             self.notice.emit(f"The session could not be saved: {exc}", "danger")
+        elif saved is Saved.KEPT_LOCALLY:
+            self.notice.emit(f"Kept on this computer: {exc}", "info")
 
     # -- the customer's controls -----------------------------------------------------------------
     def toggle_pause(self) -> None:

@@ -78,12 +78,13 @@ def warm_up(recognizer: Any, settings: Settings) -> None:
         log.info("recogniser not warmed up from %s: %s", settings.baseline_wav, exc)
 
 
-def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -> Any:
+def make_listener(settings: Settings, microphone: Any, recognizer: Any = None, warm: bool = True) -> Any:
     """A Listener for these settings around `microphone` (shared with the microphone check).
 
     Without a recogniser, PocketSphinx's streaming recogniser is used: it is cheap to make (its
     models load on the worker when `preload` or the first reply asks). Either way the worker then
-    warms it up on the trainee's calibration reading (`warm_up`).
+    warms it up on the trainee's calibration reading (`warm_up`); `warm=False` leaves both for a
+    later `warm_listener` (the app's start: after its first frame).
     """
     from simulator.devices.listener import Listener
     from simulator.records.recordings import Recordings
@@ -94,9 +95,15 @@ def make_listener(settings: Settings, microphone: Any, recognizer: Any = None) -
                                          else "PocketSphinx, until the chosen recogniser has loaded")
     listener = Listener(recognizer, mode=settings.listen_mode, microphone=microphone,
                         recordings=Recordings(data_root(settings)))
-    listener.preload()
-    listener.worker.submit(functools.partial(warm_up, recognizer, settings))
+    if warm:
+        warm_listener(listener, settings)
     return listener
+
+
+def warm_listener(listener: Any, settings: Settings) -> None:
+    """Load the listener's recogniser models on its worker, then warm it on the calibration reading."""
+    listener.preload()
+    listener.worker.submit(functools.partial(warm_up, listener.recognizer, settings))
 
 
 class ListeningService(QObject):

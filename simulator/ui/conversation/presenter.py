@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 import functools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -74,7 +75,7 @@ class ConversationView(Protocol):
     def show_conversation(self, scenario: Scenario, history: list[TurnRecord]) -> None: ...
     def show_customer_line(self, line: CustomerLine, animate: bool) -> None: ...
     def show_say_again(self, text: str) -> None: ...
-    def add_trainee_reply(self, text: str, spoken: bool) -> None: ...
+    def add_trainee_reply(self, text: str, spoken: bool, words: Sequence[HeardWord] = ()) -> None: ...
     def show_partial(self, text: str) -> None: ...
     def set_level(self, level: float) -> None: ...
     def set_phase(self, phase: str) -> None: ...
@@ -318,15 +319,16 @@ class ConversationPresenter(QObject):
     def _submit(self, reply: Reply, spoken: bool, shown: bool = False) -> None:
         assert self.conversation is not None
         self._early = None
-        self._think(reply.text if not shown else None, spoken)
+        self._think(reply.text if not shown else None, spoken, reply.words)
         self.conversation.judge(reply, self.ctx.tasks, on_done=lambda _, judgement: self._on_judged(reply, judgement),
                                 on_error=self._on_judge_failed, on_dropped=self._on_judgement_dropped)
 
-    def _think(self, reply_text: str | None, spoken: bool) -> None:
-        """A reply is being judged: show it (unless `reply_text` is None: already shown), and wait."""
+    def _think(self, reply_text: str | None, spoken: bool, words: Sequence[HeardWord] = ()) -> None:
+        """A reply is being judged: show it (unless `reply_text` is None: already shown; its unsure
+        words marked), and wait."""
         self.busy = True
         if reply_text is not None:
-            self.view.add_trainee_reply(reply_text, spoken)
+            self.view.add_trainee_reply(reply_text, spoken, words)
         self._set_phase(Phase.THINKING)
         self.view.set_busy(True)
 
@@ -368,6 +370,9 @@ class ConversationPresenter(QObject):
             self.view.show_notice(f"Your session could not be saved: {str(exc).rstrip('.')}. Nothing is lost "
                                   "yet: it is kept here and saved again after your next reply, so please "
                                   "don't close the simulator.", "danger")
+        elif saved is Saved.KEPT_LOCALLY:
+            self.view.show_notice("The shared database cannot be reached, so your session is kept on this "
+                                  "computer and sent to it when it is back. Nothing is lost.", "info")
         elif saved is Saved.CAUGHT_UP:
             self.view.show_notice("Your session is saved again; nothing was lost.", "info")
 
@@ -513,7 +518,7 @@ class ConversationPresenter(QObject):
                 self._take_early(early, result)
             else:  # still being judged: the answer follows the moment it is
                 self._early, early.confirmed = early, result
-                self._think(text, spoken=True)
+                self._think(text, spoken=True, words=early.reply.words)
             return
         if not sure:
             _discard(result.wav_path)
@@ -527,7 +532,7 @@ class ConversationPresenter(QObject):
         """Apply the judgement made at the pause to the reply the listener confirmed."""
         assert early.judgement is not None
         if early.confirmed is None:
-            self.view.add_trainee_reply(early.reply.text, True)
+            self.view.add_trainee_reply(early.reply.text, True, early.reply.words)
         recording = self._keep_recording(result.wav_path)
         self._on_judged(replace(early.reply, audio_path=recording), early.judgement)
 
@@ -620,12 +625,12 @@ class ConversationPresenter(QObject):
         return True
 
     def restart(self) -> None:
-        """A fresh attempt at the same scenario; the old one stays in the history, closed."""
+        """A fresh attempt at the same scenario. The old one, if a turn was answered, stays in the
+        history marked restarted (Conversation.restarted): never offered to resume nor "not finished"."""
         assert self.conversation is not None
         self._stop_voice()
         self._stop_listening()
-        if self.conversation.turns:
-            self.conversation.close()
+        self.conversation.restarted()
         self.busy = False
         self.view.set_busy(False)
         self.load(self.conversation.scenario)

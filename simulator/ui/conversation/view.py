@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulator.engine.judgement import HeardWord
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, TurnRecord
-from simulator.engine.vocabulary import SKILLS
+from simulator.engine.vocabulary import SKILLS, setting_name
 from simulator.ui import dialogs
 from simulator.ui.common import (
     Banner,
@@ -46,7 +48,8 @@ from simulator.ui.common import (
 )
 from simulator.ui.context import AppContext
 from simulator.ui.conversation.presenter import ConversationPresenter
-from simulator.ui.library.view import SETTING_NAMES, estimated_minutes
+from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
+from simulator.ui.library.view import estimated_minutes
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
 from simulator.ui.widgets.portrait import Portrait
@@ -87,6 +90,20 @@ class Bubble(QFrame):
         self.text = label(text, "subtitle" if customer else None, wrap=True)
         layout.addWidget(self.text)
         self.direction: QLabel | None = None
+        self.unsure: list[str] = []
+        self.unsure_note: QLabel | None = None
+
+    def mark_unsure(self, words: Sequence[HeardWord]) -> None:
+        """Underline the words the recogniser was unsure of, and say what the marks mean (ui/heard.py)."""
+        rich, count = marked(self.text_value, words)
+        if not count:
+            return
+        self.unsure = unsure_list(self.text_value, words)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setText(rich)
+        self.text.setAccessibleDescription("The recogniser was unsure of: " + ", ".join(self.unsure))
+        self.unsure_note = label(UNSURE_NOTE, "small", wrap=True)
+        self._layout.addWidget(self.unsure_note)
 
     def add_direction(self, text: str) -> None:
         """A stage direction under the line: shown even with subtitles off, as it is never spoken."""
@@ -438,7 +455,7 @@ class ConversationPage(Page):
         self.brief_panel.setMaximumWidth(round(980 * self.ctx.settings.text_scale))
         customer = scenario.customer
         self.title.set_full_text(scenario.title)
-        self.setting_chip.setText(SETTING_NAMES.get(scenario.setting, scenario.setting))
+        self.setting_chip.setText(setting_name(scenario.setting))
         start_mood = scenario.nodes[scenario.start_node].mood or "annoyed"
         self.brief_portrait.set_customer(customer.portrait, customer.name, start_mood)
         self.brief_customer.setText(customer.name + (f", {customer.age}" if customer.age else ""))
@@ -484,14 +501,16 @@ class ConversationPage(Page):
         self.meter.set_value(history[0].agitation_before if history else customer.agitation, animate=False)
         for turn in history:
             self._add_bubble(customer.first_name, turn.customer_line, True)
-            self._add_bubble("You", turn.reply, False)
+            self._add_bubble("You", turn.reply, False, turn.heard)
         self._topbar_for(briefing=False)
         self.stack.setCurrentWidget(self.talk)
         self.reply_box.clear()
         self.reply_box.setFocus()
 
-    def _add_bubble(self, speaker: str, text: str, customer: bool) -> Bubble:
+    def _add_bubble(self, speaker: str, text: str, customer: bool, words: Sequence[HeardWord] = ()) -> Bubble:
         bubble = Bubble(speaker, text, customer)
+        if words:
+            bubble.mark_unsure(words)
         bubble.set_subtitles(self.subtitles.isChecked())
         row = QHBoxLayout()
         if customer:
@@ -517,8 +536,8 @@ class ConversationPage(Page):
         assert self.scenario is not None
         self._add_bubble(self.scenario.customer.first_name, text, True)
 
-    def add_trainee_reply(self, text: str, spoken: bool) -> None:
-        self._add_bubble("You (spoken)" if spoken else "You", text, False)
+    def add_trainee_reply(self, text: str, spoken: bool, words: Sequence[HeardWord] = ()) -> None:
+        self._add_bubble("You (spoken)" if spoken else "You", text, False, words)
         self.reply_box.clear()
         self.partial.setVisible(False)
 

@@ -4,6 +4,7 @@ The trainer's notes, on the session and on each turn, are shown and can be writt
 each is saved while it is typed (NoteBox, conversation.Notes), as in classroom mode during it.
 
 Signals (DebriefPage):
+    shown(): a session was shown (again, after a correction).
     retry_requested(str, int): try again from a turn (session id, turn index).
     again_requested(str): play the scenario again from the start (scenario id).
     back_requested(): return to the library.
@@ -17,13 +18,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from simulator.analysis.tone_text import LABEL_WORDS, describe
 from simulator.conversation import Notes
+from simulator.conversation.correction import MAX_CORRECTION, CannotCorrect, Corrections, was_spoken
 from simulator.engine.model import Scenario
 from simulator.engine.scoring import Score, score_session
 from simulator.engine.session import TurnRecord
@@ -51,8 +54,9 @@ from simulator.ui.common import (
 )
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import friendly_time
+from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
-from simulator.ui.theme import COLORS, OUTCOME_TEXT
+from simulator.ui.theme import COLORS, outcome_text
 from simulator.ui.widgets.chart import AgitationChart
 from simulator.ui.widgets.note_box import NoteBox
 
@@ -136,7 +140,12 @@ class RubricPanel(QFrame):
 
 
 class TurnCard(QFrame):
-    """One exchange explained: the words, the sound, what was found and what would have worked."""
+    """One exchange explained: the words, the sound, what was found and what would have worked.
+
+    A spoken reply shows the words the recogniser was unsure of, and can be corrected: the card then
+    shows it as heard and as corrected, and explains the corrected judgement (the one the score
+    counts, engine/scoring.py), saying how it was judged as heard.
+    """
 
     def __init__(self, turn: TurnRecord, scenario: Scenario, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,7 +155,7 @@ class TurnCard(QFrame):
         col = QVBoxLayout(self)
         col.setContentsMargins(20, 16, 20, 16)
         col.setSpacing(8)
-        j = turn.judgement
+        j = turn.assessed
 
         head = QHBoxLayout()
         head.addWidget(label(f"Turn {turn.index + 1}", "h2"))
@@ -158,9 +167,9 @@ class TurnCard(QFrame):
         tint = COLORS["danger"] if delta > 0 else COLORS["success"] if delta < 0 else COLORS["muted"]
         change.setStyleSheet(f"color: {tint};")
         head.addWidget(change, 1)
-        intent = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
-                  "escalate": ("Inflaming", "chip_danger")}[j.intent]
-        head.addWidget(chip(intent[0], intent[1]))
+        intent = INTENT_NAMES[j.intent]
+        self.intent_chip = chip(intent[0], intent[1])
+        head.addWidget(self.intent_chip)
         col.addLayout(head)
 
         grid = QGridLayout()
@@ -170,11 +179,19 @@ class TurnCard(QFrame):
         grid.addWidget(label(f"“{turn.customer_line}”", None, wrap=True), 0, 1)
         # A classroom turn names the trainee who answered it; a turn played alone names nobody (it is yours).
         who = turn.trainee
-        self.speaker = label(f"{who} said" if who else "You said", "speaker", wrap=bool(who))
+        corrected = turn.correction is not None
+        self.speaker = label("Heard as" if corrected else f"{who} said" if who else "You said", "speaker",
+                             wrap=bool(who))
         self.speaker.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         grid.addWidget(self.speaker, 1, 0, Qt.AlignmentFlag.AlignTop)
         you = QHBoxLayout()
-        you.addWidget(label(f"“{turn.reply}”", "h3", wrap=True), 1)
+        heard_text, unsure = marked(turn.reply, turn.heard)
+        self.reply_label = label(f"“{heard_text}”", "h3", wrap=True)
+        self.reply_label.setTextFormat(Qt.TextFormat.RichText)
+        self.unsure = unsure_list(turn.reply, turn.heard)
+        if self.unsure:
+            self.reply_label.setAccessibleDescription("The recogniser was unsure of: " + ", ".join(self.unsure))
+        you.addWidget(self.reply_label, 1)
         self.play: QPushButton | None = None
         if turn.audio_file and Path(turn.audio_file).is_file():
             whose = f"{who}'s" if who else "your"
@@ -184,13 +201,64 @@ class TurnCard(QFrame):
         grid.addLayout(you, 1, 1)
         self.play_note = label("", "small", wrap=True)
         self.play_note.setVisible(False)
-        grid.addWidget(self.play_note, 3, 1)
-        grid.addWidget(label("How it sounded", "speaker"), 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.play_note, 5, 1)
+        self.unsure_note = label(UNSURE_NOTE, "small", wrap=True)
+        self.unsure_note.setVisible(bool(unsure) and not corrected)
+        grid.addWidget(self.unsure_note, 2, 1)
+        self.corrected_label: QLabel | None = None
+        if turn.correction is not None:
+            grid.addWidget(label(f"{who} said" if who else "You said", "speaker"), 3, 0, Qt.AlignmentFlag.AlignTop)
+            self.corrected_label = label(f"“{turn.correction.reply}”", "h3", wrap=True)
+            self.corrected_label.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(self.corrected_label, 3, 1)
+        grid.addWidget(label("How it sounded", "speaker"), 4, 0, Qt.AlignmentFlag.AlignTop)
         sound = label(describe_tone(turn), "small", wrap=True)
         sound.setTextFormat(Qt.TextFormat.RichText)
-        grid.addWidget(sound, 2, 1)
+        grid.addWidget(sound, 4, 1)
         grid.setColumnStretch(1, 1)
         col.addLayout(grid)
+
+        # Correcting a misheard reply: the trainee types what they said, and the turn is judged again.
+        self.correct: QPushButton | None = None
+        self.editor = QFrame()
+        self.editor.setVisible(False)
+        if was_spoken(turn):
+            self.correct = button("Correct what was heard" if not corrected else "Correct again", "link",
+                                  "Type what you actually said; the reply is judged again, kept beside what was heard")
+            self.correct.setAccessibleName(f"Correct the transcript of turn {turn.index + 1}")
+            self.correct.clicked.connect(self.open_editor)
+            edit_col = QVBoxLayout(self.editor)
+            edit_col.setContentsMargins(0, 0, 0, 0)
+            edit_col.setSpacing(6)
+            edit_col.addWidget(label("What did you actually say? The reply is judged again on these words, with "
+                                     "the tone of your recording; the customer's reaction stays as it was, since "
+                                     "they reacted to what was heard.", "small", wrap=True))
+            self.correction_box = QLineEdit()
+            self.correction_box.setAccessibleName(f"What you said in turn {turn.index + 1}")
+            self.correction_box.setMaxLength(MAX_CORRECTION)
+            edit_col.addWidget(self.correction_box)
+            row = QHBoxLayout()
+            self.correction_status = label("", "small", wrap=True)
+            row.addWidget(self.correction_status, 1)
+            self.cancel_correction = button("Cancel")
+            self.cancel_correction.clicked.connect(self.close_editor)
+            row.addWidget(self.cancel_correction)
+            self.judge_again = button("Judge again", "primary")
+            row.addWidget(self.judge_again)
+            edit_col.addLayout(row)
+            self.correction_box.returnPressed.connect(self.judge_again.click)
+            col.addWidget(self.editor)
+        if corrected:
+            heard_j = turn.judgement
+            verdict = INTENT_NAMES[heard_j.intent][0].lower()
+            heard_found = [*(TECHNIQUES.get(f.name, f.name) for f in heard_j.techniques),
+                           *(TRIGGERS.get(f.name, f.name) for f in heard_j.triggers)]
+            self.correction_note = label(
+                f"What follows is the judgement of your correction. As heard, this reply was judged {verdict}"
+                + (f" ({', '.join(heard_found).lower()})" if heard_found else "")
+                + "; the customer reacted to that, so the agitation and the branch taken stay as they were. "
+                "Your score counts the corrected words.", "small", wrap=True)
+            col.addWidget(self.correction_note)
 
         if j.techniques or j.triggers:
             found = QVBoxLayout()
@@ -238,6 +306,8 @@ class TurnCard(QFrame):
         self.add_note.clicked.connect(self._on_add_note_clicked)
         col.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignLeft)
         foot = QHBoxLayout()
+        if self.correct is not None:
+            foot.addWidget(self.correct)
         foot.addStretch(1)
         self.retry = button("Try again from this turn", None,
                             "Go back to just before this reply and answer differently")
@@ -255,7 +325,30 @@ class TurnCard(QFrame):
         self.note.setFocus()
 
 
+    def open_editor(self) -> None:
+        self.correction_box.setText(self.turn.correction.reply if self.turn.correction else self.turn.reply)
+        self.correction_status.setText("")
+        self.editor.setVisible(True)
+        self.correction_box.setFocus()
+        self.correction_box.selectAll()
+
+    def close_editor(self) -> None:
+        self.editor.setVisible(False)
+        if self.correct is not None:
+            self.correct.setFocus()
+
+    def set_judging(self, judging: bool, message: str = "") -> None:
+        self.correction_status.setText("Judging again…" if judging else message)
+        for widget in (self.correction_box, self.judge_again, self.cancel_correction):
+            widget.setEnabled(not judging)
+
+
+INTENT_NAMES = {"deescalate": ("Calming", "chip_success"), "neutral": ("Neutral", "chipMuted"),
+                "escalate": ("Inflaming", "chip_danger")}
+
+
 class DebriefPage(Page):
+    shown = Signal()
     retry_requested = Signal(str, int)
     again_requested = Signal(str)
     back_requested = Signal()
@@ -267,6 +360,8 @@ class DebriefPage(Page):
         self.scenario: Scenario | None = None
         self.score: Score | None = None
         self.cards: list[TurnCard] = []
+        # Corrected transcripts, judged on the task runner and saved at once (conversation/correction.py).
+        self.corrections = Corrections(context.store, context.make_judge, context.tasks)
         self._player: Any = None
         self._audio: Any = None
         self._playing: QPushButton | None = None
@@ -374,7 +469,9 @@ class DebriefPage(Page):
         fit_columns(self.top, self.scroller.viewport().width() - 72)
         fit_columns(self.action_row, self.scroller.viewport().width() - 72)
 
-    def show_record(self, record: SessionRecord, scenario: Scenario) -> None:
+    def show_record(self, record: SessionRecord, scenario: Scenario, keep_place: bool = False) -> None:
+        """Show a session; `keep_place` keeps the scroll position (after a turn was corrected)."""
+        place = self.scroller.verticalScrollBar().value()
         self._stop_playback()
         self.flush_notes()  # a note typed on the session shown before is saved with it
         self.record = record
@@ -394,13 +491,9 @@ class DebriefPage(Page):
         who = f"{record.trainee}, " if record.trainee else ""
         self.subheading.setText(f"{who}{friendly_time(state.started_at)} · {len(state.turns)} "
                                 f"exchange{'s' if len(state.turns) != 1 else ''} with {scenario.customer.name}")
-        if state.outcome:
-            text, kind = OUTCOME_TEXT[state.outcome]
-            self.outcome.setText(text)
-            self.outcome.setObjectName(f"chip_{kind}")
-        else:
-            self.outcome.setText("Not finished")
-            self.outcome.setObjectName("chipMuted")
+        text, kind = outcome_text(state.outcome, record.restarted)
+        self.outcome.setText(text)
+        self.outcome.setObjectName("chipMuted" if kind == "Muted" else f"chip_{kind}")
         self.outcome.style().unpolish(self.outcome)
         self.outcome.style().polish(self.outcome)
         ending = scenario.endings.get(state.ending_id or "")
@@ -417,12 +510,21 @@ class DebriefPage(Page):
             card.note.bind(partial(self._save_note, turn=turn.index), turn.trainer_note)
             if card.play is not None:
                 card.play.clicked.connect(lambda _=False, c=card: self._on_play_clicked(c))
+            if card.correct is not None:
+                card.judge_again.clicked.connect(lambda _=False, c=card: self._on_judge_again_clicked(c))
             self.turns.addWidget(card)
             self.cards.append(card)
         self.no_turns.setVisible(not state.turns)
         self._fit()
-        self.scroller.verticalScrollBar().setValue(0)
-        self.again_button.setFocus()
+        if keep_place:
+            bar = self.scroller.verticalScrollBar()
+            bar.setValue(place)
+            # Once the new cards are laid out (the bar's range follows), where the trainee was.
+            QTimer.singleShot(0, self, lambda: bar.setValue(place))
+        else:
+            self.scroller.verticalScrollBar().setValue(0)
+            self.again_button.setFocus()
+        self.shown.emit()
 
     # -- the trainer's notes ---------------------------------------------------------------------
     def _save_note(self, text: str, turn: int | None) -> bool:
@@ -525,6 +627,45 @@ class DebriefPage(Page):
         if 0 <= index < len(self.cards):
             self.chart.set_highlight(index)
             self.scroller.ensureWidgetVisible(self.cards[index], 0, 40)
+
+    def _on_judge_again_clicked(self, card: TurnCard) -> None:
+        if self.record is None or self.scenario is None:
+            return
+        record, scenario, index = self.record, self.scenario, card.turn.index
+        self.corrections.store = self.ctx.store  # Settings may have opened another records database
+        answered: list[bool] = []  # a synchronous runner (tests) answers before `correct` returns
+
+        def done(saved: SessionRecord, _turn: TurnRecord) -> None:
+            answered.append(True)
+            self._on_corrected(saved, scenario, index)
+
+        def failed(exc: BaseException) -> None:
+            answered.append(True)
+            self._on_correction_failed(record, index, exc)
+
+        try:
+            self.corrections.correct(record, index, card.correction_box.text(), scenario.customer.name,
+                                     on_done=done, on_error=failed)
+        except CannotCorrect as exc:
+            card.set_judging(False, str(exc))
+            return
+        if not answered:
+            card.set_judging(True)
+
+    def _on_corrected(self, saved: SessionRecord, scenario: Scenario, index: int) -> None:
+        if self.record is None or self.record.session_id != saved.session_id:
+            return  # the trainee moved on to another session; the correction is saved all the same
+        self.show_record(saved, scenario, keep_place=True)
+        card = self.cards[index]
+        if card.correct is not None:
+            card.correct.setFocus()  # where the keyboard was, on the card just corrected
+
+    def _on_correction_failed(self, record: SessionRecord, index: int, exc: BaseException) -> None:
+        log.warning("correcting turn %d failed: %s", index + 1, exc)
+        if self.record is not record or index >= len(self.cards):
+            return
+        reason = str(exc) if isinstance(exc, (CannotCorrect, OSError)) else "the judge failed"
+        self.cards[index].set_judging(False, f"Not saved: {reason}. What was heard is kept.")
 
     def _on_retry_clicked(self, index: int) -> None:
         if self.record is not None:

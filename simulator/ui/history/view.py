@@ -40,7 +40,7 @@ from simulator.ui.context import AppContext
 from simulator.ui.formatting import friendly_time
 from simulator.ui.history.trend_chart import TrendChart, behaviour_trend, own_turns
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
-from simulator.ui.theme import OUTCOME_TEXT
+from simulator.ui.theme import outcome_text
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class HistoryPage(Page):
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(reversed(self.records)):  # the newest first
             state = record.state
-            outcome = OUTCOME_TEXT.get(state.outcome or "", ("Not finished", ""))[0]
+            outcome = outcome_text(state.outcome, record.restarted)[0]
             own = own_turns(record, self.current())
             overrides = sum(t.override is not None for t in own)  # of their replies, not the class's
             mine = len(own)

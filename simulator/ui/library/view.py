@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -28,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Library, Problem
 from simulator.engine.model import Scenario
-from simulator.engine.vocabulary import DIFFICULTY_NAMES, SKILLS
+from simulator.engine.vocabulary import DIFFICULTY_NAMES, SETTINGS, SKILLS, setting_name
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -48,7 +51,6 @@ from simulator.ui.widgets.portrait import Portrait
 
 log = logging.getLogger(__name__)
 
-SETTING_NAMES = {"retail": "Retail", "security": "Security"}
 CARD_WIDTH = 330
 
 
@@ -62,9 +64,11 @@ def estimated_minutes(scenario: Scenario) -> int:
 class ScenarioCard(QFrame):
     """One scenario: what it is, how hard, what it practises and how the trainee did before."""
 
-    def __init__(self, scenario: Scenario, best: str | None, tried: bool = False, parent: QWidget | None = None):
+    def __init__(self, scenario: Scenario, best: str | None, tried: bool = False,
+                 unfinished: SessionRecord | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.scenario = scenario
+        self.unfinished = unfinished
         self.setObjectName("card")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
@@ -72,7 +76,7 @@ class ScenarioCard(QFrame):
         layout.setSpacing(8)
         chips = QHBoxLayout()
         chips.setSpacing(6)
-        chips.addWidget(chip(SETTING_NAMES.get(scenario.setting, scenario.setting)))
+        chips.addWidget(chip(setting_name(scenario.setting)))
         level = chip(f"{difficulty_dots(scenario.difficulty)}  {DIFFICULTY_NAMES[scenario.difficulty]}", "chipMuted")
         level.setToolTip(f"Difficulty {scenario.difficulty} of 5")
         chips.addWidget(level)
@@ -111,11 +115,52 @@ class ScenarioCard(QFrame):
         self.best_label = badge
         bottom.addWidget(badge)
         bottom.addStretch(1)
-        self.start = button("Start", "primary")
-        self.start.setAccessibleName(f"Start {scenario.title}")
+        # A conversation left part-way is resumed from its card too, where the trainee looks for it.
+        self.resume: QPushButton | None = None
+        self.left_note: QLabel | None = None
+        if unfinished is not None:
+            turns = len(unfinished.state.turns)
+            self.left_note = label(f"You left this part-way: {turns} exchange{'s' if turns != 1 else ''} saved, "
+                                   f"{friendly_time(unfinished.updated_at)}.", "small", wrap=True)
+            layout.insertWidget(layout.count() - 1, self.left_note)  # above the stretch
+            self.resume = button("Resume", "primary", "Carry on where you stopped")
+            self.resume.setAccessibleName(f"Resume {scenario.title}")
+            bottom.addWidget(self.resume)
+        self.start = button("Start again" if unfinished else "Start", None if unfinished else "primary")
+        self.start.setAccessibleName(f"Start {scenario.title}" + (" again" if unfinished else ""))
         bottom.addWidget(self.start)
         layout.addLayout(bottom)
         self.setToolTip(as_written(scenario.brief))
+
+
+# Banners for conversations left part-way, at most; any more are resumed from their cards.
+MAX_RESUME_BANNERS = 3
+
+
+class ResumeBanner(Banner):
+    """One conversation left part-way: what it was, and Resume, Review or Discard."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("info", parent=parent)
+        self.record: SessionRecord | None = None
+        self.resume = self.add_action("Resume", "primary")
+        self.review = self.add_action("Review")
+        self.discard = self.add_action("Discard")
+        self.setVisible(False)
+
+    def show_record(self, record: SessionRecord | None) -> None:
+        self.record = record
+        self.setVisible(record is not None)
+        if record is None:
+            return
+        turns = len(record.state.turns)
+        title = record.scenario_title or record.state.scenario_id
+        self.set_text(f"You left “{title}” part-way through",
+                      f"{turns} exchange{'s' if turns != 1 else ''} saved, last on {friendly_time(record.updated_at)}. "
+                      "Carry on where you stopped, look at how it went so far, or discard it.")
+        self.resume.setAccessibleName(f"Resume {title}")
+        self.review.setAccessibleName(f"Review {title} so far")
+        self.discard.setAccessibleName(f"Discard {title}")
 
 
 class LibraryPage(Page):
@@ -130,9 +175,12 @@ class LibraryPage(Page):
         self.library: Library | None = None
         self.cards: list[ScenarioCard] = []
         self._filter = "all"
+        self._filter_keys: list[str] | None = None
         self._columns = 0
         self._signature: tuple | None = None
         self.loading = False
+        self._unfinished: list[SessionRecord] = []
+        self._banner_ids: list[str] = []
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -162,15 +210,8 @@ class LibraryPage(Page):
         head.addLayout(filters)
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
-        for key, text in (("all", "All"), ("retail", "Retail"), ("security", "Security")):
-            b = button(text, "filter")
-            b.setCheckable(True)
-            b.setChecked(key == "all")
-            b.setProperty("filter_key", key)
-            b.setAccessibleName(f"Show {text.lower()} scenarios")
-            self.filters.addButton(b)
-            filters.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
-        filters.addStretch(1)  # below the title they keep their size, on the left
+        self._filter_row = filters
+        self._show_filters(SETTINGS[:2])  # until the library is loaded: then one per setting it has
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -181,15 +222,15 @@ class LibraryPage(Page):
         self.mic_banner.add_action("Check microphone", "primary").clicked.connect(self.microphone_requested)
         layout.addWidget(self.mic_banner)
 
-        self.resume_banner = Banner("info")
-        self.resume_button = self.resume_banner.add_action("Resume", "primary")
-        self.review_button = self.resume_banner.add_action("Review")
-        self.discard_button = self.resume_banner.add_action("Discard")
-        self.resume_button.clicked.connect(self._on_resume_clicked)
-        self.review_button.clicked.connect(self._on_review_clicked)
-        self.discard_button.clicked.connect(self._on_discard_clicked)
-        layout.addWidget(self.resume_banner)
-        self._unfinished: SessionRecord | None = None
+        # One banner per conversation left part-way (the newest first), at the top where they are seen.
+        self.resume_banners: list[ResumeBanner] = []
+        self._resume_area = QVBoxLayout()
+        self._resume_area.setSpacing(8)
+        layout.addLayout(self._resume_area)
+        self._add_resume_banner()
+        self.more_unfinished = label("", "small", wrap=True)
+        self.more_unfinished.setVisible(False)
+        layout.addWidget(self.more_unfinished)
 
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
@@ -243,8 +284,9 @@ class LibraryPage(Page):
         self._signature = signature
         self.loading = True
         self.loading_label.setVisible(self.library is None)
-        self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                              on_error=self._on_library_failed)
+        # At the app's start, once the library's frame is painted (AppContext.startup).
+        self.ctx.startup.later(lambda: self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
+                                                             on_error=self._on_library_failed))
 
     def _on_library_loaded(self, library: Library) -> None:
         self.loading = False
@@ -271,20 +313,53 @@ class LibraryPage(Page):
                               + "Pick a situation to practise. Each takes a few minutes.")
         self.mic_banner.setVisible(not settings.baseline_wav)
 
+    # -- conversations left part-way -------------------------------------------------------------
+    @property
+    def resume_banner(self) -> ResumeBanner:
+        """The newest conversation left part-way (hidden when there is none)."""
+        return self.resume_banners[0]
+
+    @property
+    def resume_button(self) -> QPushButton:
+        return self.resume_banner.resume
+
+    @property
+    def review_button(self) -> QPushButton:
+        return self.resume_banner.review
+
+    @property
+    def discard_button(self) -> QPushButton:
+        return self.resume_banner.discard
+
+    def _add_resume_banner(self) -> ResumeBanner:
+        banner = ResumeBanner()
+        banner.resume.clicked.connect(lambda: self._on_resume_clicked(banner))
+        banner.review.clicked.connect(lambda: self._on_review_clicked(banner))
+        banner.discard.clicked.connect(lambda: self._on_discard_clicked(banner))
+        self._resume_area.addWidget(banner)
+        self.resume_banners.append(banner)
+        return banner
+
     def _show_unfinished(self) -> None:
         try:
             unfinished = self.ctx.store.unfinished()
         except OSError:
             unfinished = []
-        record = next((r for r in unfinished if self.library and r.state.scenario_id in self.library.scenarios), None)
-        self._unfinished = record
-        self.resume_banner.setVisible(record is not None)
-        if record is not None:
-            turns = len(record.state.turns)
-            self.resume_banner.set_text(
-                f"You left “{record.scenario_title or record.state.scenario_id}” part-way through",
-                f"{turns} exchange{'s' if turns != 1 else ''} saved, last on {friendly_time(record.updated_at)}. "
-                "Carry on where you stopped, look at how it went so far, or discard it.")
+        records = [r for r in unfinished if self.library and r.state.scenario_id in self.library.scenarios]
+        self._unfinished = records
+        shown = records[:MAX_RESUME_BANNERS]
+        while len(self.resume_banners) < len(shown):
+            self._add_resume_banner()
+        for i, banner in enumerate(self.resume_banners):
+            banner.show_record(shown[i] if i < len(shown) else None)
+        hidden = len(records) - len(shown)
+        self.more_unfinished.setText(f"{hidden} more conversation{'s' if hidden != 1 else ''} left part-way: "
+                                     "resume each from its scenario's card below, or review it under History.")
+        self.more_unfinished.setVisible(hidden > 0)
+        if records and [r.session_id for r in records] != self._banner_ids:
+            # A conversation just left for later: its banner is at the top, scroll up to it.
+            self._scroll.verticalScrollBar().setValue(0)
+        self._banner_ids = [r.session_id for r in records]
 
     def _show_cards(self) -> None:
         clear_layout(self.grid)
@@ -298,11 +373,44 @@ class LibraryPage(Page):
             untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
         except OSError:
             best, untried = {}, set()
+        # The newest conversation left part-way of each scenario (records are newest first).
+        left: dict[str, SessionRecord] = {}
+        for record in self._unfinished:
+            left.setdefault(record.state.scenario_id, record)
+        self._show_filters(s.setting for s in scenarios)
         for scenario in scenarios:
-            card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried)
+            card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried,
+                                unfinished=left.get(scenario.id))
             card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
+            if card.resume is not None and card.unfinished is not None:
+                card.resume.clicked.connect(
+                    lambda _=False, session=card.unfinished.session_id: self.resume_requested.emit(session))
             self.cards.append(card)
         self._layout_cards()
+
+    def _show_filters(self, settings: Iterable[str]) -> None:
+        """All, then a filter per setting: the known ones in their order, then others by name."""
+        present = set(settings)
+        keys = [k for k in SETTINGS if k in present] + sorted(present - set(SETTINGS))
+        if keys == self._filter_keys:
+            return
+        self._filter_keys = keys
+        for b in self.filters.buttons():
+            self.filters.removeButton(b)
+            b.hide()  # at once: deleteLater waits for the event loop, and a button out of its layout shows at 640x480
+        clear_layout(self._filter_row)
+        if self._filter not in keys:
+            self._filter = "all"
+        for key in ["all", *keys]:
+            text = "All" if key == "all" else setting_name(key)
+            b = button(text, "filter")
+            b.setCheckable(True)
+            b.setChecked(key == self._filter)
+            b.setProperty("filter_key", key)
+            b.setAccessibleName(f"Show {text.lower()} scenarios")
+            self.filters.addButton(b)
+            self._filter_row.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self._filter_row.addStretch(1)  # below the title they keep their size, on the left
 
     def visible_cards(self) -> list[ScenarioCard]:
         return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]
@@ -373,16 +481,16 @@ class LibraryPage(Page):
         self.problems_text.setVisible(show)
         self.problems_toggle.setText("Hide details" if show else "Show details")
 
-    def _on_resume_clicked(self) -> None:
-        if self._unfinished is not None:
-            self.resume_requested.emit(self._unfinished.session_id)
+    def _on_resume_clicked(self, banner: ResumeBanner) -> None:
+        if banner.record is not None:
+            self.resume_requested.emit(banner.record.session_id)
 
-    def _on_review_clicked(self) -> None:
-        if self._unfinished is not None:
-            self.review_requested.emit(self._unfinished.session_id)
+    def _on_review_clicked(self, banner: ResumeBanner) -> None:
+        if banner.record is not None:
+            self.review_requested.emit(banner.record.session_id)
 
-    def _on_discard_clicked(self) -> None:
-        record = self._unfinished
+    def _on_discard_clicked(self, banner: ResumeBanner) -> None:
+        record = banner.record
         if record is None:
             return
         answer = dialogs.ask(self, "Discard this session?",

@@ -79,7 +79,33 @@ class RosterPage(Page):
         col.addWidget(self.notice)
         show_export_result(self.notice, self.exporter, self)
 
-        row = QHBoxLayout()
+        # No class yet: what classes are for, and the first one added right here.
+        self.empty_state, ec = panel(spacing=10)
+        ec.setContentsMargins(28, 24, 28, 24)
+        ec.addWidget(label("No classes yet", "h2"))
+        ec.addWidget(label(
+            "A class is a group of trainees who practise together. Put their names on its roster, then:\n"
+            "•  run classroom mode: the customer on the projector, your controls on your screen, and the "
+            "trainees taking turns to answer, each turn credited to whoever answered;\n"
+            "•  follow each trainee's history and score trend, and export the whole class as a PDF or CSV report.\n"
+            "Trainees practising alone need no class: their sessions are kept under their own name.",
+            None, wrap=True))
+        first = QHBoxLayout()
+        self.first_class_name = QLineEdit()
+        self.first_class_name.setPlaceholderText("Name the class, e.g. Tuesday evening")
+        self.first_class_name.setAccessibleName("First class name")
+        self.first_class_name.returnPressed.connect(self._on_first_class_clicked)
+        first.addWidget(self.first_class_name, 1)
+        self.first_class_button = button("Add your first class", "primary")
+        self.first_class_button.clicked.connect(self._on_first_class_clicked)
+        first.addWidget(self.first_class_button)
+        ec.addLayout(first)
+        self.empty_state.setVisible(False)
+        col.addWidget(self.empty_state)
+
+        self.classes_area = QWidget()
+        row = QHBoxLayout(self.classes_area)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(16)
         left, lc = panel(spacing=8)
         lc.addWidget(label("Classes", "h3"))
@@ -118,11 +144,18 @@ class RosterPage(Page):
         rc.addLayout(rhead)
         self.roster = QListWidget()
         self.roster.setAccessibleName("Trainees in this class")
+        # A long line (name, sessions, last, average) wraps instead of hiding its end off the side.
+        self.roster.setWordWrap(True)
+        self.roster.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.roster.itemDoubleClicked.connect(
             lambda item: self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.roster.itemActivated.connect(
             lambda item: self.history_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         rc.addWidget(self.roster, 1)
+        self.empty_roster = label("No one on this roster yet: type a trainee's name below and press Add to class.",
+                                  "muted", wrap=True)
+        self.empty_roster.setVisible(False)
+        rc.addWidget(self.empty_roster)
         add_name = QHBoxLayout()
         self.trainee_name = QLineEdit()
         self.trainee_name.setPlaceholderText("Trainee's name")
@@ -132,15 +165,21 @@ class RosterPage(Page):
         self.add_trainee_button = button("Add to class")
         self.add_trainee_button.clicked.connect(self._on_add_trainee_clicked)
         add_name.addWidget(self.add_trainee_button)
+        rc.addLayout(add_name)
+        # The selected trainee's actions on a row of their own: beside the name field at 1280x720
+        # they squeezed it to a few letters.
+        chosen = QHBoxLayout()
         self.history_button = button("History…", None, "Open the selected trainee's history")
         self.history_button.clicked.connect(self._on_history_button_clicked)
-        add_name.addWidget(self.history_button)
-        self.remove_trainee_button = _add_button(add_name, "Remove from class…",
+        chosen.addWidget(self.history_button)
+        self.remove_trainee_button = _add_button(chosen, "Remove from class…",
                                                  "Take the selected trainee off this roster; their records stay",
                                                  self._on_remove_trainee_button_clicked)
-        rc.addLayout(add_name)
+        chosen.addStretch(1)
+        rc.addLayout(chosen)
         row.addWidget(right, 3)
-        col.addLayout(row, 1)
+        col.addWidget(self.classes_area, 1)
+        col.addStretch(0)  # holds the empty state at the top when there is no class
 
     # -- data ------------------------------------------------------------------------------------
     def current_class(self) -> str:
@@ -163,6 +202,8 @@ class RosterPage(Page):
         elif names:
             self.class_list.setCurrentRow(0)
         self.class_list.blockSignals(False)
+        self.empty_state.setVisible(not names)
+        self.classes_area.setVisible(bool(names))
         self._show_roster()
 
     def _show_roster(self) -> None:
@@ -179,6 +220,7 @@ class RosterPage(Page):
             item.setData(Qt.ItemDataRole.UserRole, trainee)
             self.roster.addItem(item)
         self.roster_title.setText(f"Roster: {name}" if name else "Roster")
+        self.empty_roster.setVisible(bool(name) and not names)
         for widget in (self.trainee_name, self.add_trainee_button, self.export_pdf, self.export_csv):
             widget.setEnabled(bool(name))
         self.history_button.setEnabled(bool(names))
@@ -289,6 +331,12 @@ class RosterPage(Page):
 
     def _on_add_class_clicked(self) -> None:
         self.add_class(self.class_name.text())
+
+    def _on_first_class_clicked(self) -> None:
+        self.add_class(self.first_class_name.text())
+        if self.current_class():
+            self.first_class_name.clear()
+            self.trainee_name.setFocus()  # next: the roster's first name
 
     def _on_add_trainee_clicked(self) -> None:
         self.add_trainee(self.trainee_name.text())

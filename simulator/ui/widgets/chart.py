@@ -10,10 +10,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from simulator.engine.vocabulary import AGITATION_BANDS
 from simulator.ui.theme import COLORS, agitation_color
 
-# Mood bands behind the line, matching vocabulary.mood_for_agitation's thresholds.
-BANDS = [(0, 35, "calm"), (35, 65, "uneasy"), (65, 82, "angry"), (82, 100, "furious")]
+# Mood bands behind the line, the same as the PDF report's.
+BANDS = AGITATION_BANDS
 
 
 class AgitationChart(QWidget):

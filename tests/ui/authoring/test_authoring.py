@@ -144,3 +144,42 @@ def test_edited_phrases_give_a_new_rubric_judge(qtbot, window, tmp_path):
     judge = window.ctx.make_judge()
     assert isinstance(judge, RubricJudge) and judge.rubric is not before.rubric
     assert not window.authoring.rubric_banner.isVisibleTo(window.authoring)
+
+
+def test_fit_keeps_a_large_graph_readable_at_1280x720_and_scrolls_for_the_rest(qtbot, window):
+    from simulator.ui.authoring.view import GraphView
+
+    window.resize(1280, 720)
+    window.show_authoring()
+    page = window.authoring
+    page.open_file(paths.SCENARIOS_DIR / "door-no-id.yaml")
+    qtbot.wait(10)
+    graph = page.graph
+    from PySide6.QtWidgets import QPushButton
+
+    fit = next(b for b in page.findChildren(QPushButton) if b.text() == "Fit")
+    fit.click()
+    scale = graph.transform().m11()
+    assert scale >= GraphView.MIN_READABLE, f"fitted at {scale:.2f}: too small to read"
+    rect = graph.scene().sceneRect()
+    assert rect.height() * scale > graph.viewport().height(), "a large graph scrolls, it is not squeezed"
+    assert graph.verticalScrollBar().maximum() > 0 and graph.verticalScrollBar().value() == 0
+    start = graph.nodes[load_scenario(paths.SCENARIOS_DIR / "door-no-id.yaml").start_node]
+    assert graph.mapFromScene(start.sceneBoundingRect()).boundingRect().intersects(graph.viewport().rect())
+
+
+def test_the_coverage_tab_shows_what_trainees_have_never_reached(authoring, window):
+    from tests.records.factories import played
+
+    scenario = authoring.inspection.scenario
+    assert scenario is not None and scenario.id == "parcel"
+    window.ctx.store.save(played(scenario, "+ sorry", "+ a refund"))  # start 2 -> options 2 -> sorted
+    window.ctx.store.save(played(scenario, "hmm", trainee="Alex"))  # start 3 (otherwise), unfinished
+    authoring.tabs.setCurrentWidget(authoring.coverage)  # counted again each time it is shown
+    text = authoring.coverage.text.toPlainText()
+    assert "2 sessions in the records · branches taken: 3 of 6 · endings reached: 1 of 2" in text
+    never = text[text.index("Never reached by a trainee:"):text.index("Branches")]
+    assert "start, branch 1: triggers: calm_down, threat, insult, +1 → blows_up" in never
+    assert "options, branch 3: otherwise → options" in never
+    assert "ending blows_up (escalated)" in never
+    assert "sorted" not in never

@@ -28,6 +28,7 @@ class FakeView:
         self.phases: list[str] = []
         self.lines: list[str] = []
         self.replies: list[tuple[str, bool]] = []
+        self.reply_words: list[tuple] = []
         self.notices: list[str] = []
         self.endings: list[tuple[str, str | None]] = []
         self.answers: dict[str, str] = {}
@@ -39,7 +40,9 @@ class FakeView:
     def show_conversation(self, scenario, history): self._note("conversation", len(history))
     def show_customer_line(self, line, animate): self.lines.append(line.text)
     def show_say_again(self, text): self.lines.append(text)
-    def add_trainee_reply(self, text, spoken): self.replies.append((text, spoken))
+    def add_trainee_reply(self, text, spoken, words=()):
+        self.replies.append((text, spoken))
+        self.reply_words.append(tuple(words))
     def show_partial(self, text): self._note("partial", text)
     def set_level(self, level): self._note("level", level)
     def set_phase(self, phase): self.phases.append(phase)
@@ -103,6 +106,16 @@ def test_a_spoken_turn_keeps_its_recording(setup, scenario, tmp_path):
     assert not (tmp_path / "reply.wav").exists()  # moved into the session
 
 
+def test_a_spoken_reply_is_shown_with_the_recognisers_confidence_in_each_word(setup, scenario, tmp_path):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    words = (("I'm", 0.95), ("so", 0.9), ("sorry", 0.31), ("Sam,", 0.97), ("I", 0.9), ("understand", 0.9))
+    ctx.devices.listener.hear(WARM, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8, words=words)
+    assert view.replies == [(WARM, True)] and view.reply_words == [words]
+    assert ctx.store.load(presenter.record.session_id).state.turns[0].heard == list(words)
+
+
 def test_a_judgement_that_comes_back_after_a_restart_is_dropped(setup, scenario):
     presenter, view, ctx = started(setup, scenario)
     later = ctx.tasks = Later()
@@ -114,6 +127,18 @@ def test_a_judgement_that_comes_back_after_a_restart_is_dropped(setup, scenario)
     assert not presenter.busy and presenter.record.session_id != old
     assert presenter.runner.state.turns == []
     assert ctx.store.all() == []  # nothing was applied or saved to either session
+
+
+def test_a_restart_keeps_the_answered_turns_marked_restarted_not_unfinished(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.submit_text(WARM)
+    old = presenter.record.session_id
+    presenter.restart()
+    kept = ctx.store.load(old)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == [WARM]
+    assert ctx.store.unfinished() == []
+    presenter.restart()  # before any turn: nothing is kept
+    assert [r.session_id for r in ctx.store.all()] == [old]
 
 
 def test_an_unsure_reply_is_asked_for_again(setup, scenario, tmp_path):

@@ -220,3 +220,22 @@ def test_the_agitation_meters_knob_is_whole_at_either_end(qtbot, value):
     meter.set_value(value, animate=False)
     assert QRectF(meter.rect()).contains(meter.knob_rect())
     assert not meter.grab().isNull()
+
+
+def test_words_the_recogniser_was_unsure_of_are_marked_in_the_transcript(qtbot, window):
+    from simulator.engine.judgement import HeardWord
+    from simulator.ui.heard import UNSURE_NOTE
+
+    page = start_parcel(qtbot, window)
+    text = "Sorry, that was our mistake."
+    words = [HeardWord("Sorry,", 0.97), HeardWord("that", 0.95), HeardWord("was", 0.9), HeardWord("our", 0.4),
+             HeardWord("mistake.", 0.93)]
+    page.add_trainee_reply(text, True, words)
+    bubble = page.bubbles[-1]
+    assert bubble.text_value == text and bubble.unsure == ["our"]
+    assert "underline" in bubble.text.text() and ">our</span>" in bubble.text.text()
+    assert bubble.unsure_note is not None and bubble.unsure_note.text() == UNSURE_NOTE
+    page.add_trainee_reply("All sure here", True, [HeardWord("All", 0.9), HeardWord("sure", 0.9), HeardWord("here", 0.9)])
+    assert page.bubbles[-1].unsure == [] and page.bubbles[-1].unsure_note is None
+    page.add_trainee_reply("<b>typed</b>", False)
+    assert page.bubbles[-1].text.text() == "<b>typed</b>" and page.bubbles[-1].unsure_note is None

@@ -107,6 +107,105 @@ def test_the_tone_sentence_is_shown_once_per_turn(qtbot, window):
     assert "Something else the judge said." in texts
 
 
+def misheard_session(store, answered_by: str | None = None) -> str:
+    """A session whose first reply was spoken and misheard ('sorry' as 'calm down'), the second typed;
+    `answered_by`: a classroom session, that trainee answering both."""
+    from simulator.engine.judgement import Finding, HeardWord, Judgement
+
+    state = SessionState(scenario_id="parcel", seed=7, node_id="options", agitation=50.0)
+    heard = "calm down I'll look"
+    misjudged = Judgement(intent="escalate", confidence=0.9, agitation_delta=20, tone=CALM_NEAR_CALIBRATION,
+                          transcript=heard, triggers=[Finding(name="calm_down", evidence="calm down")])
+    first = turn(0, heard, judged=misjudged).model_copy(update={
+        "heard": [HeardWord("calm", 0.35), HeardWord("down", 0.41), HeardWord("I'll", 0.95), HeardWord("look", 0.9)]})
+    state.turns += [first, turn(1, "Let me check the van.")]
+    if answered_by:
+        state.turns = [t.model_copy(update={"trainee": answered_by}) for t in state.turns]
+    store.save(SessionRecord(trainee="" if answered_by else "Alex", class_name="Tue" if answered_by else "",
+                             scenario_title="The missing parcel", closed=True, state=state))
+    return state.session_id
+
+
+def test_unsure_words_are_marked_and_a_misheard_reply_is_corrected_and_judged_again(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from simulator.ui.heard import UNSURE_NOTE
+
+    win = window
+    session_id = misheard_session(win.ctx.store)
+    win.review_session(session_id)
+    debrief = win.debrief
+    spoken, typed = debrief.cards
+    assert spoken.unsure == ["calm", "down"] and spoken.unsure_note.isVisibleTo(spoken)
+    assert spoken.unsure_note.text() == UNSURE_NOTE and "underline" in spoken.reply_label.text()
+    assert typed.correct is None, "a typed reply was not misheard"
+    before = debrief.score.total
+    assert spoken.intent_chip.text() == "Inflaming"
+
+    # By keyboard: the link opens the editor, Return judges the correction.
+    win.activateWindow()
+    qtbot.waitActive(win)
+    spoken.correct.setFocus()
+    qtbot.keyClick(spoken.correct, Qt.Key.Key_Return)
+    qtbot.waitUntil(spoken.editor.isVisible)
+    box = spoken.correction_box
+    assert box.hasFocus() and box.text() == "calm down I'll look"
+    box.clear()
+    qtbot.keyClicks(box, "sorry, I'll look")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    saved = win.ctx.store.load(session_id)
+    first = saved.state.turns[0]
+    assert first.reply == "calm down I'll look" and first.judgement.intent == "escalate", "kept as heard"
+    assert first.correction is not None and first.correction.reply == "sorry, I'll look"
+    assert first.correction.judgement.intent == "deescalate"
+    assert saved.score == debrief.score.total > before
+    card = debrief.cards[0]
+    assert card.speaker.text() == "Heard as" and card.corrected_label.text() == "“sorry, I'll look”"
+    assert card.intent_chip.text() == "Calming" and "As heard, this reply was judged inflaming" in card.correction_note.text()
+    assert not card.unsure_note.isVisibleTo(card)
+    assert card.correct.text() == "Correct again"
+
+
+def test_a_correction_that_cannot_be_saved_says_so_and_keeps_what_was_heard(qtbot, window, monkeypatch):
+    win = window
+    session_id = misheard_session(win.ctx.store)
+    win.review_session(session_id)
+    card = win.debrief.cards[0]
+    card.open_editor()
+    card.correction_box.setText("")
+    card.judge_again.click()
+    assert "empty" in card.correction_status.text() and card.editor.isVisible()
+
+    def full(record):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(win.ctx.store, "save", full)
+    card.correction_box.setText("sorry, I'll look")
+    card.judge_again.click()
+    assert "Not saved: No space left on device" in card.correction_status.text()
+    assert card.judge_again.isEnabled()
+    monkeypatch.undo()
+    assert win.ctx.store.load(session_id).state.turns[0].correction is None
+
+
+def test_a_classroom_turn_keeps_its_note_after_a_correction(qtbot, window):
+    win = window
+    win.ctx.store.add_trainee("Priya", "Tue")
+    session_id = misheard_session(win.ctx.store, answered_by="Priya")
+    win.review_session(session_id)
+
+    def notes() -> list[str]:
+        return [w.text() for w in win.debrief.cards[0].findChildren(QLabel) if w.objectName() == "classroomNote"]
+
+    assert notes() and "Priya" in notes()[0]
+    card = win.debrief.cards[0]
+    card.open_editor()
+    card.correction_box.setText("sorry, I'll look")
+    card.judge_again.click()
+    assert win.debrief.cards[0].corrected_label is not None and notes() and "Priya" in notes()[0]
+
+
 def test_the_trainer_reads_and_writes_notes_in_the_debrief_after_the_session(qtbot, window):
     from PySide6.QtCore import Qt
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 
 from simulator.records.reports import trainee_score
 from tests.records.factories import classroom_session
@@ -18,8 +18,9 @@ def make_class(qtbot, window, class_name: str, names: list[str]) -> None:
     qtbot.mouseClick(window.nav_roster, Qt.MouseButton.LeftButton)
     page = window.roster
     assert window.stack.currentWidget() is page
-    qtbot.keyClicks(page.class_name, class_name)
-    qtbot.mouseClick(page.add_class_button, Qt.MouseButton.LeftButton)
+    first = page.empty_state.isVisible()  # no class yet: the first is added from the empty state
+    qtbot.keyClicks(page.first_class_name if first else page.class_name, class_name)
+    qtbot.mouseClick(page.first_class_button if first else page.add_class_button, Qt.MouseButton.LeftButton)
     for name in names:
         qtbot.keyClicks(page.trainee_name, name)
         qtbot.keyClick(page.trainee_name, Qt.Key.Key_Return)
@@ -186,6 +187,35 @@ def test_a_class_is_renamed_and_deleted_and_a_trainee_removed_with_confirmation(
     assert store.classes() == [] and page.class_list.count() == 0
     # Deleting a class never deletes its trainees.
     assert [t.name for t in store.trainees()] == ["Ana", "Ben"]
+
+
+def test_with_no_class_the_screen_says_what_classes_are_for_and_adds_the_first(qtbot, window):
+    win = window
+    win.show_roster()
+    page = win.roster
+    assert page.empty_state.isVisible() and not page.classes_area.isVisible()
+    words = " ".join(w.text() for w in page.empty_state.findChildren(QLabel))
+    assert "classroom mode" in words and "report" in words and "No classes yet" in words
+    page.first_class_name.setFocus()
+    qtbot.keyClicks(page.first_class_name, "Tuesday evening")
+    qtbot.keyClick(page.first_class_name, Qt.Key.Key_Return)
+    assert win.ctx.store.classes() == ["Tuesday evening"]
+    assert not page.empty_state.isVisible() and page.classes_area.isVisible()
+    assert page.current_class() == "Tuesday evening" and page.empty_roster.isVisible()
+    qtbot.keyClicks(page.trainee_name, "Priya")
+    qtbot.keyClick(page.trainee_name, Qt.Key.Key_Return)
+    assert page.trainee_names() == ["Priya"] and not page.empty_roster.isVisible()
+
+
+def test_at_1280x720_the_name_field_is_usable_and_roster_lines_are_not_cut_off(qtbot, window):
+    win = window
+    win.resize(1280, 720)
+    make_class(qtbot, win, "Tuesday evening", ["Chloe Martin"])
+    page = win.roster
+    page.roster.item(0).setText("Chloe Martin   ·   12 sessions, last 29 Nov 2026, 07:19, average score 100")
+    qtbot.wait(50)
+    assert page.trainee_name.width() >= 160, "room to type a name"
+    assert page.roster.horizontalScrollBar().maximum() == 0, "the line wraps instead of running off the side"
 
 
 def test_classroom_mode_takes_the_class_chosen_on_the_classes_screen_and_lists_scenarios_easiest_first(
