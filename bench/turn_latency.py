@@ -208,7 +208,7 @@ def main() -> None:
     from simulator.speech.recognizer import StreamingRecognizer
     from simulator.speech.vad import DEFAULT_HANGOVER
     from simulator.ui.context import AppContext, create_devices
-    from simulator.ui.conversation_presenter import ConversationPresenter
+    from simulator.ui.conversation.presenter import ConversationPresenter
     from simulator.ui.main_window import MainWindow
 
     if args.no_fwdflat:

@@ -131,6 +131,14 @@ def main() -> int:
     win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("11-debrief-turns")
 
+    # A conversation left part-way: its banner at the top of the library and Resume on its card.
+    win.start_scenario("door-no-id")
+    page.presenter.begin()
+    page.reply_box.setText("Good evening. Can I see some ID, please?")
+    page._on_send_clicked()
+    page.presenter.leave_for_later()
+    shot("23-library-left-part-way")
+
     # Authoring: a shipped scenario's graph, a typed try-out, then a draft with mistakes marked.
     win.show_authoring()
     authoring = win.authoring
@@ -176,6 +184,7 @@ def trainer_screens(win, ctx, shot, out: Path, width: int, height: int) -> None:
 
     win.show_roster()
     roster = win.roster
+    shot("22-classes-empty")
     roster.add_class("Tuesday evening")
     for name in ("Ana Silva", "Ben Okoro", "Chloe Martin", "Dev Patel", "Erin Walsh"):
         roster.add_trainee(name)
@@ -279,7 +288,7 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
         subprocess.run([espeak, "-v", "en-gb", "-s", "160", "-w", str(path), text], check=True)
         return path
 
-    from simulator.ui.calibration import SENTENCE
+    from simulator.ui.calibration.view import SENTENCE
 
     baseline = speak("baseline", SENTENCE)
     voice, mic, listener = FakeVoice(), FakeMicrophone(recording=baseline), FakeListener()
@@ -317,7 +326,10 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     page.presenter.release_to_talk()
     runner = page.presenter.runner
     first = runner.scenario.nodes[runner.state.node_id].model_answer or "I'm really sorry you've been kept waiting."
-    listener.hear(first, wav_path=speak("reply", first), confidence=0.9)
+    # Heard with one word the recogniser was unsure of (and got wrong): marked, then corrected.
+    heard = first.replace("Dana", "Donna") if "Dana" in first else first
+    words = tuple((w, 0.41 if w.startswith("Donna") else 0.94) for w in heard.split())
+    listener.hear(heard, wav_path=speak("reply", first), confidence=0.9, words=words)
     for _ in range(12):
         if runner.ended:
             break
@@ -330,6 +342,16 @@ def voice_screens(out: Path, data: Path, width: int, height: int, scale: float) 
     loop.exec()
     win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
     shot("21-debrief-spoken-turn")
+    card = win.debrief.cards[0]
+    if card.correct is not None:
+        card.open_editor()
+        card.correction_box.setText(first)
+        card.judge_again.click()
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)
+        loop.exec()
+        win.debrief.scroller.verticalScrollBar().setValue(win.debrief.cards[0].y() - 20)
+        shot("24-debrief-corrected")
     win.close()
 
 

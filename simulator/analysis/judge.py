@@ -209,7 +209,9 @@ class RubricJudge:
         wording = analyse(reply.text, context.customer_line, context.customer_name, self.rubric)
         tone: ToneReading | None = None
         notes: list[str] = []
-        if reply.audio_path is not None:
+        if reply.tone is not None:
+            tone = reply.tone  # measured when the reply was first judged (a corrected transcript)
+        elif reply.audio_path is not None:
             tone, notes = self._tone(Path(reply.audio_path), context.baseline_audio)
         judgement = combine(wording, tone)
         update: dict[str, Any] = {}

@@ -10,9 +10,12 @@ Typed replies carry no recognised words, so they are never unsure.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from simulator.analysis.wording import Hit, Rubric, matches
 from simulator.engine.judgement import HeardWord
+
+if TYPE_CHECKING:
+    from simulator.analysis.wording import Hit, Rubric
 
 # The triggers that, found once, wreck a session (they branch to a storm-off in the scenarios)
 # and whose evidence a misrecognition can produce: an insult is often a single word, one
@@ -61,6 +64,13 @@ def word_spans(text: str, words: Sequence[HeardWord]) -> list[tuple[int, int, fl
     return spans
 
 
+def unsure_spans(text: str, words: Sequence[HeardWord], threshold: float = UNSURE_WORD) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each recognised word under `threshold`, for the screens to mark as
+    "may be misheard" (the live transcript, the debrief). Empty when typed or when the words do not
+    spell the text."""
+    return [(start, end) for start, end, c in word_spans(text, words) or () if c < threshold]
+
+
 def unsure_words(text: str, hits: Iterable[Hit], words: Sequence[HeardWord],
                  threshold: float = UNSURE_WORD) -> list[str]:
     """The words recognised under `threshold` that the grave-trigger matches among `hits` (all of
@@ -93,4 +103,8 @@ def unsure_grave_triggers(rubric: Rubric, text: str, found: Iterable[str], words
     grave = sorted(GRAVE_TRIGGERS.intersection(found))
     if not words or not grave:
         return []
+    # Deferred: the screens import this module to mark unsure words, and the wording judge's pattern
+    # machinery (a quarter of a second) is not needed before their first frame (ui/heard.py).
+    from simulator.analysis.wording import matches
+
     return unsure_words(text, matches(rubric, text, grave), words, threshold)

@@ -8,6 +8,7 @@ from simulator.conversation.core import (
     MIN_RECOGNITION_CONFIDENCE,
     SAY_AGAIN,
     Conversation,
+    Notes,
     Saved,
     Store,
     Tasks,
@@ -16,5 +17,5 @@ from simulator.conversation.core import (
     rewound_state,
 )
 
-__all__ = ["MIN_RECOGNITION_CONFIDENCE", "SAY_AGAIN", "Conversation", "Saved", "Store", "Tasks", "Ticket",
+__all__ = ["MIN_RECOGNITION_CONFIDENCE", "SAY_AGAIN", "Conversation", "Notes", "Saved", "Store", "Tasks", "Ticket",
            "heard", "rewound_state"]

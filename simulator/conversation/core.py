@@ -4,6 +4,7 @@
     conversation.current_line                  # present it
     conversation.judge(reply, tasks, on_done)  # off the GUI thread; a result for an old turn is dropped
     conversation.apply(reply, judgement, present=...)   # the branch; saved after the customer's answer
+    conversation.note("Good pause before answering", turn=2)   # the trainer's note, saved at once
 
 The rules every screen shares live here, once:
 - every turn taken is saved (the whole session, so a failed save is caught up by the next one), and
@@ -14,7 +15,9 @@ The rules every screen shares live here, once:
   dropped, never applied to the wrong turn;
 - a reply the recogniser was unsure of, or whose grave trigger rests only on unsure words, is never
   judged or applied: the customer asks again (`SAY_AGAIN`);
-- a trainer's override (classroom) is recorded with the turn (`Runner.apply(override=...)`).
+- a trainer's override (classroom) is recorded with the turn (`Runner.apply(override=...)`);
+- a trainer's note on the session or on a turn is saved at once, on its own (`Notes`: the debrief
+  writes notes on a finished session the same way, with no Conversation).
 Screens keep what is theirs: widgets, devices, phases.
 """
 
@@ -57,6 +60,8 @@ class Store(Protocol):
 
     def save(self, record: SessionRecord) -> None: ...
 
+    def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool: ...
+
 
 class Saved(enum.Enum):
     """How a save went, for the screen to tell the trainee."""
@@ -87,6 +92,53 @@ def heard(text: str | None, confidence: float | None, low_confidence: bool) -> t
 _serials = iter(range(1, 1 << 62))
 
 
+class Notes:
+    """A trainer's notes on one saved session: the session's own (turn None) and one per turn.
+
+    Each note is kept on the record and saved at once, as the note alone (Store.save_note), so a
+    whole-session save from another screen never puts back an older note. A note that could not be
+    saved stays pending and is written by the next attempt; a note on a turn whose row was never
+    saved (its save failed) is saved with the whole session.
+    """
+
+    def __init__(self, store: Store | None, record: SessionRecord):
+        self.store = store
+        self.record = record
+        self.pending: set[int | None] = set()  # notes kept on the record but not saved yet
+
+    def text(self, turn: int | None = None) -> str:
+        return self.record.trainer_note if turn is None else self.record.state.turns[turn].trainer_note
+
+    def set(self, note: str, turn: int | None = None) -> None:
+        """Keep `note` on the record (saved by the next `write`)."""
+        note = note.strip()
+        if turn is None:
+            self.record.trainer_note = note
+        else:
+            self.record.state.turns[turn].trainer_note = note
+        self.pending.add(turn)
+
+    def write(self) -> None:
+        """Save every pending note. Raises OSError (they stay pending)."""
+        if self.store is None:
+            self.pending.clear()
+            return
+        turns = self.record.state.turns
+        for turn in sorted(self.pending, key=lambda t: -1 if t is None else t):
+            if turn is not None and turn >= len(turns):  # the turn was rewound away
+                self.pending.discard(turn)
+                continue
+            if not self.store.save_note(self.record.session_id, self.text(turn), turn):
+                self.store.save(self.record)  # no row yet: the whole session, this note with it
+                self.store.save_note(self.record.session_id, self.text(turn), turn)
+            self.pending.discard(turn)
+
+    def note(self, note: str, turn: int | None = None) -> None:
+        """Keep `note` and save it at once. Raises OSError (the note stays pending, kept on the record)."""
+        self.set(note, turn)
+        self.write()
+
+
 class Conversation:
     """One session of one scenario, whichever screen plays it.
 
@@ -109,6 +161,7 @@ class Conversation:
         self.discarded = False
         self.unsaved = False  # a save failed; the next one must catch up
         self._saved_as: tuple[int, bool] | None = None  # (turns, closed) at the last save
+        self.notes = Notes(store, self.record)
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -198,6 +251,30 @@ class Conversation:
             self.save()
         return line
 
+    def restarted(self) -> Saved | None:
+        """The trainee starts the scenario again. A session with answered turns is kept (they are the
+        trainee's), closed and marked restarted: never offered for resuming nor counted as not
+        finished. One with none was never saved (a session is first saved after a turn) and goes."""
+        self.discard()
+        if not self.turns:
+            return None
+        self.record.restarted = True
+        return self.close()
+    def note(self, note: str, turn: int | None = None) -> Saved | None:
+        """The trainer's note on the session (`turn` None) or on turn `turn`, saved at once (see `Notes`)."""
+        self.record.state = self.runner.state
+        self.notes.set(note, turn)
+        if self.store is None:
+            self.notes.pending.clear()
+            return None
+        if self.unsaved:  # the session itself is behind: save it all, the note with it
+            return self.save()
+        try:
+            self.notes.write()
+        except OSError as exc:
+            return self._failed(exc)
+        return Saved.OK
+
     def close(self) -> Saved | None:
         """The session is over (an ending, or ended early): closed and saved."""
         self.record.closed = True
@@ -211,22 +288,26 @@ class Conversation:
         self._saved_as = (len(self.turns), self.record.closed)
         try:
             self.store.save(self.record)
+            self.notes.write()  # notes on rows saved before: `save` leaves a saved note alone
         except KeptLocally as exc:
             log.warning("the session was kept on this computer: %s", exc)
             self.unsaved = True
             self._report(Saved.KEPT_LOCALLY, exc)
             return Saved.KEPT_LOCALLY
         except OSError as exc:
-            log.error("saving the session failed: %s", exc)
-            self.unsaved = True
-            self._report(Saved.FAILED, exc)
-            return Saved.FAILED
+            return self._failed(exc)
         if self.unsaved:
             self.unsaved = False
             log.info("the session was saved again after a failure")
             self._report(Saved.CAUGHT_UP, None)
             return Saved.CAUGHT_UP
         return Saved.OK
+
+    def _failed(self, exc: OSError) -> Saved:
+        log.error("saving the session failed: %s", exc)
+        self.unsaved = True
+        self._report(Saved.FAILED, exc)
+        return Saved.FAILED
 
     def _report(self, saved: Saved, exc: OSError | None) -> None:
         if self.on_saved is not None:

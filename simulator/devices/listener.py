@@ -40,7 +40,8 @@ from typing import Literal
 from PySide6.QtCore import QObject, Signal
 
 from simulator import paths
-from simulator.devices.microphone import SAMPLE_RATE, Microphone, safe_emit
+from simulator.devices.microphone import SAMPLE_RATE, Microphone
+from simulator.devices.signals import safe_emit
 from simulator.devices.workers import OrderedWorker, Submit
 from simulator.records.recordings import Recordings
 from simulator.speech import endpoint
@@ -159,7 +160,7 @@ class Listener(QObject):
     finished = Signal()
     failed = Signal(str)
     # Results from the worker thread, delivered to the GUI thread by a queued connection.
-    # What it was built from (simulator.ui.conversation_listening.listening_signature), set by
+    # What it was built from (simulator.ui.conversation.listening.listening_signature), set by
     # whoever builds it; None: rebuilt at the first check against Settings.
     settings_signature: tuple | None = None
 

@@ -8,18 +8,16 @@ it is opened in its preferred format and converted here with numpy.
 
 from __future__ import annotations
 
-import ctypes
 import math
-import sys
 import time
 import wave
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
 
+from simulator.devices.signals import safe_emit
 from simulator.speech.recognizer import resample
 
 SAMPLE_RATE = 16000
@@ -36,45 +34,6 @@ _STALL_SECONDS = 1.5
 _FIRST_DATA_SECONDS = 5.0
 # How often the device list is checked while capturing, in case `audioInputsChanged` was missed.
 _DEVICE_CHECK_SECONDS = 0.5
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_drops_a_reference() -> bool:
-    """PySide6 6.12.0 on Python 3.11: every `SignalInstance.emit()` from Python returns True
-    without the reference it owes, so each emit takes one reference from the True singleton.
-    After a few thousand emits (a minute of microphone chunks and levels) True is deallocated
-    and the interpreter aborts ("bool_dealloc"). Measured here rather than assumed, so a fixed
-    PySide6 or Python 3.12+ (immortal True) needs no compensation."""
-    if sys.version_info >= (3, 12):
-        return False
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(32):
-        probe.ping.emit()
-    lost = before - sys.getrefcount(True)
-    # Give back what the probe itself took.
-    for _ in range(max(0, lost)):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return lost >= 32
-
-
-_EMIT_DROPS_TRUE: bool | None = None
-
-
-def safe_emit(signal: SignalInstance, *args: Any) -> None:
-    """`signal.emit(*args)`, repairing the reference PySide6 6.12.0 drops (see above).
-
-    Every emit in simulator.devices goes through here.
-    """
-    global _EMIT_DROPS_TRUE
-    if _EMIT_DROPS_TRUE is None:
-        _EMIT_DROPS_TRUE = _emit_drops_a_reference()
-    result: object = signal.emit(*args)  # type: ignore[func-returns-value]  # 6.12.0 returned a bool
-    if _EMIT_DROPS_TRUE and isinstance(result, bool):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 def _to_pcm16_mono(data: bytes, fmt: QAudioFormat) -> bytes:

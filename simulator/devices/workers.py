@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, SignalInstance, Slot
 
-from simulator.devices.microphone import safe_emit
+from simulator.devices.signals import safe_emit
 
 log = logging.getLogger(__name__)
 

@@ -85,6 +85,9 @@ class Reply:
     recognition_confidence: float | None = None
     # The recognised words of `text`, in order, with their confidences (empty when typed).
     words: tuple[HeardWord, ...] = ()
+    # How the reply sounded, already measured: a corrected transcript is judged again with the tone
+    # its recording was judged with at the time, not measured again (None: measure `audio_path`).
+    tone: ToneReading | None = None
 
 
 @dataclass(frozen=True)

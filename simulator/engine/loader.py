@@ -257,6 +257,10 @@ class Library:
                 return self.scenarios[sid]
         return None
 
+    def by_difficulty(self) -> list[Scenario]:
+        """Every scenario, easiest first, then by title: the order the library and classroom mode list them in."""
+        return sorted(self.scenarios.values(), key=lambda s: (s.difficulty, s.title.lower(), s.id))
+
 
 def load_library(folders: list[Path]) -> Library:
     scenarios: dict[str, Scenario] = {}

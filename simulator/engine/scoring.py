@@ -8,6 +8,12 @@ Five behaviours, each worth a fixed share; a behaviour that could not be measure
 reply was typed) is left out and the total is scaled to 100 over the rest, so typing is not
 penalised. The weights say what the training values most: how it ended, then what was said,
 then what was avoided, then how it sounded and whether each reply moved the customer the right way.
+
+A turn whose transcript the trainee corrected (misheard words; TurnRecord.correction) is scored on
+what they said: its techniques, triggers and tone are the corrected judgement's (`TurnRecord.assessed`;
+the tone is the recording's either way). How it ended and the effect on the customer stay as played,
+since the customer reacted to what was heard. The debrief and the reports show both transcripts, so
+a trainer can check a correction against the recording.
 """
 
 from __future__ import annotations
@@ -84,7 +90,7 @@ def _techniques_line(turns: Sequence[TurnRecord]) -> RubricLine:
     share = 0.0
     turns_with = 0
     for turn in turns:
-        names = turn.judgement.technique_names()
+        names = turn.assessed.technique_names()
         used.update(names)
         turns_with += bool(names)
         share += min(len(names), TECHNIQUES_FOR_FULL_TURN) / TECHNIQUES_FOR_FULL_TURN
@@ -102,7 +108,7 @@ def _triggers_line(turns: Sequence[TurnRecord]) -> RubricLine:
     found: Counter[str] = Counter()
     clean = 0
     for turn in turns:
-        names = turn.judgement.trigger_names()
+        names = turn.assessed.trigger_names()
         found.update(names)
         clean += not names
     points = weight * clean / len(turns)
@@ -115,7 +121,7 @@ def _triggers_line(turns: Sequence[TurnRecord]) -> RubricLine:
 
 def _tone_line(turns: Sequence[TurnRecord]) -> RubricLine:
     weight = WEIGHTS["tone"]
-    labels = [t.judgement.tone.label for t in turns if t.judgement.tone is not None]
+    labels = [t.assessed.tone.label for t in turns if t.assessed.tone is not None]
     if not labels:
         return RubricLine("tone", "Tone of voice", 0.0, weight,
                           "Not measured: every reply was typed. Speak your replies to have your tone assessed.",

@@ -28,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from simulator.engine.agitation import next_agitation
-from simulator.engine.judgement import Judge, JudgeContext, Judgement, Reply
+from simulator.engine.judgement import HeardWord, Judge, JudgeContext, Judgement, Reply
 from simulator.engine.model import Condition, Ending, Scenario
 from simulator.engine.vocabulary import Outcome, mood_for_line
 
@@ -36,6 +36,17 @@ STATE_VERSION = 1
 
 # "branch": the trainer picked the branch itself (TurnRecord.branch_index says which).
 Override = Literal["calmer", "escalate", "branch"]
+
+
+class Correction(BaseModel):
+    """What the trainee said, as they corrected the recogniser's transcript after the turn, and its judgement.
+
+    Kept beside the original (TurnRecord.reply and .judgement stay as heard and as the branch was taken on).
+    """
+
+    reply: str
+    judgement: Judgement
+    at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 class TurnRecord(BaseModel):
@@ -48,6 +59,9 @@ class TurnRecord(BaseModel):
     agitation_before: float
     reply: str
     audio_file: str | None = None
+    # The recognised words of a spoken `reply` with the recogniser's confidence in each (empty when
+    # typed, and in sessions saved before they were kept): the debrief marks the unsure ones.
+    heard: list[HeardWord] = Field(default_factory=list)
     judgement: Judgement
     # The judgement the branch was taken on: the proposed one, or the trainer's override of it.
     override: Override | None = None
@@ -57,6 +71,18 @@ class TurnRecord(BaseModel):
     target: str
     trainee: str | None = None
     at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    # The trainee's correction of a misheard transcript, re-judged (None: never corrected).
+    correction: Correction | None = None
+    # What the trainer noted about this turn, during or after the session ("" : nothing).
+    trainer_note: str = ""
+
+    @property
+    def assessed(self) -> Judgement:
+        """The judgement the debrief scores the reply's words by: the correction's when the trainee
+        corrected a misheard transcript (the recogniser's mistake is not theirs), else the original.
+        What the reply did to the customer (`applied_delta`, the branch, the ending) stays as played:
+        the customer reacted to what was heard."""
+        return self.correction.judgement if self.correction is not None else self.judgement
 
 
 class SessionState(BaseModel):
@@ -262,7 +288,7 @@ class Runner:
         record = TurnRecord(
             index=len(s.turns), node_id=s.node_id, customer_line=line.text, mood=line.mood,
             agitation_before=s.agitation, reply=reply.text,
-            audio_file=str(reply.audio_path) if reply.audio_path else None,
+            audio_file=str(reply.audio_path) if reply.audio_path else None, heard=list(reply.words),
             judgement=judgement, override=override, applied_delta=round(applied, 2),
             agitation_after=round(after, 2), branch_index=index, target=target, trainee=trainee,
         )

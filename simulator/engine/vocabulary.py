@@ -11,6 +11,9 @@ INTENTS: tuple[str, ...] = ("deescalate", "neutral", "escalate")
 ToneLabel = Literal["calm", "raised", "shouting", "flat"]
 TONE_LABELS: tuple[str, ...] = ("calm", "raised", "shouting", "flat")
 
+# A scenario's difficulty (1-5) in words, as the library and classroom mode show it.
+DIFFICULTY_NAMES: dict[int, str] = {1: "Introductory", 2: "Easy", 3: "Moderate", 4: "Hard", 5: "Very hard"}
+
 Outcome = Literal["resolved", "unresolved", "escalated"]
 OUTCOMES: tuple[str, ...] = ("resolved", "unresolved", "escalated")
 

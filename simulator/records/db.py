@@ -20,20 +20,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from simulator.fileio import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +198,11 @@ def create_engine(url: str) -> Engine:
     raise DatabaseUnavailable(f"unsupported database '{backend}': use sqlite or postgresql+psycopg")
 
 
+# alembic (with mako and its dialects) takes a third of a second to import: it is imported only when a
+# database is not already at this version's schema, which at the app's start it almost always is.
 def _alembic_config(connection: sa.Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -207,15 +210,45 @@ def _alembic_config(connection: sa.Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*=\s*(?:["']([^"']+)["']|None)""", re.MULTILINE)
+
+
+def _head_of_files() -> str | None:
+    """The newest migration, read from the files' `revision` and `down_revision` lines without
+    alembic; None when they do not make one line of revisions (then alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if value:
+                (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _at_head(connection: sa.Connection) -> bool:
+    """Whether the database is already at this version's schema: nothing to migrate."""
+    head = _head_of_files()
+    if head is None or not sa.inspect(connection).has_table("alembic_version"):
+        return False
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
+
+
 def _known(script: ScriptDirectory, revision_id: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return script.get_revision(revision_id) is not None
     except CommandError:  # alembic's "Can't locate revision"
@@ -245,8 +278,16 @@ def migrate(engine: Engine) -> None:
     with _migrate_lock:
         if key in _migrated:
             return
-        script = ScriptDirectory.from_config(_alembic_config())
         try:
+            with engine.connect() as connection:
+                if _at_head(connection):
+                    _migrated.add(key)
+                    return
+            from alembic import command
+            from alembic.runtime.migration import MigrationContext
+            from alembic.script import ScriptDirectory
+
+            script = ScriptDirectory.from_config(_alembic_config())
             with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
                 if connection.dialect.name == "postgresql":
                     # Released at commit; a second station waits here rather than racing us.
@@ -315,6 +356,8 @@ def _clear_half_built(connection: sa.Connection, url: URL) -> None:
 
 def revision(message: str) -> None:
     """Write a new migration for the differences between schema.py and a fresh database's schema."""
+    from alembic import command
+
     engine = create_engine("sqlite://")
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")

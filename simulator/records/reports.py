@@ -30,11 +30,17 @@ from simulator.records.store import SessionStore
 
 # "trainee" is whoever answered the turn ("answered_by" says the same, kept for older spreadsheets);
 # "score" is the session's; in a trainee's report, that trainee's score for it (Report.score_of).
+# "reply" and its judgement are as heard (the branch was taken on them); "corrected_*" are the trainee's
+# correction of a misheard transcript and its judgement, which the score counts (engine/scoring.py).
+# "trainer_note" is the trainer's note on the turn, "session_note" the one on the whole session (on every row).
+# New columns go at the end, so older spreadsheets' formulas keep their columns.
 CSV_COLUMNS = [
     "class", "trainee", "session_id", "station", "scenario_id", "scenario_title", "started_at",
     "outcome", "score", "closed", "turn", "answered_by", "at", "customer_mood", "customer_line", "reply",
     "intent", "confidence", "override", "techniques", "triggers", "tone", "tone_cues",
     "agitation_before", "agitation_after", "explanation", "recording",
+    "restarted", "corrected_reply", "corrected_intent", "corrected_techniques", "corrected_triggers",
+    "trainer_note", "session_note",
 ]
 
 
@@ -166,14 +172,19 @@ def _rows(report: Report) -> list[list[str]]:
             who = (t.trainee if t is not None else None) or r.trainee
             head = [r.class_name or report.class_of(who), who, *session]
             if t is None:
-                rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head)))
+                rows.append([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head) - 7)
+                            + [_cell(r.restarted)] + [""] * 4 + ["", _cell(r.trainer_note)])
                 continue
             j = t.judgement
+            c = t.correction
             rows.append([_cell(v) for v in head + [
                 t.index + 1, who, t.at, t.mood, t.customer_line, t.reply, j.intent, round(j.confidence, 2),
                 t.override, findings_text(j.techniques), findings_text(j.triggers),
                 j.tone.label if j.tone else None, "; ".join(j.tone.cues) if j.tone else None,
-                t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file,
+                t.agitation_before, t.agitation_after, " ".join(j.explanation), t.audio_file, r.restarted,
+                c.reply if c else None, c.judgement.intent if c else None,
+                findings_text(c.judgement.techniques) if c else None, findings_text(c.judgement.triggers) if c else None,
+                t.trainer_note, r.trainer_note,
             ]])
     return rows
 

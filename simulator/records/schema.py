@@ -85,7 +85,10 @@ sessions = sa.Table(
     sa.Column("outcome", sa.String(20)),
     sa.Column("repeats", sa.Integer, nullable=False, default=0),
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    # The trainee restarted it (it is closed too): not resumable, not "not finished".
+    sa.Column("restarted", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("score", sa.Float),
+    sa.Column("trainer_note", sa.Text),
     sa.Column("started_at", UTCDateTime, nullable=False, index=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
@@ -101,6 +104,8 @@ turns = sa.Table(
     sa.Column("agitation_before", sa.Float, nullable=False),
     sa.Column("reply", sa.Text, nullable=False),
     sa.Column("audio_file", sa.Text),
+    # The recognised words of a spoken reply, [[word, confidence], ...] (engine.judgement.HeardWord).
+    sa.Column("heard", JSONDoc),
     # Set when retention deleted the recording: the path is kept so the record says what existed.
     sa.Column("recording_deleted_at", UTCDateTime),
     # The whole judgement as the judge made it; intent and tone are copied out for queries.
@@ -115,6 +120,9 @@ turns = sa.Table(
     # Whoever answered the turn (in a classroom session, trainees take turns). None: nobody named.
     sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True),
     sa.Column("at", UTCDateTime, nullable=False, index=True),
+    # The trainee's corrected transcript and its new judgement (engine.session.Correction); None: none.
+    sa.Column("correction", JSONDoc),
+    sa.Column("trainer_note", sa.Text),
 )
 
 # One row per technique or trigger a judgement found, so trends are GROUP BY queries.

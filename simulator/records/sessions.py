@@ -2,11 +2,17 @@
 
     sessions = Sessions(engine, station="desk-3")
     sessions.save(record)                        # after every turn: one transaction, committed
+    sessions.save_note(session_id, "text", turn_index=2)   # a trainer's note, and nothing else
     sessions.load(session_id), sessions.all(), sessions.unfinished()
 
 Saving is an upsert keyed by session id and (session id, turn index), so a station that saves the
 same session twice, or two stations saving different sessions at once, never lose or double rows.
 `station` (the host name) says which computer's disk has a session's recordings.
+
+A trainer's notes are written by `save_note` alone: `save` writes them with a session or turn row it
+adds, never over a row already saved. The trainer may be editing a note in the debrief while the
+classroom still holds the same session, so a whole-session save from one screen must not put back
+the note as the other screen last saw it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from simulator.engine.judgement import Judgement
 from simulator.engine.scoring import score_session
-from simulator.engine.session import SessionState, TurnRecord
+from simulator.engine.session import Correction, SessionState, TurnRecord
 from simulator.records import db
 from simulator.records.roster import class_id, trainee_id
 from simulator.records.schema import classes, findings, sessions, trainees, turns
@@ -40,10 +46,15 @@ class SessionRecord(BaseModel):
     scenario_title: str = ""
     updated_at: str = Field(default_factory=lambda: db.iso(db.now()))
     closed: bool = False  # the trainee finished or left the session deliberately
+    # The trainee restarted the scenario part-way (closed too): kept, since its turns are theirs, but
+    # neither resumable nor "not finished" (a session restarted before any turn is never saved).
+    restarted: bool = False
     score: float | None = None
     state: SessionState
     # The computer the session was started on (filled in by the store).
     station: str = ""
+    # What the trainer noted about the whole session ("" : nothing).
+    trainer_note: str = ""
 
     @property
     def session_id(self) -> str:
@@ -97,13 +108,15 @@ class Sessions:
             "outcome": state.outcome,
             "repeats": state.repeats,
             "closed": record.closed,
+            "restarted": record.restarted,
             "score": record.score,
+            "trainer_note": record.trainer_note or None,
             "started_at": db.parse_time(state.started_at, "start time"),
             "updated_at": now,
         }
         insert = db.insert(conn, sessions).values(values)
         # The station stays the one that started the session: its disk has the recordings.
-        changes = {k: insert.excluded[k] for k in values if k not in ("session_id", "station")}
+        changes = {k: insert.excluded[k] for k in values if k not in ("session_id", "station", "trainer_note")}
         conn.execute(insert.on_conflict_do_update(index_elements=["session_id"], set_=changes))
         if not record.station:
             record.station = conn.execute(
@@ -118,13 +131,26 @@ class Sessions:
             rows = [_turn_row(state.session_id, t, answered.get(t.trainee or "", owner)) for t in state.turns]
             insert = db.insert(conn, turns)
             updated = {c.name: insert.excluded[c.name] for c in turns.c
-                       if c.name not in ("session_id", "turn_index", "recording_deleted_at")}
+                       if c.name not in ("session_id", "turn_index", "recording_deleted_at", "trainer_note")}
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["session_id", "turn_index"], set_=updated), rows)
             conn.execute(sa.delete(findings).where(findings.c.session_id == state.session_id))
             found = [row for t in state.turns for row in _finding_rows(state.session_id, t)]
             if found:
                 conn.execute(sa.insert(findings), found)
+
+    def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool:
+        """Write the trainer's note on a session (`turn_index` None) or on one of its turns, and nothing else.
+
+        False when that session or turn has no row yet (its save failed): `save` then writes the note with it.
+        """
+        table = sessions if turn_index is None else turns
+        where = [table.c.session_id == session_id]
+        if turn_index is not None:
+            where.append(turns.c.turn_index == turn_index)
+        with db.transaction(self.engine) as conn:
+            done = conn.execute(sa.update(table).where(*where).values(trainer_note=note or None))
+        return bool(done.rowcount)
 
     def load(self, session_id: str) -> SessionRecord:
         with db.transaction(self.engine) as conn:
@@ -179,12 +205,13 @@ def trainee_score(record: SessionRecord, trainee: str | None) -> float | None:
 
 
 def behaviour_counts(turns: Iterable[TurnRecord]) -> tuple[Counter[str], Counter[str]]:
-    """How often each technique and each trigger was found in `turns` (by id)."""
+    """How often each technique and each trigger was found in `turns` (by id; a corrected turn's as
+    corrected, as the score counts them: TurnRecord.assessed)."""
     techniques: Counter[str] = Counter()
     triggers: Counter[str] = Counter()
     for t in turns:
-        techniques.update(f.name for f in t.judgement.techniques)
-        triggers.update(f.name for f in t.judgement.triggers)
+        techniques.update(f.name for f in t.assessed.techniques)
+        triggers.update(f.name for f in t.assessed.triggers)
     return techniques, triggers
 
 
@@ -199,6 +226,7 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
         "agitation_before": turn.agitation_before,
         "reply": turn.reply,
         "audio_file": turn.audio_file,
+        "heard": [list(w) for w in turn.heard] or None,
         "judgement": j.model_dump(mode="json"),
         "intent": j.intent,
         "tone": j.tone.label if j.tone else None,
@@ -209,11 +237,15 @@ def _turn_row(session_id: str, turn: TurnRecord, answered_by: int | None) -> dic
         "target": turn.target,
         "trainee_id": answered_by,
         "at": db.parse_time(turn.at, "turn time"),
+        "correction": turn.correction.model_dump(mode="json") if turn.correction else None,
+        "trainer_note": turn.trainer_note or None,
     }
 
 
 def _finding_rows(session_id: str, turn: TurnRecord) -> Iterable[dict[str, Any]]:
-    for kind, items in (("technique", turn.judgement.techniques), ("trigger", turn.judgement.triggers)):
+    # What the trends count: a corrected turn's findings as corrected, as the score counts them.
+    judged = turn.assessed
+    for kind, items in (("technique", judged.techniques), ("trigger", judged.triggers)):
         for position, finding in enumerate(items):
             yield {"session_id": session_id, "turn_index": turn.index, "kind": kind,
                    "position": position, "name": finding.name, "evidence": finding.evidence}
@@ -242,6 +274,7 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
             by_session[row["session_id"]].append(TurnRecord(
                 index=row["turn_index"], node_id=row["node_id"], customer_line=row["customer_line"],
                 mood=row["mood"], agitation_before=row["agitation_before"], reply=row["reply"],
+                heard=row["heard"] or [],
                 # A recording retention deleted is no longer offered for playback.
                 audio_file=None if row["recording_deleted_at"] else row["audio_file"],
                 judgement=Judgement.model_validate(row["judgement"]), override=row["override"],
@@ -249,6 +282,8 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
                 branch_index=row["branch_index"], target=row["target"],
                 trainee=row["answered_by"],
                 at=db.iso(row["at"]),
+                correction=Correction.model_validate(row["correction"]) if row["correction"] else None,
+                trainer_note=row["trainer_note"] or "",
             ))
     for h in heads:
         # As the conversation keeps them: a session played alone names nobody on its turns (they are all
@@ -259,8 +294,8 @@ def read_records(conn: Connection, where: Sequence[Any] = (), order: Any = None)
     return [
         SessionRecord(
             trainee=h["trainee_name"] or "", class_name=h["class_name"] or "", scenario_title=h["scenario_title"],
-            updated_at=db.iso(h["updated_at"]), closed=h["closed"], score=h["score"],
-            station=h["station"],
+            updated_at=db.iso(h["updated_at"]), closed=h["closed"], restarted=h["restarted"], score=h["score"],
+            station=h["station"], trainer_note=h["trainer_note"] or "",
             state=SessionState(
                 state_version=h["state_version"], session_id=h["session_id"],
                 scenario_id=h["scenario_id"], seed=h["seed"], node_id=h["node_id"],

@@ -3,6 +3,7 @@ data folder. A thin facade: each job is its own module, and each method here han
 
     store = SessionStore()                       # <data>/simulator.db, or the shared PostgreSQL
     store.save(record), store.load(session_id)   # sessions.py: a session saved after every turn
+    store.save_note(session_id, "text", 2)       # sessions.py: a trainer's note on a session or turn
     store.sessions(trainee="Sam")                # history.py: questions across sessions
     store.add_trainee("Sam", "Tuesday")          # roster.py: trainees and classes
     store.recordings.keep(wav, session_id, 3)    # recordings.py: the recording files
@@ -111,6 +112,9 @@ class SessionStore:
             return self.outbox.send(Sessions(engine, self.station))
         finally:
             engine.dispose()
+
+    def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool:
+        return self._sessions.save_note(session_id, note, turn_index)
 
     def load(self, session_id: str) -> SessionRecord:
         return self._sessions.load(session_id)

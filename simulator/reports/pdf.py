@@ -256,9 +256,9 @@ td.key {{ color: {MUTED}; font-size: 8.5pt; }}
 """
 
 
-def _outcome_html(outcome: str | None) -> str:
+def _outcome_html(outcome: str | None, restarted: bool = False) -> str:
     if outcome is None:
-        return '<span class="muted">not finished</span>'
+        return f'<span class="muted">{"restarted" if restarted else "not finished"}</span>'
     return f'<b style="color:{OUTCOME_COLOURS.get(outcome, INK)}">{escape(outcome)}</b>'
 
 
@@ -364,7 +364,7 @@ def _roster_table(report: Report) -> str:
 
 def _sessions_table(report: Report) -> str:
     rows = [[_date(r.state.started_at), escape(r.owner or "—"), escape(r.scenario_title or r.state.scenario_id),
-             str(len(r.state.turns)), _outcome_html(r.state.outcome), _score_html(report.score_of(r))]
+             str(len(r.state.turns)), _outcome_html(r.state.outcome, r.restarted), _score_html(report.score_of(r))]
             for r in report.sessions]
     return "<h3>Sessions</h3>" + _table(["Date", "Trainee", "Scenario", "Turns", "Outcome", "Score"], rows,
                                         [19, 18, 32, 7, 15, 9])
@@ -400,8 +400,20 @@ def _turn_html(t: TurnRecord, scenario: Scenario | None = None) -> str:
         ("Triggers", _findings_html(j.triggers, good=False)),
         ("Tone", tone),
     ]
+    if t.correction is not None:
+        # Misheard: what the trainee says they said, judged again, after the turn as heard and played; the
+        # score counts it (engine/scoring.py).
+        c = t.correction.judgement
+        rows += [("Corrected to", f"“{escape(t.correction.reply)}” <span class=\"muted\">(by the trainee after "
+                                      "the session; the customer reacted to the reply as heard)</span>"),
+                     ("Judged as corrected", f'<b style="color:{INTENT_COLOURS.get(c.intent, INK)}">'
+                                             f"{INTENT_WORDS.get(c.intent, c.intent)}</b>"
+                                             + "".join("<br>" + _findings_html(items, good)
+                                                       for items, good in ((c.techniques, True), (c.triggers, False))
+                                                       if items))]
     if j.explanation:
         rows.append(("Why", "<br>".join(f"• {escape(s)}" for s in j.explanation)))
+    rows.extend(_turn_note_rows(t))
     rows.extend(_guidance_rows(t, scenario))
     body = "".join(f'<tr><td class="key" width="17%">{k}</td><td>{v}</td></tr>' for k, v in rows)
     head = (f'<tr><td colspan="2" bgcolor="{PANEL}"><b>Turn {t.index + 1}</b>'
@@ -410,6 +422,24 @@ def _turn_html(t: TurnRecord, scenario: Scenario | None = None) -> str:
     return (f'<table width="100%" cellspacing="0" cellpadding="4" border="1" '
             f'style="border-collapse: collapse; border-color: {RULE}; border-style: solid">'
             f"{head}{body}</table><p></p>")
+
+
+def _note_html(note: str) -> str:
+    """A trainer's note as typed: its line breaks kept, nothing in it read as markup."""
+    return "<br>".join(escape(line) for line in note.splitlines())
+
+
+def _turn_note_rows(t: TurnRecord) -> list[tuple[str, str]]:
+    """The trainer's note on a turn, as a row of the turn's table (none without a note)."""
+    return [("Trainer's note", f"<i>{_note_html(t.trainer_note)}</i>")] if t.trainer_note else []
+
+
+def _session_note_html(r: SessionRecord) -> str:
+    """The trainer's note on the whole session, under its heading ("" without a note)."""
+    if not r.trainer_note:
+        return ""
+    return (f'<table width="100%" cellspacing="0" cellpadding="6" border="0"><tr><td bgcolor="{PANEL}">'
+            f"<b>Trainer's note:</b> <i>{_note_html(r.trainer_note)}</i></td></tr></table><p></p>")
 
 
 # -- what the debrief shows beside the turns: the model answers, the ending, the score's parts ----------
@@ -480,7 +510,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
     who = f" — {escape(r.owner)}" if r.owner else ""
     start = s.turns[0].agitation_before if s.turns else s.agitation
     meta = (f"{_date(s.started_at)} · {len(s.turns)} turn{'s' if len(s.turns) != 1 else ''} · "
-            f"outcome {_outcome_html(s.outcome)} · {score} · "
+            f"outcome {_outcome_html(s.outcome, r.restarted)} · {score} · "
             f"agitation {start:.0f} → {s.agitation:.0f}")
     ident = f"Session {escape(s.session_id)}" + (f" · station {escape(r.station)}" if r.station else "")
     overrides = sum(t.override is not None for t in s.turns)
@@ -489,6 +519,7 @@ def _session_html(report: Report, r: SessionRecord, chart: str, chart_width: int
         f"<p>{meta}</p>",
         f'<p class="small muted">{ident}'
         + (f" · {overrides} trainer override{'s' if overrides != 1 else ''}" if overrides else "") + "</p>",
+        _session_note_html(r),
         f'<p><img src="{chart}" width="{chart_width * _IMG:.0f}" height="{chart_height * _IMG:.0f}"></p>',
         '<p class="small muted">Agitation after each reply, 0 (settled) to 100 (out of control). '
         "Dots: green de-escalating, grey neutral, red escalating; a ring marks a trainer override.</p>",

@@ -60,6 +60,9 @@ class Adaptation:
     vocabulary: frozenset[str]
     sentences: int
     build_seconds: float = field(default=0.0, compare=False)
+    # Text Whisper reads as what came before the reply: the customers' names, spelt as the scenario
+    # spells them ("Kayleigh", not "Kately"). Its effect is measured by bench/asr_accuracy.py.
+    prompt: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,9 +408,15 @@ def build_adaptation(phrases: Sequence[str], names: Sequence[str] = ()) -> Adapt
             tmp.write_text(_arpa([s for s, _ in kept], [w for _, w in kept]), encoding="utf-8")
             tmp.replace(arpa_path)
         adaptation = Adaptation(digest, arpa_path, extra, vocabulary, len(kept),
-                                time.perf_counter() - t0)
+                                time.perf_counter() - t0, whisper_prompt(names))
         _cache[digest] = adaptation
         return adaptation
+
+
+def whisper_prompt(names: Sequence[str]) -> str:
+    """The names as a prompt: "Dana Whitfield, Marcus." ("" without names)."""
+    kept = [" ".join(n.split()) for n in names if n.strip()]
+    return ", ".join(dict.fromkeys(kept)) + "." if kept else ""
 
 
 def adaptation_for_scenario(scenario: Any) -> Adaptation:

@@ -29,7 +29,7 @@ reported - last sample above 2% of the peak, on the synthetic replies.
 
 With the cue, 89 of the 120 synthetic replies ended on the short pause. It splits fewer real
 sentences and ends a finished reply ~110 ms sooner, but it ends more two-sentence replies at the
-pause between the sentences (0.27 s after "Dana." in tests/ui/test_voice_e2e.py's espeak-ng
+pause between the sentences (0.27 s after "Dana." in tests/ui/conversation/test_voice_e2e.py's espeak-ng
 reply), which no cue at that pause can tell from an end: the first sentence is complete. Tried on the same recordings (bench replay): a drop range up
 to +0.6 st (level pitch counts as a fall) split 7/51 real and 30/60 two-sentence; short 0.25 s
 2/51 and 25/60 at a 380 ms median, 0.3 s 2/51 and 23/60 at 440 ms (both with a long 0.8 s).

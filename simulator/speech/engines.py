@@ -171,6 +171,7 @@ class WhisperRecognizer:
         self._speech_before = 0.0  # speech heard by the VAD before the latest `resume`
         self._active = False
         self._warmed = False
+        self._prompt_cache: tuple[str, tuple[int, ...]] = ("", ())
 
     @property
     def adaptation(self) -> Adaptation | None:
@@ -238,11 +239,19 @@ class WhisperRecognizer:
         """Recognise a whole utterance already in memory (16 kHz mono PCM16)."""
         return self._decode(pcm16, speech_seconds(pcm16), time.perf_counter())
 
+    def _prompt(self) -> tuple[int, ...]:
+        """The scenario's prompt (its customers' names) as Whisper's tokens, made once per scenario."""
+        adaptation = self.adaptation
+        text = adaptation.prompt if adaptation is not None else ""
+        if self._prompt_cache[0] != text:
+            self._prompt_cache = (text, self._model.prompt_tokens(text))
+        return self._prompt_cache[1]
+
     def _decode(self, pcm16: bytes, speech: float, t0: float) -> Transcript:
         if speech < MIN_SPEECH:
             return Transcript("", 0.0, engine=self.engine, seconds=time.perf_counter() - t0)
         samples = np.frombuffer(pcm16[:len(pcm16) - len(pcm16) % 2], "<i2").astype(np.float32) / 32768.0
-        result = self._model.transcribe(samples)
+        result = self._model.transcribe(samples, prompt=self._prompt())
         if not result.is_speech:
             return Transcript("", 0.0, engine=self.engine, seconds=time.perf_counter() - t0)
         words = tuple(Word(w.text, w.start, w.end, w.probability) for w in result.words)

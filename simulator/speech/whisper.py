@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import json
 import math
 import os
+import re
 import threading
 import time
 import zlib
@@ -51,6 +53,7 @@ THREADS = 2
 # Special tokens of the English-only models (vocabulary.txt, one token per line by id).
 _EOT = 50256
 _SOT = 50257
+_SOT_PREV = 50360  # <|startofprev|>: the text before it is a prompt, not the transcript
 _NO_TIMESTAMPS = 50362
 _FIRST_SPECIAL = _EOT
 
@@ -210,6 +213,40 @@ def _byte_decoder() -> dict[str, int]:
     return {chr(c): b for b, c in zip(printable, chars, strict=True)}
 
 
+# GPT-2's pre-tokenizer (the ByteLevel step of tokenizer.json), with Python's `re`: letters, digits,
+# other symbols, each with the space before it, and English contractions apart.
+_PRETOKEN = re.compile(r"'s|'t|'re|'ve|'m|'ll|'d| ?[^\W\d_]+| ?\d+| ?[^\s\w]+|\s+(?!\S)|\s+")
+# Tokens a prompt may take: Whisper keeps at most half its 448-token context for the prompt.
+_MAX_PROMPT_TOKENS = 223
+
+
+class PromptTokenizer:
+    """Text to Whisper token ids with the model's own byte-level BPE (tokenizer.json's merges), for a
+    prompt. Only encoding: the model's output is decoded from vocabulary.txt."""
+
+    def __init__(self, tokenizer_json: Path) -> None:
+        spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]
+        self._ids: dict[str, int] = spec["vocab"]
+        merges = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in spec["merges"]]
+        self._ranks = {pair: rank for rank, pair in enumerate(merges)}
+        self._chars = {b: c for c, b in _byte_decoder().items()}
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one tokenizer per model, kept for the process
+    def _word(self, piece: str) -> tuple[int, ...]:
+        parts = [self._chars[b] for b in piece.encode("utf-8")]
+        while len(parts) > 1:
+            ranked = [(self._ranks.get((a, b), -1), i) for i, (a, b) in enumerate(zip(parts, parts[1:], strict=False))]
+            ranked = [(r, i) for r, i in ranked if r >= 0]
+            if not ranked:
+                break
+            _, i = min(ranked)
+            parts[i:i + 2] = [parts[i] + parts[i + 1]]
+        return tuple(self._ids[p] for p in parts)
+
+    def encode(self, text: str) -> list[int]:
+        return [t for piece in _PRETOKEN.findall(text) for t in self._word(piece)]
+
+
 class WhisperModel:
     """The loaded model. Thread-safe: one decode at a time (a lock), ~0.2-0.4 s each on 2 cores."""
 
@@ -244,6 +281,10 @@ class WhisperModel:
         if self._model.is_multilingual or len(vocabulary) <= _NO_TIMESTAMPS:
             raise ModelUnavailable(f"the Whisper model in {folder} is not an English-only (.en) "
                                    "model, which the app needs")
+        try:
+            self._prompts: PromptTokenizer | None = PromptTokenizer(folder / "tokenizer.json")
+        except (OSError, ValueError, KeyError):
+            self._prompts = None  # a model folder without tokenizer.json decodes without prompts
         decoder = _byte_decoder()
         self._token_bytes = [bytes(decoder.get(c, ord("?")) for c in token) for token in vocabulary]
         self.folder = folder
@@ -255,10 +296,19 @@ class WhisperModel:
     def _text(self, tokens: list[int]) -> str:
         return b"".join(self._token_bytes[t] for t in tokens).decode("utf-8", errors="replace")
 
-    def transcribe(self, samples: np.ndarray, words: bool = True, window: float | None = None) -> WhisperResult:
+    def prompt_tokens(self, prompt: str) -> tuple[int, ...]:
+        """`prompt` as the tokens `transcribe` takes (none when the model has no tokenizer.json)."""
+        if not prompt.strip() or self._prompts is None:
+            return ()
+        return tuple(self._prompts.encode(" " + prompt.strip())[-_MAX_PROMPT_TOKENS:])
+
+    def transcribe(self, samples: np.ndarray, words: bool = True, window: float | None = None,
+                   prompt: tuple[int, ...] = ()) -> WhisperResult:
         """Decode one reply (float samples at 16 kHz, up to 30 s), greedily, with word timings
         and probabilities when `words`. `window` is the encoder's window in seconds (default: the
-        reply's length plus `_WINDOW_PAD`, at least `_MIN_WINDOW`, at most 30)."""
+        reply's length plus `_WINDOW_PAD`, at least `_MIN_WINDOW`, at most 30). `prompt` (from
+        `prompt_tokens`) is text Whisper reads as what came before: names and words it should
+        expect (the scenario's), which it then spells that way."""
         length = len(samples) / SAMPLE_RATE
         if window is None:
             window = max(_MIN_WINDOW, length + _WINDOW_PAD)
@@ -268,7 +318,8 @@ class WhisperModel:
         with self._lock:
             encoded = self._model.encode(storage)
             result = self._model.generate(
-                encoded, [[_SOT, _NO_TIMESTAMPS]], beam_size=BEAM_SIZE, max_length=224,
+                encoded, [[_SOT_PREV, *prompt, _SOT, _NO_TIMESTAMPS] if prompt else [_SOT, _NO_TIMESTAMPS]],
+                beam_size=BEAM_SIZE, max_length=224,
                 return_scores=True, return_no_speech_prob=True)[0]
             tokens = [t for t in result.sequences_ids[0] if t < _FIRST_SPECIAL]
             text = self._text(tokens).strip()

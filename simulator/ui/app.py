@@ -38,6 +38,7 @@ def run_app(argv: list[str] | None = None) -> int:
         return 2
 
     from simulator.ui.context import AppContext
+    from simulator.ui.first_frame import FirstFrame
     from simulator.ui.main_window import APP_NAME, MainWindow, opens_maximised
     from simulator.ui.theme import apply_theme
 
@@ -49,14 +50,18 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     context = AppContext.for_app()
+    # What the first screen does not need waits until it is painted (AppContext.startup).
+    context.startup.hold()
     apply_theme(app, context.settings.text_scale)
     window = MainWindow(context)
+    context.startup.later(lambda: context.devices.warm_up(context.settings))
     screen = app.primaryScreen()
     room = screen.availableGeometry() if screen is not None else None
     if room is not None and opens_maximised(room.width(), room.height()):
         window.showMaximized()
     else:
         window.show()
+    FirstFrame(window, context.startup.release)  # parented to the window
     for notice in context.startup_notices:
         from simulator.ui import dialogs
 

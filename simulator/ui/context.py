@@ -102,6 +102,19 @@ class Devices:
     def can_speak(self) -> bool:
         return self.voice is not None and _available(self.voice)
 
+    def warm_up(self, settings: Settings) -> None:
+        """Load the voices' and the recogniser's models on their workers and open the speaker once,
+        before the first line needs them (the first stream is slow to open)."""
+        if self.voice is not None and _available(self.voice):
+            self.voice.warm_up()
+        listener = self.listener
+        # A stand-in listener (no signature) is about to be replaced by the chosen recogniser's,
+        # which warms itself when it is made (conversation/listening.py, make_listener).
+        if listener is not None and listener.settings_signature is not None:
+            from simulator.ui.conversation.listening import warm_listener
+
+            warm_listener(listener, settings)
+
 
 def _available(service: Any) -> bool:
     check = getattr(service, "is_available", None)
@@ -113,7 +126,10 @@ def _available(service: Any) -> bool:
 
 
 def create_devices(settings: Settings) -> Devices:
-    """The real audio services, with whichever of them can be made to work on this machine."""
+    """The real audio services, with whichever of them can be made to work on this machine.
+
+    Their models load later, off the GUI thread, when `Devices.warm_up` asks (the app: once its
+    first screen is painted)."""
     devices = Devices()
     try:
         from simulator.devices.voice_out import VoiceOut
@@ -123,8 +139,6 @@ def create_devices(settings: Settings) -> Devices:
             devices.voice.set_device(settings.output_device.encode())
         devices.voice.set_speed(settings.customer_speaking_speed)
         devices.voice.set_voice_choices(dict(settings.customer_voice_engines))
-        if hasattr(devices.voice, "warm_up") and devices.voice.is_available():
-            devices.voice.warm_up()  # the first stream is slow to open; do it before the first line
     except Exception as exc:
         log.warning("the customer's voice is unavailable: %s", exc)
         devices.problems.append("The customer's voice is unavailable, so their lines are shown as subtitles.")
@@ -150,12 +164,49 @@ def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
     """The Listener for these settings around the shared microphone. A recogniser that needs a
     model folder (Vosk, Whisper) is built later off the GUI thread: see
     ConversationPresenter.apply_listening_settings."""
-    from simulator.ui.conversation_listening import listening_signature, make_listener
+    from simulator.ui.conversation.listening import listening_signature, make_listener
 
-    listener = make_listener(settings, microphone)
+    listener = make_listener(settings, microphone, warm=False)  # Devices.warm_up, later
     # Any other recogniser is a stand-in until then: no signature matches None, so it is rebuilt.
     listener.settings_signature = listening_signature(settings) if settings.recognizer == "pocketsphinx" else None
     return listener
+
+
+class Startup:
+    """Work the first screen does not need, held until the window's first frame is painted.
+
+    Loading the scenarios, the recognisers' and voices' models and the retention purge all run off the
+    GUI thread, but in Python they take turns with it: started while the window is being built, they
+    delayed its first frame by a second or more on a 2-core machine (bench/startup.py). The app holds
+    them (`hold`) until its window is painted (`release`, simulator/ui/app.py); elsewhere (tests,
+    scripts) nothing is held and `later(fn)` runs `fn` at once.
+    """
+
+    def __init__(self) -> None:
+        self._held: list[Callable[[], object]] | None = None
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    def hold(self) -> None:
+        if self._held is None:
+            self._held = []
+
+    def later(self, fn: Callable[[], object]) -> None:
+        """Run `fn` now, or when the first frame is painted if that has not happened yet (in order)."""
+        if self._held is None:
+            fn()
+        else:
+            self._held.append(fn)
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for fn in held:
+            try:
+                fn()
+            except Exception:  # one failed start-up job must not stop the others
+                log.exception("a start-up job failed")
 
 
 @dataclass
@@ -172,6 +223,8 @@ class AppContext:
     startup_notices: list[str] = field(default_factory=list)
     # Why sessions are kept in memory only (the data folder cannot be written), or None.
     storage_problem: str | None = None
+    # What waits for the first frame (the app holds it until its window is painted).
+    startup: Startup = field(default_factory=Startup)
     _judge: Judge | None = field(default=None, repr=False)
 
     @classmethod

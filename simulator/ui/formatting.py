@@ -1,8 +1,10 @@
-"""How the screens write what they share: times, for now (library, debrief, history, classes)."""
+"""How the screens write what they share: times (library, debrief, history, classes) and difficulty (library, classroom)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from simulator.engine.vocabulary import DIFFICULTY_NAMES
 
 
 def friendly_time(iso: str) -> str:
@@ -12,3 +14,14 @@ def friendly_time(iso: str) -> str:
     except ValueError:
         return iso
     return when.strftime("%d %b %Y, %H:%M")
+
+
+def difficulty_dots(level: int) -> str:
+    """A scenario's difficulty as five dots, as many filled as its level ('●●○○○' for 2)."""
+    level = max(0, min(5, level))
+    return "●" * level + "○" * (5 - level)
+
+
+def difficulty_words(level: int) -> str:
+    """'Difficulty 2 of 5: Easy'."""
+    return f"Difficulty {level} of 5: {DIFFICULTY_NAMES.get(level, str(level))}"

@@ -26,22 +26,22 @@ from simulator.fileio import StorageError
 from simulator.records.retention import apply_retention
 from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
-from simulator.ui.authoring import AuthoringPage
-from simulator.ui.calibration import CalibrationPage
-from simulator.ui.classroom import mark_classroom_turns
+from simulator.ui.authoring.view import AuthoringPage
+from simulator.ui.calibration.view import CalibrationPage
+from simulator.ui.classroom.presenter import mark_classroom_turns
+from simulator.ui.classroom.trainer import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
-from simulator.ui.conversation import ConversationPage
-from simulator.ui.debrief import DebriefPage
-from simulator.ui.history import HistoryPage
-from simulator.ui.library import LibraryPage
+from simulator.ui.conversation.view import ConversationPage
+from simulator.ui.debrief.view import DebriefPage
+from simulator.ui.history.view import HistoryPage
+from simulator.ui.library.view import LibraryPage
 from simulator.ui.outbox_sender import OutboxSender
-from simulator.ui.roster import RosterPage
-from simulator.ui.settings_page import SettingsPage
+from simulator.ui.roster.view import RosterPage
+from simulator.ui.settings.view import SettingsPage
 from simulator.ui.theme import apply_theme
-from simulator.ui.trainer_window import Classroom
 from simulator.ui.watch import FileWatcher, default_paths
-from simulator.ui.welcome import WelcomePage
+from simulator.ui.welcome.view import WelcomePage
 
 log = logging.getLogger(__name__)
 
@@ -116,23 +116,26 @@ class MainWindow(QMainWindow):
         self.calibration.calibrated.connect(self._on_calibration_calibrated)
         self.settings_page.saved.connect(self._on_settings_page_saved)
         self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
-        # A recogniser that needs its model folder (Vosk, Whisper) is built now, off the GUI thread.
-        self.conversation.presenter.apply_listening_settings()
+        # A recogniser that needs its model folder (Vosk, Whisper) is built off the GUI thread, once
+        # the first screen is painted (AppContext.startup).
+        context.startup.later(self.conversation.presenter.apply_listening_settings)
         self.conversation.presenter.finished.connect(self.review_session)
         self.conversation.presenter.left.connect(self.show_library)
         self.debrief.back_requested.connect(self.show_library)
         self.debrief.again_requested.connect(self.start_scenario)
         self.debrief.retry_requested.connect(self.retry_from_turn)
+        # Who answered each classroom turn and the trainer's overrides, also after a correction.
+        self.debrief.shown.connect(lambda: mark_classroom_turns(self.debrief))
         self.history.review_requested.connect(self.review_session)
         self.roster.history_requested.connect(self.show_history)
         self.roster.classroom_requested.connect(self.open_classroom)
         # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
-        apply_retention(context)
+        context.startup.later(lambda: apply_retention(context))
         # Sessions kept here while the shared database was down are sent at start and every minute.
         self.outbox_sender = OutboxSender(context, self)
         self.outbox_sender.status_changed.connect(self._on_outbox_status)
         self.outbox_sender.store_changed.connect(self._update_who)
-        self.outbox_sender.start()
+        context.startup.later(self.outbox_sender.start)
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
@@ -297,13 +300,16 @@ class MainWindow(QMainWindow):
         self._show(self.roster, self.nav_roster)
 
     def open_classroom(self, class_name: str = "") -> None:
-        """Classroom mode: the projector view and the trainer's window (brought forward if open)."""
+        """Classroom mode: the projector view and the trainer's window (brought forward if open), with
+        `class_name`, else the class chosen on the Classes screen."""
+        class_name = class_name or self.roster.current_class()
         if self.classroom is None:
             self.classroom = Classroom(self.ctx, self)
             self.classroom.debrief_requested.connect(self._on_classroom_debrief_requested)
             self.classroom.closed.connect(self._on_classroom_closed)
             self.classroom.show(class_name or None, self.library.library)
         else:
+            self.classroom.choose_class(class_name)
             self.classroom.trainer.raise_()
             self.classroom.trainer.activateWindow()
 
@@ -374,8 +380,7 @@ class MainWindow(QMainWindow):
             return
         scenario = self._scenario(record.state.scenario_id)
         if scenario is not None:
-            self.debrief.show_record(record, scenario)
-            mark_classroom_turns(self.debrief)  # who answered each classroom turn, the trainer's overrides
+            self.debrief.show_record(record, scenario)  # shown: the classroom's notes (below)
             self._show(self.debrief, None)
 
     def retry_from_turn(self, session_id: str, turn_index: int) -> None:

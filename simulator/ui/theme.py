@@ -58,6 +58,14 @@ OUTCOME_TEXT = {
 }
 
 
+def outcome_text(outcome: str | None, restarted: bool = False) -> tuple[str, str]:
+    """How a session ended, as a chip says it, and the chip's kind: a session the trainee restarted
+    part-way is "Restarted", not "Not finished" (it is not waiting to be resumed)."""
+    if outcome in OUTCOME_TEXT:
+        return OUTCOME_TEXT[outcome]
+    return ("Restarted", "Muted") if restarted else ("Not finished", "Muted")
+
+
 def color(name: str) -> QColor:
     return QColor(COLORS[name])
 

@@ -194,3 +194,12 @@ def test_real_tone_analysis_on_synthesised_speech(tmp_path):
                             JudgeContext(baseline_audio=wav))
     assert j.tone is not None and j.tone.label in ("calm", "raised", "shouting", "flat")
     assert "name_emotion" in j.technique_names()
+
+
+def test_a_reply_whose_tone_is_known_is_judged_with_it_and_its_audio_is_not_measured_again(tmp_path):
+    fake = FakeTone("calm")
+    judge = RubricJudge(analyse_tone=fake.analyse, load_baseline=fake.load_baseline)
+    known = tone("shouting", loudness_db=9.0)
+    j = judge.judge(Reply("I understand", audio_path=tmp_path / "gone.wav", tone=known), JudgeContext())
+    assert fake.calls == [] and j.tone == known
+    assert j.intent == "escalate", "the known tone is combined with the words as a measured one is"

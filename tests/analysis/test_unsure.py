@@ -7,6 +7,7 @@ from simulator.analysis.unsure import (
     GRAVE_TRIGGERS,
     UNSURE_WORD,
     unsure_grave_triggers,
+    unsure_spans,
     unsure_words,
     word_spans,
 )
@@ -120,3 +121,12 @@ def test_a_judgement_saved_before_the_field_existed_still_loads():
     assert Judgement.model_validate(saved).unsure_words == []
     again = Judgement(intent="escalate", confidence=0.9, unsure_words=["dick"])
     assert Judgement.model_validate_json(again.model_dump_json()) == again
+
+
+def test_the_unsure_words_of_a_transcript_are_found_where_they_are_for_the_screens_to_mark():
+    text = "Sorry, that was our mistake."
+    words = (HeardWord("Sorry,", 0.97), HeardWord("that", 0.9), HeardWord("was", 0.95), HeardWord("our", 0.41),
+             HeardWord("mistake.", 0.55))
+    assert [text[a:b] for a, b in unsure_spans(text, words)] == ["our", "mistake."]
+    assert unsure_spans(text, ()) == [], "a typed reply has nothing unsure"
+    assert unsure_spans("something else entirely", words) == [], "words that do not spell the text mark nothing"

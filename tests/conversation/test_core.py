@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.conversation import SAY_AGAIN, Conversation, Saved, heard, rewound_state
+from simulator.conversation import SAY_AGAIN, Conversation, Notes, Saved, heard, rewound_state
 from simulator.engine.judgement import Judgement, Reply
 from simulator.records.outbox import KeptLocally
 from simulator.records.sessions import SessionRecord
@@ -26,12 +26,26 @@ class FlakyStore:
     def __init__(self, failures: int = 0) -> None:
         self.failures = failures
         self.saved: list[tuple[int, bool]] = []
+        self.rows: dict[int | None, str] = {}  # the notes on rows saved so far (None: the session's)
 
     def save(self, record: SessionRecord) -> None:
         if self.failures:
             self.failures -= 1
             raise OSError("No space left on device")
         self.saved.append((len(record.state.turns), record.closed))
+        # As the real store: a new row comes with its note, a saved row keeps the note it has.
+        self.rows.setdefault(None, record.trainer_note)
+        for t in record.state.turns:
+            self.rows.setdefault(t.index, t.trainer_note)
+
+    def save_note(self, session_id: str, note: str, turn_index: int | None = None) -> bool:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("No space left on device")
+        if turn_index not in self.rows:
+            return False
+        self.rows[turn_index] = note
+        return True
 
 
 def typed_turn(conversation: Conversation, text: str, tasks=None) -> Judgement:
@@ -208,3 +222,94 @@ def test_the_trainer_may_take_any_branch_of_the_node_directly(mini):
     assert (turn.override, turn.branch_index, turn.target) == ("branch", 2, "gave_up")
     assert turn.judgement == judgement and turn.applied_delta == steer.branches[2].applied_delta
     assert conversation.runner.outcome == "unresolved"
+
+
+def test_a_restarted_session_with_turns_is_kept_closed_and_marked_and_never_offered_to_resume(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    typed_turn(conversation, "neutral")
+    assert [r.session_id for r in store.unfinished()] == [conversation.session_id]
+    assert conversation.restarted() == Saved.OK
+    kept = store.load(conversation.session_id)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == ["neutral"]
+    assert store.unfinished() == [] and conversation.discarded
+
+
+def test_a_session_restarted_before_any_turn_is_not_kept(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    assert conversation.restarted() is None
+    assert store.all() == []
+
+
+def test_a_spoken_reply_keeps_its_recognised_words_with_the_turn(mini, tmp_path):
+    from simulator.engine.judgement import HeardWord
+
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    words = (HeardWord("+", 0.9), HeardWord("sorry", 0.42))
+    reply = Reply("+ sorry", audio_path=tmp_path / "r.wav", recognition_confidence=0.8, words=words)
+    conversation.apply(reply, ScriptedJudge().judge(reply, conversation.runner.context()))
+    assert store.load(conversation.session_id).state.turns[0].heard == list(words)
+def test_a_trainers_notes_are_saved_at_once_and_a_stale_whole_save_keeps_them(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, class_name="Tue")
+    typed_turn(conversation, "+ I'm sorry")
+    stale = store.load(conversation.session_id)  # as another screen (the debrief) read it before the notes
+    assert conversation.note("  Good apology, a bit fast.  ", turn=0) is Saved.OK
+    assert conversation.note("Class of three; focus on empathy.") is Saved.OK
+    back = store.load(conversation.session_id)
+    assert back.trainer_note == "Class of three; focus on empathy."
+    assert [t.trainer_note for t in back.state.turns] == ["Good apology, a bit fast."]
+    # Another screen saving the whole session as it last saw it does not put back the old (empty) notes.
+    store.save(stale)
+    typed_turn(conversation, "+ here it is")
+    back = store.load(conversation.session_id)
+    assert back.trainer_note == "Class of three; focus on empathy."
+    assert [t.trainer_note for t in back.state.turns] == ["Good apology, a bit fast.", ""]
+    # Clearing a note clears it.
+    conversation.note("", turn=0)
+    assert store.load(conversation.session_id).state.turns[0].trainer_note == ""
+
+
+def test_a_note_typed_before_the_first_turn_saves_the_session_with_it(mini, tmp_path):
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, class_name="Tue")
+    assert conversation.note("Warm-up round") is Saved.OK
+    assert store.load(conversation.session_id).trainer_note == "Warm-up round"
+
+
+def test_a_note_that_could_not_be_saved_is_kept_and_saved_by_the_next_save(mini):
+    store = FlakyStore()
+    heard_of: list[Saved] = []
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, on_saved=lambda saved, exc: heard_of.append(saved))
+    typed_turn(conversation, "neutral")
+    store.failures = 1
+    assert conversation.note("Mumbled", turn=0) is Saved.FAILED
+    assert heard_of == [Saved.FAILED] and store.rows[0] == ""
+    assert conversation.turns[0].trainer_note == "Mumbled"  # kept with the session meanwhile
+    typed_turn(conversation, "neutral again")
+    assert heard_of == [Saved.FAILED, Saved.CAUGHT_UP] and store.rows[0] == "Mumbled"
+
+
+def test_a_note_on_a_turn_whose_save_failed_is_saved_with_the_whole_session(mini):
+    store = FlakyStore(failures=1)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1)
+    typed_turn(conversation, "neutral")  # this save fails: no row for the turn yet
+    assert store.saved == []
+    assert conversation.note("Check the wording", turn=0) is Saved.CAUGHT_UP
+    assert store.saved == [(1, False)] and store.rows[0] == "Check the wording"
+
+
+def test_notes_on_a_finished_session_are_saved_without_a_conversation(mini, tmp_path):
+    """The debrief's way: the record read back, a note on it saved at once; nothing else is written."""
+    store = SessionStore(tmp_path)
+    conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
+    typed_turn(conversation, "+ I'm sorry")
+    record = store.load(conversation.session_id)
+    notes = Notes(store, record)
+    notes.note("Listen for the name", turn=0)
+    notes.note("Solid first go")
+    back = store.load(conversation.session_id)
+    assert (back.trainer_note, back.state.turns[0].trainer_note) == ("Solid first go", "Listen for the name")
+    assert back.updated_at == record.updated_at  # a note is not a new play of the session

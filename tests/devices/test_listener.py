@@ -14,7 +14,7 @@ import pytest
 
 from simulator.devices import listener as listener_module
 from simulator.devices.listener import Listener, ReplyResult
-from simulator.devices.microphone import safe_emit
+from simulator.devices.signals import safe_emit
 from simulator.devices.workers import InlineWorker
 from simulator.records.recordings import Recordings
 from simulator.speech.adaptation import build_adaptation

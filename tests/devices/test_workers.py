@@ -131,3 +131,14 @@ def test_a_pool_that_has_gone_drops_what_its_tasks_return(qtbot):
     assert QThreadPool.globalInstance().waitForDone(2000)
     qtbot.wait(50)  # the outcome's queued delivery, which finds nobody
     assert seen == []
+
+
+def test_the_workers_load_without_qt_multimedia_numpy_or_the_recogniser():
+    """The task runner is made before the first window; the audio stack is not needed until later (issue 18)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator.devices.workers; "
+            "print(sorted(m for m in ('PySide6.QtMultimedia', 'numpy', 'pocketsphinx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -189,6 +189,16 @@ def test_duplicate_ids_in_a_library(tmp_path):
     assert lib.find("a") is lib.scenarios["mini"]
 
 
+def test_a_library_lists_its_scenarios_easiest_first_then_by_title(tmp_path):
+    for sid, title, level in (("b", "beta", 3), ("a", "Alpha", 3), ("z", "Zed", 1), ("m", "Mid", 5)):
+        (tmp_path / f"{sid}.yaml").write_text(MINI.replace("id: mini", f"id: {sid}")
+                                              .replace("title: ", f"title: {title}  # ", 1)
+                                              .replace("difficulty: 1", f"difficulty: {level}"))
+    lib = load_library([tmp_path])
+    assert not lib.problems, lib.problems
+    assert [(s.difficulty, s.title) for s in lib.by_difficulty()] == [(1, "Zed"), (3, "Alpha"), (3, "beta"), (5, "Mid")]
+
+
 @pytest.mark.parametrize("text", [
     "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
     "a: " + "{b: " * 50_000 + "1" + "}" * 50_000 + "\n",

@@ -76,3 +76,22 @@ def test_the_parts_add_up_to_the_total_or_the_score_says_why():
     spoken = score_session([turn(0, ["empathy"], tone="calm"), turn(1, [], tone="raised")], "unresolved")
     assert spoken.note is None
     assert sum(line.points for line in spoken.lines) == pytest.approx(spoken.total, abs=0.15)
+
+
+def test_a_corrected_turn_is_scored_on_its_corrected_words_and_its_effect_as_played():
+    from simulator.engine.session import Correction
+
+    misheard = turn(0, [], ["insult"], tone="calm", delta=12)  # "that was our mistake" heard as "...a dick"
+    before = score_session([misheard], "unresolved")
+    corrected = misheard.model_copy(update={"correction": Correction(
+        reply="that was our mistake", judgement=Judgement(intent="deescalate", confidence=0.8,
+                                                          techniques=[Finding(name="apologise", evidence="our mistake")],
+                                                          tone=ToneReading(label="calm")))})
+    after = score_session([corrected], "unresolved")
+    assert corrected.assessed is corrected.correction.judgement and misheard.assessed is misheard.judgement
+    assert before.line("triggers").points == 0 and after.line("triggers").points == WEIGHTS["triggers"]
+    assert after.line("techniques").points > before.line("techniques").points == 0
+    # What the customer did stays as played: they reacted to what was heard.
+    assert after.line("calming").points == before.line("calming").points == 0
+    assert after.line("outcome").points == before.line("outcome").points
+    assert after.line("tone").points == before.line("tone").points

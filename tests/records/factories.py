@@ -167,6 +167,20 @@ def shared_session(store, owner="Ann", helper="Bo", class_name="Tue"):
     return shared
 
 
+def corrected_session(store, trainee: str = "Sam Patel", *, restarted: bool = False) -> SessionRecord:
+    """A saved session whose first, spoken reply was misheard as an insult and corrected by the trainee."""
+    from simulator.engine.session import Correction
+
+    r = record(trainee, n_turns=2, closed=restarted)
+    r.restarted = restarted
+    r.state.turns[0] = r.state.turns[0].model_copy(update={
+        "reply": "that was a dick", "judgement": judgement("escalate", triggers=[("insult", "a dick")]),
+        "correction": Correction(reply="that was our mistake",
+                                 judgement=judgement(techniques=[("apologise", "our mistake")]))})
+    store.save(r)
+    return r
+
+
 def played(scenario, *replies: str, trainee: str = "Sam Patel", class_name: str = "") -> SessionRecord:
     """A session of real turns of `scenario`: the runner takes each reply's branch, judged by the engine
     tests' ScriptedJudge ('+' de-escalates, '!' says calm down, '-' escalates)."""

@@ -74,3 +74,32 @@ def test_records_never_load_qt():
     code = ("import sys, simulator.records.store, simulator.records.reports, simulator.cli.report; "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'")
     subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True)
+
+
+def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it():
+    assert db._head_of_files() == db.head_revision() is not None
+
+
+def test_a_database_already_at_this_versions_schema_opens_without_loading_alembic(tmp_path):
+    """alembic takes a third of a second to import: the app's every start would pay it (issue 18, start-up)."""
+    import subprocess
+    import sys
+
+    SessionStore(tmp_path).close()  # made and migrated once
+    code = ("import sys; from pathlib import Path; from simulator.records.store import SessionStore; "
+            f"SessionStore(Path({str(tmp_path)!r})).close(); "
+            "print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_database_behind_this_version_is_still_migrated(fresh_database_url):
+    from alembic import command
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.begin() as conn:
+        command.upgrade(db._alembic_config(conn), "0002")
+    engine.dispose()
+    store = SessionStore(url=fresh_database_url)
+    assert db.current_revision(store.engine) == db.head_revision()
+    store.close()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import command
 
+from simulator.engine.session import Correction
 from simulator.records import db
 from simulator.records.store import SessionStore
 from tests.records.factories import judgement
@@ -62,15 +63,19 @@ def _fill_release_0001(url: str) -> None:
 
 # What 0002 changes: who a turn and a session belong to (checked through the store below).
 OWNERS = {("turns", "trainee"), ("turns", "trainee_id"), ("sessions", "trainee_id"), ("sessions", "class_id")}
+# What 0003 adds: empty columns for corrected transcripts and trainer notes.
+ADDED_IN_0003 = {("turns", "correction"), ("turns", "trainer_note"), ("sessions", "trainer_note")}
+# What 0004 adds: whether a session was restarted, and a spoken turn's recognised words.
+ADDED_IN_0004 = {("sessions", "restarted"), ("turns", "heard")}
 
 
 def _rows(engine: sa.Engine) -> dict[str, list[dict]]:
     t = sa.MetaData()
     t.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS}
+        return {name: sorted(({k: v for k, v in r.items() if (name, k) not in OWNERS | ADDED_IN_0003 | ADDED_IN_0004}
                               for r in conn.execute(table.select()).mappings()), key=repr)
-                # The outbox (0003) is a station's queue, not records: empty here, and gone when going back.
+                # The outbox (0005) is a station's queue, not records: empty here, and gone when going back.
                 for name, table in t.tables.items() if name not in ("alembic_version", "outbox")}
 
 
@@ -123,20 +128,78 @@ def test_going_back_to_the_previous_release_keeps_every_row(fresh_database_url):
     engine.dispose()
 
 
-def test_the_outbox_comes_with_0003_and_goes_when_going_back_keeping_the_sessions(fresh_database_url, tmp_path):
+def test_corrections_and_notes_are_added_empty_and_a_downgrade_keeps_every_other_value(fresh_database_url):
+    from tests.records.factories import record
+
+    _fill_release_0001(fresh_database_url)
+    store = SessionStore(url=fresh_database_url)
+    solo = store.load("solo")
+    assert solo.trainer_note == "" and [(t.correction, t.trainer_note) for t in solo.state.turns] == [(None, "")] * 2
+
+    mine = record("Ann")
+    mine.trainer_note = "Good recovery after turn 2."
+    first = mine.state.turns[0]
+    mine.state.turns[0] = first.model_copy(update={
+        "trainer_note": "Name the feeling first.",
+        "correction": Correction(reply="I can hear how upset you are.", judgement=judgement(techniques=["empathy"]))})
+    store.save(mine)
+    again = store.load(mine.session_id)
+    assert again.trainer_note == "Good recovery after turn 2."
+    turn = again.state.turns[0]
+    assert turn.trainer_note == "Name the feeling first." and turn.reply == first.reply
+    assert turn.correction is not None and turn.correction.reply == "I can hear how upset you are."
+    assert [f.name for f in turn.correction.judgement.techniques] == ["empathy"]
+    before = _rows(store.engine)
+    store.close()
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0002")
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_restarts_and_heard_words_are_added_empty_and_a_downgrade_keeps_every_other_value(fresh_database_url):
+    from simulator.engine.judgement import HeardWord
+    from tests.records.factories import record
+
+    _fill_release_0001(fresh_database_url)
+    store = SessionStore(url=fresh_database_url)
+    solo = store.load("solo")
+    assert not solo.restarted and [t.heard for t in solo.state.turns] == [[], []]
+    assert [r.session_id for r in store.unfinished()] == [], "another station's sessions are never offered"
+
+    mine = record("Ann")
+    mine.closed = mine.restarted = True
+    mine.state.turns[0] = mine.state.turns[0].model_copy(update={
+        "heard": [HeardWord("I", 0.98), HeardWord("can", 0.31)]})
+    store.save(mine)
+    again = store.load(mine.session_id)
+    assert again.restarted and again.state.turns[0].heard == [("I", 0.98), ("can", 0.31)]
+    assert isinstance(again.state.turns[0].heard[0], HeardWord)
+    before = _rows(store.engine)
+    store.close()
+
+    engine = db.create_engine(fresh_database_url)
+    with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
+        command.downgrade(db._alembic_config(conn), "0003")
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_the_outbox_comes_with_0005_and_goes_when_going_back_keeping_the_sessions(fresh_database_url, tmp_path):
+    from simulator.records.outbox import Outbox
     from tests.records.factories import record
 
     store = SessionStore(tmp_path, url=fresh_database_url)
     kept = record("Ann")
-    from simulator.records.outbox import Outbox
-
     Outbox(tmp_path, "desk-1", engine=store.engine).keep(kept)
     before = _rows(store.engine)
     store.close()
     engine = db.create_engine(fresh_database_url)
     assert "outbox" in sa.inspect(engine).get_table_names()
     with engine.connect() as conn, db._foreign_keys_off(conn), conn.begin():
-        command.downgrade(db._alembic_config(conn), "0002")
+        command.downgrade(db._alembic_config(conn), "0004")
     assert "outbox" not in sa.inspect(engine).get_table_names()
     assert _rows(engine) == before
     engine.dispose()

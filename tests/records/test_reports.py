@@ -82,6 +82,20 @@ def test_a_session_without_turns_still_gets_a_row(store):
     assert len(rows) == 1 and rows[0]["session_id"] == empty.session_id and rows[0]["turn"] == ""
 
 
+def test_the_trainers_notes_have_their_columns(store):
+    shared = classroom_session(store)
+    store.save_note(shared.session_id, "=Good teamwork")
+    store.save_note(shared.session_id, "Voice raised", turn_index=1)
+    rows = _rows(csv_text(build_report(store, session_id=shared.session_id)))
+    assert [r["trainer_note"] for r in rows] == ["", "Voice raised", ""]
+    assert {r["session_note"] for r in rows} == {"'=Good teamwork"}  # stays text in a spreadsheet
+    empty = record("Ann", n_turns=0)
+    empty.trainer_note = "Never started"
+    store.save(empty)
+    [row] = _rows(csv_text(build_report(store, session_id=empty.session_id)))
+    assert (row["trainer_note"], row["session_note"]) == ("", "Never started")
+
+
 def test_an_unwritable_csv_path_is_explained(store, tmp_path):
     sample_class(store)
     blocker = tmp_path / "file"
@@ -182,3 +196,19 @@ def test_a_trainee_s_report_counts_their_own_replies_and_the_overrides_of_them(s
     assert (ana.turns, ana.overrides) == (2, 0)
     whole = summarise(build_report(store, class_name="Tue"))
     assert (whole.turns, whole.overrides) == (3, 1)
+
+
+def test_csv_keeps_a_corrected_reply_beside_the_one_heard_and_says_a_session_was_restarted(store):
+    from tests.records.factories import corrected_session
+
+    r = corrected_session(store, restarted=True)
+    empty = record("Ann", n_turns=0)
+    store.save(empty)
+    rows = _rows(csv_text(build_report(store, session_id=r.session_id)))
+    first, second = rows
+    assert (first["reply"], first["triggers"]) == ("that was a dick", 'insult: "a dick"')
+    assert first["corrected_reply"] == "that was our mistake" and first["corrected_intent"] == "deescalate"
+    assert first["corrected_techniques"] == 'apologise: "our mistake"' and first["corrected_triggers"] == ""
+    assert second["corrected_reply"] == "" and first["restarted"] == second["restarted"] == "yes"
+    [row] = _rows(csv_text(build_report(store, session_id=empty.session_id)))
+    assert list(row) == CSV_COLUMNS and row["restarted"] == "no" and row["turn"] == ""

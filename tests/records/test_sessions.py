@@ -60,6 +60,30 @@ def test_a_rewind_drops_the_later_turns(store):
     assert sum(store.score_trend("Sam Patel")[0].techniques.values()) == 2
 
 
+def test_a_trainers_note_is_written_alone_and_a_whole_save_never_puts_back_an_older_one(store):
+    r = record(n_turns=2)
+    r.trainer_note = "Written before the first save"
+    r.state.turns[1].trainer_note = "Turn note before the first save"
+    store.save(r)  # new rows come with their notes
+    back = store.load(r.session_id)
+    assert (back.trainer_note, back.state.turns[1].trainer_note) == (
+        "Written before the first save", "Turn note before the first save")
+    assert store.save_note(r.session_id, "Session: good teamwork")
+    assert store.save_note(r.session_id, "Too quick to offer a refund", turn_index=0)
+    r.trainer_note = ""  # a screen still holding the record as it was
+    r.state.turns.append(turn(2))
+    store.save(r)
+    back = store.load(r.session_id)
+    assert back.trainer_note == "Session: good teamwork"
+    assert [t.trainer_note for t in back.state.turns] == [
+        "Too quick to offer a refund", "Turn note before the first save", ""]
+    assert store.save_note(r.session_id, "", turn_index=0)
+    assert store.load(r.session_id).state.turns[0].trainer_note == ""
+    # No row yet: nothing is written, and the caller hears it.
+    assert not store.save_note(r.session_id, "later", turn_index=7)
+    assert not store.save_note("no-such-session", "lost?")
+
+
 def test_an_unknown_session_is_not_found(store):
     with pytest.raises(SessionNotFound):
         store.load("nope")
@@ -104,3 +128,24 @@ def test_a_finished_session_without_a_score_is_scored_as_the_debrief_would(store
     unfinished = record()
     store.save(unfinished)
     assert store.load(unfinished.session_id).score is None
+
+
+def test_a_corrected_turn_counts_in_the_trends_as_corrected_and_keeps_what_was_heard(store):
+    import sqlalchemy as sa
+
+    from simulator.engine.session import Correction
+    from simulator.records.schema import findings
+
+    r = record(n_turns=1)
+    heard = r.state.turns[0]
+    r.state.turns[0] = heard.model_copy(update={"judgement": judgement("escalate", triggers=["insult"]),
+                                               "correction": Correction(reply="that was our mistake",
+                                                                        judgement=judgement(techniques=["apologise"]))})
+    store.save(r)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(findings.c.kind, findings.c.name)).all()
+    assert rows == [("technique", "apologise")]
+    point = store.score_trend(r.trainee)[0]
+    assert (point.techniques, point.triggers) == ({"apologise": 1}, {})
+    again = store.load(r.session_id).state.turns[0]
+    assert again.reply == heard.reply and again.judgement.trigger_names() == {"insult"}

@@ -167,6 +167,32 @@ def test_an_unwritable_pdf_path_is_explained(store, tmp_path):
         write_pdf(build_report(store, trainee="Sam Patel"), blocker / "out.pdf")
 
 
+def test_a_session_report_shows_a_corrected_reply_beside_the_one_heard_and_a_restart(store, tmp_path, poppler):
+    from simulator.reports.pdf import render_pdf
+    from tests.records.factories import corrected_session
+
+    r = corrected_session(store, restarted=True)
+    pdf = tmp_path / "session.pdf"
+    pdf.write_bytes(render_pdf(build_report(store, session_id=r.session_id)))
+    text = _text(pdf)
+    assert 'Reply "that was a dick"' in text and 'Corrected to "that was our mistake"' in text
+    assert text.index("Insults and profanity") < text.index("Corrected to"), "the original first, as heard"
+    assert "Judged as corrected de-escalating" in text and "outcome restarted" in text
+def test_the_trainers_notes_are_in_the_session_pdf(store, tmp_path, poppler):
+    from simulator.reports.pdf import write_pdf
+
+    shared = classroom_session(store)
+    store.save_note(shared.session_id, "Good teamwork.\nNext time: slow down.")
+    store.save_note(shared.session_id, "Ben raised his voice <b>twice</b>", turn_index=1)
+    write_pdf(build_report(store, session_id=shared.session_id), tmp_path / "session.pdf")
+    text = _text(tmp_path / "session.pdf")
+    assert "Trainer's note: Good teamwork. Next time: slow down." in text
+    # The note sits in turn 2's table, after the judge's feedback, as typed (not read as markup).
+    turn2 = text[text.index("Turn 2"):text.index("Turn 3")]
+    assert "Trainer's note Ben raised his voice <b>twice</b>" in turn2
+    assert text.count("Trainer's note") == 2  # turns without a note get no empty row
+
+
 def _guided_mini():
     from tests.engine.conftest import MINI, parse_inline
 

@@ -2,7 +2,7 @@
 naming the device, and the trainee can always type (and read the customer's lines) instead.
 
 Covered elsewhere: a microphone id that is not connected (tests/devices/test_microphone.py and
-test_listener.py), no microphone at all in the window (tests/ui/test_speaking.py), a speaker id that
+test_listener.py), no microphone at all in the window (tests/ui/conversation/test_speaking.py), a speaker id that
 is not connected and no speech engine at all (tests/devices/test_voice_out.py), and empty, non-WAV,
 truncated and missing files for `simulator assess --audio` (tests/cli/test_assess.py).
 """
@@ -31,7 +31,7 @@ def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | 
     from simulator.devices.workers import InlineWorker
     from simulator.records.recordings import Recordings
     from simulator.ui.context import Devices
-    from simulator.ui.conversation_listening import listening_signature
+    from simulator.ui.conversation.listening import listening_signature
     from simulator.ui.main_window import MainWindow
 
     microphone = Microphone()

@@ -63,7 +63,7 @@ def test_play_reports_a_broken_file_instead_of_starting(tmp_path):
 
 @pytest.mark.gui
 def test_the_library_lists_every_broken_file_and_plays_the_good_one(qtbot, make_context, tmp_path):
-    from simulator.ui.library import LibraryPage
+    from simulator.ui.library.view import LibraryPage
 
     folder = tmp_path / "broken"
     broken = make_broken_folder(folder)

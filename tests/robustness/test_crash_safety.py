@@ -129,7 +129,7 @@ def test_sigkill_at_random_points_loses_no_saved_turn(tmp_path, private_data_dir
     from simulator.engine.loader import load_library
     from simulator.settings import Settings
     from simulator.ui.context import AppContext
-    from simulator.ui.library import LibraryPage
+    from simulator.ui.library.view import LibraryPage
 
     session_id, turns, ended = previous
     if ended:

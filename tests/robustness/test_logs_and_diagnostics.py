@@ -43,7 +43,7 @@ def test_copy_diagnostics_puts_versions_devices_and_last_errors_on_the_clipboard
 
 @pytest.mark.gui
 def test_diagnostics_that_cannot_be_gathered_say_so(qtbot, monkeypatch):
-    from simulator.ui import diagnostics
+    from simulator.ui.settings import diagnostics
 
     box = diagnostics.DiagnosticsBox()
     qtbot.addWidget(box)

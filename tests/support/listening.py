@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from simulator.devices.microphone import safe_emit
+from simulator.devices.signals import safe_emit
 
 
 class FeedMicrophone(QObject):

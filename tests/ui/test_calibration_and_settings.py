@@ -336,7 +336,7 @@ def test_the_customer_speaking_speed_slows_the_rendered_voice_and_renders_lines_
     from simulator.speech.cache import VoiceCache
     from simulator.speech.tts import LineRenderer
     from simulator.speech.voices import band, delivery
-    from simulator.ui.settings_page import SAMPLE_LINE
+    from simulator.ui.settings.view import SAMPLE_LINE
 
     class Speaker(VoiceOut):
         def is_available(self) -> bool:  # no sound server here: the lines are rendered, not heard

@@ -7,8 +7,8 @@ import pytest
 from simulator.engine.loader import load_library
 from simulator.settings import Settings
 from simulator.ui.context import Devices
+from tests.ui.conversation.test_speaking import devices, spoken_window  # noqa: F401 (fixtures: a window with a voice, subtitles off)
 from tests.ui.fakes import FakeVoice
-from tests.ui.test_speaking import devices, spoken_window  # noqa: F401 (fixtures: a window with a voice, subtitles off)
 
 pytestmark = pytest.mark.gui
 
@@ -39,7 +39,7 @@ def test_the_conversation_shows_the_direction_and_the_voice_does_not_say_it(dire
 
 
 def test_the_projector_shows_the_direction_and_the_voice_does_not_say_it(qtbot, make_context, directed):
-    from simulator.ui.trainer_window import Classroom
+    from simulator.ui.classroom.trainer import Classroom
 
     voice = FakeVoice()
     ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))

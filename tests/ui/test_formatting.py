@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from simulator.ui.formatting import friendly_time
+from simulator.ui.formatting import difficulty_dots, difficulty_words, friendly_time
 
 
 def test_a_stored_time_reads_in_the_computers_own_time_zone():
@@ -15,3 +15,8 @@ def test_a_stored_time_reads_in_the_computers_own_time_zone():
 
 def test_text_that_is_not_a_time_is_shown_as_it_is():
     assert friendly_time("yesterday") == "yesterday"
+
+
+def test_difficulty_as_dots_and_words():
+    assert difficulty_dots(2) == "●●○○○" and difficulty_dots(5) == "●●●●●"
+    assert difficulty_words(1) == "Difficulty 1 of 5: Introductory"

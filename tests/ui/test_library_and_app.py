@@ -193,3 +193,25 @@ def test_the_window_opens_maximised_where_its_usual_size_and_title_bar_do_not_fi
     from simulator.ui.main_window import opens_maximised
 
     assert opens_maximised(*room) is maximised
+
+
+def test_every_button_on_every_page_is_pressed_by_enter(qtbot, window):
+    """Qt's push buttons take Enter only in dialogs: every page's buttons are common.Button (issue 18)."""
+    from PySide6.QtWidgets import QPushButton
+
+    from simulator.ui.common import Button
+
+    win = window
+    pages = [win.stack.widget(i) for i in range(win.stack.count())]
+    plain = [(type(page).__name__, b.text() or b.objectName()) for page in [win.sidebar, *pages]
+             for b in page.findChildren(QPushButton) if not isinstance(b, Button)]
+    assert plain == []
+    # And one of them, by a real key event on the focused button.
+    win.show_settings()
+    win.activateWindow()
+    qtbot.waitActive(win)
+    target = next(b for b in win.library.findChildren(Button) if b.text() == "Check microphone")
+    win.show_library()
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.calibration)

@@ -1,0 +1,1 @@
+"""The authoring screen: a scenario's graph, its problems and a typed play-through."""

@@ -1,0 +1,1 @@
+"""The debrief screen: a session's score, turns and reports."""

@@ -1,0 +1,1 @@
+"""The library screen: the scenario cards, their filters and the broken-file panel."""

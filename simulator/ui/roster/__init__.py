@@ -1,0 +1,1 @@
+"""The classes screen: classes, their rosters and classroom mode started from them."""

@@ -1,0 +1,1 @@
+"""The settings screen (view.py) and its diagnostics box (diagnostics.py)."""

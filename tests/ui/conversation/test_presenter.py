@@ -1,0 +1,178 @@
+"""The conversation presenter against a plain fake view (no window): typed and spoken turns, stale judgements, say-again, the end, saving, resuming."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.conversation import SAY_AGAIN
+from simulator.engine.loader import load_library
+from simulator.settings import Settings
+from simulator.ui.context import Devices
+from simulator.ui.conversation.presenter import ConversationPresenter, Phase
+from tests.support.tasks import Later
+from tests.ui.conversation.test_speaking import a_wav
+from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
+
+pytestmark = pytest.mark.gui
+
+WARM = "I'm so sorry Sam, I understand"
+
+
+class FakeView:
+    """Records what the presenter shows (ConversationView); answers its questions from `answers`."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+        self.phases: list[str] = []
+        self.lines: list[str] = []
+        self.replies: list[tuple[str, bool]] = []
+        self.reply_words: list[tuple] = []
+        self.notices: list[str] = []
+        self.endings: list[tuple[str, str | None]] = []
+        self.answers: dict[str, str] = {}
+
+    def _note(self, name: str, *args: Any) -> None:
+        self.calls.append((name, args))
+
+    def show_briefing(self, scenario, resumed_turns): self._note("briefing", scenario.id, resumed_turns)
+    def show_conversation(self, scenario, history): self._note("conversation", len(history))
+    def show_customer_line(self, line, animate): self.lines.append(line.text)
+    def show_say_again(self, text): self.lines.append(text)
+    def add_trainee_reply(self, text, spoken, words=()):
+        self.replies.append((text, spoken))
+        self.reply_words.append(tuple(words))
+    def show_partial(self, text): self._note("partial", text)
+    def set_level(self, level): self._note("level", level)
+    def set_phase(self, phase): self.phases.append(phase)
+    def set_busy(self, busy): self._note("busy", busy)
+    def show_ending(self, outcome, summary): self.endings.append((outcome, summary))
+    def show_notice(self, text, kind="info", retry_microphone=False): self.notices.append(text)
+    def hide_notice(self, text): self._note("hide_notice", text)
+    def set_capabilities(self, can_talk, talk_problem, can_speak): self._note("capabilities", can_talk, can_speak)
+    def set_paused(self, paused): self._note("paused", paused)
+    def offer_typing(self): self._note("offer_typing")
+    def ask(self, question): return self.answers.get(question)
+
+
+@pytest.fixture
+def devices():
+    return Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
+
+
+@pytest.fixture
+def scenario(scenario_dir):
+    return load_library([scenario_dir]).scenarios["parcel"]
+
+
+@pytest.fixture
+def setup(qapp, make_context, devices):
+    ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), devices)
+    view = FakeView()
+    presenter = ConversationPresenter(view, ctx)
+    yield presenter, view, ctx
+    presenter.disconnect_devices()
+
+
+def started(setup, scenario):
+    presenter, view, ctx = setup
+    presenter.load(scenario)
+    presenter.begin()
+    ctx.devices.voice.finish()  # the customer's first line is over
+    return presenter, view, ctx
+
+
+def test_a_typed_turn(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    assert view.lines == ["I was promised this parcel today. Where is it?"] and presenter.phase is Phase.YOUR_TURN
+    assert presenter.submit_text(WARM)
+    assert view.replies == [(WARM, False)]
+    assert view.lines[-1] == "Fine. So what are you going to do about it?"
+    assert presenter.phase is Phase.SPEAKING and Phase.THINKING in view.phases
+    assert [t.reply for t in ctx.store.load(presenter.record.session_id).state.turns] == [WARM]
+
+
+def test_a_spoken_turn_keeps_its_recording(setup, scenario, tmp_path):
+    presenter, view, ctx = started(setup, scenario)
+    listener = ctx.devices.listener
+    assert presenter.press_to_talk() and presenter.phase is Phase.LISTENING
+    presenter.release_to_talk()
+    assert presenter.phase is Phase.THINKING
+    listener.hear(WARM, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8, words=(("sorry", 0.9),))
+    assert view.replies == [(WARM, True)]
+    turn = ctx.store.load(presenter.record.session_id).state.turns[0]
+    assert turn.reply == WARM and turn.audio_file and turn.audio_file.startswith(str(ctx.store.recordings.folder(presenter.record.session_id)))
+    assert not (tmp_path / "reply.wav").exists()  # moved into the session
+
+
+def test_a_spoken_reply_is_shown_with_the_recognisers_confidence_in_each_word(setup, scenario, tmp_path):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.press_to_talk()
+    presenter.release_to_talk()
+    words = (("I'm", 0.95), ("so", 0.9), ("sorry", 0.31), ("Sam,", 0.97), ("I", 0.9), ("understand", 0.9))
+    ctx.devices.listener.hear(WARM, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8, words=words)
+    assert view.replies == [(WARM, True)] and view.reply_words == [words]
+    assert ctx.store.load(presenter.record.session_id).state.turns[0].heard == list(words)
+
+
+def test_a_judgement_that_comes_back_after_a_restart_is_dropped(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    later = ctx.tasks = Later()
+    presenter.submit_text(WARM)
+    assert presenter.busy
+    old = presenter.record.session_id
+    presenter.restart()
+    later.run()
+    assert not presenter.busy and presenter.record.session_id != old
+    assert presenter.runner.state.turns == []
+    assert ctx.store.all() == []  # nothing was applied or saved to either session
+
+
+def test_a_restart_keeps_the_answered_turns_marked_restarted_not_unfinished(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.submit_text(WARM)
+    old = presenter.record.session_id
+    presenter.restart()
+    kept = ctx.store.load(old)
+    assert kept.restarted and kept.closed and [t.reply for t in kept.state.turns] == [WARM]
+    assert ctx.store.unfinished() == []
+    presenter.restart()  # before any turn: nothing is kept
+    assert [r.session_id for r in ctx.store.all()] == [old]
+
+
+def test_an_unsure_reply_is_asked_for_again(setup, scenario, tmp_path):
+    presenter, view, ctx = started(setup, scenario)
+    wav = a_wav(tmp_path / "unsure.wav")
+    ctx.devices.listener.hear("I'm sorry bam", wav_path=wav, confidence=0.2)
+    assert view.lines[-1] == SAY_AGAIN and not wav.exists()
+    assert presenter.runner.state.turns == [] and presenter.runner.state.repeats == 1
+    assert any("wasn't sure it heard you" in n for n in view.notices)
+    presenter.submit_text(WARM)  # heard this time: the hint goes
+    assert ("hide_notice", (view.notices[0],)) in view.calls
+
+
+def test_an_ending_closes_and_saves_the_session_after_every_turn(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.submit_text(WARM)
+    assert len(ctx.store.load(presenter.record.session_id).state.turns) == 1
+    ctx.devices.voice.finish()
+    presenter.submit_text("I can refund you now, I'm sorry")
+    record = ctx.store.load(presenter.record.session_id)
+    assert len(record.state.turns) == 2 and record.closed
+    assert view.endings == [("resolved", "Sam left satisfied.")] and presenter.phase is Phase.ENDED
+    assert not presenter.accepts_reply()
+
+
+def test_a_saved_session_resumes_where_it_was(setup, scenario):
+    presenter, view, ctx = started(setup, scenario)
+    presenter.submit_text(WARM)
+    presenter.leave_for_later()
+    saved = ctx.store.load(presenter.record.session_id)
+    resumed_view = FakeView()
+    again = ConversationPresenter(resumed_view, ctx)
+    again.load(scenario, saved.state)
+    again.begin()
+    assert ("briefing", ("parcel", 1)) in resumed_view.calls and ("conversation", (1,)) in resumed_view.calls
+    assert resumed_view.lines == ["Fine. So what are you going to do about it?"]
+    again.disconnect_devices()
