@@ -373,11 +373,11 @@ class LibraryPage(Page):
             untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
         except OSError:
             best, untried = {}, set()
+        self._show_filters(s.setting for s in scenarios)
         # The newest conversation left part-way of each scenario (records are newest first).
         left: dict[str, SessionRecord] = {}
         for record in self._unfinished:
             left.setdefault(record.state.scenario_id, record)
-        self._show_filters(s.setting for s in scenarios)
         for scenario in scenarios:
             card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried,
                                 unfinished=left.get(scenario.id))
