@@ -59,13 +59,12 @@ def test_the_status_line(attempt, text):
 
 def test_a_turn_the_server_could_not_take_mid_session_is_kept_and_saved_with_the_next(
         qapp, make_context, scenario_dir, private_data_dir, stoppable_postgres, stoppable_database):
-    from simulator.ui.conversation_presenter import ConversationPresenter
-
     from simulator.engine.loader import load_library
     from simulator.settings import Settings
     from simulator.ui.context import Devices
+    from simulator.ui.conversation.presenter import ConversationPresenter
+    from tests.ui.conversation.test_presenter import FakeView
     from tests.ui.fakes import FakeListener, FakeMicrophone, FakeVoice
-    from tests.ui.test_conversation_presenter import FakeView
 
     devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=FakeListener())
     ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), devices)
