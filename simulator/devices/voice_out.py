@@ -23,7 +23,7 @@ from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink,
 
 from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.model import Scenario, Voice
-from simulator.speech.tts import SAMPLE_RATE, LineRenderer, PrerenderReport, TtsUnavailable
+from simulator.speech.tts import SAMPLE_RATE, Gate, LineRenderer, PrerenderReport, TtsUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,9 @@ class VoiceOut(QObject):
         # pool) are deleted; the worker also stops once the interpreter is finalizing, since a
         # quit may delete nothing.
         self._prepare_cancel = threading.Event()
+        # Held while the trainee's reply is recorded and recognised (`hold_prepare`); one for the
+        # service, so a hold set before a new scenario is prepared applies to it too.
+        self._prepare_gate = Gate()
 
     # -- devices -------------------------------------------------------------------------------
     def devices(self) -> list[QAudioDevice]:
@@ -174,10 +177,27 @@ class VoiceOut(QObject):
         self.destroyed.connect(lambda *_: cancel.set())
         self._worker.submit(
             lambda: self._renderer.prerender(scenario, extra,
-                                             lambda: cancel.is_set() or sys.is_finalizing()),
+                                             lambda: cancel.is_set() or sys.is_finalizing(),
+                                             self._prepare_gate),
             # A prepare overtaken by a newer one says nothing: the newer one's `prepared` follows.
             lambda report: None if cancel.is_set() else self._on_prerender_done(report),
             self._on_render_failed)
+
+    def hold_prepare(self, held: bool) -> None:
+        """Hold the scenario being prepared between lines (True) or let it go on (False).
+
+        On 2 cores a line being pre-rendered slows the recogniser down, so the conversation holds
+        it while the trainee's reply is recorded and recognised. A line `speak` needs is rendered
+        at once all the same: the pool's other thread takes it.
+        """
+        if held:
+            self._prepare_gate.hold()
+        else:
+            self._prepare_gate.release()
+
+    @property
+    def prepare_held(self) -> bool:
+        return self._prepare_gate.held
 
     def cancel_prepare(self) -> None:
         """Stop pre-rendering after the line being rendered (a new scenario, or quitting)."""

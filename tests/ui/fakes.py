@@ -31,9 +31,15 @@ class FakeVoice(QObject):
         self.stops = 0
         self.current: str | None = None
         self.speeds: list[int] = []
+        self.prepare_held = False
+        self.holds: list[bool] = []  # every hold_prepare call, in order
 
     def is_available(self) -> bool:
         return self.available
+
+    def hold_prepare(self, held: bool) -> None:
+        self.holds.append(held)
+        self.prepare_held = held
 
     def prepare(self, scenario, extra=()) -> None:
         self.prepared.emit()
