@@ -49,7 +49,9 @@ SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebod
 # The engine choices per kind of customer: (Settings value, shown name, what it adds to the install).
 VOICE_ENGINES = [(AUTO, "Automatic", "A natural voice where one is installed for the customer, else the system voice"),
                  *((key, info.label, f"{info.adds}; licence {info.licence}") for key, info in ENGINES.items())]
-VOICE_KINDS = [("female", "Women"), ("male", "Men")]
+# Settings.customer_voice_engines' kinds; "Others": a customer whose scenario describes their voice
+# as neither a woman's nor a man's (gender neutral, or none given), who may take any voice.
+VOICE_KINDS = [("female", "Women"), ("male", "Men"), ("neutral", "Others")]
 RECOGNISERS = [
     ("whisper", "Whisper tiny.en (built in)"),
     ("pocketsphinx", "PocketSphinx (lighter)"),
@@ -174,8 +176,9 @@ class SettingsPage(Page):
             row.addWidget(preview)
             self.voice_engines[kind], self.voice_previews[kind] = combo, preview
             form.addRow(f"Voice: {title.lower()}", row)
-        form.addRow(label("Natural voices sound like people; where none is installed for a customer, or one fails, "
-                          "the system voice speaks instead.", "small", wrap=True))
+        form.addRow(label("Others: customers described as neither a woman nor a man. Natural voices sound like "
+                          "people; where none is installed for a customer, or one fails, the system voice speaks "
+                          "instead.", "small", wrap=True))
         self.subtitles = QCheckBox("Show subtitles of what they say")
         form.addRow(self.subtitles)
         form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",
