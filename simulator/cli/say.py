@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()  # a bad settings file falls back to the defaults, as in the app
     renderer = LineRenderer(speed=settings.customer_speaking_speed / 100)
     if args.engine is None:
-        renderer.choices = dict(settings.customer_voice_engines)
+        renderer.choices = {str(kind): str(engine) for kind, engine in settings.customer_voice_engines.items()}
     else:
         renderer.choices = {gender: args.engine for gender in ("female", "male", "neutral")}
     try:
