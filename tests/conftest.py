@@ -61,6 +61,19 @@ def private_data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def voices_closed():
+    """Every VoiceOut a test made is closed after it: a scenario pre-rendered with a natural voice
+    runs for minutes on the service's own pool, into later tests (two helpers saw the interpreter
+    crash while such renders ran on)."""
+    import sys
+
+    yield
+    module = sys.modules.get("simulator.devices.voice_out")
+    if module is not None and not module.close_all(20000):
+        pytest.fail("a VoiceOut's renders were still running 20 s after the test")
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_workers():
     """Fails a test that leaves work running off the GUI thread (napari's dangling-thread check):
     an `OrderedWorker` never closed (a Listener built and not closed), or a task on the global

@@ -15,6 +15,7 @@ import logging
 import sys
 import threading
 import wave
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink,
 
 from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.model import Scenario, Voice
-from simulator.speech.tts import SAMPLE_RATE, LineRenderer, PrerenderReport, TtsUnavailable
+from simulator.speech.tts import SAMPLE_RATE, Gate, LineRenderer, PrerenderReport, TtsUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,22 @@ def _pcm(path: Path) -> tuple[QAudioFormat, bytes]:
         fmt.setChannelCount(wav.getnchannels())
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         return fmt, wav.readframes(wav.getnframes())
+
+
+# Every voice service alive, for `close_all`.
+_services: weakref.WeakSet[VoiceOut] = weakref.WeakSet()
+
+
+def close_all(msecs: int = 10000) -> bool:
+    """Close every voice service (at quit, and after each test): their pre-renders stop after the
+    line in hand. True when none has anything left running after `msecs` each."""
+    done = True
+    for service in list(_services):
+        try:
+            done = service.close(msecs) and done
+        except RuntimeError:  # its Qt object is gone already, and its pool with it
+            pass
+    return done
 
 
 class VoiceOut(QObject):
@@ -87,10 +104,19 @@ class VoiceOut(QObject):
         # pool) are deleted; the worker also stops once the interpreter is finalizing, since a
         # quit may delete nothing.
         self._prepare_cancel = threading.Event()
+        _services.add(self)
+        # Held while the trainee's reply is recorded and recognised (`hold_prepare`); one for the
+        # service, so a hold set before a new scenario is prepared applies to it too.
+        self._prepare_gate = Gate()
 
     # -- devices -------------------------------------------------------------------------------
     def devices(self) -> list[QAudioDevice]:
         return list(QMediaDevices.audioOutputs())
+
+    def outputs(self) -> list[tuple[bytes, str]]:
+        """(id, description) of every output device, the default first (as Microphone.devices lists inputs)."""
+        found = sorted(QMediaDevices.audioOutputs(), key=lambda d: not d.isDefault())
+        return [(bytes(d.id().data()), d.description()) for d in found]
 
     def set_device(self, device_id: bytes | None) -> None:
         """Play through this output (a `QAudioDevice.id()`), or the system default for None."""
@@ -174,10 +200,35 @@ class VoiceOut(QObject):
         self.destroyed.connect(lambda *_: cancel.set())
         self._worker.submit(
             lambda: self._renderer.prerender(scenario, extra,
-                                             lambda: cancel.is_set() or sys.is_finalizing()),
+                                             lambda: cancel.is_set() or sys.is_finalizing(),
+                                             self._prepare_gate),
             # A prepare overtaken by a newer one says nothing: the newer one's `prepared` follows.
             lambda report: None if cancel.is_set() else self._on_prerender_done(report),
             self._on_render_failed)
+
+    def hold_prepare(self, held: bool) -> None:
+        """Hold the scenario being prepared between lines (True) or let it go on (False).
+
+        On 2 cores a line being pre-rendered slows the recogniser down, so the conversation holds
+        it while the trainee's reply is recorded and recognised. A line `speak` needs is rendered
+        at once all the same: the pool's other thread takes it.
+        """
+        if held:
+            self._prepare_gate.hold()
+        else:
+            self._prepare_gate.release()
+
+    @property
+    def prepare_held(self) -> bool:
+        return self._prepare_gate.held
+
+    def close(self, msecs: int = 10000) -> bool:
+        """Stop: the scenario being pre-rendered stops after its current line (a held one too), and
+        this waits up to `msecs` for the renders in flight. True when nothing is left running."""
+        self.stop()
+        self.cancel_prepare()
+        self.hold_prepare(False)
+        return self._worker.wait(msecs)
 
     def cancel_prepare(self) -> None:
         """Stop pre-rendering after the line being rendered (a new scenario, or quitting)."""

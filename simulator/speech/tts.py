@@ -411,6 +411,35 @@ class PrerenderReport:
     first_seconds: float = 0.0  # until the opening lines were ready at the starting agitation
 
 
+class Gate:
+    """Holds background rendering between lines while something more urgent needs the processor.
+
+    The app holds it while the trainee's reply is recorded and recognised (on 2 cores a line being
+    pre-rendered competes with the recogniser); `LineRenderer.prerender` waits at it before each
+    line. A line rendered because it is needed now never waits. Safe to share between threads.
+    """
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    @property
+    def held(self) -> bool:
+        return not self._open.is_set()
+
+    def wait(self, cancelled: Callable[[], bool] = lambda: False, poll: float = 0.1) -> None:
+        """Return once the gate is open, or at once if `cancelled()` (asked every `poll` s)."""
+        while not self._open.wait(poll):
+            if cancelled():
+                return
+
+
 def default_natural_engines() -> list[NaturalEngine]:
     """Every natural engine this simulator knows; each says itself whether it is installed."""
     return [HibariEngine(), FliteEngine()]
@@ -528,14 +557,16 @@ class LineRenderer:
         return self.cache.put(key, wav), True
 
     def prerender(self, scenario: Scenario, extra: Sequence[str] = (),
-                  cancelled: Callable[[], bool] = lambda: False) -> PrerenderReport:
+                  cancelled: Callable[[], bool] = lambda: False,
+                  gate: Gate | None = None) -> PrerenderReport:
         """Render every line of a scenario, and `extra` lines its customer may say (the app's
         "Sorry, could you say that again?"), at the centre of each agitation band.
 
         The opening lines at the customer's starting agitation come first, so the conversation can
         begin while the rest renders; then every line at that band, then the other bands nearest
         it first (agitation moves a band at a time). `cancelled` is asked before each line: what
-        is not rendered by then is rendered when it is needed.
+        is not rendered by then is rendered when it is needed. While `gate` is held, it waits
+        before the next line (the one being rendered is finished first).
         """
         started = time.perf_counter()
         voice = scenario.customer.voice
@@ -549,6 +580,8 @@ class LineRenderer:
         rendered = 0
         first = 0.0
         for i, (text, agitation) in enumerate(order):
+            if gate is not None:
+                gate.wait(cancelled)
             if cancelled():
                 break
             rendered += self._render(text, voice, agitation)[1]

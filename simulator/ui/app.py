@@ -66,6 +66,13 @@ def run_app(argv: list[str] | None = None) -> int:
         from simulator.ui import dialogs
 
         dialogs.tell(window, "Records kept on this computer", notice, warning=True)
+    app.aboutToQuit.connect(_close_voices)  # a scenario pre-rendering in the background stops now
     app.aboutToQuit.connect(lambda: getattr(context.store, "close", lambda: None)())
     log.info("app started (platform %s)", app.platformName())
     return int(app.exec())
+
+
+def _close_voices() -> None:
+    voice_out = sys.modules.get("simulator.devices.voice_out")
+    if voice_out is not None:
+        voice_out.close_all(2000)

@@ -36,6 +36,35 @@ def test_agitation_and_engine_are_chosen_on_the_command_line(tmp_path, capsys, p
     assert seconds(hot) < seconds(calm) * 0.75
 
 
+def test_without_engine_the_line_is_said_as_settings_would_have_it(tmp_path, capsys, private_data_dir):
+    """An author who chose the system voice for women, and a slower customer, in Settings hears that."""
+    from simulator.settings import Settings, save_settings
+
+    line = "I have been waiting here for forty minutes."
+    default, chosen = tmp_path / "default.wav", tmp_path / "chosen.wav"
+    assert main(["say", "--scenario", "late-pickup", "--engine", "pyttsx3", line, "--out", str(default)]) == 0
+    save_settings(Settings(customer_voice_engines={"female": "pyttsx3"}, customer_speaking_speed=80))
+    assert main(["say", "--scenario", "late-pickup", line, "--out", str(chosen)]) == 0
+    assert "the system voice gmw/en" in capsys.readouterr().out.splitlines()[-1]
+    assert seconds(chosen) > seconds(default) * 1.1  # 80% speed
+
+
+@pytest.mark.parametrize("engine, said", [("auto", "voice"), ("pyttsx3", "the system voice"),
+                                          ("hibari", "hibari's voice heart"), ("flite", "flite's voice")])
+def test_every_engine_says_a_line_at_any_agitation(engine, said, tmp_path, capsys, private_data_dir):
+    from simulator.speech.flite_voice import FliteEngine
+
+    if engine == "flite" and not FliteEngine().available:
+        pytest.skip("flite is not installed")
+    for agitation in ("10", "90"):
+        out = tmp_path / f"{engine}-{agitation}.wav"
+        assert main(["say", "--scenario", "asked-to-leave" if engine == "flite" else "late-pickup", "--engine",
+                     engine, "--agitation", agitation, "Then who is in charge here?", "--out", str(out)]) == 0
+        printed = capsys.readouterr().out
+        assert said in printed and f"agitation {agitation}" in printed
+        assert 0.5 < seconds(out) < 4.0
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--scenario", "no-such-scenario", "Hello"], "no scenario with id or file 'no-such-scenario'"),
     (["--scenario", "late-pickup", "  "], "TEXT is empty"),

@@ -127,6 +127,29 @@ def test_prepare_renders_the_scenario_off_the_gui_thread(qtbot, pulse, private_d
 
 
 @pytest.mark.audio
+def test_a_held_prepare_waits_while_the_line_needed_now_is_spoken(qtbot, pulse, private_data_dir, late_order):
+    """While the trainee's reply is heard the conversation holds the scenario's rendering (it
+    competes with the recogniser on 2 cores); the customer's answer is rendered at once anyway."""
+    scenario = late_order
+    out = VoiceOut(renderer=LineRenderer(Synthesizer()))  # espeak-ng, on the real thread pool
+    try:
+        out.hold_prepare(True)
+        assert out.prepare_held
+        with qtbot.assertNotEmitted(out.prepared, wait=1000):
+            out.prepare(scenario)
+            with qtbot.waitSignal(out.started, timeout=10000):
+                out.speak("answer", "Right. And when will that be?", scenario.customer.voice, 80)
+        assert out._renderer.cache.files() == [out._renderer.cached("Right. And when will that be?",
+                                                                  scenario.customer.voice, 80)]
+        with qtbot.waitSignal(out.prepared, timeout=20000):
+            out.hold_prepare(False)
+        assert out.last_report is not None and out.last_report.rendered == 15
+    finally:
+        out.stop()
+        out._worker.wait()
+
+
+@pytest.mark.audio
 def test_a_speaker_that_does_not_exist_fails_clearly(qtbot, pulse, voice_out):
     with qtbot.waitSignal(voice_out.failed, timeout=1000) as failed:
         voice_out.set_device(b"no-such-speaker")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 import wave
 from pathlib import Path
 
@@ -16,7 +18,9 @@ from simulator.speech.cache import VoiceCache, line_key
 from simulator.speech.tts import (
     MISSING_MESSAGE,
     SAMPLE_RATE,
+    Gate,
     LineRenderer,
+    PrerenderReport,
     Synthesizer,
     TtsUnavailable,
     finish,
@@ -158,6 +162,36 @@ def test_prerender_stops_when_cancelled_and_the_rest_renders_later(synth, privat
     report = renderer.prerender(scenario, cancelled=lambda: len(asked) > 3 or asked.append(1) is not None)
     assert report.rendered == 4 and report.cache_bytes > 0
     assert renderer.prerender(scenario).rendered == 11  # what was left, when next asked
+
+
+def test_prerender_waits_while_its_gate_is_held_and_a_needed_line_does_not(synth, private_data_dir, late_order):
+    """The app holds rendering ahead while the trainee's reply is recognised (2 cores): the
+    scenario waits between lines, while the line needed next is rendered at once."""
+    scenario, voice = late_order, late_order.customer.voice
+    renderer = LineRenderer(synth, bands=5)
+    gate = Gate()
+    gate.hold()
+    reports: list[PrerenderReport] = []
+    worker = threading.Thread(target=lambda: reports.append(renderer.prerender(scenario, gate=gate)))
+    worker.start()
+    try:
+        time.sleep(0.5)
+        assert renderer.cache.files() == []  # held before its first line
+        needed = renderer.render("Right. Thank you.", voice, 90)  # the next line: not held
+        assert renderer.cache.files() == [needed]
+    finally:
+        gate.release()
+        worker.join(30)
+    assert reports and reports[0].rendered == 15
+
+
+def test_a_held_prerender_still_stops_when_cancelled(synth, private_data_dir, late_order):
+    renderer = LineRenderer(synth, bands=5)
+    gate = Gate()
+    gate.hold()
+    began = time.perf_counter()
+    report = renderer.prerender(late_order, cancelled=lambda: time.perf_counter() - began > 0.3, gate=gate)
+    assert report.rendered == 0 and time.perf_counter() - began < 2
 
 
 def test_no_engine_gives_the_clear_error(private_data_dir):

@@ -31,9 +31,15 @@ class FakeVoice(QObject):
         self.stops = 0
         self.current: str | None = None
         self.speeds: list[int] = []
+        self.prepare_held = False
+        self.holds: list[bool] = []  # every hold_prepare call, in order
 
     def is_available(self) -> bool:
         return self.available
+
+    def hold_prepare(self, held: bool) -> None:
+        self.holds.append(held)
+        self.prepare_held = held
 
     def prepare(self, scenario, extra=()) -> None:
         self.prepared.emit()
@@ -51,6 +57,9 @@ class FakeVoice(QObject):
     def stop(self) -> None:
         self.stops += 1
         self.current = None
+
+    def outputs(self) -> list[tuple[bytes, str]]:
+        return []
 
     def set_device(self, device_id) -> None:
         pass
@@ -218,7 +227,7 @@ class FakeSpeakers(FakeVoice):
         super().__init__()
         self.chosen: list[bytes | None] = []
 
-    def devices(self) -> list[tuple[bytes, str]]:
+    def outputs(self) -> list[tuple[bytes, str]]:
         return [(b"hdmi", "Projector (HDMI)"), (b"jack", "Headphones")]
 
     def set_device(self, device_id) -> None:

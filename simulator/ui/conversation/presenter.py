@@ -17,6 +17,11 @@ made at a short pause) is judged on the task runner while the listener waits out
 when `reply_ready` confirms it (same speculation, same text) that judgement is applied at once. If
 the trainee went on speaking, it is dropped and the whole reply is judged as usual. Either way the
 judgement is of the recording kept with the turn.
+
+While the trainee's reply is recorded, recognised and judged (from the moment they start speaking,
+or press to talk, until the customer answers), the customer's lines being rendered ahead of time
+wait (VoiceOutput.hold_prepare): on 2 cores they would compete with the recogniser. The line the
+customer says next is rendered at once all the same.
 """
 
 from __future__ import annotations
@@ -155,6 +160,7 @@ class ConversationPresenter(QObject):
     def disconnect_devices(self) -> None:
         """Stop listening to the shared devices (the window makes a new presenter per screen life)."""
         self.listening.close()
+        self._hold_prerender(False)
         voice = self.ctx.devices.voice
         if voice is not None:
             try:
@@ -202,6 +208,7 @@ class ConversationPresenter(QObject):
         self.phase = Phase.BRIEFING
         self._early = None
         self._listen_failed = False
+        self._hold_prerender(False)
         self.listening.adapt(scenario)
         can_talk, problem = self.listening.talk_capability()
         self.view.set_capabilities(can_talk, problem, self.voice is not None)
@@ -282,7 +289,20 @@ class ConversationPresenter(QObject):
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
+        if phase not in (Phase.LISTENING, Phase.THINKING):
+            self._hold_prerender(False)  # the reply is over: rendering ahead goes on
         self.view.set_phase(phase)
+
+    def _hold_prerender(self, held: bool) -> None:
+        """Hold (or let go on) the customer's lines being rendered ahead of time, while the
+        trainee's reply is recorded, recognised and judged."""
+        voice: VoiceOutput | None = self.ctx.devices.voice
+        if voice is None or voice.prepare_held == held:
+            return
+        try:
+            voice.hold_prepare(held)
+        except Exception:
+            log.exception("holding the customer's voice rendering failed")
 
     def _end(self) -> None:
         conversation = self.conversation
@@ -391,6 +411,7 @@ class ConversationPresenter(QObject):
             return False
         if pressed is False:
             return False  # `failed` has said why
+        self._hold_prerender(True)
         self._set_phase(Phase.LISTENING)
         return True
 
@@ -407,6 +428,7 @@ class ConversationPresenter(QObject):
 
     def _on_listener_speech_started(self) -> None:
         self._stop_voice()
+        self._hold_prerender(True)
         if self.phase != Phase.LISTENING:
             self._set_phase(Phase.LISTENING)
 
@@ -596,6 +618,7 @@ class ConversationPresenter(QObject):
             listener.stop() if close else listener.cancel()
         except Exception:
             log.exception("stopping the listener failed")
+        self._hold_prerender(False)
         self.view.show_partial("")
 
     # -- pause, restart, leave -------------------------------------------------------------------

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from simulator.devices.contracts import VoiceOutput
 from simulator.records.db import url_problem
 from simulator.records.retention import apply_retention, retention_lowered
 from simulator.settings import Settings
@@ -23,7 +24,9 @@ from simulator.ui.conversation.listening import device_key
 log = logging.getLogger(__name__)
 
 SAMPLE_LINE = "Excuse me. I've been waiting here for twenty minutes. Can somebody help me, please?"
-VOICE_KINDS = [("female", "Women"), ("male", "Men")]
+# Settings.customer_voice_engines' kinds; "Others": a customer whose scenario describes their voice
+# as neither a woman's nor a man's (gender neutral, or none given), who may take any voice.
+VOICE_KINDS = [("female", "Women"), ("male", "Men"), ("neutral", "Others")]
 
 # A device list for a combo box: (id as Settings keeps it, None for the system default; shown name).
 Options = list[tuple[str | None, str]]
@@ -49,7 +52,7 @@ class SettingsPresenter:
         self._purges = 0  # bumped per purge started, so only the latest one's result is shown
 
     @property
-    def voice_out(self) -> Any:
+    def voice_out(self) -> VoiceOutput | None:
         return self.ctx.devices.voice
 
     # -- form <-> settings -----------------------------------------------------------------------
@@ -155,43 +158,33 @@ class SettingsPresenter:
 
     def _speakers(self) -> list[tuple[str | None, str]]:
         """(id as Settings keeps it, name) of every output the voice service offers."""
-        list_devices = getattr(self.voice_out, "devices", None)
-        if not callable(list_devices):
+        voice = self.voice_out
+        if voice is None:
             return []
         try:
-            found = list(list_devices())
+            return [(device_key(ident), name) for ident, name in voice.outputs()]
         except Exception:
             log.exception("listing speakers failed")
             return []
-        out: list[tuple[str | None, str]] = []
-        for device in found:
-            if isinstance(device, tuple):  # (id, name), as the microphone lists its inputs
-                out.append((device_key(device[0]), str(device[1])))
-            else:  # a QAudioDevice
-                out.append((device_key(device.id()), device.description()))
-        return out
 
     def _apply_speaker(self, ident: str | None) -> None:
-        set_device = getattr(self.voice_out, "set_device", None)
-        if callable(set_device):
+        if self.voice_out is not None:
             try:
-                set_device(ident.encode() if ident else None)
+                self.voice_out.set_device(ident.encode() if ident else None)
             except Exception:
                 log.exception("choosing the speaker failed")
 
     def _apply_speed(self, percent: int) -> None:
-        set_speed = getattr(self.voice_out, "set_speed", None)
-        if callable(set_speed):
+        if self.voice_out is not None:
             try:
-                set_speed(percent)
+                self.voice_out.set_speed(percent)
             except Exception:
                 log.exception("setting the customer's speaking speed failed")
 
     def _apply_voice_engines(self, choices: Mapping[Any, str]) -> None:  # keys: Settings' voice kinds
-        set_choices = getattr(self.voice_out, "set_voice_choices", None)
-        if callable(set_choices):
+        if self.voice_out is not None:
             try:
-                set_choices(choices)
+                self.voice_out.set_voice_choices(dict(choices))
             except Exception:
                 log.exception("choosing the customer's voice engines failed")
 

@@ -167,8 +167,9 @@ class SettingsPage(Page):
             row.addWidget(preview)
             self.voice_engines[kind], self.voice_previews[kind] = combo, preview
             form.addRow(f"Voice: {title.lower()}", row)
-        form.addRow(label("Natural voices sound like people; where none is installed for a customer, or one fails, "
-                          "the system voice speaks instead.", "small", wrap=True))
+        form.addRow(label("Others: customers described as neither a woman nor a man. Natural voices sound like "
+                          "people; where none is installed for a customer, or one fails, the system voice speaks "
+                          "instead.", "small", wrap=True))
         self.subtitles = QCheckBox("Show subtitles of what they say")
         form.addRow(self.subtitles)
         form.addRow(label("You can also switch subtitles on and off during a conversation (Ctrl+T).", "small",

@@ -330,3 +330,40 @@ def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(judged, tm
     state = presenter.runner.state
     assert state.turns == [] and state.repeats == 1 and not presenter.runner.ended
     assert view.lines[-1] == SAY_AGAIN
+
+
+@pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
+def test_rendering_ahead_waits_while_the_trainee_s_reply_is_heard(qapp, make_context, devices, scenario, tmp_path,
+                                                                  mode):
+    """On 2 cores the scenario's lines rendered in the background compete with the recogniser: they
+    are held from the moment the trainee speaks until the customer answers."""
+    ctx = make_context(Settings(first_run_done=True, voice_enabled=True, listen_mode=mode), devices)
+    presenter = ConversationPresenter(FakeView(), ctx)
+    voice, listener = devices.voice, devices.listener
+    try:
+        presenter.load(scenario)
+        presenter.begin()
+        voice.finish()
+        assert not voice.prepare_held  # the customer's turn and the trainee's silence: rendering goes on
+        if mode == "push_to_talk":
+            assert presenter.press_to_talk()
+        else:
+            assert presenter.phase is Phase.LISTENING
+            assert not voice.prepare_held
+            listener.speech_started.emit()
+        assert voice.prepare_held
+        if mode == "push_to_talk":
+            presenter.release_to_talk()
+            assert voice.prepare_held  # recognising
+        listener.hear(WARM, wav_path=a_wav(tmp_path / "reply.wav"), confidence=0.8)
+        # Judged and answered: the customer's next line was spoken, and rendering ahead goes on.
+        assert presenter.phase is Phase.SPEAKING and voice.spoken[-1][1] == "Fine. So what are you going to do about it?"
+        assert not voice.prepare_held and voice.holds == [True, False]
+        # A reply begun and then abandoned by pausing lets it go on too.
+        voice.finish()
+        presenter.press_to_talk() if mode == "push_to_talk" else listener.speech_started.emit()
+        assert voice.prepare_held
+        presenter.pause()
+        assert not voice.prepare_held
+    finally:
+        presenter.disconnect_devices()
