@@ -142,3 +142,68 @@ def test_a_session_resumes_from_its_saved_state(room):
     assert view.lines[-1] == "Fine. So what are you going to do about it?"
     assert presenter.record.session_id == state.session_id and len(presenter.runner.state.turns) == 1
 
+
+def test_the_class_s_roster_and_who_answers_are_shown_and_n_moves_on(room):
+    presenter, view, ctx, _ = room
+    assert view.rosters[-1] == ["Ana", "Ben"] and view.trainees[0] == "Ana"
+    presenter.next_trainee()
+    presenter.next_trainee()
+    assert view.trainees[-2:] == ["Ben", "Ana"]
+    presenter.add_trainee("  Cleo   Day ")
+    assert view.rosters[-1] == ["Ana", "Ben", "Cleo Day"] and presenter.trainee == "Ana"
+    assert [t.name for t in ctx.store.trainees("Tuesday")] == ["Ana", "Ben", "Cleo Day"]
+
+
+def test_a_new_session_clears_the_last_before_its_first_line_is_shown(room):
+    presenter, view, ctx, scenario = room
+    presenter.submit_text("Calm down, it's only a parcel.")
+    presenter.decide("proposed")
+    assert view.ended == ["escalated"]
+    view.calls.clear()
+    presenter.start(scenario)
+    # The proposal goes, the projector is cleared (its ending, the last reply), then the customer speaks.
+    assert view.calls == ["show_proposal", "show_new_session", "show_customer_line", "set_phase"]
+    assert view.proposals[-1] is None and view.sessions[-1] == "parcel" and view.phases[-1] is Phase.SPEAKING
+
+
+def test_pausing_stops_the_customer_and_carrying_on_says_the_line_again(room):
+    presenter, view, ctx, _ = room
+    voice = ctx.devices.voice
+    presenter.repeat()
+    assert presenter.phase is Phase.SPEAKING
+    presenter.toggle_pause()
+    assert view.paused == [True] and voice.stops == 1 and view.phases[-1] is Phase.YOUR_TURN
+    lines = len(view.lines)
+    presenter.toggle_pause()
+    assert view.paused == [True, False] and len(view.lines) == lines + 1 and view.phases[-1] is Phase.SPEAKING
+
+
+def test_the_trainer_is_told_what_is_missing_and_when_a_judgement_fails(room):
+    presenter, view, ctx, scenario = room
+    assert not presenter.submit_text("   ")
+    assert view.notices[-1] == ("Type what the trainee said, then press Enter.", "info")
+    presenter.set_trainee("")
+    assert not presenter.submit_text("Sorry") and view.notices[-1] == ("Choose who is answering first.", "warning")
+
+    class BrokenJudge:
+        def judge(self, reply, context):
+            raise RuntimeError("the rubric is missing")
+
+    ctx.make_judge = BrokenJudge
+    presenter.start(scenario)
+    ctx.devices.voice.finish()
+    presenter.set_trainee("Ben")
+    assert presenter.submit_text("Sorry")
+    text, kind = view.notices[-1]
+    assert "couldn't be assessed (the rubric is missing)" in text and kind == "danger"
+    assert presenter.phase is Phase.YOUR_TURN and not presenter.busy and presenter.accepts_reply()
+
+
+def test_ending_the_session_early_tells_both_windows(room):
+    presenter, view, ctx, _ = room
+    presenter.submit_text("Let me check the tracking.")
+    view.calls.clear()
+    presenter.end_now()
+    assert view.calls == ["show_proposal", "set_phase", "show_ending"]
+    assert view.proposals[-1] is None and view.ended == [""] and presenter.pending is None
+    assert ctx.store.load(presenter.record.session_id).closed
