@@ -5,10 +5,12 @@ trainer types (or corrects) what was said, sees the judgement the software propo
 the branch with one key: calmer, as proposed, or escalate. Every override and every turn's
 trainee is saved with the session (TurnRecord.override, TurnRecord.trainee).
 
-The presenter knows no widgets: the projector (simulator/ui/classroom/projector.py) and the trainer's
-window (simulator/ui/classroom/trainer.py) subscribe to its signals, so tests drive it directly. The session
-(judging, dropping a stale judgement, the override recorded with the turn, saving) is a
-`Conversation` (simulator/conversation), as on the trainee's own conversation page.
+The presenter knows no widgets: it is handed its view (anything with the methods of `ClassroomView`), as
+every screen's presenter is. In the app that view is `Classroom` (simulator/ui/classroom/trainer.py), which
+passes each call on to the projector (projector.py) and the trainer's window (trainer.py) as each needs it;
+tests hand in a plain fake view (tests/ui/classroom/test_presenter.py). The session (judging, dropping a
+stale judgement, the override recorded with the turn, saving) is a `Conversation` (simulator/conversation),
+as on the trainee's own conversation page.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from __future__ import annotations
 import enum
 import logging
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from simulator.conversation import Conversation, Saved
 from simulator.conversation.steering import Steering, steering
@@ -47,7 +49,7 @@ NEXT_TRAINEE_KEYS = ("N",)
 
 
 class Phase(enum.StrEnum):
-    """Where a classroom session is (phase_changed carries it)."""
+    """Where a classroom session is (ClassroomView.set_phase is told it)."""
 
     IDLE = "idle"
     SPEAKING = "speaking"  # the customer is speaking
@@ -57,37 +59,51 @@ class Phase(enum.StrEnum):
     ENDED = "ended"
 
 
-class ClassroomPresenter(QObject):
-    """Drives a classroom session through its `Phase`s.
+class ClassroomView(Protocol):
+    """What the presenter tells the two windows (the class sees the projector, the trainer their own window)."""
 
-    Signals:
-        started(object): a new (or resumed) session began, before its first line (the Scenario).
-        line_shown(object, bool): the customer's current line (a CustomerLine) and whether to animate.
-        reply_shown(str, str): a trainee's reply as it goes for judging (trainee name, text).
-        proposed(object): the Judgement proposed for the pending reply; None once it is decided.
-        decided(object): the TurnRecord of a turn just taken (its override and trainee included).
-        phase_changed(str): the new phase.
-        trainee_changed(str): the trainee answering now ("" when nobody is chosen).
-        roster_changed(object): the class's trainee names (a list of str), after a class or name change.
-        paused_changed(bool): the customer was paused (True) or carries on (False).
-        ended(str): the conversation is over; the outcome ("" when the trainer ended it early).
-        notice(str, str): something the trainer should read (text, kind: info/warning/danger).
+    def show_new_session(self, scenario: Scenario) -> None:
+        """A new (or resumed) session began, before its first line: nothing of the last one stays up."""
+
+    def show_customer_line(self, line: CustomerLine, animate: bool) -> None: ...
+
+    def show_reply(self, trainee: str, text: str) -> None:
+        """A trainee's reply as it goes for judging (the trainee's name, "" when nobody is chosen)."""
+
+    def show_proposal(self, judgement: Judgement | None) -> None:
+        """The judgement proposed for the pending reply; None once it is decided (or there is none)."""
+
+    def add_turn(self, turn: TurnRecord) -> None:
+        """A turn just taken (its override and trainee included), saved."""
+
+    def set_phase(self, phase: Phase) -> None: ...
+
+    def show_trainee(self, name: str) -> None:
+        """The trainee answering now ("" when nobody is chosen)."""
+
+    def show_roster(self, names: list[str]) -> None:
+        """The class's trainee names, after a class or name change."""
+
+    def set_paused(self, paused: bool) -> None:
+        """The customer was paused (True) or carries on (False)."""
+
+    def show_ending(self, outcome: str) -> None:
+        """The conversation is over; its outcome ("" when the trainer ended it early)."""
+
+    def show_notice(self, text: str, kind: str) -> None:
+        """Something the trainer should read (kind: info/warning/danger)."""
+
+
+class ClassroomPresenter(QObject):
+    """Drives a classroom session through its `Phase`s, telling its `ClassroomView` what to show.
+
+    A QObject (without signals of its own) so that the shared voice's signals reach it on the GUI thread,
+    and so that it goes with its parent (the `Classroom`).
     """
 
-    started = Signal(object)
-    line_shown = Signal(object, bool)
-    reply_shown = Signal(str, str)
-    proposed = Signal(object)
-    decided = Signal(object)
-    phase_changed = Signal(str)
-    trainee_changed = Signal(str)
-    roster_changed = Signal(object)
-    paused_changed = Signal(bool)
-    ended = Signal(str)
-    notice = Signal(str, str)
-
-    def __init__(self, context: AppContext, parent: QObject | None = None):
+    def __init__(self, view: ClassroomView, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
+        self.view = view
         self.ctx = context
         self.conversation: Conversation | None = None
         self.class_name: str | None = None
@@ -117,7 +133,7 @@ class ClassroomPresenter(QObject):
             self.roster = [t.name for t in self.ctx.store.trainees(name)] if name else []
         except UnknownClass:
             self.roster = []
-        self.roster_changed.emit(list(self.roster))
+        self.view.show_roster(list(self.roster))
         self.set_trainee(self.roster[0] if self.roster else "")
 
     def add_class(self, name: str) -> None:
@@ -135,7 +151,7 @@ class ClassroomPresenter(QObject):
         self.ctx.store.add_trainee(name, self.class_name)
         if name not in self.roster:
             self.roster = sorted([*self.roster, name])
-        self.roster_changed.emit(list(self.roster))
+        self.view.show_roster(list(self.roster))
         if not self.trainee:
             self.set_trainee(name)
 
@@ -143,9 +159,9 @@ class ClassroomPresenter(QObject):
         if name and name not in self.roster:
             self.ctx.store.add_trainee(name, self.class_name)
             self.roster = sorted([*self.roster, name])
-            self.roster_changed.emit(list(self.roster))
+            self.view.show_roster(list(self.roster))
         self.trainee = name
-        self.trainee_changed.emit(name)
+        self.view.show_trainee(name)
 
     def next_trainee(self) -> None:
         if not self.roster:
@@ -167,8 +183,8 @@ class ClassroomPresenter(QObject):
         self.pending = None
         self.busy = False
         self._set_paused(False)
-        self.proposed.emit(None)
-        self.started.emit(scenario)
+        self.view.show_proposal(None)
+        self.view.show_new_session(scenario)
         self._present(self.conversation.current_line, animate=False)
 
     @property
@@ -184,7 +200,7 @@ class ClassroomPresenter(QObject):
         return self.runner.scenario if self.runner else None
 
     def _present(self, line: CustomerLine, animate: bool = True) -> None:
-        self.line_shown.emit(line, animate)
+        self.view.show_customer_line(line, animate)
         if line.is_ending:
             self._end()
             return
@@ -211,7 +227,7 @@ class ClassroomPresenter(QObject):
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
-        self.phase_changed.emit(phase)
+        self.view.set_phase(phase)
 
     def accepts_reply(self) -> bool:
         return (self.runner is not None and not self.runner.ended and self.pending is None and not self.busy
@@ -221,18 +237,18 @@ class ClassroomPresenter(QObject):
         """The active trainee's reply (typed by the trainer, or heard): judged, then proposed."""
         text = " ".join(text.split())
         if not text:
-            self.notice.emit("Type what the trainee said, then press Enter.", "info")
+            self.view.show_notice("Type what the trainee said, then press Enter.", "info")
             return False
         if not self.accepts_reply():
             return False
         assert self.conversation is not None
         if not self.trainee and self.roster:
-            self.notice.emit("Choose who is answering first.", "warning")
+            self.view.show_notice("Choose who is answering first.", "warning")
             return False
         self._stop_voice()
         reply = Reply(text, audio_path=audio_path)
         self.busy = True
-        self.reply_shown.emit(self.trainee, text)
+        self.view.show_reply(self.trainee, text)
         self._set_phase(Phase.JUDGING)
         # A new session started while this reply is judged drops its judgement (Conversation.judge).
         self.conversation.judge(reply, self.ctx.tasks, on_done=lambda _, judgement: self._on_judged(reply, judgement),
@@ -246,12 +262,12 @@ class ClassroomPresenter(QObject):
         self.busy = False
         self.pending = (reply, judgement)
         self._set_phase(Phase.DECIDING)
-        self.proposed.emit(judgement)
+        self.view.show_proposal(judgement)
 
     def _on_judge_failed(self, exc: BaseException) -> None:
         log.error("judging a reply failed", exc_info=exc)
         self.busy = False
-        self.notice.emit(f"That reply couldn't be assessed ({exc}). Type it again.", "danger")
+        self.view.show_notice(f"That reply couldn't be assessed ({exc}). Type it again.", "danger")
         self._set_phase(Phase.YOUR_TURN)
 
     def steering(self) -> Steering | None:
@@ -280,8 +296,8 @@ class ClassroomPresenter(QObject):
         reply, judgement = self.pending
         self.pending = None
         turn = conversation.apply(reply, judgement, override=override, trainee=self.trainee or None, branch=branch)
-        self.proposed.emit(None)
-        self.decided.emit(turn)
+        self.view.show_proposal(None)
+        self.view.add_turn(turn)
         if self.rotate and not conversation.ended:
             self.next_trainee()
         if self.paused and not conversation.ended:
@@ -294,7 +310,7 @@ class ClassroomPresenter(QObject):
         assert self.conversation is not None
         self._set_phase(Phase.ENDED)
         self.conversation.close()
-        self.ended.emit(self.conversation.runner.outcome or "")
+        self.view.show_ending(self.conversation.runner.outcome or "")
         if self.voice is not None:
             self._speak(self.conversation.current_line)
             self.phase = Phase.ENDED
@@ -305,17 +321,17 @@ class ClassroomPresenter(QObject):
             return
         self._stop_voice()
         self.pending = None
-        self.proposed.emit(None)
+        self.view.show_proposal(None)
         self.conversation.close()
         self._set_phase(Phase.ENDED)
-        self.ended.emit("")
+        self.view.show_ending("")
 
     def note(self, text: str, turn: int | None = None, conversation: Conversation | None = None) -> bool:
         """The trainer's note on the session (`turn` None) or on a turn of it, saved at once (Conversation.note).
 
         `conversation`: the session the note was typed for (default the current one), so a note finished
         after "Start again" still lands on its own session. False when it could not be saved: it is kept
-        and saved with the next save, and the trainer is told (`notice`).
+        and saved with the next save, and the trainer is told (`show_notice`).
         """
         conversation = conversation or self.conversation
         if conversation is None:
@@ -324,9 +340,9 @@ class ClassroomPresenter(QObject):
 
     def _on_saved(self, saved: Saved, exc: OSError | None) -> None:
         if saved is Saved.FAILED:
-            self.notice.emit(f"The session could not be saved: {exc}", "danger")
+            self.view.show_notice(f"The session could not be saved: {exc}", "danger")
         elif saved is Saved.KEPT_LOCALLY:
-            self.notice.emit(f"Kept on this computer: {exc}", "info")
+            self.view.show_notice(f"Kept on this computer: {exc}", "info")
 
     # -- the customer's controls -----------------------------------------------------------------
     def toggle_pause(self) -> None:
@@ -364,7 +380,7 @@ class ClassroomPresenter(QObject):
     def _set_paused(self, paused: bool) -> None:
         if paused != self.paused:
             self.paused = paused
-            self.paused_changed.emit(paused)
+            self.view.set_paused(paused)
 
     # -- voice -----------------------------------------------------------------------------------
     def _stop_voice(self) -> None:
@@ -384,7 +400,7 @@ class ClassroomPresenter(QObject):
 
     def _on_voice_failed(self, message: str) -> None:
         if self.phase == Phase.SPEAKING:
-            self.notice.emit(f"{message.rstrip('.')}. The subtitles are on the projector.", "warning")
+            self.view.show_notice(f"{message.rstrip('.')}. The subtitles are on the projector.", "warning")
             self._set_phase(Phase.YOUR_TURN)
 
     def close(self) -> None:

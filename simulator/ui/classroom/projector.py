@@ -20,7 +20,8 @@ class ProjectorWindow(QWidget):
     """What the class sees: the customer's face, how agitated they are, and what they say, in large type.
 
     Type sizes follow the window's height, so the same layout reads from the back of a room on a
-    projector and still fits a laptop screen. Shows only what the presenter says; makes no decisions.
+    projector and still fits a laptop screen. Shows only what the presenter says (the `ClassroomView` calls
+    `Classroom` passes on to it); makes no decisions.
     """
 
     def __init__(self, presenter: ClassroomPresenter, parent: QWidget | None = None):
@@ -90,12 +91,6 @@ class ProjectorWindow(QWidget):
         body.addLayout(right, 7)
         outer.addLayout(body, 1)
 
-        presenter.started.connect(self._on_presenter_started)
-        presenter.line_shown.connect(self._on_presenter_line_shown)
-        presenter.reply_shown.connect(self._on_presenter_reply_shown)
-        presenter.trainee_changed.connect(self._on_presenter_trainee_changed)
-        presenter.paused_changed.connect(self._on_presenter_paused_changed)
-        presenter.ended.connect(self._on_presenter_ended)
         self.shortcuts = add_trainer_keys(self, presenter)
         self._apply_sizes()
 
@@ -180,8 +175,8 @@ class ProjectorWindow(QWidget):
             return
         super().keyPressEvent(event)
 
-    # -- slots -----------------------------------------------------------------------------------
-    def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:
+    # -- what the presenter shows (its ClassroomView calls, passed on by Classroom) --------------
+    def show_customer_line(self, line: CustomerLine, animate: bool) -> None:
         scenario = self.presenter.scenario
         if scenario is None:
             return
@@ -199,7 +194,7 @@ class ProjectorWindow(QWidget):
         if not line.is_ending:
             self.outcome.setVisible(False)
 
-    def _on_presenter_started(self, scenario: Scenario) -> None:
+    def show_new_session(self, scenario: Scenario) -> None:
         """A new session: nothing of the last one stays up (its last reply, its ending, a stage direction)."""
         self.reply.setText("")
         self.subtitle.setText("")
@@ -208,17 +203,17 @@ class ProjectorWindow(QWidget):
         self.paused_tag.setVisible(False)
         self.answering.setVisible(bool(self.presenter.trainee))  # hidden at the last session's ending
 
-    def _on_presenter_reply_shown(self, trainee: str, text: str) -> None:
+    def show_reply(self, trainee: str, text: str) -> None:
         self.reply.setText(f"{trainee or 'Trainee'}: “{text}”")
 
-    def _on_presenter_trainee_changed(self, name: str) -> None:
+    def show_trainee(self, name: str) -> None:
         self.answering.setText(f"Answering: {name}" if name else "")
         self.answering.setVisible(bool(name) and self.presenter.phase != "ended")
 
-    def _on_presenter_paused_changed(self, paused: bool) -> None:
+    def set_paused(self, paused: bool) -> None:
         self.paused_tag.setVisible(paused)
 
-    def _on_presenter_ended(self, outcome: str) -> None:
+    def show_ending(self, outcome: str) -> None:
         text, kind = OUTCOME_TEXT.get(outcome, ("Session ended", "warning"))
         self.outcome.setText(text if outcome else "The trainer ended the session")
         self.outcome.setProperty("kind", kind)

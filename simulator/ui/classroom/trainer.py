@@ -8,6 +8,9 @@ P pause / carry on, R the customer repeats their line, N the next trainee answer
 The trainer's notes, on the session and on any turn (click it in "Turns so far"; a new turn is chosen as it
 is taken), are saved while they are typed (NoteBox, Conversation.note) and shown in the debrief and the PDF.
 
+`Classroom` is classroom mode as a whole: it holds the presenter and both windows, and is the presenter's
+view (`ClassroomView`), passing each call on to the projector and this window as each needs it.
+
 Signals (TrainerWindow):
     debrief_requested(str): open the debrief of the session just played (session id).
     closed(): the trainer closed classroom mode.
@@ -114,17 +117,6 @@ class TrainerWindow(QWidget):
         body.addLayout(right, 6)
         col.addLayout(body, 1)
 
-        p = presenter
-        p.started.connect(self._on_presenter_started)
-        p.line_shown.connect(self._on_presenter_line_shown)
-        p.proposed.connect(self._on_presenter_proposed)
-        p.decided.connect(self._on_presenter_decided)
-        p.phase_changed.connect(self._on_presenter_phase_changed)
-        p.trainee_changed.connect(self._on_presenter_trainee_changed)
-        p.roster_changed.connect(self._on_presenter_roster_changed)
-        p.paused_changed.connect(self._on_presenter_paused_changed)
-        p.ended.connect(self._on_presenter_ended)
-        p.notice.connect(self._on_presenter_notice)
         self.branch_buttons: list[QPushButton] = []  # the current node's branches, while a reply is pending
         self.shortcuts = add_trainer_keys(self, presenter)
         # The window itself holds the focus when no control does, so the trainer's keys always arrive.
@@ -132,9 +124,8 @@ class TrainerWindow(QWidget):
         leave = QShortcut(QKeySequence("Escape"), self)
         leave.activated.connect(self.setFocus)  # out of a text box: the keys are the trainer's again
         self.shortcuts.append(leave)
-        self.refresh_classes()
-        self._on_presenter_phase_changed(presenter.phase)
-        self._on_presenter_proposed(None)
+        self.set_phase(presenter.phase)
+        self.show_proposal(None)
 
     # -- building --------------------------------------------------------------------------------
     def _build_class_bar(self) -> QFrame:
@@ -339,7 +330,7 @@ class TrainerWindow(QWidget):
         try:
             names = self.presenter.classes()
         except OSError as exc:
-            self._on_presenter_notice(f"The classes could not be read: {exc}", "danger")
+            self.show_notice(f"The classes could not be read: {exc}", "danger")
             names = []
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
@@ -355,7 +346,7 @@ class TrainerWindow(QWidget):
             self._on_library_loaded(library)
             return
         self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                              on_error=lambda exc: self._on_presenter_notice(
+                              on_error=lambda exc: self.show_notice(
                                   f"The scenarios could not be read: {exc}", "danger"))
 
     def _on_library_loaded(self, library: Library) -> None:
@@ -380,7 +371,7 @@ class TrainerWindow(QWidget):
     def start(self) -> bool:
         sid = self.scenario_combo.currentData()
         if self.library is None or sid not in self.library.scenarios:
-            self._on_presenter_notice("Choose a scenario first.", "info")
+            self.show_notice("Choose a scenario first.", "info")
             return False
         self.presenter.start(self.library.scenarios[sid])
         return True
@@ -413,7 +404,7 @@ class TrainerWindow(QWidget):
         self.turn_note.flush()
         self.session_note.flush()
 
-    def _show_proposal(self, judgement: Judgement) -> None:
+    def _show_judgement(self, judgement: Judgement) -> None:
         text, kind = INTENT_CHIPS.get(judgement.intent, (judgement.intent, "chipMuted"))
         self.intent_chip.setText(text)
         self.intent_chip.setObjectName(kind)
@@ -488,8 +479,8 @@ class TrainerWindow(QWidget):
             self.details.addWidget(label("Coach note", "speaker"))
             self.details.addWidget(label(steer.coach, "small", wrap=True))
 
-    # -- presenter signals -----------------------------------------------------------------------
-    def _on_presenter_started(self, scenario: Scenario) -> None:
+    # -- what the presenter shows (its ClassroomView calls, passed on by Classroom) --------------
+    def show_new_session(self, scenario: Scenario) -> None:
         """A new session: its own turns and notes (the last session's notes were saved with it)."""
         self.debrief_button.setVisible(False)
         self.turns.blockSignals(True)
@@ -501,20 +492,20 @@ class TrainerWindow(QWidget):
             (lambda text: self._save_note(conversation, text, None)) if conversation is not None else None,
             conversation.record.trainer_note if conversation is not None else "")
 
-    def _on_presenter_line_shown(self, line: CustomerLine, animate: bool) -> None:
+    def show_customer_line(self, line: CustomerLine, animate: bool) -> None:
         scenario = self.presenter.scenario
         name = scenario.customer.first_name if scenario else "The customer"
         self.customer_heading.setText(f"{name} says" if not line.is_ending else f"{name}'s last word")
         self.customer_line.setText(f"“{line.text}”")
         self.agitation.setText(f"agitation {line.agitation:.0f} · {mood_for_agitation(line.agitation)}")
 
-    def _on_presenter_proposed(self, judgement: Judgement | None) -> None:
+    def show_proposal(self, judgement: Judgement | None) -> None:
         if judgement is None and any(b.hasFocus() for b in self.decision_buttons.values()):
             self.setFocus()  # not handed on down the tab order to the reply box when the buttons go grey
         for widget in self.decision_buttons.values():
             widget.setEnabled(judgement is not None)
         if judgement is not None:
-            self._show_proposal(judgement)
+            self._show_judgement(judgement)
             # The keys 1/2/3 and the arrows must reach the shortcuts, not the reply box; a note being
             # typed keeps the focus (its words are not decisions): Enter or Escape hands the keys back.
             if not self._typing_a_note():
@@ -527,13 +518,13 @@ class TrainerWindow(QWidget):
         clear_layout(self.details)
         self.details.addStretch(1)
 
-    def _on_presenter_decided(self, turn: TurnRecord) -> None:
+    def add_turn(self, turn: TurnRecord) -> None:
         self.turns.addItem(_turn_text(turn))
         self.turns.scrollToBottom()
         if not self.turn_note.hasFocus():  # a note being typed stays on its turn
             self.turns.setCurrentRow(turn.index)  # the note box follows: a note on the turn just taken
 
-    def _on_presenter_phase_changed(self, phase: str) -> None:
+    def set_phase(self, phase: str) -> None:
         scenario = self.presenter.scenario
         name = scenario.customer.first_name if scenario else "The customer"
         trainee = self.presenter.trainee or "The trainee"
@@ -552,16 +543,16 @@ class TrainerWindow(QWidget):
         if self.isActiveWindow() and (focused is None or not focused.isEnabled()):
             self.setFocus()
 
-    def _on_presenter_trainee_changed(self, name: str) -> None:
+    def show_trainee(self, name: str) -> None:
         self.trainee_combo.blockSignals(True)
         if name and self.trainee_combo.findText(name) < 0:
             self.trainee_combo.addItem(name)
         self.trainee_combo.setCurrentText(name)
         self.trainee_combo.blockSignals(False)
         self.reply_heading.setText(f"What did {name} say?" if name else "The reply")
-        self._on_presenter_phase_changed(self.presenter.phase)
+        self.set_phase(self.presenter.phase)
 
-    def _on_presenter_roster_changed(self, names: list[str]) -> None:
+    def show_roster(self, names: list[str]) -> None:
         self.trainee_combo.blockSignals(True)
         self.trainee_combo.clear()
         self.trainee_combo.addItems(names)
@@ -569,17 +560,17 @@ class TrainerWindow(QWidget):
         self.trainee_combo.blockSignals(False)
         self.next_button.setEnabled(len(names) > 1)
 
-    def _on_presenter_paused_changed(self, paused: bool) -> None:
+    def set_paused(self, paused: bool) -> None:
         self.pause_button.setText("Carry on (P)" if paused else "Pause (P)")
         self.pause_button.setObjectName("primary" if paused else "")
         restyle(self.pause_button)
 
-    def _on_presenter_ended(self, outcome: str) -> None:
+    def show_ending(self, outcome: str) -> None:
         runner = self.presenter.runner
         self.debrief_button.setVisible(self.presenter.record is not None and runner is not None
                                        and bool(runner.state.turns))
 
-    def _on_presenter_notice(self, text: str, kind: str) -> None:
+    def show_notice(self, text: str, kind: str) -> None:
         self.notice.set_kind(kind)
         self.notice.set_text("", text)
         self.notice.setVisible(True)
@@ -604,7 +595,7 @@ class TrainerWindow(QWidget):
         try:
             self.presenter.add_trainee(self.add_name.text())
         except (OSError, ValueError) as exc:
-            self._on_presenter_notice(f"The name was not added: {exc}", "danger")
+            self.show_notice(f"The name was not added: {exc}", "danger")
             return
         self.add_name.clear()
 
@@ -632,6 +623,9 @@ class TrainerWindow(QWidget):
 class Classroom(QObject):
     """Classroom mode as a whole: the presenter, the projector window and the trainer's window.
 
+    It is the presenter's view (`ClassroomView`): each call is passed on to the window(s) that show it,
+    the projector first (the class's view of the session), then the trainer's window.
+
     Signals:
         debrief_requested(str): the trainer asked for a session's debrief (session id).
         closed(): the trainer's window was closed (the projector closes with it).
@@ -642,13 +636,54 @@ class Classroom(QObject):
 
     def __init__(self, context: AppContext, parent: QObject | None = None):
         super().__init__(parent)
-        self.presenter = ClassroomPresenter(context, self)
+        self.presenter = ClassroomPresenter(self, context, self)
         self.projector = ProjectorWindow(self.presenter)
         self.trainer = TrainerWindow(context, self.presenter)
         self.trainer.debrief_requested.connect(self.debrief_requested)
         self.trainer.closed.connect(self._on_trainer_closed)
         self.second_screen = False
+        self.trainer.refresh_classes()  # both windows are there to be told the class and who answers
 
+    # -- the view (ClassroomView): to both windows, or to the one that shows it ------------------
+    def show_new_session(self, scenario: Scenario) -> None:
+        self.projector.show_new_session(scenario)
+        self.trainer.show_new_session(scenario)
+
+    def show_customer_line(self, line: CustomerLine, animate: bool) -> None:
+        self.projector.show_customer_line(line, animate)
+        self.trainer.show_customer_line(line, animate)
+
+    def show_reply(self, trainee: str, text: str) -> None:
+        self.projector.show_reply(trainee, text)  # the trainer's window has it in its reply box
+
+    def show_proposal(self, judgement: Judgement | None) -> None:
+        self.trainer.show_proposal(judgement)  # the class does not see the judgement before the decision
+
+    def add_turn(self, turn: TurnRecord) -> None:
+        self.trainer.add_turn(turn)
+
+    def set_phase(self, phase: str) -> None:
+        self.trainer.set_phase(phase)
+
+    def show_trainee(self, name: str) -> None:
+        self.projector.show_trainee(name)
+        self.trainer.show_trainee(name)
+
+    def show_roster(self, names: list[str]) -> None:
+        self.trainer.show_roster(names)
+
+    def set_paused(self, paused: bool) -> None:
+        self.projector.set_paused(paused)
+        self.trainer.set_paused(paused)
+
+    def show_ending(self, outcome: str) -> None:
+        self.projector.show_ending(outcome)
+        self.trainer.show_ending(outcome)
+
+    def show_notice(self, text: str, kind: str) -> None:
+        self.trainer.show_notice(text, kind)
+
+    # -- the two windows -------------------------------------------------------------------------
     def show(self, class_name: str | None = None, library: Library | None = None,
              screens: list | None = None, primary=None) -> None:
         """Open both windows (projector full-screen on a second screen when there is one)."""
