@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from simulator.engine.loader import Library
-from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import DIFFICULTY_NAMES, SETTINGS, SKILLS, setting_name
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -43,19 +42,12 @@ from simulator.ui.common import (
     label,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import difficulty_dots
+from simulator.ui.formatting import difficulty_dots, estimated_minutes
 from simulator.ui.library.presenter import CardEntry, LibraryPresenter, ResumeEntry
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
 
 CARD_WIDTH = 330
-
-
-def estimated_minutes(scenario: Scenario) -> int:
-    """The scenario's own estimate, else about a minute per exchange on a typical path."""
-    if scenario.minutes:
-        return scenario.minutes
-    return max(3, min(20, round(len(scenario.nodes) * 0.75)))
 
 
 class ScenarioCard(QFrame):
