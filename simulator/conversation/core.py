@@ -36,7 +36,7 @@ from simulator.engine.judgement import Judge, Judgement, Reply
 from simulator.engine.model import Scenario
 from simulator.engine.session import CustomerLine, Override, Runner, SessionState, TurnRecord
 from simulator.records.outbox import KeptLocally
-from simulator.records.sessions import SessionRecord
+from simulator.records.sessions import SessionNotFound, SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +98,15 @@ class Notes:
     Each note is kept on the record and saved at once, as the note alone (Store.save_note), so a
     whole-session save from another screen never puts back an older note. A note that could not be
     saved stays pending and is written by the next attempt; a note on a turn whose row was never
-    saved (its save failed) is saved with the whole session.
+    saved (its save failed) is saved with the whole session. `resave` False (a session read back from the
+    records, as the debrief shows it): a session that is no longer there (deleted meanwhile) is not
+    written again for a note; the note is refused (SessionNotFound).
     """
 
-    def __init__(self, store: Store | None, record: SessionRecord):
+    def __init__(self, store: Store | None, record: SessionRecord, resave: bool = True):
         self.store = store
         self.record = record
+        self.resave = resave
         self.pending: set[int | None] = set()  # notes kept on the record but not saved yet
 
     def text(self, turn: int | None = None) -> str:
@@ -129,6 +132,8 @@ class Notes:
                 self.pending.discard(turn)
                 continue
             if not self.store.save_note(self.record.session_id, self.text(turn), turn):
+                if not self.resave:
+                    raise SessionNotFound("this session is no longer in the records, so the note was not saved")
                 self.store.save(self.record)  # no row yet: the whole session, this note with it
                 self.store.save_note(self.record.session_id, self.text(turn), turn)
             self.pending.discard(turn)
@@ -260,6 +265,7 @@ class Conversation:
             return None
         self.record.restarted = True
         return self.close()
+
     def note(self, note: str, turn: int | None = None) -> Saved | None:
         """The trainer's note on the session (`turn` None) or on turn `turn`, saved at once (see `Notes`)."""
         self.record.state = self.runner.state

@@ -75,7 +75,9 @@ class Outbox:
         """Save the session in this computer's file and queue it, in one transaction. Raises
         DatabaseUnavailable when the file cannot be written either."""
         with db.transaction(self.engine) as conn:
-            Sessions(self.engine, self.station).write(conn, record)
+            # With the notes as the record has them now: a note typed while the server was down is in no
+            # other copy, and `send` brings the notes of this copy to the server.
+            Sessions(self.engine, self.station).write(conn, record, notes=True)
             insert = db.insert(conn, outbox).values(session_id=record.session_id, queued_at=db.now(), kept=1)
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["session_id"],

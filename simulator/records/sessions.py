@@ -82,9 +82,12 @@ class Sessions:
         with db.transaction(self.engine) as conn:
             self.write(conn, record)
 
-    def write(self, conn: Connection, record: SessionRecord, touch: bool = True) -> None:
+    def write(self, conn: Connection, record: SessionRecord, touch: bool = True, notes: bool | None = None) -> None:
         """Write a session and its turns in the caller's transaction. `touch`: stamp it as updated now
-        (a turn was just taken); False keeps its `updated_at` (a copy sent on from another database)."""
+        (a turn was just taken); False keeps its `updated_at` (a copy sent on from another database).
+        `notes`: write the trainer's notes over those of rows already there (default: only for a copy,
+        `touch` False; this computer's kept copy of a session takes them too, see Outbox.keep)."""
+        overwrite_notes = not touch if notes is None else notes
         now = db.now() if touch else db.parse_time(record.updated_at, "update time")
         record.updated_at = db.iso(now)
         state = record.state
@@ -118,7 +121,7 @@ class Sessions:
         # The station stays the one that started the session: its disk has the recordings. A turn's save
         # leaves the trainer's notes alone (they are saved on their own, `save_note`); a copy sent on from
         # another database (`touch` False) brings its notes along.
-        kept = ("session_id", "station", "trainer_note") if touch else ("session_id", "station")
+        kept = ("session_id", "station") if overwrite_notes else ("session_id", "station", "trainer_note")
         changes = {k: insert.excluded[k] for k in values if k not in kept}
         conn.execute(insert.on_conflict_do_update(index_elements=["session_id"], set_=changes))
         if not record.station:
@@ -135,7 +138,7 @@ class Sessions:
             insert = db.insert(conn, turns)
             updated = {c.name: insert.excluded[c.name] for c in turns.c
                        if c.name not in ("session_id", "turn_index", "recording_deleted_at")
-                       and (c.name != "trainer_note" or not touch)}
+                       and (c.name != "trainer_note" or overwrite_notes)}
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["session_id", "turn_index"], set_=updated), rows)
             conn.execute(sa.delete(findings).where(findings.c.session_id == state.session_id))

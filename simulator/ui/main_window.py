@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.outbox_sender = OutboxSender(context, self)
         self.outbox_sender.status_changed.connect(self._on_outbox_status)
         self.outbox_sender.store_changed.connect(self._update_who)
-        self.outbox_sender.start()
+        context.startup.later(self.outbox_sender.start)
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),

@@ -7,7 +7,7 @@ import pytest
 from simulator.conversation import SAY_AGAIN, Conversation, Notes, Saved, heard, rewound_state
 from simulator.engine.judgement import Judgement, Reply
 from simulator.records.outbox import KeptLocally
-from simulator.records.sessions import SessionRecord
+from simulator.records.sessions import SessionNotFound, SessionRecord
 from simulator.records.store import SessionStore
 from tests.engine.conftest import MINI, ScriptedJudge, parse_inline
 from tests.support.tasks import Inline, Later
@@ -309,9 +309,15 @@ def test_notes_on_a_finished_session_are_saved_without_a_conversation(mini, tmp_
     conversation = Conversation(mini, ScriptedJudge, store, seed=1, trainee="Alex")
     typed_turn(conversation, "+ I'm sorry")
     record = store.load(conversation.session_id)
-    notes = Notes(store, record)
+    notes = Notes(store, record, resave=False)
     notes.note("Listen for the name", turn=0)
     notes.note("Solid first go")
     back = store.load(conversation.session_id)
     assert (back.trainer_note, back.state.turns[0].trainer_note) == ("Solid first go", "Listen for the name")
     assert back.updated_at == record.updated_at  # a note is not a new play of the session
+    # Deleted meanwhile (another station erased the trainee's data): a note does not bring it back.
+    store.delete_trainee_data("Alex")
+    with pytest.raises(SessionNotFound):
+        notes.note("Too late")
+    with pytest.raises(SessionNotFound):
+        store.load(conversation.session_id)

@@ -188,12 +188,11 @@ def test_restarts_and_heard_words_are_added_empty_and_a_downgrade_keeps_every_ot
 
 
 def test_the_outbox_comes_with_0005_and_goes_when_going_back_keeping_the_sessions(fresh_database_url, tmp_path):
+    from simulator.records.outbox import Outbox
     from tests.records.factories import record
 
     store = SessionStore(tmp_path, url=fresh_database_url)
     kept = record("Ann")
-    from simulator.records.outbox import Outbox
-
     Outbox(tmp_path, "desk-1", engine=store.engine).keep(kept)
     before = _rows(store.engine)
     store.close()

@@ -115,6 +115,32 @@ def test_a_last_turn_kept_on_this_computer_reaches_the_server(server, server_url
     again.close()
 
 
+def test_notes_typed_while_the_server_was_down_reach_it_with_the_session(server, server_url, private_data_dir):
+    store = SessionStore(private_data_dir, url=server_url, station="desk-3")
+    session = record("Sam Patel", n_turns=1)
+    store.save(session)
+    halt_postgres(server)
+    session.state.turns.append(turn(1))
+    with pytest.raises(KeptLocally):
+        store.save(session)  # kept on this computer
+    # The trainer's notes while the server is down: on the record (their own save failed), kept with the next turn.
+    session.trainer_note = "Typed while the server was down"
+    session.state.turns[1].trainer_note = "Froze, then recovered"
+    session.state.turns.append(turn(2))
+    session.closed = True
+    with pytest.raises(KeptLocally):
+        store.save(session)
+    store.close()
+
+    restart_postgres(server)
+    again = SessionStore(private_data_dir, url=server_url, station="desk-3")
+    assert again.send_waiting().sent == 1
+    seen = again.load(session.session_id)
+    assert seen.trainer_note == "Typed while the server was down"
+    assert [t.trainer_note for t in seen.state.turns] == ["", "Froze, then recovered", ""]
+    again.close()
+
+
 def test_a_kept_copy_older_than_the_servers_is_not_sent_over_it(server, server_url, private_data_dir):
     store = SessionStore(private_data_dir, url=server_url, station="desk-3")
     session = record("Sam Patel", n_turns=1)

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from simulator.engine.loader import Problem
 from simulator.engine.model import Scenario
+from simulator.ui.authoring.coverage import CoveragePanel
 from simulator.ui.authoring.graph import GraphView, details_html
 from simulator.ui.authoring.inspection import Inspection
 from simulator.ui.authoring.play import PlayPanel
 from simulator.ui.authoring.presenter import AuthoringPresenter
 from simulator.ui.common import Banner, Page, as_written, button, label
 from simulator.ui.context import AppContext
-from simulator.ui.coverage_panel import CoveragePanel
 from simulator.ui.theme import COLORS
 
 log = logging.getLogger(__name__)

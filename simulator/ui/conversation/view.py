@@ -88,6 +88,7 @@ class Bubble(QFrame):
         layout.setSpacing(3)
         layout.addWidget(label(speaker, "speaker"))
         self.text = label(text, "subtitle" if customer else None, wrap=True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # as typed: "<b>" is not bold, "<3" not a tag
         layout.addWidget(self.text)
         self.direction: QLabel | None = None
         self.unsure: list[str] = []

@@ -492,7 +492,7 @@ class DebriefPage(Page):
         """The trainer's note on the session, saved as it is typed (a note typed on the session shown
         before is saved with that one first: `flush_notes`)."""
         self.flush_notes()
-        self.notes = Notes(self.ctx.store, record)
+        self.notes = Notes(self.ctx.store, record, resave=False)  # read from the records: never re-create it
         self.note_notice.setVisible(False)
         self.session_note.bind(lambda text: self._save_note(text, None), record.trainer_note)
 

@@ -180,10 +180,12 @@ def test_projector_goes_full_screen_on_a_second_screen():
     primary.availableGeometry.return_value = QRect(0, 0, 1920, 1040)
     second.geometry.return_value = QRect(1920, 0, 1920, 1080)
     projector, trainer = MagicMock(), MagicMock()
+    trainer.width.return_value, trainer.height.return_value = 1180, 780
     assert place_windows(projector, trainer, [primary, second], primary)
     projector.setScreen.assert_called_once_with(second)
     projector.showFullScreen.assert_called_once()
     trainer.setScreen.assert_called_once_with(primary)
+    trainer.resize.assert_called_once_with(1180, 780)  # its usual size: the screen has room for it
     trainer.show.assert_called_once()
 
 

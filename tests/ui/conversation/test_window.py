@@ -239,3 +239,11 @@ def test_words_the_recogniser_was_unsure_of_are_marked_in_the_transcript(qtbot, 
     assert page.bubbles[-1].unsure == [] and page.bubbles[-1].unsure_note is None
     page.add_trainee_reply("<b>typed</b>", False)
     assert page.bubbles[-1].text.text() == "<b>typed</b>" and page.bubbles[-1].unsure_note is None
+
+
+def test_a_typed_reply_that_looks_like_html_is_shown_as_typed(qtbot):
+    from simulator.ui.conversation.view import Bubble
+
+    bubble = Bubble("You", "<b>sorry</b> <3", customer=False)
+    qtbot.addWidget(bubble)
+    assert bubble.text.textFormat() == Qt.TextFormat.PlainText and bubble.text.text() == "<b>sorry</b> <3"
