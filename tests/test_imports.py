@@ -129,3 +129,14 @@ def test_the_circle_finder_sees_a_circle_hidden_in_a_function(tmp_path):
 def test_the_circle_finder_skips_type_checking_imports():
     source = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from simulator.a import x\n"
     assert _imported(ast.parse(source), "simulator.b", is_package=False) == set()
+
+
+
+def test_no_screen_imports_another_screens_view():
+    """What two screens share is a module of its own in simulator/ui (docs/architecture.md, "Rules")."""
+    screens = {p.parent.name for p in (PACKAGE / "ui").glob("*/view.py")}
+    borrowed = sorted((module, target) for module, targets in import_graph().items() for target in targets
+                      if module.split(".")[:2] == ["simulator", "ui"] and module.count(".") >= 3
+                      and target.split(".")[2:3] != module.split(".")[2:3]
+                      and target in {f"simulator.ui.{screen}.view" for screen in screens})
+    assert borrowed == []

@@ -7,7 +7,7 @@ without a modal dialog blocking the event loop.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from simulator.ui.common import as_written
 
@@ -39,6 +39,13 @@ def ask(parent: QWidget | None, title: str, text: str, choices: list[tuple[str, 
     box.exec()
     clicked = box.clickedButton()
     return next((key for button, key in buttons.items() if button is clicked), None)
+
+
+def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """Ask for one line of text, its spaces tidied. None when cancelled or left empty."""
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    text = " ".join(text.split())
+    return text if ok and text else None
 
 
 def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -> None:

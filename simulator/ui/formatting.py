@@ -1,9 +1,11 @@
-"""How the screens write what they share: times (library, debrief, history, classes) and difficulty (library, classroom)."""
+"""How the screens write what they share: times (library, debrief, history, classes), difficulty (library,
+classroom) and a scenario's length in minutes (library, conversation)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import DIFFICULTY_NAMES
 
 
@@ -25,3 +27,10 @@ def difficulty_dots(level: int) -> str:
 def difficulty_words(level: int) -> str:
     """'Difficulty 2 of 5: Easy'."""
     return f"Difficulty {level} of 5: {DIFFICULTY_NAMES.get(level, str(level))}"
+
+
+def estimated_minutes(scenario: Scenario) -> int:
+    """The scenario's own estimate, else about a minute per exchange on a typical path."""
+    if scenario.minutes:
+        return scenario.minutes
+    return max(3, min(20, round(len(scenario.nodes) * 0.75)))

@@ -45,6 +45,7 @@ from simulator.engine.loader import Library
 from simulator.engine.model import Condition, Scenario
 from simulator.engine.session import CustomerLine, Override, TurnRecord
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS, mood_for_agitation
+from simulator.ui import dialogs
 from simulator.ui.classroom.presenter import ClassroomPresenter
 from simulator.ui.classroom.projector import ProjectorWindow
 from simulator.ui.classroom.windows import add_trainer_keys, place_windows
@@ -60,7 +61,6 @@ from simulator.ui.common import (
 )
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import difficulty_dots, difficulty_words
-from simulator.ui.roster import view as roster
 from simulator.ui.widgets.fit_label import FitLabel
 from simulator.ui.widgets.note_box import NoteBox
 
@@ -580,7 +580,7 @@ class TrainerWindow(QWidget):
         self.presenter.set_class(None if text in ("", NO_CLASS) else text)
 
     def _on_new_class_clicked(self) -> None:
-        name = roster.ask_text(self, "New class", "The class's name:")
+        name = dialogs.ask_text(self, "New class", "The class's name:")
         if name:
             self.presenter.add_class(name)
             self.refresh_classes(select=name)

@@ -48,8 +48,8 @@ from simulator.ui.common import (
 )
 from simulator.ui.context import AppContext
 from simulator.ui.conversation.presenter import ConversationPresenter
+from simulator.ui.formatting import estimated_minutes
 from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
-from simulator.ui.library.view import estimated_minutes
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
 from simulator.ui.widgets.portrait import Portrait

@@ -1,4 +1,5 @@
-"""The library screen: scenario cards with their skills and best result, filters, resumable sessions, broken files.
+"""The library screen's page: scenario cards with their skills and best result, filters, resumable sessions,
+broken files. It shows what its presenter (simulator/ui/library/presenter.py) tells it.
 
 Signals (LibraryPage):
     start_requested(str): the trainee chose a scenario (its id).
@@ -10,8 +11,6 @@ Signals (LibraryPage):
 from __future__ import annotations
 
 import html
-import logging
-from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine.loader import Library, Problem
-from simulator.engine.model import Scenario
+from simulator.engine.loader import Library
 from simulator.engine.vocabulary import DIFFICULTY_NAMES, SETTINGS, SKILLS, setting_name
-from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
 from simulator.ui.common import (
     Banner,
@@ -45,30 +42,22 @@ from simulator.ui.common import (
     label,
 )
 from simulator.ui.context import AppContext
-from simulator.ui.formatting import difficulty_dots, friendly_time
+from simulator.ui.formatting import difficulty_dots, estimated_minutes
+from simulator.ui.library.presenter import CardEntry, LibraryPresenter, ResumeEntry
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
 
-log = logging.getLogger(__name__)
-
 CARD_WIDTH = 330
-
-
-def estimated_minutes(scenario: Scenario) -> int:
-    """The scenario's own estimate, else about a minute per exchange on a typical path."""
-    if scenario.minutes:
-        return scenario.minutes
-    return max(3, min(20, round(len(scenario.nodes) * 0.75)))
 
 
 class ScenarioCard(QFrame):
     """One scenario: what it is, how hard, what it practises and how the trainee did before."""
 
-    def __init__(self, scenario: Scenario, best: str | None, tried: bool = False,
-                 unfinished: SessionRecord | None = None, parent: QWidget | None = None):
+    def __init__(self, entry: CardEntry, parent: QWidget | None = None):
         super().__init__(parent)
+        scenario = entry.scenario
         self.scenario = scenario
-        self.unfinished = unfinished
+        self.entry = entry
         self.setObjectName("card")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
@@ -105,10 +94,10 @@ class ScenarioCard(QFrame):
         layout.addWidget(practise)
         layout.addStretch(1)
         bottom = QHBoxLayout()
-        if best:
-            text, kind = OUTCOME_TEXT[best]
+        if entry.best:
+            text, kind = OUTCOME_TEXT[entry.best]
             badge = chip(f"Best: {text}", f"chip_{kind}")
-        elif tried:  # played, but every attempt was left or ended before an ending
+        elif entry.tried:  # played, but every attempt was left or ended before an ending
             badge = chip("Tried, not finished", "chipMuted")
         else:
             badge = chip("Not tried yet", "chipMuted")
@@ -118,23 +107,18 @@ class ScenarioCard(QFrame):
         # A conversation left part-way is resumed from its card too, where the trainee looks for it.
         self.resume: QPushButton | None = None
         self.left_note: QLabel | None = None
-        if unfinished is not None:
-            turns = len(unfinished.state.turns)
-            self.left_note = label(f"You left this part-way: {turns} exchange{'s' if turns != 1 else ''} saved, "
-                                   f"{friendly_time(unfinished.updated_at)}.", "small", wrap=True)
+        left = entry.resume is not None
+        if left:
+            self.left_note = label(entry.left_note, "small", wrap=True)
             layout.insertWidget(layout.count() - 1, self.left_note)  # above the stretch
             self.resume = button("Resume", "primary", "Carry on where you stopped")
             self.resume.setAccessibleName(f"Resume {scenario.title}")
             bottom.addWidget(self.resume)
-        self.start = button("Start again" if unfinished else "Start", None if unfinished else "primary")
-        self.start.setAccessibleName(f"Start {scenario.title}" + (" again" if unfinished else ""))
+        self.start = button("Start again" if left else "Start", None if left else "primary")
+        self.start.setAccessibleName(f"Start {scenario.title}" + (" again" if left else ""))
         bottom.addWidget(self.start)
         layout.addLayout(bottom)
         self.setToolTip(as_written(scenario.brief))
-
-
-# Banners for conversations left part-way, at most; any more are resumed from their cards.
-MAX_RESUME_BANNERS = 3
 
 
 class ResumeBanner(Banner):
@@ -142,25 +126,21 @@ class ResumeBanner(Banner):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("info", parent=parent)
-        self.record: SessionRecord | None = None
+        self.entry: ResumeEntry | None = None
         self.resume = self.add_action("Resume", "primary")
         self.review = self.add_action("Review")
         self.discard = self.add_action("Discard")
         self.setVisible(False)
 
-    def show_record(self, record: SessionRecord | None) -> None:
-        self.record = record
-        self.setVisible(record is not None)
-        if record is None:
+    def show_entry(self, entry: ResumeEntry | None) -> None:
+        self.entry = entry
+        self.setVisible(entry is not None)
+        if entry is None:
             return
-        turns = len(record.state.turns)
-        title = record.scenario_title or record.state.scenario_id
-        self.set_text(f"You left “{title}” part-way through",
-                      f"{turns} exchange{'s' if turns != 1 else ''} saved, last on {friendly_time(record.updated_at)}. "
-                      "Carry on where you stopped, look at how it went so far, or discard it.")
-        self.resume.setAccessibleName(f"Resume {title}")
-        self.review.setAccessibleName(f"Review {title} so far")
-        self.discard.setAccessibleName(f"Discard {title}")
+        self.set_text(entry.heading, entry.text)
+        self.resume.setAccessibleName(f"Resume {entry.title}")
+        self.review.setAccessibleName(f"Review {entry.title} so far")
+        self.discard.setAccessibleName(f"Discard {entry.title}")
 
 
 class LibraryPage(Page):
@@ -172,15 +152,11 @@ class LibraryPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = context
-        self.library: Library | None = None
+        self.presenter = LibraryPresenter(self, context)
         self.cards: list[ScenarioCard] = []
-        self._filter = "all"
-        self._filter_keys: list[str] | None = None
+        self._shown: list[str] = []  # the ids of the cards the filter lets through
+        self._empty: str | None = None  # what the grid says when it shows no card (None: nothing)
         self._columns = 0
-        self._signature: tuple | None = None
-        self.loading = False
-        self._unfinished: list[SessionRecord] = []
-        self._banner_ids: list[str] = []
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -211,7 +187,6 @@ class LibraryPage(Page):
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
         self._filter_row = filters
-        self._show_filters(SETTINGS[:2])  # until the library is loaded: then one per setting it has
         self.filters.buttonClicked.connect(self._on_filters_button_clicked)
         layout.addLayout(head)
 
@@ -263,57 +238,23 @@ class LibraryPage(Page):
         pl.addWidget(self.problems_text)
         layout.addWidget(self.problems_panel)
         layout.addStretch(1)
+        self.presenter.show_filters(SETTINGS[:2])  # until the library is loaded: then one per setting it has
 
-    # -- data ------------------------------------------------------------------------------------
+    # -- the presenter's state, as the window and tests read it ----------------------------------
+    @property
+    def library(self) -> Library | None:
+        return self.presenter.library
+
+    @property
+    def loading(self) -> bool:
+        return self.presenter.loading
+
     def refresh(self) -> None:
-        """Show the trainee's results and any interrupted session; reload scenario files that changed.
+        self.presenter.refresh()
 
-        Reading YAML takes a second or more for a full library, so it happens on the task pool and
-        only when a file was added, removed or edited.
-        """
-        self._show_header()
-        try:
-            signature = self.ctx.library_signature()
-        except OSError:
-            signature = None
-        if self.library is not None and signature == self._signature:
-            self._show_library()
-            return
-        if self.loading:
-            return
-        self._signature = signature
-        self.loading = True
-        self.loading_label.setVisible(self.library is None)
-        # At the app's start, once the library's frame is painted (AppContext.startup).
-        self.ctx.startup.later(lambda: self.ctx.tasks.submit(self.ctx.library_loader, on_done=self._on_library_loaded,
-                                                             on_error=self._on_library_failed))
+    def set_filter(self, key: str) -> None:
+        self.presenter.set_filter(key)
 
-    def _on_library_loaded(self, library: Library) -> None:
-        self.loading = False
-        self.loading_label.setVisible(False)
-        self.library = library
-        self._show_library()
-
-    def _on_library_failed(self, exc: BaseException) -> None:
-        # The library screen must open even if a folder cannot be read.
-        log.error("loading the scenario library failed", exc_info=exc)
-        self._on_library_loaded(
-            Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")]))
-
-    def _show_library(self) -> None:
-        assert self.library is not None
-        self._show_unfinished()
-        self._show_cards()
-        self._show_problems(self.library.problems)
-
-    def _show_header(self) -> None:
-        settings = self.ctx.settings
-        name = settings.trainee_name.strip()
-        self.greeting.setText((f"Welcome back, {name}. " if name else "")
-                              + "Pick a situation to practise. Each takes a few minutes.")
-        self.mic_banner.setVisible(not settings.baseline_wav)
-
-    # -- conversations left part-way -------------------------------------------------------------
     @property
     def resume_banner(self) -> ResumeBanner:
         """The newest conversation left part-way (hidden when there is none)."""
@@ -331,6 +272,73 @@ class LibraryPage(Page):
     def discard_button(self) -> QPushButton:
         return self.resume_banner.discard
 
+    # -- the view (LibraryView) ------------------------------------------------------------------
+    def show_header(self, greeting: str, check_microphone: bool) -> None:
+        self.greeting.setText(greeting)
+        self.mic_banner.setVisible(check_microphone)
+
+    def show_loading(self, loading: bool) -> None:
+        self.loading_label.setVisible(loading)
+
+    def show_unfinished(self, banners: list[ResumeEntry], more: str | None) -> None:
+        while len(self.resume_banners) < len(banners):
+            self._add_resume_banner()
+        for i, banner in enumerate(self.resume_banners):
+            banner.show_entry(banners[i] if i < len(banners) else None)
+        self.more_unfinished.setText(more or "")
+        self.more_unfinished.setVisible(more is not None)
+
+    def scroll_to_top(self) -> None:
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def show_filters(self, keys: list[str], current: str) -> None:
+        for b in self.filters.buttons():
+            self.filters.removeButton(b)
+            b.hide()  # at once: deleteLater waits for the event loop, and a button out of its layout shows at 640x480
+        clear_layout(self._filter_row)
+        for key in keys:
+            text = "All" if key == "all" else setting_name(key)
+            b = button(text, "filter")
+            b.setCheckable(True)
+            b.setChecked(key == current)
+            b.setProperty("filter_key", key)
+            b.setAccessibleName(f"Show {text.lower()} scenarios")
+            self.filters.addButton(b)
+            self._filter_row.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        self._filter_row.addStretch(1)  # below the title they keep their size, on the left
+
+    def check_filter(self, key: str) -> None:
+        for b in self.filters.buttons():
+            b.setChecked(b.property("filter_key") == key)
+
+    def show_cards(self, cards: list[CardEntry]) -> None:
+        clear_layout(self.grid)
+        self.cards = []
+        for entry in cards:
+            card = ScenarioCard(entry)
+            card.start.clicked.connect(lambda _=False, sid=entry.scenario.id: self.start_requested.emit(sid))
+            if card.resume is not None and entry.resume is not None:
+                card.resume.clicked.connect(lambda _=False, session=entry.resume: self.resume_requested.emit(session))
+            self.cards.append(card)
+
+    def show_selection(self, shown: list[str], empty: str | None) -> None:
+        self._shown = shown
+        self._empty = empty
+        self._layout_cards()
+
+    def show_problems(self, title: str | None, text: str = "") -> None:
+        self.problems_panel.setVisible(title is not None)
+        if title is not None:
+            self.problems_title.setText(title)
+            self.problems_text.setPlainText(text)
+
+    def ask(self, title: str, text: str, choices: list[tuple[str, str]]) -> str | None:
+        return dialogs.ask(self, title, text, choices)
+
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        dialogs.tell(self, title, text, warning=warning)
+
+    # -- layout ----------------------------------------------------------------------------------
     def _add_resume_banner(self) -> ResumeBanner:
         banner = ResumeBanner()
         banner.resume.clicked.connect(lambda: self._on_resume_clicked(banner))
@@ -340,80 +348,8 @@ class LibraryPage(Page):
         self.resume_banners.append(banner)
         return banner
 
-    def _show_unfinished(self) -> None:
-        try:
-            unfinished = self.ctx.store.unfinished()
-        except OSError:
-            unfinished = []
-        records = [r for r in unfinished if self.library and r.state.scenario_id in self.library.scenarios]
-        self._unfinished = records
-        shown = records[:MAX_RESUME_BANNERS]
-        while len(self.resume_banners) < len(shown):
-            self._add_resume_banner()
-        for i, banner in enumerate(self.resume_banners):
-            banner.show_record(shown[i] if i < len(shown) else None)
-        hidden = len(records) - len(shown)
-        self.more_unfinished.setText(f"{hidden} more conversation{'s' if hidden != 1 else ''} left part-way: "
-                                     "resume each from its scenario's card below, or review it under History.")
-        self.more_unfinished.setVisible(hidden > 0)
-        if records and [r.session_id for r in records] != self._banner_ids:
-            # A conversation just left for later: its banner is at the top, scroll up to it.
-            self._scroll.verticalScrollBar().setValue(0)
-        self._banner_ids = [r.session_id for r in records]
-
-    def _show_cards(self) -> None:
-        clear_layout(self.grid)
-        self.cards = []
-        if self.library is None:
-            return
-        name = self.ctx.settings.trainee_name.strip()
-        scenarios = self.library.by_difficulty()
-        try:
-            best = self.ctx.store.best_outcomes(name or None)
-            untried = set(self.ctx.store.untried_scenarios(name, [s.id for s in scenarios])) if name else set()
-        except OSError:
-            best, untried = {}, set()
-        self._show_filters(s.setting for s in scenarios)
-        # The newest conversation left part-way of each scenario (records are newest first).
-        left: dict[str, SessionRecord] = {}
-        for record in self._unfinished:
-            left.setdefault(record.state.scenario_id, record)
-        for scenario in scenarios:
-            card = ScenarioCard(scenario, best.get(scenario.id), tried=bool(name) and scenario.id not in untried,
-                                unfinished=left.get(scenario.id))
-            card.start.clicked.connect(lambda _=False, sid=scenario.id: self.start_requested.emit(sid))
-            if card.resume is not None and card.unfinished is not None:
-                card.resume.clicked.connect(
-                    lambda _=False, session=card.unfinished.session_id: self.resume_requested.emit(session))
-            self.cards.append(card)
-        self._layout_cards()
-
-    def _show_filters(self, settings: Iterable[str]) -> None:
-        """All, then a filter per setting: the known ones in their order, then others by name."""
-        present = set(settings)
-        keys = [k for k in SETTINGS if k in present] + sorted(present - set(SETTINGS))
-        if keys == self._filter_keys:
-            return
-        self._filter_keys = keys
-        for b in self.filters.buttons():
-            self.filters.removeButton(b)
-            b.hide()  # at once: deleteLater waits for the event loop, and a button out of its layout shows at 640x480
-        clear_layout(self._filter_row)
-        if self._filter not in keys:
-            self._filter = "all"
-        for key in ["all", *keys]:
-            text = "All" if key == "all" else setting_name(key)
-            b = button(text, "filter")
-            b.setCheckable(True)
-            b.setChecked(key == self._filter)
-            b.setProperty("filter_key", key)
-            b.setAccessibleName(f"Show {text.lower()} scenarios")
-            self.filters.addButton(b)
-            self._filter_row.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
-        self._filter_row.addStretch(1)  # below the title they keep their size, on the left
-
     def visible_cards(self) -> list[ScenarioCard]:
-        return [c for c in self.cards if self._filter in ("all", c.scenario.setting)]
+        return [c for c in self.cards if c.scenario.id in self._shown]
 
     def _layout_cards(self) -> None:
         while self.grid.count():
@@ -427,15 +363,8 @@ class LibraryPage(Page):
             self.grid.addWidget(card, i // columns, i % columns)
         for c in range(4):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
-        if self.library is None:
-            self.empty.setVisible(False)
-            return
-        if not self.cards:
-            self.empty.setText("No scenarios were found. Scenario files go in the scenarios folder "
-                               "(see the problems below if some could not be read).")
-        elif not shown:
-            self.empty.setText("No scenarios for this setting yet.")
-        self.empty.setVisible(not shown)
+        self.empty.setText(self._empty or "")
+        self.empty.setVisible(self._empty is not None)
         # Keyboard users move from card to card in reading order.
         for a, b in zip(shown, shown[1:], strict=False):
             QWidget.setTabOrder(a.start, b.start)
@@ -446,20 +375,6 @@ class LibraryPage(Page):
         card = max([card, *(c.minimumSizeHint().width() + self.grid.spacing() for c in self.cards)])
         # The viewport, not the body: the body widens to fit the cards it holds.
         return max(1, min(4, max(self._scroll.viewport().width() - 72, card) // card))
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        errors = [p for p in problems if p.severity == "error"]
-        files = sorted({p.file for p in errors})
-        self.problems_panel.setVisible(bool(errors))
-        if errors:
-            self.problems_title.setText(f"{len(files)} scenario file{'s' if len(files) != 1 else ''} could not be loaded")
-            self.problems_text.setPlainText("\n".join(str(p) for p in errors))
-
-    def set_filter(self, key: str) -> None:
-        self._filter = key
-        for b in self.filters.buttons():
-            b.setChecked(b.property("filter_key") == key)
-        self._layout_cards()
 
     # -- slots -----------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802
@@ -474,7 +389,7 @@ class LibraryPage(Page):
         self._layout_cards()
 
     def _on_filters_button_clicked(self, which) -> None:
-        self.set_filter(which.property("filter_key"))
+        self.presenter.set_filter(which.property("filter_key"))
 
     def _on_problems_toggle_clicked(self) -> None:
         show = not self.problems_text.isVisible()
@@ -482,25 +397,13 @@ class LibraryPage(Page):
         self.problems_toggle.setText("Hide details" if show else "Show details")
 
     def _on_resume_clicked(self, banner: ResumeBanner) -> None:
-        if banner.record is not None:
-            self.resume_requested.emit(banner.record.session_id)
+        if banner.entry is not None:
+            self.resume_requested.emit(banner.entry.session_id)
 
     def _on_review_clicked(self, banner: ResumeBanner) -> None:
-        if banner.record is not None:
-            self.review_requested.emit(banner.record.session_id)
+        if banner.entry is not None:
+            self.review_requested.emit(banner.entry.session_id)
 
     def _on_discard_clicked(self, banner: ResumeBanner) -> None:
-        record = banner.record
-        if record is None:
-            return
-        answer = dialogs.ask(self, "Discard this session?",
-                             "Stop offering to resume this conversation? It stays in your history and "
-                             "you can still review it.", [("keep", "Keep it"), ("discard", "Discard")])
-        if answer != "discard":
-            return
-        record.closed = True
-        try:
-            self.ctx.store.save(record)
-        except OSError as exc:
-            dialogs.tell(self, "Could not save", str(exc), warning=True)
-        self.refresh()
+        if banner.entry is not None:
+            self.presenter.discard(banner.entry.session_id)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,17 +25,11 @@ from PySide6.QtWidgets import (
 from simulator.ui import dialogs
 from simulator.ui.common import Page, button, label, notice_banner, panel
 from simulator.ui.context import AppContext
+from simulator.ui.dialogs import ask_text  # by its name here, so a test can answer it
 from simulator.ui.report_export import ReportExporter, export_buttons, show_export_result
 from simulator.ui.roster.presenter import RosterPresenter
 
 log = logging.getLogger(__name__)
-
-
-def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """Ask for one line of text (module-level so tests can answer it). None when cancelled."""
-    text, ok = QInputDialog.getText(parent, title, prompt)
-    text = " ".join(text.split())
-    return text if ok and text else None
 
 
 def _add_button(row: QHBoxLayout, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:

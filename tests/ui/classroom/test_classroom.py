@@ -478,3 +478,16 @@ def test_with_a_projector_screen_the_trainers_window_fits_the_laptops_screen(qtb
     QApplication.processEvents()
     assert QRect(0, 0, 1280, 720).contains(trainer.frameGeometry()), trainer.frameGeometry()
     room.close()
+
+
+def test_a_new_class_named_in_the_trainers_window_is_chosen(qtbot, classroom, monkeypatch):
+    from simulator.ui import dialogs
+
+    room = classroom()
+    trainer = room.trainer
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a: None)  # cancelled: nothing changes
+    trainer.new_class.click()
+    assert trainer.ctx.store.classes() == ["Tuesday"]
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a: "Thursday")
+    trainer.new_class.click()
+    assert "Thursday" in trainer.ctx.store.classes() and trainer.class_combo.currentText() == "Thursday"
