@@ -181,9 +181,8 @@ def stop_postgres(server: PostgresServer) -> None:
     shutil.rmtree(server.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One PostgreSQL server for the whole test run; skipped (failed under CI) when unavailable."""
+def _own_server() -> Iterator[PostgresServer]:
+    """A server started for the fixture and stopped after it; skipped (failed under CI) when unavailable."""
     try:
         server = start_postgres()
     except PostgresUnavailable as exc:
@@ -194,21 +193,18 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         stop_postgres(server)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole test run."""
+    yield from _own_server()
 
 
 @pytest.fixture(scope="module")
 def stoppable_postgres() -> Iterator[PostgresServer]:
     """A server of the module's own, which its tests may halt and restart (the session's one is left alone)."""
-    try:
-        server = start_postgres()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs a PostgreSQL server: {exc}")
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        stop_postgres(server)
+    yield from _own_server()
 
 
 @pytest.fixture
