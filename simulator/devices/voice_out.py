@@ -24,7 +24,15 @@ from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink,
 
 from simulator.devices.workers import Submit, TaskPool
 from simulator.engine.model import Scenario, Voice
-from simulator.speech.tts import SAMPLE_RATE, Gate, LineRenderer, PrerenderReport, TtsUnavailable
+from simulator.speech.tts import (
+    SAMPLE_RATE,
+    Gate,
+    LineRenderer,
+    PrerenderReport,
+    TtsUnavailable,
+    Upcoming,
+    upcoming,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +116,8 @@ class VoiceOut(QObject):
         # Held while the trainee's reply is recorded and recognised (`hold_prepare`); one for the
         # service, so a hold set before a new scenario is prepared applies to it too.
         self._prepare_gate = Gate()
+        # The lines the customer may say next (`expect`), rendered before the rest of the scenario.
+        self._upcoming = Upcoming()
 
     # -- devices -------------------------------------------------------------------------------
     def devices(self) -> list[QAudioDevice]:
@@ -201,10 +211,16 @@ class VoiceOut(QObject):
         self._worker.submit(
             lambda: self._renderer.prerender(scenario, extra,
                                              lambda: cancel.is_set() or sys.is_finalizing(),
-                                             self._prepare_gate),
+                                             self._prepare_gate, self._upcoming),
             # A prepare overtaken by a newer one says nothing: the newer one's `prepared` follows.
             lambda report: None if cancel.is_set() else self._on_prerender_done(report),
             self._on_render_failed)
+
+    def expect(self, texts: Sequence[str], agitation: float) -> None:
+        """The customer may say one of `texts` next, at about `agitation`: the scenario being
+        prepared renders them (at that band and the bands either side) before its other lines,
+        so the answer is ready when the trainee has replied. Replaces the last expectation."""
+        self._upcoming.set(upcoming(texts, agitation, self._renderer.bands))
 
     def hold_prepare(self, held: bool) -> None:
         """Hold the scenario being prepared between lines (True) or let it go on (False).

@@ -183,6 +183,16 @@ class Scenario(_Strict):
             out.extend(item.say)
         return out
 
+    def next_lines(self, node_id: str) -> list[str]:
+        """Every line the customer may say after the trainee's reply at `node_id`, the first
+        branch's first (none after an ending)."""
+        if node_id not in self.nodes:
+            return []
+        out: list[str] = []
+        for branch in self.nodes[node_id].branches:
+            out.extend(self.target(branch.goto).say)
+        return list(dict.fromkeys(out))
+
     def model_answers(self) -> list[str]:
         return [n.model_answer for n in self.nodes.values() if n.model_answer]
 

@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import wave
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -440,6 +441,42 @@ class Gate:
                 return
 
 
+class Upcoming:
+    """The lines the customer may say next, rendered before the rest of the scenario.
+
+    The app sets them each time the customer speaks (`VoiceOutput.expect`): the lines of every
+    node the trainee's reply can lead to, at the agitation band the customer is in and the bands
+    either side of it. `LineRenderer.prerender` takes them first, so the answer is ready when the
+    trainee has replied, even early in a scenario whose lines are still being rendered. Each `set`
+    replaces what is left of the last one. Safe to share between threads.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: deque[tuple[str, float]] = deque()
+
+    def set(self, items: Sequence[tuple[str, float]]) -> None:
+        with self._lock:
+            self._items = deque(dict.fromkeys(items))
+
+    def take(self) -> tuple[str, float] | None:
+        with self._lock:
+            return self._items.popleft() if self._items else None
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+def upcoming(texts: Sequence[str], agitation: float, bands: int = 5) -> list[tuple[str, float]]:
+    """`texts` at the band `agitation` is in, then the band either side (lower first: a reply
+    that lands calms the customer): a reply moves the customer at most a band or so."""
+    here = band(agitation, bands)
+    near = sorted(band_centres(bands), key=lambda c: (abs(c - here), c))[:3]
+    unique = list(dict.fromkeys(texts))
+    return [(text, centre) for centre in near for text in unique]
+
+
 def default_natural_engines() -> list[NaturalEngine]:
     """Every natural engine this simulator knows; each says itself whether it is installed."""
     return [HibariEngine(), FliteEngine()]
@@ -558,7 +595,7 @@ class LineRenderer:
 
     def prerender(self, scenario: Scenario, extra: Sequence[str] = (),
                   cancelled: Callable[[], bool] = lambda: False,
-                  gate: Gate | None = None) -> PrerenderReport:
+                  gate: Gate | None = None, soon: Upcoming | None = None) -> PrerenderReport:
         """Render every line of a scenario, and `extra` lines its customer may say (the app's
         "Sorry, could you say that again?"), at the centre of each agitation band.
 
@@ -566,7 +603,8 @@ class LineRenderer:
         begin while the rest renders; then every line at that band, then the other bands nearest
         it first (agitation moves a band at a time). `cancelled` is asked before each line: what
         is not rendered by then is rendered when it is needed. While `gate` is held, it waits
-        before the next line (the one being rendered is finished first).
+        before the next line (the one being rendered is finished first). Lines in `soon` (what
+        the customer may say next, set while this runs) are taken before the next of the rest.
         """
         started = time.perf_counter()
         voice = scenario.customer.voice
@@ -579,13 +617,17 @@ class LineRenderer:
         order += [(text, c) for c in centres for text in lines if (text, c) not in first_pass]
         rendered = 0
         first = 0.0
-        for i, (text, agitation) in enumerate(order):
+        pending = deque(order)
+        while pending:
             if gate is not None:
                 gate.wait(cancelled)
             if cancelled():
                 break
+            item = soon.take() if soon is not None else None
+            in_order = item is None
+            text, agitation = pending.popleft() if item is None else item
             rendered += self._render(text, voice, agitation)[1]
-            if i == len(opening) - 1:
+            if in_order and len(pending) == len(order) - len(opening):
                 first = time.perf_counter() - started
         renders = len(lines) * len(centres)
         return PrerenderReport(len(lines), renders, rendered, renders - rendered,

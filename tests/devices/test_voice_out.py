@@ -149,6 +149,25 @@ def test_a_held_prepare_waits_while_the_line_needed_now_is_spoken(qtbot, pulse, 
         out._worker.wait()
 
 
+def test_the_lines_expected_next_are_prepared_first(qtbot, private_data_dir, late_order):
+    """The conversation tells the voice what the customer may answer (`expect`) while a line plays;
+    those are rendered before the rest of the scenario, so the answer is ready in time."""
+    scenario, voice = late_order, late_order.customer.voice
+    out = VoiceOut(renderer=LineRenderer(Synthesizer()))  # espeak-ng, on the real thread pool
+    try:
+        out.hold_prepare(True)
+        out.prepare(scenario)
+        out.expect(["Thank you."], 10)
+        with qtbot.waitSignal(out.prepared, timeout=20000):
+            out.hold_prepare(False)
+        renderer = out._renderer
+        made = sorted(renderer.cache.files(), key=lambda path: path.stat().st_mtime_ns)
+        assert made[:3] == [renderer.cached("Thank you.", voice, a) for a in (10, 30, 50)]
+        assert len(made) == 15
+    finally:
+        out._worker.wait()
+
+
 @pytest.mark.audio
 def test_a_speaker_that_does_not_exist_fails_clearly(qtbot, pulse, voice_out):
     with qtbot.waitSignal(voice_out.failed, timeout=1000) as failed:

@@ -269,3 +269,12 @@ def test_a_setting_must_be_a_lower_case_word():
     text = MINI.replace("setting: retail", "setting: Healthcare Reception")
     [p] = problems_of(text)
     assert p.line == line_of(text, "setting:") and "setting" in p.message
+
+
+def test_next_lines_are_what_the_customer_may_say_after_a_reply_in_branch_order():
+    scenario, problems = parse_inline(MINI)
+    assert scenario is not None, problems
+    assert scenario.next_lines("start") == ["That's it, I'm done here!", "Fine. Where is it then?", "Forget it.",
+                                            "Where is my order?", "I've waited forty minutes!"]
+    assert scenario.next_lines("listening") == ["Thank you.", "That's it, I'm done here!", "Fine. Where is it then?"]
+    assert scenario.next_lines("resolved") == []  # an ending: nothing follows

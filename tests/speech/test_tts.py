@@ -23,9 +23,11 @@ from simulator.speech.tts import (
     PrerenderReport,
     Synthesizer,
     TtsUnavailable,
+    Upcoming,
     finish,
     prerender,
     read_wav,
+    upcoming,
 )
 from simulator.speech.voices import Delivery
 from tests.support.scenarios import DANA
@@ -183,6 +185,31 @@ def test_prerender_waits_while_its_gate_is_held_and_a_needed_line_does_not(synth
         gate.release()
         worker.join(30)
     assert reports and reports[0].rendered == 15
+
+
+def test_the_lines_expected_next_are_rendered_before_the_rest(synth, private_data_dir, late_order):
+    """While the customer speaks, the answers they may give next are rendered first: early in a
+    scenario, whose lines are still rendering, the answer is then ready when the trainee replies."""
+    scenario, voice = late_order, late_order.customer.voice
+    renderer = LineRenderer(synth, bands=5)
+    soon = Upcoming()
+    soon.set(upcoming(["Thank you."], 10))
+    report = renderer.prerender(scenario, cancelled=lambda: len(renderer.cache.files()) >= 3, soon=soon)
+    assert report.rendered == 3 and len(soon) == 0
+    assert all(renderer.cached("Thank you.", voice, a) for a in (10, 30, 50))
+    # The opening lines at the customer's starting agitation (60) were next, and are not done yet.
+    assert renderer.cached("Where is my order?", voice, 60) is None
+    assert renderer.prerender(scenario, soon=soon).rendered == 12  # the rest, once each
+
+
+def test_what_is_expected_next_is_the_band_the_customer_is_in_then_either_side():
+    assert upcoming(["A", "B", "A"], 65) == [("A", 70.0), ("B", 70.0), ("A", 50.0), ("B", 50.0),
+                                             ("A", 90.0), ("B", 90.0)]
+    assert [band for _, band in upcoming(["A"], 0)] == [10.0, 30.0, 50.0]
+    soon = Upcoming()
+    soon.set(upcoming(["A"], 50))
+    soon.set(upcoming(["B"], 50))  # a new line replaces what was left of the last
+    assert [soon.take(), soon.take(), soon.take(), soon.take()] == [("B", 50.0), ("B", 30.0), ("B", 70.0), None]
 
 
 def test_a_held_prerender_still_stops_when_cancelled(synth, private_data_dir, late_order):

@@ -33,9 +33,13 @@ class FakeVoice(QObject):
         self.speeds: list[int] = []
         self.prepare_held = False
         self.holds: list[bool] = []  # every hold_prepare call, in order
+        self.expected: list[tuple[list[str], float]] = []  # every expect call, in order
 
     def is_available(self) -> bool:
         return self.available
+
+    def expect(self, texts, agitation) -> None:
+        self.expected.append((list(texts), agitation))
 
     def hold_prepare(self, held: bool) -> None:
         self.holds.append(held)

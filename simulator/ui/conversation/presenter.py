@@ -267,8 +267,19 @@ class ConversationPresenter(QObject):
         except Exception:
             log.exception("speaking a line failed")
             return False
+        self._expect_answers(voice, agitation)
         self._set_phase(Phase.SPEAKING)
         return True
+
+    def _expect_answers(self, voice: VoiceOutput, agitation: float) -> None:
+        """Have the lines the customer may answer with rendered first, while this one plays."""
+        conversation = self.conversation
+        if conversation is None:
+            return
+        try:
+            voice.expect(conversation.scenario.next_lines(conversation.current_line.node_id), agitation)
+        except Exception:
+            log.exception("rendering the customer's next lines first failed")
 
     def _your_turn(self) -> None:
         self._set_phase(Phase.YOUR_TURN)

@@ -332,6 +332,18 @@ def test_an_insult_on_an_unsure_word_judged_at_a_pause_is_asked_again(judged, tm
     assert view.lines[-1] == SAY_AGAIN
 
 
+def test_the_customer_s_possible_answers_are_rendered_first_while_they_speak(qapp, make_context, devices,
+                                                                             scenario):
+    ctx = make_context(Settings(first_run_done=True, voice_enabled=True), devices)
+    presenter = ConversationPresenter(FakeView(), ctx)
+    presenter.load(scenario)
+    presenter.begin()
+    voice = devices.voice
+    line = presenter.conversation.current_line
+    assert voice.expected == [(scenario.next_lines(line.node_id), line.agitation)]
+    assert voice.expected[0][0]  # the lines of the nodes its branches lead to
+
+
 @pytest.mark.parametrize("mode", ["push_to_talk", "hands_free"])
 def test_rendering_ahead_waits_while_the_trainee_s_reply_is_heard(qapp, make_context, devices, scenario, tmp_path,
                                                                   mode):
