@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -169,6 +170,23 @@ class Page(QWidget):
         super().__init__(parent)
         self.setObjectName("page")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+
+def scrolled_column(outer: QBoxLayout) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
+    """A page's body: a frameless area that scrolls up and down only (when large text outgrows
+    the window), added to `outer`, and the column inside it with the pages' margins and spacing.
+    Returns (the scroll area, the body widget, its column)."""
+    scroller = QScrollArea()
+    scroller.setWidgetResizable(True)
+    scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    outer.addWidget(scroller)
+    body = QWidget()
+    scroller.setWidget(body)
+    column = QVBoxLayout(body)
+    column.setContentsMargins(36, 28, 36, 28)
+    column.setSpacing(16)
+    return scroller, body, column
 
 
 def fit_columns(layout: QBoxLayout, available: int) -> None:

@@ -13,11 +13,11 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from simulator.ui import dialogs
 from simulator.ui.calibration.presenter import SENTENCE, CalibrationPresenter
-from simulator.ui.common import Banner, Page, button, fit_columns, label
+from simulator.ui.common import Banner, Page, button, fit_columns, label, scrolled_column
 from simulator.ui.context import AppContext
 from simulator.ui.theme import COLORS
 from simulator.ui.widgets.meter import LevelMeter
@@ -38,16 +38,7 @@ class CalibrationPage(Page):
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
         # Scrolls only when large text outgrows the window; the panels then stack (see resizeEvent).
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        page.addWidget(self.scroller)
-        body = QWidget()
-        self.scroller.setWidget(body)
-        outer = QVBoxLayout(body)
-        outer.setContentsMargins(36, 28, 36, 28)
-        outer.setSpacing(16)
+        self.scroller, _, outer = scrolled_column(page)
         outer.addWidget(label("Microphone check", "h1"))
         outer.addWidget(label("Read one sentence in your normal, calm speaking voice. The simulator uses it as your "
                               "baseline, so it can tell when you sound calm, raised or flat, whatever your voice "

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -51,6 +50,7 @@ from simulator.ui.common import (
     fit_columns,
     label,
     notice_banner,
+    scrolled_column,
 )
 from simulator.ui.context import AppContext
 from simulator.ui.debrief.presenter import DebriefPresenter
@@ -367,16 +367,7 @@ class DebriefPage(Page):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroller = QScrollArea()
-        self.scroller.setWidgetResizable(True)
-        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(self.scroller)
-        body = QWidget()
-        self.scroller.setWidget(body)
-        col = QVBoxLayout(body)
-        col.setContentsMargins(36, 28, 36, 28)
-        col.setSpacing(16)
+        self.scroller, _, col = scrolled_column(outer)
 
         # The title gets the full width (a long scenario name wraps); the actions sit in one row below it.
         self.heading = label("How it went", "h1", wrap=True)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -40,6 +39,7 @@ from simulator.ui.common import (
     clear_layout,
     fit_columns,
     label,
+    scrolled_column,
 )
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import difficulty_dots, estimated_minutes
@@ -160,18 +160,7 @@ class LibraryPage(Page):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        self._scroll = scroll
-        body = QWidget()
-        scroll.setWidget(body)
-        self._body = body
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(36, 28, 36, 28)
-        layout.setSpacing(16)
+        self._scroll, self._body, layout = scrolled_column(outer)
 
         # Title and filters side by side, or the filters below when large text leaves no room.
         self.head = head = QBoxLayout(QBoxLayout.Direction.LeftToRight)

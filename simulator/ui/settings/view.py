@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from simulator.settings import Settings, data_root
 from simulator.speech.catalogue import AUTO, ENGINES
 from simulator.ui import dialogs
-from simulator.ui.common import Banner, Page, button, fit_columns, label
+from simulator.ui.common import Banner, Page, button, fit_columns, label, scrolled_column
 from simulator.ui.context import AppContext
 from simulator.ui.settings.diagnostics import DiagnosticsBox
 from simulator.ui.settings.presenter import VOICE_KINDS, Options, SettingsPresenter
@@ -94,16 +93,7 @@ class SettingsPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.scroller = scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        col = QVBoxLayout(body)
-        col.setContentsMargins(36, 28, 36, 28)
-        col.setSpacing(16)
+        self.scroller, body, col = scrolled_column(outer)
         col.addWidget(label("Settings", "h1"))
         col.addWidget(label("Changes take effect when you press Save (Ctrl+S), at the bottom of the window.",
                             "muted", wrap=True))
