@@ -104,7 +104,7 @@ class ReplyListener(Protocol):
     finished: SignalInstance
     failed: SignalInstance
 
-    # What the listener was built from (simulator.ui.conversation.listening.listening_signature):
+    # What the listener was built from (simulator.ui.listening.listening_signature):
     # when Settings no longer match it, the listener is rebuilt. None: rebuild at the first check.
     settings_signature: tuple | None
     recognizer: Any

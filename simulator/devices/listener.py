@@ -160,7 +160,7 @@ class Listener(QObject):
     finished = Signal()
     failed = Signal(str)
     # Results from the worker thread, delivered to the GUI thread by a queued connection.
-    # What it was built from (simulator.ui.conversation.listening.listening_signature), set by
+    # What it was built from (simulator.ui.listening.listening_signature), set by
     # whoever builds it; None: rebuilt at the first check against Settings.
     settings_signature: tuple | None = None
 

@@ -109,9 +109,9 @@ class Devices:
             self.voice.warm_up()
         listener = self.listener
         # A stand-in listener (no signature) is about to be replaced by the chosen recogniser's,
-        # which warms itself when it is made (conversation/listening.py, make_listener).
+        # which warms itself when it is made (ui/listening.py, make_listener).
         if listener is not None and listener.settings_signature is not None:
-            from simulator.ui.conversation.listening import warm_listener
+            from simulator.ui.listening import warm_listener
 
             warm_listener(listener, settings)
 
@@ -164,7 +164,7 @@ def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
     """The Listener for these settings around the shared microphone. A recogniser that needs a
     model folder (Vosk, Whisper) is built later off the GUI thread: see
     ConversationPresenter.apply_listening_settings."""
-    from simulator.ui.conversation.listening import listening_signature, make_listener
+    from simulator.ui.listening import listening_signature, make_listener
 
     listener = make_listener(settings, microphone, warm=False)  # Devices.warm_up, later
     # Any other recogniser is a stand-in until then: no signature matches None, so it is rebuilt.

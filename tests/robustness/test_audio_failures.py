@@ -31,7 +31,7 @@ def _mic_window(qtbot, make_context, tmp_path, recognizer=None, device: bytes | 
     from simulator.devices.workers import InlineWorker
     from simulator.records.recordings import Recordings
     from simulator.ui.context import Devices
-    from simulator.ui.conversation.listening import listening_signature
+    from simulator.ui.listening import listening_signature
     from simulator.ui.main_window import MainWindow
 
     microphone = Microphone()

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject
 from simulator.devices.contracts import Microphone
 from simulator.settings import data_root
 from simulator.ui.context import AppContext
-from simulator.ui.conversation.listening import device_arg, device_key
+from simulator.ui.listening import device_arg, device_key
 
 log = logging.getLogger(__name__)
 

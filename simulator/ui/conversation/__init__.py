@@ -1,1 +1,1 @@
-"""The conversation screen: its page (view.py), its presenter (presenter.py) and the listening service (listening.py)."""
+"""The conversation screen: its page (view.py) and its presenter (presenter.py); the listening service it drives is ui/listening.py."""

@@ -44,7 +44,7 @@ from simulator.engine.session import CustomerLine, Runner, SessionState, TurnRec
 from simulator.records.recordings import Recordings
 from simulator.records.sessions import SessionRecord
 from simulator.ui.context import AppContext
-from simulator.ui.conversation.listening import ListeningService
+from simulator.ui.listening import ListeningService
 
 log = logging.getLogger(__name__)
 

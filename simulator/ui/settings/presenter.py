@@ -19,7 +19,7 @@ from simulator.records.db import url_problem
 from simulator.records.retention import apply_retention, retention_lowered
 from simulator.settings import Settings
 from simulator.ui.context import AppContext
-from simulator.ui.conversation.listening import device_key
+from simulator.ui.listening import device_key
 
 log = logging.getLogger(__name__)
 

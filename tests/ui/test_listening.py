@@ -1,4 +1,4 @@
-"""The recogniser warmed up on the trainee's calibration reading (simulator/ui/conversation/listening.py)."""
+"""The recogniser warmed up on the trainee's calibration reading (simulator/ui/listening.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import subprocess
 
 from simulator.settings import Settings
 from simulator.speech.recognizer import StreamingRecognizer
-from simulator.ui.conversation.listening import make_listener, warm_up
+from simulator.ui.listening import make_listener, warm_up
 
 
 def test_the_recogniser_is_warmed_up_on_the_trainees_calibration_reading(tmp_path):
