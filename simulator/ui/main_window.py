@@ -29,7 +29,7 @@ from simulator.ui import dialogs
 from simulator.ui.authoring.view import AuthoringPage
 from simulator.ui.calibration.view import CalibrationPage
 from simulator.ui.classroom.debrief_notes import mark_classroom_turns
-from simulator.ui.classroom.trainer import Classroom
+from simulator.ui.classroom.view import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
 from simulator.ui.conversation.view import ConversationPage

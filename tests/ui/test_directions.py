@@ -39,7 +39,7 @@ def test_the_conversation_shows_the_direction_and_the_voice_does_not_say_it(dire
 
 
 def test_the_projector_shows_the_direction_and_the_voice_does_not_say_it(qtbot, make_context, directed):
-    from simulator.ui.classroom.trainer import Classroom
+    from simulator.ui.classroom.view import Classroom
 
     voice = FakeVoice()
     ctx = make_context(Settings(first_run_done=True, trainee_name="Alex", voice_enabled=True), Devices(voice=voice))

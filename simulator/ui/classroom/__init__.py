@@ -1,2 +1,2 @@
-"""Classroom mode: its presenter (presenter.py), the projector (projector.py), and the trainer's window with
-`Classroom`, the presenter's view that passes each call on to both windows (trainer.py)."""
+"""Classroom mode: its presenter (presenter.py), `Classroom`, the presenter's view that passes each call
+on to both windows (view.py), the projector (projector.py) and the trainer's window (trainer.py)."""

@@ -6,7 +6,7 @@ the branch with one key: calmer, as proposed, or escalate. Every override and ev
 trainee is saved with the session (TurnRecord.override, TurnRecord.trainee).
 
 The presenter knows no widgets: it is handed its view (anything with the methods of `ClassroomView`), as
-every screen's presenter is. In the app that view is `Classroom` (simulator/ui/classroom/trainer.py), which
+every screen's presenter is. In the app that view is `Classroom` (simulator/ui/classroom/view.py), which
 passes each call on to the projector (projector.py) and the trainer's window (trainer.py) as each needs it;
 tests hand in a plain fake view (tests/ui/classroom/test_presenter.py). The session (judging, dropping a
 stale judgement, the override recorded with the turn, saving) is a `Conversation` (simulator/conversation),

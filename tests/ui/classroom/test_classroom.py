@@ -18,7 +18,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def classroom(qtbot, make_context, scenario_dir):
     """Classroom mode for the class 'Tuesday' (Ana, Ben) with the inline parcel scenario, on one screen."""
-    from simulator.ui.classroom.trainer import Classroom
+    from simulator.ui.classroom.view import Classroom
 
     def make(devices=None, settings=None):
         ctx = make_context(settings=settings, devices=devices)
