@@ -34,6 +34,7 @@ class FakeVoice(QObject):
         self.prepare_held = False
         self.holds: list[bool] = []  # every hold_prepare call, in order
         self.expected: list[tuple[list[str], float]] = []  # every expect call, in order
+        self.prepares: list[str] = []  # the id of every scenario handed to prepare
 
     def is_available(self) -> bool:
         return self.available
@@ -46,6 +47,7 @@ class FakeVoice(QObject):
         self.prepare_held = held
 
     def prepare(self, scenario, extra=()) -> None:
+        self.prepares.append(scenario.id)
         self.prepared.emit()
 
     def speak(self, line_id, text, voice, agitation) -> None:

@@ -185,6 +185,12 @@ class ClassroomPresenter(QObject):
         self._set_paused(False)
         self.view.show_proposal(None)
         self.view.show_new_session(scenario)
+        voice = self.voice
+        if voice is not None:
+            try:  # every line rendered in the background, the opening first, so none waits to be spoken
+                voice.prepare(scenario)
+            except Exception:
+                log.exception("preparing the customer's voice failed")
         self._present(self.conversation.current_line, animate=False)
 
     @property
@@ -217,6 +223,10 @@ class ClassroomPresenter(QObject):
         except Exception:
             log.exception("speaking a line failed")
             return False
+        try:  # whichever branch the class's reply (or the trainer) takes, its answer renders first
+            voice.expect(self.runner.scenario.next_lines(line.node_id), line.agitation)
+        except Exception:
+            log.exception("rendering the customer's next lines first failed")
         self._set_phase(Phase.SPEAKING)
         return True
 

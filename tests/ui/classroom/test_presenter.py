@@ -117,6 +117,18 @@ def test_a_judgement_that_comes_back_after_a_new_start_is_dropped(room):
     assert presenter.pending is None and not presenter.busy and presenter.phase is not Phase.DECIDING
 
 
+def test_the_scenario_is_rendered_ahead_and_the_possible_answers_first(room):
+    presenter, view, ctx, scenario = room
+    voice = ctx.devices.voice
+    assert voice.prepares == [scenario.id]
+    first = presenter.conversation.current_line
+    assert voice.expected == [(scenario.next_lines(first.node_id), first.agitation)]
+    presenter.submit_text("I'm so sorry, I understand")
+    presenter.decide("proposed")
+    line = presenter.conversation.current_line
+    assert voice.expected[-1] == (scenario.next_lines(line.node_id), line.agitation)
+
+
 def test_repeat_says_the_line_again_and_saves_the_count(room):
     presenter, view, ctx, _ = room
     presenter.repeat()
