@@ -104,6 +104,11 @@ def main() -> None:
                 continue
             settings = renderer.delivery_for(voice, scenario.customer.agitation)
             label = f"{engine}={settings.voice_id}"
+            # PocketSphinx's normalisation carries over from line to line: a fresh one per voice and
+            # customer, so a figure does not depend on the columns heard before it.
+            for name, recogniser in list(recognisers.items()):
+                if isinstance(recogniser, StreamingRecognizer):
+                    recognisers[name] = StreamingRecognizer()
             for text in lines:
                 path = renderer.render(text, voice, scenario.customer.agitation)
                 pcm = pcm16k(path)
