@@ -261,8 +261,9 @@ class MainWindow(QMainWindow):
                               on_error=self._on_records_failed)
 
     def _on_records_failed(self, exc: BaseException) -> None:
+        # open_store falls back to a local or in-memory store for every storage problem it knows;
+        # anything else is tried again by whatever needs the store next, and is raised there.
         log.error("opening the records database failed", exc_info=exc)
-        self._on_records_opened()
 
     def _on_records_opened(self) -> None:
         from simulator.records.retention import apply_retention
@@ -270,8 +271,6 @@ class MainWindow(QMainWindow):
 
         self._update_storage_banner()
         self._update_who()
-        for notice in self.ctx.startup_notices:
-            dialogs.tell(self, "Records kept on this computer", notice, warning=True)
         # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
         apply_retention(self.ctx)
         # Sessions kept here while the shared database was down are sent at start and every minute.
@@ -280,6 +279,8 @@ class MainWindow(QMainWindow):
             self.outbox_sender.status_changed.connect(self._on_outbox_status)
             self.outbox_sender.store_changed.connect(self._update_who)
             self.outbox_sender.start()
+        for notice in self.ctx.startup_notices:  # e.g. the shared database is down: records are kept here
+            dialogs.tell(self, "Records kept on this computer", notice, warning=True)
 
     def _build_sidebar(self) -> QFrame:
         bar = QFrame()

@@ -180,3 +180,31 @@ def test_screens_are_built_when_first_shown_and_the_sidebar_still_reaches_each(q
     win.nav_settings.click()
     assert win.stack.currentWidget() is win.settings_page and win.nav_settings.isChecked()
     assert "conversation" not in win._pages and "debrief" not in win._pages
+
+
+def test_a_shared_database_down_at_start_is_said_once_the_window_is_painted(qtbot, monkeypatch, answer,
+                                                                            private_data_dir, scenario_dir):
+    from simulator.devices.workers import InlineWorker
+    from simulator.engine.loader import load_library
+    from simulator.settings import Settings, save_settings, settings_path
+    from simulator.ui import context as context_module
+    from simulator.ui.context import AppContext, Devices
+    from simulator.ui.main_window import MainWindow
+
+    save_settings(Settings(first_run_done=True, database_url="postgresql+psycopg://trainer@127.0.0.1:1/simulator"),
+                  settings_path())
+    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
+    context = AppContext.for_app()
+    context.tasks = InlineWorker()
+    context.library_loader = lambda: load_library([scenario_dir])
+    context.startup.hold()
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    assert answer.asked == [] and context.opened_store is None
+    context.startup.release()
+    try:
+        assert answer.asked == ["Records kept on this computer"]
+        assert "cannot be reached" in win.where.text() and win.where.isVisibleTo(win)
+    finally:
+        win.close()
+        context.store.close()
