@@ -97,11 +97,12 @@ class MainWindow(QMainWindow):
         self._rubric_problem: str | None = None  # phrases.yaml could not be reloaded (the Authoring screen says so)
         self.classroom: Classroom | None = None  # classroom mode's two windows, while they are open
 
-        # After the first frame (AppContext.startup), in order: the records database is opened off the
-        # GUI thread; a recogniser that needs its model folder (Vosk, Whisper) is built off it too.
+        # After the first frame (AppContext.startup), in order, each off the GUI thread: the records
+        # database is opened; the library's scenarios are read (show_library, below); the audio
+        # devices' modules are imported and a recogniser that needs its model folder (Vosk, Whisper)
+        # is built; the file watcher starts.
         self.outbox_sender: OutboxSender | None = None
         context.startup.later(self._open_records)
-        context.startup.later(lambda: context.prepare_devices(lambda: self.listening.apply_settings()))
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
             self.show_library()  # its scenarios load after the first frame too
         else:
             self._show(self.welcome, None)
+        context.startup.later(lambda: context.prepare_devices(lambda: self.listening.apply_settings()))
         context.startup.later(lambda: self.watcher.set_paths(default_paths()))
 
     # -- the screens, each built when first wanted ------------------------------------------------
