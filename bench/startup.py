@@ -88,9 +88,11 @@ def _child() -> None:
     def built(self, *args, **kwargs) -> None:
         build(self, *args, **kwargs)
         page = self.stack.currentWidget()
-        first_screen[0] = "library" if page is self.library else "welcome"
+        # Read without `self.library`, which would build the library screen behind the welcome page.
+        first_screen[0] = "library" if type(page).__name__ == "LibraryPage" else "welcome"
         watch(type(page), "first_window")
-        watch(sys.modules[type(self.library).__module__].ScenarioCard, "library_cards")
+        if first_screen[0] == "library":
+            watch(sys.modules[type(page).__module__].ScenarioCard, "library_cards")
 
     main_window.MainWindow.__init__ = built
     QTimer.singleShot(int(TIMEOUT * 1000), report)

@@ -13,6 +13,8 @@ SCENARIOS_DIR = ROOT / "scenarios"
 ASSETS_DIR = ROOT / "assets"
 PORTRAITS_DIR = ASSETS_DIR / "portraits"
 SCHEMA_FILE = SCENARIOS_DIR / "scenario.schema.json"
+# The shipped rubric: the wording judge's phrase lists (simulator/analysis/rubric.py reads it).
+PHRASES_FILE = Path(__file__).resolve().parent / "analysis" / "phrases.yaml"
 
 
 def data_dir() -> Path:

@@ -4,10 +4,15 @@ scenario by path, file name or id: for the command line and the app alike."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator import paths
-from simulator.engine.loader import Library, ScenarioError, load_library, load_scenario
-from simulator.engine.model import Scenario
+
+# The scenario models (pydantic) load only when scenarios are read: the app's first frame needs
+# no more than the folders' names (for the library's signature and the file watcher).
+if TYPE_CHECKING:
+    from simulator.engine.loader import Library
+    from simulator.engine.model import Scenario
 
 
 class NotFound(Exception):
@@ -21,11 +26,15 @@ def scenario_folders() -> list[Path]:
 
 def library() -> Library:
     """Every scenario in the folders, with the files that failed to load."""
+    from simulator.engine.loader import load_library
+
     return load_library(scenario_folders())
 
 
 def find(key: str) -> Scenario:
     """A scenario by path or id. Raises ScenarioError for a broken file, NotFound otherwise."""
+    from simulator.engine.loader import ScenarioError, load_scenario
+
     path = Path(key)
     if path.suffix in {".yaml", ".yml"} or path.exists():
         return load_scenario(path)

@@ -12,13 +12,13 @@ from typing import Any
 
 import yaml
 
-from simulator import yamldoc
+from simulator import paths, yamldoc
 from simulator.analysis import rubric_file
 from simulator.analysis.normalise import Token, raw_tokens, respell
 from simulator.analysis.patterns import CompiledPattern, Compiler, PatternSyntaxError
 from simulator.engine.vocabulary import TECHNIQUES, TRIGGERS
 
-DEFAULT_PATH = Path(__file__).with_name("phrases.yaml")
+DEFAULT_PATH = paths.PHRASES_FILE
 
 
 class RubricError(ValueError):

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        # The desktop app: its first frame does not wait for every subcommand's modules (issue 18).
+        setup_logging()
+        from simulator.ui.app import run_app
+
+        return run_app()
     parser = build_parser()
     args = parser.parse_args(argv)
     log_path = setup_logging()

@@ -54,7 +54,7 @@ def run_app(argv: list[str] | None = None) -> int:
     context.startup.hold()
     apply_theme(app, context.settings.text_scale)
     window = MainWindow(context)
-    context.startup.later(lambda: context.devices.warm_up(context.settings))
+    context.startup.later(lambda: context.prepare_devices(lambda: context.devices.warm_up(context.settings)))
     screen = app.primaryScreen()
     room = screen.availableGeometry() if screen is not None else None
     if room is not None and opens_maximised(room.width(), room.height()):
@@ -62,12 +62,8 @@ def run_app(argv: list[str] | None = None) -> int:
     else:
         window.show()
     FirstFrame(window, context.startup.release)  # parented to the window
-    for notice in context.startup_notices:
-        from simulator.ui import dialogs
-
-        dialogs.tell(window, "Records kept on this computer", notice, warning=True)
     app.aboutToQuit.connect(_close_voices)  # a scenario pre-rendering in the background stops now
-    app.aboutToQuit.connect(lambda: getattr(context.store, "close", lambda: None)())
+    app.aboutToQuit.connect(lambda: getattr(context.opened_store, "close", lambda: None)())
     log.info("app started (platform %s)", app.platformName())
     return int(app.exec())
 

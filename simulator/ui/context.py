@@ -7,18 +7,20 @@ a scripted judge and an inline scenario library, and drive the very same window.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.devices.workers import Submit, TaskPool
-from simulator.engine.judgement import Judge
-from simulator.engine.loader import Library
 from simulator.fileio import StorageError
-from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
-from simulator.records.store import SessionStore
 from simulator.settings import Settings, data_root, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from simulator.engine.judgement import Judge
+    from simulator.engine.loader import Library
+    from simulator.records.store import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,9 @@ def open_store(root: Path, database_url: str | None) -> tuple[SessionStore, list
     folder that cannot be written (read-only, full) falls back to a store in memory, so the
     trainee can still practise, and the storage problem says why nothing is saved.
     """
+    from simulator.records.db import MEMORY_URL, resolve_url, sqlite_url
+    from simulator.records.store import SessionStore
+
     url = resolve_url(root, database_url)
     local = sqlite_url(root / "simulator.db")
     shared_problem = ""
@@ -160,6 +165,18 @@ def create_devices(settings: Settings) -> Devices:
     return devices
 
 
+def import_device_modules() -> None:
+    """Import what `create_devices` needs (numpy, QtMultimedia, the speech engines), off the GUI thread."""
+    import importlib
+
+    for name in ("simulator.devices.voice_out", "simulator.devices.microphone", "simulator.devices.listener",
+                 "simulator.ui.listening"):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:  # create_devices says which service is missing
+            log.info("not imported ahead: %s (%s)", name, exc)
+
+
 def _make_listener(cls: Any, settings: Settings, microphone: Any) -> Any:
     """The Listener for these settings around the shared microphone. A recogniser that needs a
     model folder (Vosk, Whisper) is built later off the GUI thread: see
@@ -209,40 +226,126 @@ class Startup:
                 log.exception("a start-up job failed")
 
 
-@dataclass
+StoreOpener = Callable[[], "tuple[SessionStore, list[str], str | None]"]
+
+
 class AppContext:
-    settings: Settings
-    store: SessionStore
-    tasks: Submit
-    judge_factory: Callable[[], Judge] = default_judge
-    library_loader: Callable[[], Library] = default_library
-    library_signature: Callable[[], tuple] = scenario_signature
-    devices: Devices = field(default_factory=Devices)
-    settings_file: Path | None = None
-    # What the trainee must be told once the window is up (e.g. the shared database is down).
-    startup_notices: list[str] = field(default_factory=list)
-    # Why sessions are kept in memory only (the data folder cannot be written), or None.
-    storage_problem: str | None = None
-    # What waits for the first frame (the app holds it until its window is painted).
-    startup: Startup = field(default_factory=Startup)
-    _judge: Judge | None = field(default=None, repr=False)
+    """What every screen shares. The app's records database and audio devices are opened when first
+    wanted, or just after the first frame (MainWindow), whichever comes first; tests hand both in."""
+
+    def __init__(self, settings: Settings, *, tasks: Submit, store: SessionStore | None = None,
+                 judge_factory: Callable[[], Judge] = default_judge,
+                 library_loader: Callable[[], Library] = default_library,
+                 library_signature: Callable[[], tuple] = scenario_signature,
+                 devices: Devices | None = None, settings_file: Path | None = None,
+                 startup_notices: list[str] | None = None, storage_problem: str | None = None,
+                 startup: Startup | None = None, store_opener: StoreOpener | None = None,
+                 devices_maker: Callable[[Settings], Devices] | None = None) -> None:
+        if store is None and store_opener is None:
+            raise ValueError("an AppContext needs a store or a way to open one")
+        self.settings = settings
+        self.tasks = tasks
+        self.judge_factory = judge_factory
+        self.library_loader = library_loader
+        self.library_signature = library_signature
+        self.settings_file = settings_file
+        # What the trainee must be told once the window is up (e.g. the shared database is down).
+        self.startup_notices: list[str] = list(startup_notices or [])
+        # Why sessions are kept in memory only (the data folder cannot be written), or None.
+        self.storage_problem = storage_problem
+        # What waits for the first frame (the app holds it until its window is painted).
+        self.startup = startup or Startup()
+        self._store = store
+        self._store_opener = store_opener
+        # Opened once, by whichever thread asks first; another that asks meanwhile waits for it.
+        self._store_lock = threading.Lock()
+        self._devices = devices
+        self._devices_maker = devices_maker
+        self._judge: Judge | None = None
 
     @classmethod
     def for_app(cls) -> AppContext:
         settings = load_settings()
         root = data_root(settings)
-        store, notices, problem = open_store(root, settings.database_url)
-        return cls(settings=settings, store=store, tasks=TaskPool(), devices=create_devices(settings),
-                   startup_notices=notices, storage_problem=problem)
+        # Neither the records database nor the audio devices are opened here: see `store`, `devices`.
+        return cls(settings=settings, tasks=TaskPool(), store_opener=lambda: open_store(root, settings.database_url),
+                   devices_maker=lambda s: create_devices(s))
+
+    # -- the records database --------------------------------------------------------------------
+    @property
+    def store(self) -> SessionStore:
+        """The records store, opened now if it has not been yet (the app opens it off the GUI thread
+        just after its first frame; a caller that comes first opens it, or waits for that)."""
+        store = self._store
+        if store is None:
+            store = self.open_store()
+        return store
+
+    @store.setter
+    def store(self, store: SessionStore) -> None:
+        with self._store_lock:
+            self._store = store
+
+    @property
+    def opened_store(self) -> SessionStore | None:
+        """The records store if it is open; never opens it."""
+        return self._store
+
+    def open_store(self) -> SessionStore:
+        """Open the records store if it is not open yet (any thread); the notices and the storage
+        problem are set by then."""
+        with self._store_lock:
+            if self._store is None:
+                assert self._store_opener is not None
+                store, notices, problem = self._store_opener()
+                self.startup_notices.extend(notices)
+                self.storage_problem = problem
+                self._store = store
+            return self._store
 
     @property
     def saving(self) -> bool:
-        """Whether sessions are being saved (False: kept in memory, see `storage_problem`)."""
-        return bool(getattr(self.store, "saving", True))
+        """Whether sessions are being saved (False: kept in memory, see `storage_problem`). True until
+        the records database is open: nothing has been saved or lost by then."""
+        return bool(getattr(self._store, "saving", True))
+
+    # -- the audio devices -----------------------------------------------------------------------
+    @property
+    def devices(self) -> Devices:
+        """The audio services, made now if they have not been yet (the app: just after its first frame)."""
+        if self._devices is None:
+            maker = self._devices_maker
+            self._devices = maker(self.settings) if maker is not None else Devices()
+        return self._devices
+
+    @devices.setter
+    def devices(self, devices: Devices) -> None:
+        self._devices = devices
+
+    @property
+    def devices_made(self) -> bool:
+        return self._devices is not None
+
+    def prepare_devices(self, then: Callable[[], object]) -> None:
+        """Make the audio services, then call `then` (on the GUI thread). Their modules (numpy,
+        QtMultimedia, the speech engines) are imported on the task runner first, so the GUI thread
+        only makes the objects."""
+        if self._devices is not None or self._devices_maker is None:
+            then()
+            return
+
+        def made(_: object) -> None:
+            self.devices  # noqa: B018 - made now, on the GUI thread
+            then()
+
+        self.tasks.submit(import_device_modules, on_done=made, on_error=made)
 
     def save_settings(self) -> None:
         """Save the settings; another data folder or shared database is opened first, so a server that
         cannot be reached raises DatabaseUnavailable (an OSError) and nothing changes."""
+        from simulator.records.db import resolve_url
+        from simulator.records.store import SessionStore
+
         root = data_root(self.settings)
         url = resolve_url(root, self.settings.database_url)
         if root != self.store.root or url != self.store.url:

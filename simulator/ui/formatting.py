@@ -4,9 +4,12 @@ classroom) and a scenario's length in minutes (library, conversation)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from simulator.engine.model import Scenario
 from simulator.engine.vocabulary import DIFFICULTY_NAMES
+
+if TYPE_CHECKING:
+    from simulator.engine.model import Scenario
 
 
 def friendly_time(iso: str) -> str:

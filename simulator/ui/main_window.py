@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,28 +21,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.conversation import rewound_state
-from simulator.engine.model import Scenario
+from simulator import paths
 from simulator.fileio import StorageError
-from simulator.records.retention import apply_retention
-from simulator.records.sessions import SessionRecord
 from simulator.ui import dialogs
-from simulator.ui.authoring.view import AuthoringPage
-from simulator.ui.calibration.view import CalibrationPage
-from simulator.ui.classroom.debrief_notes import mark_classroom_turns
-from simulator.ui.classroom.view import Classroom
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
-from simulator.ui.conversation.view import ConversationPage
-from simulator.ui.debrief.view import DebriefPage
-from simulator.ui.history.view import HistoryPage
-from simulator.ui.library.view import LibraryPage
-from simulator.ui.outbox_sender import OutboxSender
-from simulator.ui.roster.view import RosterPage
-from simulator.ui.settings.view import SettingsPage
 from simulator.ui.theme import apply_theme
 from simulator.ui.watch import FileWatcher, default_paths
-from simulator.ui.welcome.view import WelcomePage
+
+if TYPE_CHECKING:
+    from simulator.engine.model import Scenario
+    from simulator.records.sessions import SessionRecord
+    from simulator.ui.authoring.view import AuthoringPage
+    from simulator.ui.calibration.view import CalibrationPage
+    from simulator.ui.classroom.view import Classroom
+    from simulator.ui.conversation.view import ConversationPage
+    from simulator.ui.debrief.view import DebriefPage
+    from simulator.ui.history.view import HistoryPage
+    from simulator.ui.library.view import LibraryPage
+    from simulator.ui.listening import ListeningService
+    from simulator.ui.outbox_sender import OutboxSender
+    from simulator.ui.roster.view import RosterPage
+    from simulator.ui.settings.view import SettingsPage
+    from simulator.ui.welcome.view import WelcomePage
 
 log = logging.getLogger(__name__)
 
@@ -88,54 +90,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
 
-        self.welcome = WelcomePage(context)
-        self.library = LibraryPage(context)
-        self.calibration = CalibrationPage(context)
-        self.settings_page = SettingsPage(context)
-        self.conversation = ConversationPage(context)
-        self.debrief = DebriefPage(context)
-        self.authoring = AuthoringPage(context)
-        pages: tuple[QWidget, ...] = (self.welcome, self.library, self.calibration, self.settings_page,
-                                      self.conversation, self.debrief, self.authoring)
-        for page in pages:
-            self.stack.addWidget(page)
-        self.history = HistoryPage(context)
-        self.roster = RosterPage(context)
-        self.history.presenter.library_source = lambda: self.library.library
-        for page in (self.history, self.roster):
-            self.stack.addWidget(page)
+        # Each screen is built the first time it is wanted (the properties below): building them all,
+        # and importing what they need, delayed the first frame on a 2-core machine (issue 18).
+        self._pages: dict[str, QWidget] = {}
+        self._listening: ListeningService | None = None
+        self._rubric_problem: str | None = None  # phrases.yaml could not be reloaded (the Authoring screen says so)
         self.classroom: Classroom | None = None  # classroom mode's two windows, while they are open
 
-        self.welcome.check_microphone.connect(self.show_calibration)
-        self.welcome.skip.connect(self.show_library)
-        self.library.start_requested.connect(self.start_scenario)
-        self.library.resume_requested.connect(self.resume_session)
-        self.library.review_requested.connect(self.review_session)
-        self.library.microphone_requested.connect(self.show_calibration)
-        self.calibration.done.connect(self.show_library)
-        self.calibration.calibrated.connect(self._on_calibration_calibrated)
-        self.settings_page.saved.connect(self._on_settings_page_saved)
-        self.conversation.presenter.listening_changed.connect(self.settings_page.show_listening_status)
-        # A recogniser that needs its model folder (Vosk, Whisper) is built off the GUI thread, once
-        # the first screen is painted (AppContext.startup).
-        context.startup.later(self.conversation.presenter.apply_listening_settings)
-        self.conversation.presenter.finished.connect(self.review_session)
-        self.conversation.presenter.left.connect(self.show_library)
-        self.debrief.back_requested.connect(self.show_library)
-        self.debrief.again_requested.connect(self.start_scenario)
-        self.debrief.retry_requested.connect(self.retry_from_turn)
-        # Who answered each classroom turn and the trainer's overrides, also after a correction.
-        self.debrief.shown.connect(lambda: mark_classroom_turns(self.debrief))
-        self.history.review_requested.connect(self.review_session)
-        self.roster.history_requested.connect(self.show_history)
-        self.roster.classroom_requested.connect(self.open_classroom)
-        # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
-        context.startup.later(lambda: apply_retention(context))
-        # Sessions kept here while the shared database was down are sent at start and every minute.
-        self.outbox_sender = OutboxSender(context, self)
-        self.outbox_sender.status_changed.connect(self._on_outbox_status)
-        self.outbox_sender.store_changed.connect(self._update_who)
-        context.startup.later(self.outbox_sender.start)
+        # After the first frame (AppContext.startup), in order, each off the GUI thread: the records
+        # database is opened; the library's scenarios are read (show_library, below); the audio
+        # devices' modules are imported and a recogniser that needs its model folder (Vosk, Whisper)
+        # is built; the file watcher starts.
+        self.outbox_sender: OutboxSender | None = None
+        context.startup.later(self._open_records)
 
         for keys, slot in (("Ctrl+1", self.show_library), ("Ctrl+2", self.show_calibration),
                            ("Ctrl+3", self.show_settings), ("Ctrl+4", self.show_authoring),
@@ -145,14 +112,177 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda s=slot: self._navigate(s))
 
         # Scenario files and phrases.yaml edited on disk are picked up without a restart.
-        self.watcher = FileWatcher(default_paths(), parent=self)
+        self.watcher = FileWatcher(parent=self)
         self.watcher.changed.connect(self._on_watcher_changed)
 
         self._update_storage_banner()
         if context.settings.first_run_done:
-            self.show_library()
+            self.show_library()  # its scenarios load after the first frame too
         else:
             self._show(self.welcome, None)
+        context.startup.later(lambda: context.prepare_devices(lambda: self.listening.apply_settings()))
+        context.startup.later(lambda: self.watcher.set_paths(default_paths()))
+
+    # -- the screens, each built when first wanted ------------------------------------------------
+    def _built(self, name: str) -> QWidget | None:
+        """The screen called `name` if it has been built (never builds it)."""
+        return self._pages.get(name)
+
+    def _current(self, name: str) -> bool:
+        page = self._pages.get(name)
+        return page is not None and self.stack.currentWidget() is page
+
+    def _add(self, name: str, page: QWidget) -> None:
+        self._pages[name] = page
+        self.stack.addWidget(page)
+
+    @property
+    def welcome(self) -> WelcomePage:
+        if "welcome" not in self._pages:
+            from simulator.ui.welcome.view import WelcomePage
+
+            welcome = WelcomePage(self.ctx)
+            welcome.check_microphone.connect(self.show_calibration)
+            welcome.skip.connect(self.show_library)
+            self._add("welcome", welcome)
+        return cast("WelcomePage", self._pages["welcome"])
+
+    @property
+    def library(self) -> LibraryPage:
+        if "library" not in self._pages:
+            from simulator.ui.library.view import LibraryPage
+
+            library = LibraryPage(self.ctx)
+            library.start_requested.connect(self.start_scenario)
+            library.resume_requested.connect(self.resume_session)
+            library.review_requested.connect(self.review_session)
+            library.microphone_requested.connect(self.show_calibration)
+            self._add("library", library)
+        return cast("LibraryPage", self._pages["library"])
+
+    @property
+    def calibration(self) -> CalibrationPage:
+        if "calibration" not in self._pages:
+            from simulator.ui.calibration.view import CalibrationPage
+
+            calibration = CalibrationPage(self.ctx)
+            calibration.done.connect(self.show_library)
+            calibration.calibrated.connect(self._on_calibration_calibrated)
+            self._add("calibration", calibration)
+        return cast("CalibrationPage", self._pages["calibration"])
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        if "settings" not in self._pages:
+            from simulator.ui.settings.view import SettingsPage
+
+            settings_page = SettingsPage(self.ctx)
+            settings_page.saved.connect(self._on_settings_page_saved)
+            self._add("settings", settings_page)
+            if self.listening.problem:  # the recogniser failed before this screen was first shown
+                settings_page.show_listening_status(self.listening.problem)
+        return cast("SettingsPage", self._pages["settings"])
+
+    @property
+    def conversation(self) -> ConversationPage:
+        if "conversation" not in self._pages:
+            from simulator.ui.conversation.view import ConversationPage
+
+            conversation = ConversationPage(self.ctx, listening=self.listening)
+            conversation.presenter.finished.connect(self.review_session)
+            conversation.presenter.left.connect(self.show_library)
+            self._add("conversation", conversation)
+        return cast("ConversationPage", self._pages["conversation"])
+
+    @property
+    def debrief(self) -> DebriefPage:
+        if "debrief" not in self._pages:
+            from simulator.ui.classroom.debrief_notes import mark_classroom_turns
+            from simulator.ui.debrief.view import DebriefPage
+
+            debrief = DebriefPage(self.ctx)
+            debrief.back_requested.connect(self.show_library)
+            debrief.again_requested.connect(self.start_scenario)
+            debrief.retry_requested.connect(self.retry_from_turn)
+            # Who answered each classroom turn and the trainer's overrides, also after a correction.
+            debrief.shown.connect(lambda: mark_classroom_turns(debrief))
+            self._add("debrief", debrief)
+        return cast("DebriefPage", self._pages["debrief"])
+
+    @property
+    def authoring(self) -> AuthoringPage:
+        if "authoring" not in self._pages:
+            from simulator.ui.authoring.view import AuthoringPage
+
+            authoring = AuthoringPage(self.ctx)
+            authoring.show_rubric_problem(self._rubric_problem)
+            self._add("authoring", authoring)
+        return cast("AuthoringPage", self._pages["authoring"])
+
+    @property
+    def history(self) -> HistoryPage:
+        if "history" not in self._pages:
+            from simulator.ui.history.view import HistoryPage
+
+            history = HistoryPage(self.ctx)
+            history.presenter.library_source = lambda: self.library.library
+            history.review_requested.connect(self.review_session)
+            self._add("history", history)
+        return cast("HistoryPage", self._pages["history"])
+
+    @property
+    def roster(self) -> RosterPage:
+        if "roster" not in self._pages:
+            from simulator.ui.roster.view import RosterPage
+
+            roster = RosterPage(self.ctx)
+            roster.history_requested.connect(self.show_history)
+            roster.classroom_requested.connect(self.open_classroom)
+            self._add("roster", roster)
+        return cast("RosterPage", self._pages["roster"])
+
+    @property
+    def listening(self) -> ListeningService:
+        """The shared listener kept fit for Settings; the conversation screen follows the same one."""
+        if self._listening is None:
+            from simulator.ui.listening import ListeningService
+
+            self._listening = ListeningService(self.ctx, self)
+            self._listening.changed.connect(self._on_listening_changed)
+        return self._listening
+
+    def _on_listening_changed(self, problem: str) -> None:
+        if "settings" in self._pages:
+            self.settings_page.show_listening_status(problem)
+
+    # -- the records database, opened after the first frame ----------------------------------------
+    def _open_records(self) -> None:
+        """Open the records database off the GUI thread (SQLAlchemy and its migration check take a
+        third of a second or more); anything that needs it before then waits for it."""
+        self.ctx.tasks.submit(self.ctx.open_store, on_done=lambda _: self._on_records_opened(),
+                              on_error=self._on_records_failed)
+
+    def _on_records_failed(self, exc: BaseException) -> None:
+        # open_store falls back to a local or in-memory store for every storage problem it knows;
+        # anything else is tried again by whatever needs the store next, and is raised there.
+        log.error("opening the records database failed", exc_info=exc)
+
+    def _on_records_opened(self) -> None:
+        from simulator.records.retention import apply_retention
+        from simulator.ui.outbox_sender import OutboxSender
+
+        self._update_storage_banner()
+        self._update_who()
+        # Once at start: recordings older than the retention setting are deleted (off the GUI thread).
+        apply_retention(self.ctx)
+        # Sessions kept here while the shared database was down are sent at start and every minute.
+        if self.outbox_sender is None:
+            self.outbox_sender = OutboxSender(self.ctx, self)
+            self.outbox_sender.status_changed.connect(self._on_outbox_status)
+            self.outbox_sender.store_changed.connect(self._update_who)
+            self.outbox_sender.start()
+        for notice in self.ctx.startup_notices:  # e.g. the shared database is down: records are kept here
+            dialogs.tell(self, "Records kept on this computer", notice, warning=True)
 
     def _build_sidebar(self) -> QFrame:
         bar = QFrame()
@@ -234,10 +364,14 @@ class MainWindow(QMainWindow):
         self.who.setText(f"Practising as {name}" if name else "")
         self.who.setVisible(bool(name))
         # Nothing leaves the computer, unless a training centre's shared database holds the records.
-        shared = not str(getattr(self.ctx.store, "url", "sqlite")).startswith("sqlite")
+        store = self.ctx.opened_store  # said once the records database is open (after the first frame)
+        self.where.setVisible(store is not None)
+        if store is None:
+            return
+        shared = not str(getattr(store, "url", "sqlite")).startswith("sqlite")
         self.where.setText("Nothing is being saved (see the banner above)." if not self.ctx.saving
                            else "The shared database cannot be reached: records are kept on this computer "
-                                "until it is back." if getattr(self.ctx.store, "standing_in_for", None)
+                                "until it is back." if getattr(store, "standing_in_for", None)
                            else "Records go to your training centre's shared database." if shared
                            else "Everything stays on this computer.")
 
@@ -248,7 +382,7 @@ class MainWindow(QMainWindow):
     # -- navigation ------------------------------------------------------------------------------
     def _navigate(self, slot) -> None:
         """Sidebar and shortcuts: leaving a conversation goes through its own (safe) leave question."""
-        if self.stack.currentWidget() is self.conversation:
+        if self._current("conversation"):
             presenter = self.conversation.presenter
             if presenter.phase not in ("ended", "briefing", "idle") and presenter.runner is not None \
                     and presenter.runner.state.turns:
@@ -259,7 +393,7 @@ class MainWindow(QMainWindow):
         slot()
 
     def _show(self, page: QWidget, nav) -> None:
-        self.sidebar.setVisible(page not in (self.conversation, self.welcome))
+        self.sidebar.setVisible(page not in (self._built("conversation"), self._built("welcome")))
         self.stack.setCurrentWidget(page)
         # A sidebar item keeps its focus ring after its screen is left (Continue, a shortcut), and
         # looked as active as the checked one: the focus follows the screen shown.
@@ -304,6 +438,8 @@ class MainWindow(QMainWindow):
         `class_name`, else the class chosen on the Classes screen."""
         class_name = class_name or self.roster.current_class()
         if self.classroom is None:
+            from simulator.ui.classroom.view import Classroom
+
             self.classroom = Classroom(self.ctx, self)
             self.classroom.debrief_requested.connect(self._on_classroom_debrief_requested)
             self.classroom.closed.connect(self._on_classroom_closed)
@@ -333,7 +469,9 @@ class MainWindow(QMainWindow):
         from simulator.analysis.judge import RubricJudge
         from simulator.ui.context import default_judge
 
-        self.authoring.show_rubric_problem(None)
+        self._rubric_problem = None
+        if "authoring" in self._pages:
+            self.authoring.show_rubric_problem(None)
         # Tests and demos that judge with something else keep their own judge.
         if self.ctx.judge_factory is default_judge or self.ctx.judges_with(RubricJudge):
             self.ctx.use_judge(lambda: RubricJudge(rubric))
@@ -341,7 +479,9 @@ class MainWindow(QMainWindow):
 
     def _on_rubric_failed(self, exc: BaseException) -> None:
         log.warning("phrases.yaml not reloaded: %s", exc)
-        self.authoring.show_rubric_problem(str(exc))
+        self._rubric_problem = str(exc)
+        if "authoring" in self._pages:
+            self.authoring.show_rubric_problem(self._rubric_problem)
 
     def _scenario(self, scenario_id: str) -> Scenario | None:
         lib = self.library.library or self.ctx.library_loader()
@@ -390,6 +530,8 @@ class MainWindow(QMainWindow):
         scenario = self._scenario(record.state.scenario_id)
         if scenario is None:
             return
+        from simulator.conversation import rewound_state
+
         if self.conversation.open(scenario, rewound_state(scenario, record.state, turn_index)):
             self._show(self.conversation, None)
 
@@ -403,34 +545,33 @@ class MainWindow(QMainWindow):
         self._update_who()
         self._update_storage_banner()
         # Another microphone, recogniser or listen mode: the listener follows.
-        self.conversation.presenter.apply_listening_settings()
+        self.listening.apply_settings()
 
     def _on_watcher_changed(self, changed: list) -> None:
-        from simulator.analysis.wording import DEFAULT_PATH
-
-        phrases = [Path(p) for p in changed if Path(p).name == DEFAULT_PATH.name]
+        phrases = [Path(p) for p in changed if Path(p).name == paths.PHRASES_FILE.name]
         if phrases:
             self.reload_rubric(phrases[0])
         if len(phrases) < len(changed):
-            if self.stack.currentWidget() is self.library:
+            if self._current("library"):
                 self.library.refresh()
-            if self.authoring.inspection is not None or self.stack.currentWidget() is self.authoring:
+            if "authoring" in self._pages and (self.authoring.inspection is not None or self._current("authoring")):
                 self.authoring.refresh()
 
     def _on_calibration_calibrated(self) -> None:
         self.library.refresh()
-        self.conversation.presenter.warm_listener()
+        self.listening.warm()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        presenter = self.conversation.presenter
-        if self.stack.currentWidget() is self.conversation and presenter.runner is not None \
-                and presenter.phase not in ("ended", "briefing") and presenter.runner.state.turns:
-            # Every turn is already saved; closing just leaves the session resumable.
-            presenter.leave_for_later()
+        if self._current("conversation"):
+            presenter = self.conversation.presenter
+            if presenter.runner is not None and presenter.phase not in ("ended", "briefing") \
+                    and presenter.runner.state.turns:
+                # Every turn is already saved; closing just leaves the session resumable.
+                presenter.leave_for_later()
         if self.classroom is not None:
             self.classroom.close()
         self.ctx.tasks.wait(3000)
-        listener = self.ctx.devices.listener
+        listener = self.ctx.devices.listener if self.ctx.devices_made else None
         if listener is not None and hasattr(listener, "close"):
             listener.close()  # the microphone and the recogniser's worker thread
         super().closeEvent(event)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from simulator import paths
+
 log = logging.getLogger(__name__)
 
 Snapshot = dict[str, tuple[int, int]]
@@ -21,10 +23,9 @@ Snapshot = dict[str, tuple[int, int]]
 
 def default_paths() -> list[Path]:
     """What the app watches: the shipped and the user's scenario folders, and the rubric's phrases."""
-    from simulator.analysis.wording import DEFAULT_PATH
     from simulator.scenario_folders import scenario_folders
 
-    return [*scenario_folders(), DEFAULT_PATH]
+    return [*scenario_folders(), paths.PHRASES_FILE]
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

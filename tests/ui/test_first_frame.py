@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 pytestmark = pytest.mark.gui
 
@@ -69,3 +70,141 @@ def test_the_window_loads_without_the_judge_or_the_migration_tool():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Modules the first screen must not wait for (issue 18): the records database (SQLAlchemy, its
+# PostgreSQL dialect, alembic), the scenario models (pydantic), numpy, the audio devices and speech
+# engines, the wording judge, and every other screen's module.
+KEPT_OFF_THE_FIRST_FRAME = (
+    "numpy", "sqlalchemy", "sqlalchemy.dialects.postgresql", "alembic", "psycopg",
+    "simulator.engine.model", "simulator.engine.loader", "simulator.records.store",
+    "simulator.analysis.wording", "wordllama", "ctranslate2", "faster_whisper", "onnxruntime", "pocketsphinx",
+    "PySide6.QtMultimedia", "simulator.devices.voice_out", "simulator.devices.microphone",
+    "simulator.ui.conversation.view", "simulator.ui.debrief.view", "simulator.ui.settings.view",
+    "simulator.ui.calibration.view", "simulator.ui.authoring.view", "simulator.ui.history.view",
+    "simulator.ui.roster.view", "simulator.ui.classroom.view",
+)
+
+# The app's real start (`python -m simulator`), stopped at the first paint of its first screen: which
+# of those modules were loaded by then. The probe only wraps that screen's paintEvent.
+_FIRST_PAINT_PROBE = """
+import json, os, sys
+from simulator.ui import main_window
+
+build = main_window.MainWindow.__init__
+
+def built(self, *args, **kwargs):
+    build(self, *args, **kwargs)
+    page = self.stack.currentWidget()
+    cls = type(page)
+    paint = cls.paintEvent
+
+    def paint_event(widget, event):
+        paint(widget, event)
+        print(json.dumps({"screen": cls.__name__,
+                          "loaded": [m for m in json.loads(os.environ["WATCH"]) if m in sys.modules]}), flush=True)
+        os._exit(0)
+
+    cls.paintEvent = paint_event
+
+main_window.MainWindow.__init__ = built
+from simulator.cli import main
+sys.exit(main([]))
+"""
+
+
+@pytest.mark.parametrize(("first_run", "screen"), [(False, "LibraryPage"), (True, "WelcomePage")])
+def test_the_first_screen_is_painted_before_the_heavy_modules_load(private_data_dir, first_run, screen):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    data = private_data_dir
+    if not first_run:
+        (data / "settings.json").write_text(json.dumps({"first_run_done": True, "trainee_name": "Sam"}),
+                                            encoding="utf-8")
+    env = dict(os.environ, SIMULATOR_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen",
+               WATCH=json.dumps(KEPT_OFF_THE_FIRST_FRAME))
+    out = subprocess.run([sys.executable, "-c", _FIRST_PAINT_PROBE], env=env, capture_output=True, text=True,
+                         timeout=120)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    assert lines, out.stderr[-3000:]
+    painted = json.loads(lines[-1])
+    assert painted == {"screen": screen, "loaded": []}
+
+
+def test_a_session_started_before_the_records_database_opened_is_saved(qtbot, monkeypatch, private_data_dir,
+                                                                       scenario_dir, judge):
+    """The records database opens after the first frame; a trainee who starts at once is saved all the same."""
+    from simulator.devices.workers import InlineWorker
+    from simulator.engine.loader import load_library
+    from simulator.records.store import SessionStore
+    from simulator.ui import context as context_module
+    from simulator.ui.context import AppContext, Devices
+    from simulator.ui.main_window import MainWindow
+
+    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
+    context = AppContext.for_app()
+    context.tasks = InlineWorker()
+    context.library_loader = lambda: load_library([scenario_dir])
+    context.judge_factory = lambda: judge
+    context.settings.first_run_done = True
+    context.startup.hold()  # the first frame is not painted yet
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    assert context.opened_store is None and win.stack.currentWidget() is win.library
+    win.start_scenario("parcel")
+    win.conversation.begin_button.click()
+    win.conversation.reply_box.setText("I'm sorry, let me look.")
+    win.conversation.send_button.click()
+    assert context.opened_store is not None
+    context.startup.release()  # then the window's own opening finds it open
+    assert context.store is context.opened_store
+    win.close()
+    context.store.close()
+    kept = SessionStore(private_data_dir)
+    try:
+        assert [len(r.state.turns) for r in kept.all()] == [1]
+    finally:
+        kept.close()
+
+
+def test_screens_are_built_when_first_shown_and_the_sidebar_still_reaches_each(qtbot, window):
+    win = window
+    assert set(win._pages) == {"library"}
+    for keys, page in (("Ctrl+2", "calibration"), ("Ctrl+3", "settings"), ("Ctrl+4", "authoring"),
+                       ("Ctrl+5", "history"), ("Ctrl+6", "roster"), ("Ctrl+1", "library")):
+        qtbot.keyClick(win, keys[-1], Qt.KeyboardModifier.ControlModifier)
+        assert win.stack.currentWidget() is win._pages[page]
+    win.nav_settings.click()
+    assert win.stack.currentWidget() is win.settings_page and win.nav_settings.isChecked()
+    assert "conversation" not in win._pages and "debrief" not in win._pages
+
+
+def test_a_shared_database_down_at_start_is_said_once_the_window_is_painted(qtbot, monkeypatch, answer,
+                                                                            private_data_dir, scenario_dir):
+    from simulator.devices.workers import InlineWorker
+    from simulator.engine.loader import load_library
+    from simulator.settings import Settings, save_settings, settings_path
+    from simulator.ui import context as context_module
+    from simulator.ui.context import AppContext, Devices
+    from simulator.ui.main_window import MainWindow
+
+    save_settings(Settings(first_run_done=True, database_url="postgresql+psycopg://trainer@127.0.0.1:1/simulator"),
+                  settings_path())
+    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
+    context = AppContext.for_app()
+    context.tasks = InlineWorker()
+    context.library_loader = lambda: load_library([scenario_dir])
+    context.startup.hold()
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    assert answer.asked == [] and context.opened_store is None
+    context.startup.release()
+    try:
+        assert answer.asked == ["Records kept on this computer"]
+        assert "cannot be reached" in win.where.text() and win.where.isVisibleTo(win)
+    finally:
+        win.close()
+        context.store.close()

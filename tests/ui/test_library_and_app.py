@@ -202,7 +202,10 @@ def test_every_button_on_every_page_is_pressed_by_enter(qtbot, window):
     from simulator.ui.common import Button
 
     win = window
-    pages = [win.stack.widget(i) for i in range(win.stack.count())]
+    # Every screen (each is built when first shown).
+    pages = [win.welcome, win.library, win.calibration, win.settings_page, win.conversation, win.debrief,
+             win.authoring, win.history, win.roster]
+    assert win.stack.count() == len(pages)
     plain = [(type(page).__name__, b.text() or b.objectName()) for page in [win.sidebar, *pages]
              for b in page.findChildren(QPushButton) if not isinstance(b, Button)]
     assert plain == []

@@ -108,7 +108,8 @@ class ConversationPresenter(QObject):
     left = Signal()
     listening_changed = Signal(str)
 
-    def __init__(self, view: ConversationView, context: AppContext, parent: QObject | None = None):
+    def __init__(self, view: ConversationView, context: AppContext, parent: QObject | None = None,
+                 listening: ListeningService | None = None):
         super().__init__(parent)
         self.view = view
         self.ctx = context
@@ -120,7 +121,8 @@ class ConversationPresenter(QObject):
         self._listen_failed = False
         self._early: _EarlyJudgement | None = None
         self._say_again_hint = ""
-        self.listening = ListeningService(context, self)
+        # The window's, shared with Settings and the microphone check; else one of its own (tests).
+        self.listening = listening if listening is not None else ListeningService(context, self)
         self._connect_devices()
 
     @property

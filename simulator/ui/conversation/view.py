@@ -50,6 +50,7 @@ from simulator.ui.context import AppContext
 from simulator.ui.conversation.presenter import ConversationPresenter
 from simulator.ui.formatting import estimated_minutes
 from simulator.ui.heard import UNSURE_NOTE, marked, unsure_list
+from simulator.ui.listening import ListeningService
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.meter import AgitationMeter, LevelMeter
 from simulator.ui.widgets.portrait import Portrait
@@ -121,7 +122,9 @@ class Bubble(QFrame):
 class ConversationPage(Page):
     """The conversation screen (the presenter's view)."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, parent: QWidget | None = None,
+                 listening: ListeningService | None = None):
+        """`listening`: the window's shared listening service (the presenter makes its own without one)."""
         super().__init__(parent)
         self.ctx = context
         self.scenario: Scenario | None = None
@@ -147,7 +150,7 @@ class ConversationPage(Page):
         for widget in (self.briefing, self.talk, self.paused_panel):
             self.stack.addWidget(widget)
 
-        self.presenter = ConversationPresenter(self, context, self)
+        self.presenter = ConversationPresenter(self, context, self, listening=listening)
         self._shortcuts()
 
     # -- building --------------------------------------------------------------------------------

@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from simulator.engine.loader import Library, Problem
-from simulator.engine.model import Scenario
+from simulator.engine.problems import Problem
 from simulator.engine.vocabulary import SETTINGS
-from simulator.records.sessions import SessionRecord
 from simulator.ui.context import AppContext
 from simulator.ui.formatting import friendly_time
+
+if TYPE_CHECKING:
+    from simulator.engine.loader import Library
+    from simulator.engine.model import Scenario
+    from simulator.records.sessions import SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +119,8 @@ class LibraryPresenter:
     def _on_library_failed(self, exc: BaseException) -> None:
         # The library screen must open even if a folder cannot be read.
         log.error("loading the scenario library failed", exc_info=exc)
+        from simulator.engine.loader import Library
+
         self._on_library_loaded(
             Library({}, {}, [Problem("scenarios", 0, f"the scenario folders could not be read: {exc}")]))
 

@@ -11,6 +11,7 @@ Signals (LibraryPage):
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.engine.loader import Library
 from simulator.engine.vocabulary import DIFFICULTY_NAMES, SETTINGS, SKILLS, setting_name
 from simulator.ui import dialogs
 from simulator.ui.common import (
@@ -46,6 +46,9 @@ from simulator.ui.formatting import difficulty_dots, estimated_minutes
 from simulator.ui.library.presenter import CardEntry, LibraryPresenter, ResumeEntry
 from simulator.ui.theme import OUTCOME_TEXT
 from simulator.ui.widgets.portrait import Portrait
+
+if TYPE_CHECKING:
+    from simulator.engine.loader import Library
 
 CARD_WIDTH = 330
 
