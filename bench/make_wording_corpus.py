@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data"
 DEV_FILE = DATA / "wording_corpus_dev.tsv"
 BLIND_FILE = DATA / "wording_corpus_blind.tsv"
 FIELDS = ["reply", "intent", "techniques", "triggers", "kind", "setting", "customer_line", "style", "split", "template"]
-DEV_ROWS = 4000
+DEV_ROWS = 6000
 BLIND_ROWS = 1500
 
 

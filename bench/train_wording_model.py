@@ -37,6 +37,8 @@ DEV_FILE = DATA / "wording_dev.tsv"
 FRESH_FILE = DATA / "wording_fresh.tsv"
 CORPUS_FILE = DATA / "wording_corpus_dev.tsv"
 BLIND_FILE = DATA / "wording_corpus_blind.tsv"
+# Written one reply at a time, never trained on (see bench/wording_accuracy.py).
+HANDWRITTEN_FILE = DATA / "wording_handwritten.tsv"
 TRAINING_SPLITS = {DEV_FILE.name: {"dev"}, FRESH_FILE.name: {"tune"}, CORPUS_FILE.name: {"train"}}
 # The techniques the sentence vectors may find on their own (the ones the issue measures).
 HEADS = ("name_emotion", "reflect", "open_question")

@@ -2,7 +2,9 @@
 
     python bench/wording_accuracy.py                 # corpus dev and blind, older sets, cross-validation
     python bench/wording_accuracy.py --no-cv         # the same without the cross-validation (it retrains 8 times)
-    python bench/wording_accuracy.py --errors        # also list what each split gets wrong
+    python bench/wording_accuracy.py --no-blind      # without the blind corpus, for use while changing the judge
+    python bench/wording_accuracy.py --errors        # also list what each split gets wrong (not the blind
+                                                     # corpus or the hand-written check rows)
     python bench/wording_accuracy.py --rules-only    # the rubric alone, without the model
     python bench/wording_accuracy.py --file x.tsv    # any TSV with reply and intent columns
     python bench/wording_accuracy.py --speed         # `simulator assess --batch` on 1,000 replies, and one reply
@@ -15,7 +17,11 @@ The figures:
                 wording_corpus_dev.tsv judged by models retrained without its templates (see
                 template_holdout): the corpus dev rows share templates with the train rows, this does not.
   corpus blind  wording_corpus_blind.tsv: written separately (bench/corpus/blind.py), never trained
-                or tuned on. For each corpus: macro-F1 and per-class precision/recall, the share of
+                or tuned on.
+  hand-written  wording_handwritten.tsv: 660 replies written one by one (not from templates) in the
+                voices of guards and shop staff, US and British, typed and spoken, never trained on.
+                Its "tune" rows (two thirds) were read for errors while changing the rubric, the
+                corpus generator and the model; its "check" rows were only scored. For each corpus: macro-F1 and per-class precision/recall, the share of
                 supportive replies judged escalate, the share of insults and "never say" phrases
                 judged escalate, and precision/recall of reflecting feelings (name_emotion),
                 paraphrase (reflect) and open questions (open_question) against the labels.
@@ -109,9 +115,15 @@ def corpus_report(name: str, rows: list[dict[str, str]], show_errors: bool, use_
         return f"{sum(w.intent == judged for w in picked) / len(picked):.1%} of {len(picked)}"
 
     print(f"supportive replies judged escalate: {share('supportive', 'escalate')}")
+    calming = [w for r, w in zip(rows, results, strict=True) if r["intent"] == "deescalate"]
+    if calming:
+        print(f"de-escalating replies judged escalate: {sum(w.intent == 'escalate' for w in calming) / len(calming):.1%} "
+              f"of {len(calming)}")
     print(f"insults judged escalate: {share('insult', 'escalate')}")
     if any(r["kind"] == "never_say" for r in rows):
         print(f"\"never say\" phrases judged escalate: {share('never_say', 'escalate')}")
+    if any(r["kind"] == "command" for r in rows):
+        print(f"bare orders and power moves judged escalate: {share('command', 'escalate')}")
     print(f"{'technique':<22}{'precision':>10}{'recall':>8}{'labelled':>10}")
     for tech, label in TECHNIQUE_NAMES.items():
         truth = [tech in r["techniques"].split(",") for r in rows]
@@ -232,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the replies judged wrongly")
     parser.add_argument("--rules-only", action="store_true", help="judge with the rubric alone")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation (it retrains 8 times)")
+    parser.add_argument("--no-blind", action="store_true",
+                        help="leave out the blind corpus (while changing the judge: measure it only at the end)")
     parser.add_argument("--speed", action="store_true", help="time `simulator assess --batch` and one reply")
     parser.add_argument("--templates", action="store_true",
                         help="also judge the corpus with models retrained without its templates (a few minutes)")
@@ -246,17 +260,24 @@ def main(argv: list[str] | None = None) -> int:
     dev = training.read_rows(training.DEV_FILE)
     fresh = training.read_rows(training.FRESH_FILE)
     corpus = training.read_rows(training.CORPUS_FILE)
+    handwritten = training.read_rows(training.HANDWRITTEN_FILE)
     figures = {
         "corpus dev": corpus_report("wording_corpus_dev.tsv (dev)", [r for r in corpus if r["split"] == "dev"],
                                     args.errors, use_model),
-        "corpus blind": corpus_report("wording_corpus_blind.tsv (blind)", training.read_rows(training.BLIND_FILE),
-                                      args.errors, use_model),
+        "hand-written tune": corpus_report("wording_handwritten.tsv (tune)",
+                                           [r for r in handwritten if r["split"] == "tune"], args.errors, use_model),
+        "hand-written check": corpus_report("wording_handwritten.tsv (check)",
+                                            [r for r in handwritten if r["split"] == "check"], False, use_model),
         "dev": report("wording_dev.tsv (dev)", [r for r in dev if r["split"] == "dev"], args.errors, use_model),
         "holdout": report("wording_dev.tsv (holdout)", [r for r in dev if r["split"] == "holdout"], args.errors,
                           use_model),
         "blind": report("wording_fresh.tsv (blind)", [r for r in fresh if r["split"] == "blind"], args.errors,
                         use_model),
     }
+    if not args.no_blind:
+        # Its errors are never listed: reading them would make it one more set to tune on.
+        figures["corpus blind"] = corpus_report("wording_corpus_blind.tsv (blind)",
+                                                training.read_rows(training.BLIND_FILE), False, use_model)
     if use_model and args.templates:
         figures["corpus unseen templates"] = template_holdout(args.errors)
     if use_model and not args.no_cv:

@@ -92,9 +92,13 @@ NAMES = ["Dana", "Mr Patel", "Mrs Okafor", "Sam", "Jordan", "Chris", "Ms Lewis",
 
 EMOTIONS = ["frustrated", "upset", "angry", "annoyed", "worried", "stressed", "fed up", "let down", "embarrassed",
             "anxious", "really upset", "disappointed", "exhausted", "furious", "wound up", "humiliated", "confused",
-            "overwhelmed", "shaken", "rattled", "on edge", "singled out", "ignored", "cheated", "hurt"]
+            "overwhelmed", "shaken", "rattled", "on edge", "singled out", "ignored", "cheated", "hurt",
+            "gutted", "livid", "shaken up", "mortified", "heartbroken", "panicked", "scared", "nervous", "fuming",
+            "devastated", "sick of it", "at the end of your tether", "bummed out", "drained", "stressed out",
+            "hacked off", "miffed", "uneasy", "put out", "unsettled", "at your wits' end", "worn out"]
 SITUATION_WORDS = ["frustrating", "stressful", "annoying", "upsetting", "embarrassing", "worrying", "exhausting",
-                   "maddening", "unfair", "horrible", "awful", "a nightmare"]
+                   "maddening", "unfair", "horrible", "awful", "a nightmare", "infuriating", "scary", "mortifying", "a pain",
+                   "disheartening", "nerve-racking", "a real hassle", "rubbish", "hard to deal with"]
 
 FEELING_FRAMES = [
     "I can see you're {emotion}.", "You sound really {emotion}.", "You must be {emotion}.", "You seem {emotion} about this.",
@@ -104,12 +108,19 @@ FEELING_FRAMES = [
     "You look {emotion}, and I get why.", "I can imagine you're {emotion} right now.",
     "You've every reason to feel {emotion}.", "I'd be just as {emotion} in your shoes.",
     "It's {situation}, I know.", "I can see this has left you {emotion}.", "Feeling {emotion} about this makes sense.",
+    "You look {emotion}.", "I bet you're {emotion}.", "You must be so {emotion} with us.", "I'd be {emotion} in your place.",
+    "You're {emotion}, and that's understandable.", "Anyone would be {emotion} after that.", "It's {situation} when that happens.",
+    "I can tell you're feeling {emotion}.", "You're clearly {emotion}.", "Seems like you're {emotion}.",
+    "I get that you're {emotion}.", "Sounds like you're {emotion} with the whole thing.", "You seem {emotion}, and I get it.",
 ]
 PARAPHRASE_FRAMES = [
     "So {event}.", "So if I've got this right, {event}.", "Let me check I've understood: {event}.",
     "What I'm hearing is {event}.", "You're telling me {event}.", "So what's happened is {event}.",
     "Okay, so {event}.", "If I understand you, {event}.", "Just so I've got it, {event}.",
     "So basically {event}, yeah?", "Right, so {event}.", "Sounds like {event}.", "It sounds like {event}.",
+    "Let me get this right: {event}.", "Just to check, {event}?", "If I'm following you, {event}.",
+    "From what you're saying, {event}.", "So what you're telling me is {event}.", "Okay, {event}, is that right?",
+    "Okay, so {event}, yeah?", "If I've heard you right, {event}.",
 ]
 QUESTIONS = [
     "What happened?", "Can you tell me what happened?", "What would help most right now?", "How can I help?",
@@ -119,6 +130,11 @@ QUESTIONS = [
     "Are you okay?", "What went wrong with it?", "Where are you trying to get to?", "What would be fair, do you think?",
     "Walk me through what happened at the till.", "What time do you need to be away by?", "Is there anything else going on?",
     "What can I do to help?", "How did it happen?", "Help me understand what went on.", "What would you prefer?",
+    "What's happened?", "What's been going on?", "How can we fix this?", "What are you after?", "Tell me what happened.",
+    "What was the problem with it?", "What would be the best outcome for you?", "Where did things go wrong?",
+    "What do you think would help?", "What's bothering you the most?", "How are you holding up?",
+    "Can you explain what happened?", "Why don't you tell me what happened?",
+    "How did you get on with the online form?", "What went on at the door?",
 ]
 EMPATHY = [
     "I understand.", "I hear you.", "That's not okay.", "That's not good enough.", "Anyone would be annoyed.",
@@ -144,6 +160,15 @@ SUPPORT = [
     "You've had a rough day, haven't you.", "That's a lot to deal with.", "It's okay to be upset about it.",
     "Thanks for bearing with me, I know it's been a long wait.", "Honestly, it's no trouble at all.",
     "You're doing fine.", "Give yourself a minute, there's no hurry.", "I'd be the same, honestly.",
+    "Don't worry, we'll sort it.", "No problem at all, I'll get on it.", "It's alright, these things happen.",
+    "Let's get you sorted.", "Come and sit down for a minute.", "I'll fetch you some water.", "You're fine, honestly.",
+    "Happy to help.", "Leave it with me.", "I'll be straight back with an answer.", "Of course, I'll do that now.",
+    "It's okay, you're not in any bother.", "We'll get to the bottom of it.", "I'll walk you over there.",
+    "That's no good at all, let's fix it.", "Oh no, let's see what we can do.", "Right, let's put this right.",
+    "I'm glad you said something.", "You've been great about this.", "I really do want to help you.",
+    "That's a fair question.", "Sure thing, I'll find out.", "No worries, we'll get you taken care of.",
+    "Oh dear, let's see what's gone on.", "We'll get you home, don't worry.",
+    "I'm not going anywhere, we'll sort it.", "Let's take it one step at a time.", "You're alright, I've got you.",
 ]
 BOUNDARIES = [
     "I can't let you in tonight, but I can call you a taxi or you can wait here with your friends.",
@@ -164,6 +189,9 @@ NEUTRAL = [
     "We don't sell those any more.", "The system's updating.", "The form is on the website.",
     "I'll need your name and address.", "The queue starts over there.", "It's the blue one.",
     "Is that everything?", "Do you have a loyalty card?", "The bus stop is outside.", "One second.",
+    "You'll need your receipt for that one.", "You'll need to scan the barcode first.", "You'll need ID to get in.",
+    "You'll need a wristband for upstairs.", "You'll want the returns desk for that.", "You'll need the card you paid with.",
+    "You'll see the refund in a few days.", "You'll need shoes for the club, it's the dress code.",
 ]
 # Questions that gather details are procedural, not an invitation to talk it through.
 INFO_QUESTIONS = [
@@ -194,6 +222,13 @@ TRIGGERS: dict[str, list[str]] = {
         "Can you not read?", "You numpty.", "Nobody asked you.", "You're a waste of space.", "What a loser.",
         "You're pathetic.", "Sod off.", "Piss off.", "Get lost.", "Jesus, you're dense.", "You absolute weirdo.",
         "Listen sunshine, nobody cares.", "You're not very bright, are you?", "You plonker.", "Typical drunk.",
+        "You're a nightmare.", "Honestly, what an idiot.", "Are you brain dead?", "You're clueless.", "Don't be so thick.",
+        "You're a pain in the neck.", "What a muppet.", "You've got the brains of a goldfish.", "You're a joke, mate.",
+        "Pathetic.", "Stop whining like a kid.", "What planet are you on?", "You haven't got a clue, have you?",
+        "Bloody hell, you're slow.", "You're so rude.", "Dude, you're such a tool.", "You're acting like a baby.",
+        "Who do you think you are?", "Don't be a pillock.", "Get a brain.", "Honestly, are you daft?", "Oh, shut your face.",
+        "You're a liar.", "You're such a drama queen.", "Nobody likes a whinger.", "You're hard work, you are.",
+        "What is it with you people?", "Use your head.", "You're being a prat.", "Useless, absolutely useless.",
     ],
     "dismissal": [
         "Not my problem.", "Whatever.", "I don't care.", "Take it up with head office.", "Next!", "Deal with it.",
@@ -202,45 +237,70 @@ TRIGGERS: dict[str, list[str]] = {
         "Heard it all before.", "Is that it?", "It is what it is.", "Don't know, don't care.", "Not my fault.",
         "You'll just have to wait like everyone else.", "Ugh, not this again.", "I'm busy.", "Go away.",
         "Maybe try another shop next time.", "Nobody else has complained.", "Are you done?", "That's your problem.",
+        "Can't help, sorry.", "Yeah, not my thing.", "Right. Anyway.", "And? Loads of people wait.", "It's only ten minutes.",
+        "Try online.", "Whatever, mate.", "Not my area, try upstairs.", "Fine. Complain if you want.",
+        "It's not the end of the world.", "Don't look at me.", "You'll survive.", "Nobody else seems bothered.",
+        "I wouldn't know, would I.", "That's a head office thing.", "Mm. Next please.", "Can't do anything about that, sorry.",
+        "You'll be fine, it's nothing.", "Not really my concern.", "It is what it is, innit.", "Life's not fair.",
+        "I've got people waiting.", "Just go online and sort it.", "Not much I can do, is there.", "Meh.",
+        "Is that all?", "So? It's a couple of quid.", "Dunno, mate.", "Ask them, not me.", "Not interested.",
     ],
     "calm_down": [
         "Calm down.", "Relax.", "Chill out.", "Stop shouting.", "Keep your voice down.", "Calm down, sir.",
         "There's no need to get so worked up.", "Take a deep breath.", "Settle down.", "Behave yourself.",
         "Stop being so dramatic.", "Why are you getting so angry?", "Get a grip.", "That's enough.",
+        "Calm yourself down.", "Breathe.", "Chill, man.", "Lower your voice.", "Don't get hysterical.", "Stop making a fuss.",
+        "Quit yelling.", "You're getting way too worked up.", "Just relax, will you?", "Whoa, chill.",
     ],
     "blame": [
         "You should have checked.", "That's your fault.", "If you'd read the email you'd know.", "You obviously dropped it.",
         "You must have lost the receipt.", "You should have kept the receipt.", "You should have called us sooner.",
         "That's on you.", "Why didn't you check?", "You were supposed to bring ID.", "You've only got yourself to blame.",
         "You did this to yourself.", "Did you even read the sign?", "If you'd turned up on time this wouldn't happen.",
+        "You should have come in earlier.", "You should have read the terms.", "You should have told us sooner.",
+        "You should have checked before you paid.", "Next time read the label.", "Most people check first.",
+        "That's what you get for not reading it.", "You didn't read it properly.",
     ],
     "policy": [
         "Rules are rules.", "It's our policy.", "There's nothing I can do.", "I just work here.",
         "You'll have to fill out this form.", "Computer says no.", "It's not up to me.", "Company policy, sorry.",
         "I don't make the rules.", "My hands are tied.", "No exceptions.", "That's the rule.", "End of discussion.",
         "It's out of my hands.", "I'm just doing my job.", "You'll have to call customer services.",
+        "That's policy.", "We don't make exceptions.", "It's against company policy.", "You'll need to fill in a complaint form.",
+        "You'll have to put it in writing.", "You'll have to email customer services.", "I'm not allowed.",
+        "We can't do that, it's policy.", "Head office won't have it.", "It's procedure.", "That's impossible.",
     ],
     "threat": [
         "Leave or I'll call the police.", "Last warning.", "Try me.", "You'll be banned.", "Keep going and see what happens.",
         "I'm calling security.", "One more word and you're out.", "Don't make me call the police.", "You'd better watch it.",
         "Do you want to get arrested?", "I'll have you removed.", "Walk away or you're barred.",
+        "Keep it up and you're out.", "Do that again and you're barred.", "One more time and I call the police.",
+        "You're done here.", "Don't test me.", "I'll have you thrown out.", "Any more and you're out on the street.",
     ],
     "sarcasm": [
         "Oh, well done.", "Congratulations.", "Great, another one.", "Sure you did.", "Oh I'm so sorry, your majesty.",
         "Wow, what a tragedy.", "Let me guess, it's our fault.", "Because that's so likely.", "Thanks for nothing.",
         "Nice try.", "Big deal.", "Oh how awful for you.", "Well spotted, Sherlock.", "Funny how it's always our fault.",
+    "Oh, brilliant.", "Yeah, sure you did.", "Wow, you must be a genius.", "Oh dear, how will you cope.",
+    "Right, and pigs might fly.", "Shall I fetch you a medal?", "Oh, poor baby.", "Cheers for that, really helpful.",
+    "Oh well done, you found the exit.", "Yeah, I'll get right on that.", "Wow, real grown up.",
     ],
     "argue": [
         "You're wrong.", "That's not what happened.", "No it isn't.", "Actually, you're mistaken.", "That's not true.",
         "The till is always right.", "I never said that.", "You're not listening.", "You don't understand.",
         "How many times do I have to say it?", "As I already said, no.", "Do you really think I'd lie?",
         "I know what I'm talking about.", "You've got it wrong.",
+        "That's not how it works.", "You must have misread it.", "No, that's not right.", "That's not what it says.",
+        "I think you'll find you're wrong.", "Nah, you've got that wrong.", "That's rubbish.",
     ],
     "command": [
         "Move. Now.", "Get out.", "Leave now.", "Out!", "Get up and go.", "I'm in charge here.", "Do what I say.",
         "Back off.", "Step back. Now.", "Bag on the table.", "Get out of the doorway.", "Move it.", "Out you go.",
         "Hands out of your pockets. Now.", "Right, you. Up.", "Just leave.", "Get off the counter now.", "Shift.",
         "Because I said so.", "Do as you're told.", "What I say goes.", "Get out of my shop.",
+        "I run this door.", "My shop, my rules.", "I'm the boss here, not you.", "I'm security, you do what I say.",
+        "I'm not asking, I'm telling.", "You don't get a say.", "It's my call, not yours.", "Don't argue, just do it.",
+        "Because I told you to.",
     ],
 }
 # Negated triggers are reassurance, not triggers.
@@ -251,6 +311,17 @@ NEGATED = [
     "Nobody's going to throw you out.", "I don't think you're being unreasonable.",
 ]
 CONNECT_BUT = [", but ", " but ", ". But ", ", though ", ". Still, "]
+# Bare orders put together, so the model meets orders as a shape, not as a list of lines.
+ORDER_VERBS = [
+    "Move", "Get out", "Leave", "Back off", "Step back", "Get up", "Get off the counter", "Get out of the doorway",
+    "Get away from the door", "Clear off", "Shift", "Go", "Put it down", "Drop it", "Open the bag", "Empty your pockets",
+    "Turn around", "Wait outside", "Get back in the queue", "Out of the shop", "Stand over there", "Sit down",
+    "Keep walking", "Hands up", "Hand it over", "Give me that", "Off the premises", "Out", "Walk", "Go home",
+    "Get out of here", "Out the door", "Bag on the counter", "Arms out", "Move your car", "Get off the phone",
+]
+ORDER_BEFORE = ["", "", "Oi. ", "Right, you. ", "Hey! ", "Mate, ", "Sir, ", "Listen. ", "Buddy, ", "Come on, ", "You. "]
+ORDER_AFTER = ["", ".", " now.", " right now.", ". Go on.", ". I said now.", " immediately.", ", now!", ". Move it.",
+               ". Now.", ", I won't say it twice.", " this minute."]
 
 
 @dataclass
@@ -324,6 +395,11 @@ def _part(kind: str, rng: random.Random, s: Situation,
         return pick(THANKS), ("thank",), ()
     if kind == "negated":
         return pick(NEGATED), ("empathy",), ()
+    if kind == "command" and rng.random() < 0.5:
+        verb = pick(ORDER_VERBS)
+        before, after = rng.choice(ORDER_BEFORE), rng.choice(ORDER_AFTER)
+        text = before + (verb if not before or before.endswith(". ") else verb[:1].lower() + verb[1:]) + (after or ".")
+        return text, (), ("command",)
     trigger = kind
     return pick(TRIGGERS[trigger]), (), (trigger,)
 
@@ -340,6 +416,9 @@ def _compose(rng: random.Random, s: Situation) -> tuple[list[str], str, str]:
         if rng.random() < 0.6:
             parts.append(rng.choice(GOOD + ["reason", "fact", "thanks", "offer", "question"]))
         return parts, "deescalate", "supportive" if first in ("support", "negated", "empathy") else first
+    if roll < 0.45:
+        # A thank-you and a reason add up to calming (phrases.yaml: 0.6 + 0.7 passes 0.9).
+        return ["thanks", "reason"], "deescalate", "thanks"
     if roll < 0.62:
         parts = [rng.choice(["fact", "fact", "reason", "thanks"])]
         if rng.random() < 0.3:
