@@ -76,8 +76,18 @@ _FULL_WINDOW = 30.0  # seconds: what Whisper was trained on
 _WINDOW_PAD = 5.0
 _MIN_WINDOW = 15.0
 
-# Greedy decoding: beam 5 took the 30 s window's WER from 7.2% to 6.6% above for 10% more time.
-BEAM_SIZE = 1
+# Beam search, 5 beams (OpenAI's and faster-whisper's default). On the tuned splits of
+# bench/asr_accuracy.py, greedy -> beam 5 (session 8; plain / standard scoring, see bench/_scoring.py):
+#   in-scenario replies  10.7% / 8.9%  ->  9.0% / 7.4%
+#   read speech           7.6% / 4.7%  ->  7.0% / 4.1%
+#   RAVDESS               1.9% / 2.1%  ->  1.4% / 1.4%
+# for ~10% more CPU a reply (in-scenario 202 -> 223 ms, read 271 -> 295 ms, RAVDESS 214 -> 224 ms of
+# CPU time over both threads): the encoder, which beams do not repeat, is most of a decode.
+# Earlier, greedy at the full 30 s window: 7.2% -> 6.6% on 20 read utterances.
+BEAM_SIZE = 5
+# The decoder's context: the prompt, the start tokens and the transcript all count against it
+# (CTranslate2's max_length covers the prompt too), and a prompt takes at most `_MAX_PROMPT_TOKENS`.
+_CONTEXT = 448
 
 # Whisper's own tests for a decode that is not speech: the no-speech token's probability over
 # this with a mean token log probability under `_LOGPROB_FLOOR` (OpenAI's defaults) or no sure
@@ -304,7 +314,7 @@ class WhisperModel:
 
     def transcribe(self, samples: np.ndarray, words: bool = True, window: float | None = None,
                    prompt: tuple[int, ...] = ()) -> WhisperResult:
-        """Decode one reply (float samples at 16 kHz, up to 30 s), greedily, with word timings
+        """Decode one reply (float samples at 16 kHz, up to 30 s), with beam search and word timings
         and probabilities when `words`. `window` is the encoder's window in seconds (default: the
         reply's length plus `_WINDOW_PAD`, at least `_MIN_WINDOW`, at most 30). `prompt` (from
         `prompt_tokens`) is text Whisper reads as what came before: names and words it should
@@ -319,9 +329,10 @@ class WhisperModel:
             encoded = self._model.encode(storage)
             result = self._model.generate(
                 encoded, [[_SOT_PREV, *prompt, _SOT, _NO_TIMESTAMPS] if prompt else [_SOT, _NO_TIMESTAMPS]],
-                beam_size=BEAM_SIZE, max_length=224,
+                beam_size=BEAM_SIZE, max_length=_CONTEXT,
                 return_scores=True, return_no_speech_prob=True)[0]
-            tokens = [t for t in result.sequences_ids[0] if t < _FIRST_SPECIAL]
+            best = result.sequences_ids[0] if result.sequences_ids else []
+            tokens = [t for t in best if t < _FIRST_SPECIAL]
             text = self._text(tokens).strip()
             # The score is the cumulated log probability over the length (length penalty 1);
             # Whisper's mean counts the end token too.
