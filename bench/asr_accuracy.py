@@ -275,7 +275,7 @@ def evaluate(label: str, items: list[tuple[str, str, bytes]], recognizers: dict,
         print(f"  {name:10s} WER {whole}")
         print("             " + "; ".join(f"{part} {tally}" for part, tally in sorted(split.items())))
         print(f"             RTF {busy / audio:.2f}, CPU {cpu / len(items) * 1000:.0f} ms a reply "
-              f"(all threads)  after last chunk: median {statistics.median(tails) * 1000:.0f} ms, "
+              f"(all threads; Whisper's includes the live PocketSphinx beside it)  after last chunk: median {statistics.median(tails) * 1000:.0f} ms, "
               f"max {max(tails) * 1000:.0f} ms  (picked: {dict(sources)})")
         families: dict[str, Tally] = defaultdict(Tally)
         for speaker, tally in sorted(per_speaker.items()):
