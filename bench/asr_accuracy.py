@@ -1,6 +1,7 @@
 """Recognition accuracy and speed of the default recogniser, with and without scenario adaptation.
 
-    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick] [--listener | --word-confidence]
+    .venv/bin/python bench/asr_accuracy.py [--data PATH] [--quick] [--sets SETS] [--show-errors]
+                                           [--listener | --word-confidence]
 
 Prints, for the real read speech in ../shared/data/speech-asr (per speaker and overall) and for
 the in-scenario replies in bench/data/inscenario_replies.tsv (spoken at bench time into a
@@ -8,9 +9,19 @@ temporary folder by every installed voice family: flite, Festival, espeak-ng wit
 plain espeak-ng; several voices per family, cycled over the replies), the word error rate of the
 unadapted engine and of the engine adapted to the scenarios, per speaker and per voice family;
 the real-time factor; the time left after the last chunk (streaming); and the end-of-turn
-detection delay and sentence splits of the VAD at several hangovers. Case and punctuation are
-normalised; digits are spelt out. Voice families that are not installed are named, with the apt
-line that installs them.
+detection delay and sentence splits of the VAD at several hangovers. Voice families that are not
+installed are named, with the apt line that installs them.
+
+Every word error rate is printed under two scorings (bench/_scoring.py), the same for every
+engine, split and set: "plain" (case and punctuation dropped, digits spelt out: how every figure
+before session 8 was scored, so "I am" for "I'm" is two errors) and "standard" (OpenAI Whisper's
+English text normaliser, as Whisper's own evaluation scores: contractions expanded, British
+spellings made American, numbers as digits, fillers dropped; then a compound written as one word
+on one side and two on the other, "stockroom" / "stock room", joined).
+
+    --sets read,in-scenario,ravdess   run only some of the three sets (faster while iterating;
+                                      PocketSphinx's figures move a little with what it heard first)
+    --show-errors                     print each transcript with an error under the standard scoring
 
 With --listener, instead of the figures above: every in-scenario reply (and the read speech) goes
 through the real hands-free Listener (simulator.devices.listener) on the adapted recogniser, fed
@@ -223,54 +234,57 @@ def is_blind(index: int) -> bool:
 
 
 def evaluate(label: str, items: list[tuple[str, str, bytes]], recognizers: dict,
-             by_family: bool = False, blind: Callable[[int, str], bool] | None = None) -> dict:
-    """WER per recogniser (key: its name) and, with `by_family`, (errors, words) per voice family
-    (key: (name, family)); speakers are "family/voice" then. The blind split's WER is printed apart
-    (key: (name, "tuned") and (name, "blind"))."""
-    from simulator.speech.recognizer import word_error_rate
+             by_family: bool = False, blind: Callable[[int, str], bool] | None = None,
+             show: bool = False) -> dict:
+    """A Tally (both scorings, bench/_scoring.py) per recogniser (key: its name) and, with
+    `by_family`, per voice family (key: (name, family)); speakers are "family/voice" then. The
+    blind split is tallied apart (keys (name, "tuned") and (name, "blind")). With `show`, every
+    transcript that is not word-perfect under the standard scoring is printed."""
+    from bench._scoring import Tally, score
 
     blind = blind or (lambda i, speaker: is_blind(i))
     print(f"\n== {label}: {len(items)} utterances, "
           f"{sum(len(p) for _, _, p in items) / 32000:.0f} s of audio")
     totals: dict = {}
     for name, recognizer in recognizers.items():
-        per_speaker: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        split: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        busy = audio = 0.0
+        per_speaker: dict[str, Tally] = defaultdict(Tally)
+        split: dict[str, Tally] = defaultdict(Tally)
+        busy = audio = cpu = 0.0
         tails: list[float] = []
         sources: dict[str, int] = defaultdict(int)
         for index, (speaker, reference, pcm) in enumerate(items):
+            c0 = time.process_time()
             text, seconds, tail, source = decode(recognizer, pcm)
-            errors, words = word_error_rate(reference, text)
-            per_speaker[speaker][0] += errors
-            per_speaker[speaker][1] += words
-            part = split["blind" if blind(index, speaker) else "tuned"]
-            part[0] += errors
-            part[1] += words
+            cpu += time.process_time() - c0
+            one = score(reference, text)
+            per_speaker[speaker] += one
+            split["blind" if blind(index, speaker) else "tuned"] += one
+            if show and one.standard[0]:
+                print(f"      [{index}{' blind' if blind(index, speaker) else ''}] {speaker}: "
+                      f"{reference!r}\n          heard {text!r}")
             busy += seconds
             audio += len(pcm) / 32000
             tails.append(tail)
             sources[source] += 1
-        errors = sum(e for e, _ in per_speaker.values())
-        words = sum(n for _, n in per_speaker.values())
-        totals[name] = errors / words
-        for part, (e, n) in split.items():
-            totals[(name, part)] = (e, n)
-        print(f"  {name:10s} WER {errors / words:6.1%} ({errors}/{words}); "
-              + "; ".join(f"{part} {e / max(1, n):.1%} ({e}/{n})" for part, (e, n) in sorted(split.items()))
-              + f"  RTF {busy / audio:.2f}  after last chunk: median "
-              f"{statistics.median(tails) * 1000:.0f} ms, max {max(tails) * 1000:.0f} ms  "
-              f"(picked: {dict(sources)})")
-        families: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for speaker, (e, n) in sorted(per_speaker.items()):
-            print(f"      {speaker:40s} {e / n:6.1%} ({e}/{n})")
-            family = speaker.partition("/")[0] if by_family else ""
-            families[family][0] += e
-            families[family][1] += n
+        whole = Tally()
+        for tally in per_speaker.values():
+            whole += tally
+        totals[name] = whole
+        for part, tally in split.items():
+            totals[(name, part)] = tally
+        print(f"  {name:10s} WER {whole}")
+        print("             " + "; ".join(f"{part} {tally}" for part, tally in sorted(split.items())))
+        print(f"             RTF {busy / audio:.2f}, CPU {cpu / len(items) * 1000:.0f} ms a reply "
+              f"(all threads; Whisper's includes the live PocketSphinx beside it)  after last chunk: median {statistics.median(tails) * 1000:.0f} ms, "
+              f"max {max(tails) * 1000:.0f} ms  (picked: {dict(sources)})")
+        families: dict[str, Tally] = defaultdict(Tally)
+        for speaker, tally in sorted(per_speaker.items()):
+            print(f"      {speaker:40s} {tally}")
+            families[speaker.partition("/")[0] if by_family else ""] += tally
         if by_family:
-            for family, (e, n) in families.items():
-                totals[(name, family)] = (e, n)
-                print(f"    family {family:33s} {e / n:6.1%} ({e}/{n})")
+            for family, tally in families.items():
+                totals[(name, family)] = tally
+                print(f"    family {family:33s} {tally}")
     return totals
 
 
@@ -394,10 +408,12 @@ def listen(recognizer, pcm: bytes, speculate: float | None, folder: Path) -> tup
 
 
 def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recognizer,
-                     warm_up: list[bytes], by_family: bool) -> tuple[list[int], list[int]]:
+                     warm_up: list[bytes], by_family: bool) -> tuple[list[int], ...]:
     """Each utterance through the Listener with speculation off and at SPECULATE_AT, on a
     recogniser of its own per setting (warmed up on the same audio); prints per speaker or voice
-    family and overall. Returns (errors, words) off and on."""
+    family and overall. Returns (errors, words) off and on, plain then standard scoring
+    (bench/_scoring.py)."""
+    from bench._scoring import standard_pair
     from simulator.speech.recognizer import word_error_rate
 
     print(f"\n== {label}: {len(items)} utterances, "
@@ -424,6 +440,9 @@ def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recog
             errors, words = word_error_rate(reference, text)
             counts[f"e {name}"][0] += errors
             counts[f"e {name}"][1] += words
+            errors, words = word_error_rate(*standard_pair(reference, text))
+            counts[f"s {name}"][0] += errors
+            counts[f"s {name}"][1] += words
             counts[f"split {name}"][0] += replies > 1
             counts[f"resumed {name}"][0] += starts > max(1, replies)
         counts["n"][0] += 1
@@ -443,7 +462,9 @@ def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recog
     def line(name: str, c: dict[str, list[int]]) -> str:
         n = c["n"][0]
         (e0, w0), (e1, w1) = c["e off"], c["e on"]
-        return (f"  {name:22s} WER off {e0 / w0:6.1%} ({e0}/{w0}), on {e1 / w1:6.1%} ({e1}/{w1});  "
+        (s0, v0), (s1, v1) = c["s off"], c["s on"]
+        return (f"  {name:22s} WER off {e0 / w0:6.1%} ({e0}/{w0}), on {e1 / w1:6.1%} ({e1}/{w1}) "
+                f"plain; off {s0 / v0:6.1%}, on {s1 / v1:6.1%} standard;  "
                 f"split {c['split off'][0]}/{n} off, {c['split on'][0]}/{n} on;  "
                 f"resumed after a pause (on) {c['resumed on'][0]}/{n};  "
                 f"transcript differs {c['differs'][0]}/{n} ({c['differs resumed'][0]} resumed)")
@@ -461,7 +482,7 @@ def listener_figures(label: str, items: list[tuple[str, str, bytes]], make_recog
               f"on {e1 / w1:6.1%} ({e1}/{w1})  ({total['resumed on'][0]} utterances)")
     for speaker, reference, off, on in differing:
         print(f"      {speaker}: {reference!r}\n          off: {off!r}\n          on:  {on!r}")
-    return total["e off"], total["e on"]
+    return total["e off"], total["e on"], total["s off"], total["s on"]
 
 
 # --word-confidence: does a word's posterior tell a misrecognised word from a right one?
@@ -604,7 +625,15 @@ def main(argv: list[str] | None = None) -> int:
                              "the full window; default: simulator/speech/whisper.py's)")
     parser.add_argument("--no-pocketsphinx", action="store_true",
                         help="Whisper only in the main figures (faster)")
+    parser.add_argument("--sets", default="read,in-scenario,ravdess",
+                        help="which sets to run, comma-separated (default: all three)")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="print every transcript with an error under the standard scoring")
     args = parser.parse_args(argv)
+    sets = {part.strip() for part in args.sets.split(",") if part.strip()}
+    unknown = sets - {"read", "in-scenario", "ravdess"}
+    if unknown:
+        parser.error(f"unknown sets {sorted(unknown)}: choose among read, in-scenario, ravdess")
     if args.min_window is not None:
         from simulator.speech import whisper as whisper_module
 
@@ -651,8 +680,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PocketSphinx decoders loaded in {time.perf_counter() - t0:.2f} s")
 
     general: list[tuple[str, str, bytes]] = []
-    folder = find_data("speech-asr", args.data)
-    if folder is None:
+    folder = find_data("speech-asr", args.data) if "read" in sets else None
+    if "read" not in sets:
+        pass
+    elif folder is None:
         say_absent("speech-asr", looked_at("speech-asr", args.data))
     else:
         with (folder / "manifest.csv").open(encoding="utf-8") as f:
@@ -660,8 +691,9 @@ def main(argv: list[str] | None = None) -> int:
                 general.append((row["speaker"], row["transcript"], read_pcm(folder / row["file"])))
 
     ravdess: list[tuple[str, str, bytes]] = []
-    tone = find_data("speech-tone", args.data) if args.ravdess_per_actor else None
-    if args.ravdess_per_actor and tone is None:
+    with_tone = args.ravdess_per_actor and "ravdess" in sets
+    tone = find_data("speech-tone", args.data) if with_tone else None
+    if with_tone and tone is None:
         say_absent("speech-tone", looked_at("speech-tone", args.data))
     elif tone is not None:
         ravdess = ravdess_items(tone, args.ravdess_per_actor)
@@ -669,8 +701,8 @@ def main(argv: list[str] | None = None) -> int:
         general, replies, ravdess = general[:10], replies[:10], ravdess[::8]
     with tempfile.TemporaryDirectory(prefix="asr-replies-") as tmp:
         t0 = time.perf_counter()
-        in_scenario = [(speaker, text, read_pcm(wav))
-                       for speaker, text, wav in render_replies(replies, voices, Path(tmp))]
+        in_scenario = [(speaker, text, read_pcm(wav)) for speaker, text, wav
+                       in render_replies(replies if "in-scenario" in sets else [], voices, Path(tmp))]
         print(f"Rendered {len(in_scenario)} replies in {time.perf_counter() - t0:.1f} s")
     if args.listener:
         return listener_main(adaptation, in_scenario, general, args.engine)
@@ -681,49 +713,59 @@ def main(argv: list[str] | None = None) -> int:
     for recognizer in recognizers.values():
         for _, _, pcm in in_scenario[:3] + general[:3]:
             decode(recognizer, pcm)
+    shown = args.show_errors
     if general:
-        g = evaluate("General read speech (speech-asr)", general, recognizers)
+        g = evaluate("General read speech (speech-asr)", general, recognizers, show=shown)
     scen = evaluate("In-scenario replies (synthetic voices, unseen by the adaptation)",
-                    in_scenario, recognizers, by_family=True)
+                    in_scenario, recognizers, by_family=True, show=shown) if in_scenario else {}
     tone_figures = evaluate("RAVDESS actors, angry and neutral (speech-tone; actors from "
                             f"{RAVDESS_BLIND_FROM} on are the blind split)", ravdess, recognizers,
-                            by_family=True, blind=ravdess_blind) if ravdess else {}
-    if general and not args.no_pocketsphinx:
+                            by_family=True, blind=ravdess_blind, show=shown) if ravdess else {}
+    if general and in_scenario and not args.no_pocketsphinx:
         vad_figures(general, [pcm for _, _, pcm in in_scenario])
 
-    def pair(figures: dict, name: str, key: str) -> str:
-        e, n = figures.get((name, key), (0, 0))
-        return f"{e / n:.1%}" if n else "-"
+    from bench._scoring import Tally
+
+    def both(tally: Tally | None) -> str:
+        if tally is None or not tally.plain[1]:
+            return "-"
+        return f"{tally.rate('plain'):.1%} plain / {tally.rate('standard'):.1%} standard"
+
+    def splits(figures: dict, name: str) -> str:
+        return (f"tuned {both(figures.get((name, 'tuned')))}; "
+                f"blind {both(figures.get((name, 'blind')))}")
 
     print("\n== Summary (goals for the app's recogniser: read speech and angry speech under 8%, "
-          "in-scenario under 6%)")
+          "in-scenario under 6%). Word error rates under both scorings (bench/_scoring.py): "
+          "plain (case, punctuation, digits; every figure before session 8) and standard "
+          "(Whisper's English normaliser: contractions, spellings, numbers; compounds joined)")
     families = list(dict.fromkeys(v.family for v in voices))
     natural = [f for f in families if f in NATURAL]
 
-    def rate(name: str, among: list[str]) -> float:
-        counts = [scen[(name, f)] for f in among]
-        return sum(e for e, _ in counts) / max(1, sum(n for _, n in counts))
+    def among(name: str, chosen: list[str]) -> Tally:
+        total = Tally()
+        for family in chosen:
+            total += scen[(name, family)]
+        return total
 
     for name in recognizers:
         print(f"  {name}:")
         if general:
-            print(f"    read speech WER {g[name]:.1%} (tuned {pair(g, name, 'tuned')}, "
-                  f"blind {pair(g, name, 'blind')})")
+            print(f"    read speech WER {both(g[name])}\n      ({splits(g, name)})")
         for group in ("angry-strong", "angry-normal", "neutral"):
             if (name, group) in tone_figures:
-                e, n = tone_figures[(name, group)]
-                print(f"    RAVDESS {group:13s} WER {e / max(1, n):.1%} ({e}/{n})")
+                print(f"    RAVDESS {group:13s} WER {both(tone_figures[(name, group)])}")
         if tone_figures:
-            print(f"    RAVDESS all: tuned {pair(tone_figures, name, 'tuned')}, blind "
-                  f"{pair(tone_figures, name, 'blind')}")
+            print(f"    RAVDESS all: {splits(tone_figures, name)}")
+        if not scen:
+            continue
         for family in families:
-            print(f"    in-scenario WER, {family + ':':10s} {rate(name, [family]):.1%}")
+            print(f"    in-scenario WER, {family + ':':10s} {both(among(name, [family]))}")
         if natural:
             print(f"    in-scenario WER, natural-sounding voices ({', '.join(natural)}): "
-                  f"{rate(name, natural):.1%}")
-        print(f"    in-scenario WER, all voices: {scen[name]:.1%} (tuned {pair(scen, name, 'tuned')}, "
-              f"blind {pair(scen, name, 'blind')})")
-    if not natural:
+                  f"{both(among(name, natural))}")
+        print(f"    in-scenario WER, all voices: {both(scen[name])}\n      ({splits(scen, name)})")
+    if scen and not natural:
         print("  no natural-sounding voice is installed, so the in-scenario goal cannot be read; "
               "install flite (see above)")
     return 0
@@ -747,10 +789,11 @@ def listener_main(adaptation, in_scenario: list[tuple[str, str, bytes]],
         g = listener_figures("General read speech (speech-asr, adapted recogniser)", general,
                              make, warm_up, by_family=False)
     print("\n== Summary (hands-free Listener, adapted recogniser)")
-    for label, (off, on) in [("in-scenario, all voices", scen)] + (
+    for label, (off, on, s_off, s_on) in [("in-scenario, all voices", scen)] + (
             [("general speech", g)] if general else []):
-        print(f"  {label} WER: speculation off {off[0] / off[1]:.1%}, "
-              f"at {SPECULATE_AT:.2f} s {on[0] / on[1]:.1%}")
+        print(f"  {label} WER: speculation off {off[0] / off[1]:.1%} plain / "
+              f"{s_off[0] / s_off[1]:.1%} standard, at {SPECULATE_AT:.2f} s {on[0] / on[1]:.1%} "
+              f"plain / {s_on[0] / s_on[1]:.1%} standard")
     return 0
 
 

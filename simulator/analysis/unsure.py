@@ -42,7 +42,8 @@ GRAVE_TRIGGERS = frozenset({"insult", "threat"})
 # wrecks the session, so the threshold errs high. No grave trigger was made up in these 131 replies.
 # With PocketSphinx (before): under 0.6 wrong 68%, correct 20% (all); its made-up triggers ("you
 # lot" for "you what": "lot" 0.13; "are you dim": "dim" 0.00; "dick" for "by mistake": 0.12) were
-# all caught.
+# all caught. With beam search (session 8, tried and not kept; see BEAM_SIZE in speech/whisper.py):
+# fewer wrong words (94 in 1501), under 0.6 wrong 47%, correct 6.8%; no grave trigger made up.
 UNSURE_WORD = 0.6
 
 

@@ -76,8 +76,22 @@ _FULL_WINDOW = 30.0  # seconds: what Whisper was trained on
 _WINDOW_PAD = 5.0
 _MIN_WINDOW = 15.0
 
-# Greedy decoding: beam 5 took the 30 s window's WER from 7.2% to 6.6% above for 10% more time.
+# Greedy decoding. Beam search (5 beams, OpenAI's and faster-whisper's default) was measured on the
+# tuned splits of bench/asr_accuracy.py (session 8; plain / standard scoring, see bench/_scoring.py):
+#   in-scenario replies  10.7% / 8.9%  ->  9.0% / 7.4%
+#   read speech           7.6% / 4.7%  ->  7.0% / 4.1%
+#   RAVDESS               1.9% / 2.1%  ->  1.4% / 1.4%
+# for ~10% more CPU a reply (in-scenario 202 -> 223 ms of CPU time over both threads), but it drops
+# the customer's name, which the judge rewards, where greedy keeps it: with the prompt
+# "Dana Whitfield.", espeak-ng en-gb saying "Dana, thank you for your patience." and "I hear you,
+# Dana." came back without "Dana" (greedy kept it in all 6 such sentences tried), and "Thank you
+# for your patience, Dana." lost it in one full test run (its hypothesis without the name scored
+# 0.06 below). Not the default until names survive it (a length penalty, or the prompt's names
+# rescored, are untried).
 BEAM_SIZE = 1
+# The decoder's context: the prompt, the start tokens and the transcript all count against it
+# (CTranslate2's max_length covers the prompt too), and a prompt takes at most `_MAX_PROMPT_TOKENS`.
+_CONTEXT = 448
 
 # Whisper's own tests for a decode that is not speech: the no-speech token's probability over
 # this with a mean token log probability under `_LOGPROB_FLOOR` (OpenAI's defaults) or no sure
@@ -319,9 +333,10 @@ class WhisperModel:
             encoded = self._model.encode(storage)
             result = self._model.generate(
                 encoded, [[_SOT_PREV, *prompt, _SOT, _NO_TIMESTAMPS] if prompt else [_SOT, _NO_TIMESTAMPS]],
-                beam_size=BEAM_SIZE, max_length=224,
+                beam_size=BEAM_SIZE, max_length=_CONTEXT,
                 return_scores=True, return_no_speech_prob=True)[0]
-            tokens = [t for t in result.sequences_ids[0] if t < _FIRST_SPECIAL]
+            best = result.sequences_ids[0] if result.sequences_ids else []
+            tokens = [t for t in best if t < _FIRST_SPECIAL]
             text = self._text(tokens).strip()
             # The score is the cumulated log probability over the length (length penalty 1);
             # Whisper's mean counts the end token too.
