@@ -10,25 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.loader import load_library
+from tests.support.app_start import app_context
 
 pytestmark = pytest.mark.gui
 
 
 def _start(qtbot, monkeypatch, data: Path, scenario_dir: Path, judge):
     """The app's own start-up (AppContext.for_app), without audio devices and with a synchronous runner."""
-    from simulator.devices.workers import InlineWorker
-    from simulator.ui import context as context_module
-    from simulator.ui.context import AppContext, Devices
     from simulator.ui.main_window import MainWindow
 
     monkeypatch.setenv("SIMULATOR_DATA_DIR", str(data))
-    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
-    context = AppContext.for_app()
-    context.tasks = InlineWorker()
-    context.library_loader = lambda: load_library([scenario_dir])
-    context.judge_factory = lambda: judge
-    context.settings.first_run_done = True
+    context = app_context(monkeypatch, scenario_dir, judge)
     win = MainWindow(context)
     qtbot.addWidget(win)
     win.show()

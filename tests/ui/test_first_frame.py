@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.support.app_start import app_context
+
 pytestmark = pytest.mark.gui
 
 
@@ -137,19 +139,10 @@ def test_the_first_screen_is_painted_before_the_heavy_modules_load(private_data_
 def test_a_session_started_before_the_records_database_opened_is_saved(qtbot, monkeypatch, private_data_dir,
                                                                        scenario_dir, judge):
     """The records database opens after the first frame; a trainee who starts at once is saved all the same."""
-    from simulator.devices.workers import InlineWorker
-    from simulator.engine.loader import load_library
     from simulator.records.store import SessionStore
-    from simulator.ui import context as context_module
-    from simulator.ui.context import AppContext, Devices
     from simulator.ui.main_window import MainWindow
 
-    monkeypatch.setattr(context_module, "create_devices", lambda settings: Devices())
-    context = AppContext.for_app()
-    context.tasks = InlineWorker()
-    context.library_loader = lambda: load_library([scenario_dir])
-    context.judge_factory = lambda: judge
-    context.settings.first_run_done = True
+    context = app_context(monkeypatch, scenario_dir, judge)
     context.startup.hold()  # the first frame is not painted yet
     win = MainWindow(context)
     qtbot.addWidget(win)
