@@ -90,7 +90,10 @@ class HistoryPresenter:
         self.view.show_untried(self.untried_titles() if name else None)
         # Each session's score for this trainee, as in the table; a shared session they have no score in is left out.
         scores = [score for r in self.records if (score := trainee_score(r, name)) is not None]
-        if not name:
+        own = self.ctx.settings.trainee_name.strip()
+        if not name and own:  # the trainee's own name, before their first session is saved
+            text = f"No sessions for {own} yet: play a scenario from Scenarios and it shows here."
+        elif not name:
             text = "No trainees yet. Add names under Classes, or set your name in Settings."
         else:
             mean = f", average score {sum(scores) / len(scores):.0f}" if scores else ""

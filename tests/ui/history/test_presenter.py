@@ -78,6 +78,14 @@ def test_no_trainee_says_where_names_come_from(history):
     assert view.summary == ("No trainees yet. Add names under Classes, or set your name in Settings.", False)
 
 
+def test_a_trainee_named_in_settings_with_no_session_yet_is_told_how_to_get_one(history):
+    presenter, view, ctx = history
+    ctx.settings.trainee_name = "Sam"  # set on the welcome page; no session saved yet
+    presenter.refresh()
+    assert view.rows == []
+    assert view.summary == ("No sessions for Sam yet: play a scenario from Scenarios and it shows here.", False)
+
+
 def test_a_shared_classroom_session_scores_each_trainee_on_the_turns_they_answered(history):
     presenter, view, ctx = history
     shared = classroom_session(ctx.store)  # Ana answered turns 1 and 3, Ben turn 2, Cleo none; scored 70.8
