@@ -261,6 +261,8 @@ class AppContext:
         self._store_lock = threading.Lock()
         self._devices = devices
         self._devices_maker = devices_maker
+        # Who waits for `prepare_devices` while the device modules are imported (None: not importing).
+        self._devices_waiting: list[Callable[[], object]] | None = None
         self._judge: Judge | None = None
 
     @classmethod
@@ -328,15 +330,21 @@ class AppContext:
 
     def prepare_devices(self, then: Callable[[], object]) -> None:
         """Make the audio services, then call `then` (on the GUI thread). Their modules (numpy,
-        QtMultimedia, the speech engines) are imported on the task runner first, so the GUI thread
-        only makes the objects."""
+        QtMultimedia, the speech engines) are imported on the task runner first, once, so the GUI
+        thread only makes the objects; a caller that comes meanwhile is called after them too."""
         if self._devices is not None or self._devices_maker is None:
             then()
             return
+        if self._devices_waiting is not None:  # the modules are being imported already
+            self._devices_waiting.append(then)
+            return
+        self._devices_waiting = [then]
 
         def made(_: object) -> None:
+            waiting, self._devices_waiting = self._devices_waiting or [], None
             self.devices  # noqa: B018 - made now, on the GUI thread
-            then()
+            for call in waiting:
+                call()
 
         self.tasks.submit(import_device_modules, on_done=made, on_error=made)
 

@@ -201,3 +201,24 @@ def test_a_shared_database_down_at_start_is_said_once_the_window_is_painted(qtbo
     finally:
         win.close()
         context.store.close()
+
+
+def test_the_audio_devices_are_prepared_once_for_everyone_who_waits_for_them():
+    """The app and its window each want the devices after the first frame: their modules are
+    imported on the task runner once, the devices made once, and both callers called, in order."""
+    from simulator.settings import Settings
+    from simulator.ui.context import AppContext, Devices
+    from tests.support.tasks import Later
+
+    later = Later()
+    made: list[Devices] = []
+    context = AppContext(Settings(), tasks=later, store_opener=lambda: (None, [], None),
+                         devices_maker=lambda settings: made.append(Devices()) or made[-1])
+    called: list[str] = []
+    context.prepare_devices(lambda: called.append("app"))
+    context.prepare_devices(lambda: called.append("window"))
+    assert len(later.queued) == 1 and called == [] and not context.devices_made
+    later.run()
+    assert called == ["app", "window"] and len(made) == 1 and context.devices is made[0]
+    context.prepare_devices(lambda: called.append("later"))  # made already: at once
+    assert called == ["app", "window", "later"] and later.queued == []
