@@ -65,7 +65,7 @@ from simulator.speech.voices import (
     Delivery,
     EngineVoice,
     band,
-    band_centres,
+    bands_nearest,
     delivery,
     normalise_gender,
 )
@@ -471,8 +471,7 @@ class Upcoming:
 def upcoming(texts: Sequence[str], agitation: float, bands: int = 5) -> list[tuple[str, float]]:
     """`texts` at the band `agitation` is in, then the band either side (lower first: a reply
     that lands calms the customer): a reply moves the customer at most a band or so."""
-    here = band(agitation, bands)
-    near = sorted(band_centres(bands), key=lambda c: (abs(c - here), c))[:3]
+    near = bands_nearest(agitation, bands)[:3]
     unique = list(dict.fromkeys(texts))
     return [(text, centre) for centre in near for text in unique]
 
@@ -610,8 +609,8 @@ class LineRenderer:
         voice = scenario.customer.voice
         opening = list(scenario.target(scenario.start_node).say)
         lines = list(dict.fromkeys([*opening, *scenario.lines(), *extra]))
-        here = band(scenario.customer.agitation, self.bands)
-        centres = sorted(band_centres(self.bands), key=lambda c: (abs(c - here), c))
+        centres = bands_nearest(scenario.customer.agitation, self.bands)
+        here = centres[0]
         order = [(text, here) for text in opening]
         first_pass = set(order)
         order += [(text, c) for c in centres for text in lines if (text, c) not in first_pass]

@@ -197,6 +197,13 @@ def band_centres(bands: int = 5) -> list[float]:
     return [band((i + 0.5) * 100.0 / bands, bands) for i in range(bands)]
 
 
+def bands_nearest(agitation: float, bands: int = 5) -> list[float]:
+    """Every band's centre, the band `agitation` is in first, then outwards (the lower of two
+    equally near first): agitation moves a band at a time."""
+    here = band(agitation, bands)
+    return sorted(band_centres(bands), key=lambda c: (abs(c - here), c))
+
+
 def _lerp(calm: float, middle: float, agitated: float, agitation: float) -> float:
     # Piecewise linear through agitation 50, where the scenario's voice applies unchanged.
     a = max(0.0, min(100.0, agitation))

@@ -14,6 +14,7 @@ from simulator.speech.voices import (
     EngineVoice,
     band,
     band_centres,
+    bands_nearest,
     choose_voice,
     delivery,
     normalise_gender,
@@ -141,5 +142,6 @@ def test_agitation_is_quantised_into_bands():
     assert [band(a) for a in (0, 19.9, 20, 55, 79.99, 80, 100, 130, -5)] == [
         10, 10, 30, 50, 70, 90, 90, 90, 10]
     assert band(62.5, bands=1) == 50
+    assert bands_nearest(65) == [70, 50, 90, 30, 10]  # its own band, then outwards, lower first
     with pytest.raises(ValueError):
         band(50, bands=0)
