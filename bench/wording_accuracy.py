@@ -19,9 +19,10 @@ The figures:
   corpus blind  wording_corpus_blind.tsv: written separately (bench/corpus/blind.py), never trained
                 or tuned on.
   hand-written  wording_handwritten.tsv: 660 replies written one by one (not from templates) in the
-                voices of guards and shop staff, US and British, typed and spoken, never trained on.
-                Its "tune" rows (two thirds) were read for errors while changing the rubric, the
-                corpus generator and the model; its "check" rows were only scored. For each corpus: macro-F1 and per-class precision/recall, the share of
+                voices of guards and shop staff, US and British, typed and spoken. Its "tune" rows
+                (two thirds) were read for errors while changing the rubric, the corpus generator and
+                the model, and the model is trained on them; its "check" rows are only scored, never
+                trained on. For each corpus: macro-F1 and per-class precision/recall, the share of
                 supportive replies judged escalate, the share of insults and "never say" phrases
                 judged escalate, and precision/recall of reflecting feelings (name_emotion),
                 paraphrase (reflect) and open questions (open_question) against the labels.

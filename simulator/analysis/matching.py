@@ -223,7 +223,7 @@ class Analysis:
                 confidence = clamp(reading.probabilities[chosen])
                 quoted = self._quote(reading, chosen, model, vectors)
             if intent != "escalate" and vectors is not None and len(vectors[2]) > 1:
-                worst = self._worst_sentence(model, vectors[1], techniques)
+                worst = self._worst_sentence(model, (vectors[3], vectors[2]), techniques)
                 if worst is not None and worst[0] >= r.sentence_escalate:
                     reading = model.read(self.features(techniques), vectors[0])
                     intent, confidence, quoted = "escalate", clamp(worst[0]), (worst[1],)
@@ -273,17 +273,40 @@ class Analysis:
             spans.append((first, len(self.tokens) - 1))
         return [(a, b) for a, b in spans if any(not self.tokens[k].is_break for k in range(a, b + 1))]
 
-    def _vectors(self, model: WordingModel | None) -> tuple[Any, Any, list[tuple[int, int]]] | None:
-        """The reply's vector, its sentences' vectors and their spans; None without a model that uses them."""
+    def _vectors(self, model: WordingModel | None) -> tuple[Any, Any, list[tuple[int, int]], Any] | None:
+        """The reply's meaning as the intent model reads it, its sentences' vectors and spans (for the
+        technique heads), the spans, and each sentence's meaning as the intent model reads it; None
+        without a model that uses vectors."""
         if model is None or not model.uses_vectors:
             return None
         enc = embedding.encoder()
         if enc is None or not self.tokens:
             return None
         spans = self.sentences()
-        texts = [self.text] + [self._evidence(a, b)[0] for a, b in spans]
-        vecs = enc.embed_many(texts)
-        return vecs[0], (vecs[1:], spans), spans
+        texts = [self._evidence(a, b)[0] for a, b in spans]
+        if model.pooling == "negation":
+            for a, b in [(0, len(self.tokens) - 1), *spans]:
+                texts += self.negation_parts(a, b)
+            vecs = enc.embed_many(texts)
+            n = len(spans)
+            pairs = vecs[n:].reshape(n + 1, 2 * embedding.DIM)
+            return pairs[0], (vecs[:n], spans), spans, pairs[1:]
+        vecs = enc.embed_many([self.text, *texts])
+        return vecs[0], (vecs[1:], spans), spans, vecs[1:]
+
+    def negation_parts(self, first: int, last: int) -> list[str]:
+        """Tokens `first`..`last` as the reply spelled them, and the words among them a negation
+        reaches (see `model_words`): the two halves of the "negation" pooling."""
+        negated = [self.text[t.start:t.end] for t, w in zip(self.tokens[first:last + 1],
+                                                             self.model_words(first, last), strict=True)
+                   if w.startswith("not_")]
+        return [self._evidence(first, last)[0], " ".join(negated)]
+
+    def meaning(self, pooling: str, enc: embedding.Encoder) -> np.ndarray:
+        """The whole reply's vector as an intent model with this pooling reads it (for training)."""
+        if pooling == "negation":
+            return enc.embed_many(self.negation_parts(0, len(self.tokens) - 1)).reshape(-1)
+        return enc.embed(self.text)
 
     def _head_hits(self, model: WordingModel, sentences: tuple[Any, list[tuple[int, int]]],
                    found: set[str], triggers: list[Hit]) -> list[Hit]:
@@ -344,12 +367,12 @@ class Analysis:
         return True
 
     def _quote(self, reading: Reading, intent: str, model: WordingModel | None = None,
-               vectors: tuple[Any, Any, list[tuple[int, int]]] | None = None) -> tuple[str, ...]:
+               vectors: tuple[Any, Any, list[tuple[int, int]], Any] | None = None) -> tuple[str, ...]:
         quoted: list[str] = []
         covered: list[tuple[int, int]] = []
         if model is not None and vectors is not None and model.dense is not None and len(vectors[2]) > 1:
             # The sentence whose meaning leans most to the intent comes first: "the clause that showed it".
-            scores = model.sentence_scores(vectors[1][0])
+            scores = model.sentence_scores(vectors[3])
             c = CLASSES.index(intent)
             margin = scores[:, c] - np.delete(scores, c, axis=1).max(axis=1)
             first, last = vectors[2][int(margin.argmax())]

@@ -4,12 +4,17 @@ The rubric (phrases.yaml) names techniques and triggers and quotes them; it cann
 of being sarcastic, accusing or kind. This model, trained by bench/train_wording_model.py on the
 labelled replies in bench/data and shipped as wording_model.json, has two parts:
 - the intent model reads the whole reply (its words and word pairs, what the rules found, and its
-  sentence vector from simulator.analysis.embedding) and says which intent it resembles; matching.py
+  meaning from simulator.analysis.embedding) and says which intent it resembles; matching.py
   asks it only when the rules found no trigger, so a trigger a rule found always wins;
 - technique heads read each sentence's vector and say whether it reflects a feeling, says back
   what happened or asks an open question, so a technique in words no list holds is still found,
   and quoted: the sentence that showed it is the evidence.
 Without the sentence vectors (see embedding.status()) the word features still work alone.
+
+The intent model's meaning ("pooling" in the file): "mean" is one averaged vector of the whole
+reply; "negation" is two, that one and the average of the words a negation reaches ("I'm not
+going to tell you to calm down": "going to tell you to calm down"), so the model can learn that
+"calm down" said to reassure does not weigh like the order. One average cannot tell them apart.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("wording_model.json")
 CLASSES: tuple[str, ...] = ("deescalate", "neutral", "escalate")
+# How the intent model's vector is made, and how many sentence vectors long it is.
+POOLINGS = {"mean": 1, "negation": 2}
 
 
 @dataclass(frozen=True)
@@ -110,13 +117,16 @@ class WordingModel:
     """Weights per feature and intent, read from wording_model.json; optionally sentence-vector weights and heads."""
 
     def __init__(self, weights: dict[str, list[float]], bias: list[float], meta: dict[str, object],
-                 dense: np.ndarray | None = None, heads: Sequence[Head] = ()) -> None:
+                 dense: np.ndarray | None = None, heads: Sequence[Head] = (), pooling: str = "mean") -> None:
+        if pooling not in POOLINGS:
+            raise ValueError(f"unknown pooling {pooling!r}, expected one of {sorted(POOLINGS)}")
         self.weights = weights
         self.bias = bias
         self.meta = meta
-        # (DIM, len(CLASSES)): how the reply's sentence vector moves each intent's score.
+        # (DIM * POOLINGS[pooling], len(CLASSES)): how the reply's meaning moves each intent's score.
         self.dense = dense
         self.heads = tuple(heads)
+        self.pooling = pooling
 
     @property
     def uses_vectors(self) -> bool:
@@ -131,10 +141,12 @@ class WordingModel:
         dense = np.asarray(data["dense"], dtype=np.float32) if data.get("dense") else None
         heads = [Head(str(name), np.asarray(h["weights"], dtype=np.float32), float(h["bias"]), float(h["threshold"]))
                  for name, h in (data.get("heads") or {}).items()]
-        return cls(weights, [float(x) for x in data["bias"]], dict(data.get("meta", {})), dense, heads)
+        return cls(weights, [float(x) for x in data["bias"]], dict(data.get("meta", {})), dense, heads,
+                   str(data.get("pooling", "mean")))
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"classes": list(CLASSES), "bias": self.bias, "meta": self.meta}
+        out: dict[str, Any] = {"classes": list(CLASSES), "bias": self.bias, "meta": self.meta,
+                               "pooling": self.pooling}
         if self.dense is not None:
             out["dense"] = [[round(float(v), 4) for v in row] for row in self.dense]
         if self.heads:
@@ -144,7 +156,8 @@ class WordingModel:
         return out
 
     def sentence_scores(self, vectors: np.ndarray) -> np.ndarray:
-        """How much each sentence's vector pushes towards each intent: (sentences, len(CLASSES))."""
+        """How much each sentence's meaning (pooled as `pooling` says) pushes towards each intent:
+        (sentences, len(CLASSES))."""
         if self.dense is None:
             return np.zeros((len(vectors), len(CLASSES)), np.float32)
         return vectors @ self.dense
