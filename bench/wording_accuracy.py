@@ -25,7 +25,7 @@ The figures:
                 supportive replies judged escalate, the share of insults and "never say" phrases
                 judged escalate, and precision/recall of reflecting feelings (name_emotion),
                 paraphrase (reflect) and open questions (open_question) against the labels.
-  written       wording_written.tsv: about 1,700 replies written one by one for training (issue 16),
+  written       wording_written.tsv: 2,300 replies written one by one for training (issue 16),
                 in the same voices plus spoken style (fillers, false starts, no punctuation) and US
                 service talk. Its "train" rows (three quarters) are trained on, so their figure
                 shows only what the model learnt; its "check" rows (every 4th row as written, a rule
