@@ -4,7 +4,7 @@
     python bench/wording_accuracy.py --no-cv         # the same without the cross-validation (it retrains 8 times)
     python bench/wording_accuracy.py --no-blind      # without the blind corpus, for use while changing the judge
     python bench/wording_accuracy.py --errors        # also list what each split gets wrong (not the blind
-                                                     # corpus or the hand-written check rows)
+                                                     # corpus or the hand-written and written check rows)
     python bench/wording_accuracy.py --rules-only    # the rubric alone, without the model
     python bench/wording_accuracy.py --file x.tsv    # any TSV with reply and intent columns
     python bench/wording_accuracy.py --speed         # `simulator assess --batch` on 1,000 replies, and one reply
@@ -26,6 +26,11 @@ The figures:
                 supportive replies judged escalate, the share of insults and "never say" phrases
                 judged escalate, and precision/recall of reflecting feelings (name_emotion),
                 paraphrase (reflect) and open questions (open_question) against the labels.
+  written       wording_written.tsv: 2,300 replies written one by one for training (issue 16),
+                in the same voices plus spoken style (fillers, false starts, no punctuation) and US
+                service talk. Its "train" rows (three quarters) are trained on, so their figure
+                shows only what the model learnt; its "check" rows (every 4th row as written, a rule
+                fixed before writing) are never trained on or read for errors, only scored.
   dev           wording_dev.tsv "dev" rows: the rubric was tuned on them and the model trained on them.
   holdout       wording_dev.tsv "holdout" rows: same authors and situations, never trained on.
   blind         wording_fresh.tsv "blind" rows: new situations in fourteen voices, never looked at while
@@ -262,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     fresh = training.read_rows(training.FRESH_FILE)
     corpus = training.read_rows(training.CORPUS_FILE)
     handwritten = training.read_rows(training.HANDWRITTEN_FILE)
+    written = training.read_rows(training.WRITTEN_FILE)
     figures = {
         "corpus dev": corpus_report("wording_corpus_dev.tsv (dev)", [r for r in corpus if r["split"] == "dev"],
                                     args.errors, use_model),
@@ -269,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
                                            [r for r in handwritten if r["split"] == "tune"], args.errors, use_model),
         "hand-written check": corpus_report("wording_handwritten.tsv (check)",
                                             [r for r in handwritten if r["split"] == "check"], False, use_model),
+        "written train": corpus_report("wording_written.tsv (train)",
+                                       [r for r in written if r["split"] == "train"], args.errors, use_model),
+        # Like the hand-written check rows, its errors are never listed.
+        "written check": corpus_report("wording_written.tsv (check)",
+                                       [r for r in written if r["split"] == "check"], False, use_model),
         "dev": report("wording_dev.tsv (dev)", [r for r in dev if r["split"] == "dev"], args.errors, use_model),
         "holdout": report("wording_dev.tsv (holdout)", [r for r in dev if r["split"] == "holdout"], args.errors,
                           use_model),

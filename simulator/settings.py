@@ -47,6 +47,9 @@ class Settings(BaseModel):
     baseline_wav: str | None = None
     recording_retention_days: int = Field(0, ge=0, description="0 keeps recordings for ever.")
     first_run_done: bool = False
+    window_geometry: str | None = Field(
+        None, description="Where the window was, how big and whether maximised when the app last closed "
+                          "(Qt's saved geometry, base64); the next start opens it the same way.")
 
 
 def data_root(settings: Settings) -> Path:

@@ -2,9 +2,9 @@
 
     simulator assess --text "I can see you're frustrated" [--name NAME] [--customer-line "..."] [--json]
     simulator assess --audio reply.wav [--baseline calibration.wav] [--json]
-    simulator assess --batch replies.tsv [--json]
+    simulator assess --batch replies.tsv [--json]      (or replies.csv: comma-separated, quoted as a spreadsheet saves it)
 
-Bad input gives one line on stderr naming the file (or TSV row) and exit code 2. In a batch a bad
+Bad input gives one line on stderr naming the file (or its row) and exit code 2. In a batch a bad
 row prints {"row": N, "error": "..."} in its place, and the run carries on (exit 2 at the end).
 """
 
@@ -32,14 +32,15 @@ class InputError(Exception):
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "assess", help="judge a reply (typed, recorded, or a TSV of them)",
+        "assess", help="judge a reply (typed, recorded, or a TSV or CSV file of them)",
         description="Judge a trainee reply the way the app does: wording against the rubric "
                     "(simulator/analysis/phrases.yaml) and, for recordings, tone of voice.")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", metavar="TEXT", help="a typed reply")
     source.add_argument("--audio", type=Path, metavar="FILE.wav", help="a recorded reply (transcribed, then judged)")
     source.add_argument("--batch", type=Path, metavar="FILE.tsv",
-                        help="a TSV with a header and a 'reply' (text) or 'audio' (WAV path) column; "
+                        help="a TSV (or a CSV: a .csv file, or a header with commas and no tabs) with a header "
+                             "and a 'reply' (text) or 'audio' (WAV path) column; "
                              "optional columns: baseline, customer_line, customer_name")
     p.add_argument("--name", default="", metavar="NAME", help="the customer's name, to notice when it is used")
     p.add_argument("--customer-line", default="", metavar="TEXT",
@@ -282,22 +283,24 @@ def _read_tsv(path: Path) -> list[tuple[int, dict[str, str] | str]]:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the TSV as UTF-8") from None
+        raise InputError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     lines = text.splitlines()
     if not lines:
         raise InputError(f"{path}: the file is empty; it needs a header row with a 'reply' or 'audio' column") from None
+    comma = _comma_separated(path, lines[0])
     try:
-        header = [h.strip().lower() for h in _cells(lines[0])]
+        header = [h.strip().lower() for h in _cells(lines[0], comma)]
     except csv.Error as exc:
         raise InputError(f"{path}: the header row cannot be read ({exc})") from None
     if "reply" not in header and "audio" not in header:
+        kind = "comma" if comma else "tab"
         raise InputError(f"{path}: the header row needs a 'reply' (text) or 'audio' (WAV path) column; "
-                   f"found: {', '.join(header) or 'nothing'}")
+                         f"found ({kind}-separated): {' | '.join(header) or 'nothing'}")
     rows: list[tuple[int, dict[str, str] | str]] = []
     for number, line in enumerate(lines[1:], start=2):
         # Row by row, so one bad row (a cell past the csv module's limit) is reported and the rest go on.
         try:
-            cells = _cells(line)
+            cells = _cells(line, comma)
         except csv.Error as exc:
             rows.append((number, f"this row cannot be read ({exc}); a reply is a few sentences"))
             continue
@@ -312,7 +315,15 @@ def _read_tsv(path: Path) -> list[tuple[int, dict[str, str] | str]]:
     return rows
 
 
-def _cells(line: str) -> list[str]:
+def _comma_separated(path: Path, header: str) -> bool:
+    """A .csv file, or a header with commas and no tab, is read as CSV (quotes as a spreadsheet writes
+    them); anything else as TSV, where quotes are part of the reply."""
+    return path.suffix.lower() == ".csv" or ("\t" not in header and "," in header)
+
+
+def _cells(line: str, comma: bool = False) -> list[str]:
+    if comma:
+        return next(csv.reader([line]), [])
     return next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE), [])
 
 

@@ -212,6 +212,9 @@ class Listener(QObject):
         # (Whisper) rather than starting a new utterance to join on (PocketSphinx).
         self._whole = callable(getattr(self.recognizer, "resume", None))
         self._resumed = 0  # GUI side: the speculation after which speech resumed
+        # The talk key is down: the reply ends when it is let go, hands-free too, so a trainee can
+        # pause between sentences of a long reply without the pause ending it.
+        self._held = False
         self._skipped: tuple[int, int] | None = None  # worker side: a speculation not made
         self._recognising = 0  # worker side: the turn the recogniser's utterance is for
         self._prefix = ""  # worker side: the words before a pause, for the live transcript
@@ -280,7 +283,8 @@ class Listener(QObject):
         return True
 
     def press(self, device_id: bytes | None = None) -> bool:
-        """Push-to-talk: the reply starts now (with a moment of audio from before the press)."""
+        """Push-to-talk: the reply starts now (with a moment of audio from before the press). Hands-free
+        too: a reply begun with the key ends when it is let go, not at a pause."""
         if not self._open(device_id):
             return False
         self._cancel_turn()
@@ -288,6 +292,7 @@ class Listener(QObject):
         self._armed = True
         safe_emit(self.listening)
         self._begin_turn(time.monotonic())
+        self._held = True
         safe_emit(self.speech_started)
         return True
 
@@ -298,6 +303,7 @@ class Listener(QObject):
 
     def release(self) -> None:
         """Push-to-talk: the reply is over."""
+        self._held = False
         if not self._in_turn:
             return
         now = time.monotonic()
@@ -361,7 +367,7 @@ class Listener(QObject):
             # Audio time to wall-clock time: the last chunk fed ended `now`.
             at = now - (self._detector.time - event.time)
             if event.kind == "pause":
-                if self._in_turn and self.mode == "hands_free":
+                if self._in_turn and self.mode == "hands_free" and not self._held:
                     self._ask_if_complete(event)
             elif event.kind == "speech_start":
                 self._speech_end_time = None
@@ -370,7 +376,7 @@ class Listener(QObject):
                     safe_emit(self.speech_started)
             elif event.kind == "turn_end":
                 self._speech_end_time = at
-                if self._in_turn and self.mode == "hands_free":
+                if self._in_turn and self.mode == "hands_free" and not self._held:
                     self._end_turn(at)
 
     def _ask_if_complete(self, event: TurnEvent) -> None:
@@ -447,6 +453,7 @@ class Listener(QObject):
         self.worker.submit(self._guard(finish))
 
     def _cancel_turn(self) -> None:
+        self._held = False
         if self._in_turn:
             self._in_turn = False
             self._speculating = False

@@ -39,7 +39,7 @@ def run_app(argv: list[str] | None = None) -> int:
 
     from simulator.ui.context import AppContext
     from simulator.ui.first_frame import FirstFrame
-    from simulator.ui.main_window import APP_NAME, MainWindow, opens_maximised
+    from simulator.ui.main_window import APP_NAME, MainWindow, place
     from simulator.ui.theme import apply_theme
 
     existing = QApplication.instance()
@@ -56,11 +56,7 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow(context)
     context.startup.later(lambda: context.prepare_devices(lambda: context.devices.warm_up(context.settings)))
     screen = app.primaryScreen()
-    room = screen.availableGeometry() if screen is not None else None
-    if room is not None and opens_maximised(room.width(), room.height()):
-        window.showMaximized()
-    else:
-        window.show()
+    place(window, context.settings, screen.availableGeometry() if screen is not None else None)
     FirstFrame(window, context.startup.release)  # parented to the window
     app.aboutToQuit.connect(_close_voices)  # a scenario pre-rendering in the background stops now
     app.aboutToQuit.connect(lambda: getattr(context.opened_store, "close", lambda: None)())

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from simulator import paths
 from simulator.fileio import StorageError
+from simulator.settings import Settings, save_settings
 from simulator.ui import dialogs
 from simulator.ui.common import Banner, button, label
 from simulator.ui.context import AppContext
@@ -61,6 +62,28 @@ def opens_maximised(available_width: int, available_height: int) -> bool:
     were pushed off screen (seen under Xvfb with openbox)."""
     return (available_width < USUAL_SIZE[0] + _DECORATION[0]
             or available_height < USUAL_SIZE[1] + _DECORATION[1])
+
+
+def place(window: QMainWindow, settings: Settings, room: QRect | None) -> None:
+    """Show the window as it was when the app last closed (size, place, maximised), else at its usual
+    size, maximised where that size and a title bar do not fit `room` (the screen's available area).
+    A saved place Qt cannot use (another screen, a damaged value) falls back to the usual one."""
+    saved = settings.window_geometry
+    if saved and window.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+        window.show()  # maximised again if it was closed maximised
+    elif room is not None and opens_maximised(room.width(), room.height()):
+        window.showMaximized()
+    else:
+        window.show()
+
+
+def remember_place(window: QMainWindow, settings: Settings, settings_file: Path | None) -> None:
+    """Keep the window's size, place and maximised state for the next start (see place)."""
+    settings.window_geometry = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
+    try:
+        save_settings(settings, settings_file)
+    except OSError as exc:  # a read-only data folder: the window opens at its usual size next time
+        log.warning("could not keep the window's size and place in %s: %s", settings_file or "settings.json", exc)
 
 
 class MainWindow(QMainWindow):
@@ -574,6 +597,7 @@ class MainWindow(QMainWindow):
         listener = self.ctx.devices.listener if self.ctx.devices_made else None
         if listener is not None and hasattr(listener, "close"):
             listener.close()  # the microphone and the recogniser's worker thread
+        remember_place(self, self.ctx.settings, self.ctx.settings_file)
         super().closeEvent(event)
 
 

@@ -85,6 +85,22 @@ def test_batch_of_typed_replies_keeps_order(tmp_path):
     assert all(KEYS <= set(o) for o in lines)
 
 
+def test_a_csv_batch_as_a_spreadsheet_saves_it(tmp_path):
+    csv_file = tmp_path / "replies.csv"
+    csv_file.write_text('id,reply\n1,"Calm down, mate."\n2,"I\'m so sorry, that\'s a long wait."\n', encoding="utf-8")
+    done = simulator("--batch", str(csv_file), "--json")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["intent"] for line in done.stdout.splitlines()] == ["escalate", "deescalate"]
+
+
+def test_a_comma_separated_header_in_a_tsv_named_file_is_read_as_csv(tmp_path):
+    tsv = tmp_path / "replies.tsv"
+    tsv.write_text("reply,note\nWhatever.,x\n", encoding="utf-8")
+    done = simulator("--batch", str(tsv), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["intent"] == "escalate"
+
+
 def test_a_thousand_typed_replies_in_under_five_seconds(tmp_path):
     replies = ["I can see you're frustrated, let me check.", "Calm down.", "Can I see your receipt?",
                "i hear you mate but rules are rules", "So you've been waiting an hour? I'm sorry."]

@@ -74,6 +74,31 @@ def test_hands_free_needs_no_key_and_ignores_audio_after_the_reply(qtbot, tmp_pa
     assert "waiting" in results[0].text.split()
 
 
+def test_hands_free_a_reply_begun_with_the_talk_key_goes_on_past_a_pause(qtbot, tmp_path, recognizer):
+    """A long reply in hands-free mode: holding the key keeps a pause between sentences from ending it."""
+    first = speak(REPLY, tmp_path / "first.wav", pad=(0.2, 0.0))
+    second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.8, 0.3))
+    mic = FeedMicrophone()
+    listener = Listener(recognizer, mode="hands_free", worker=InlineWorker(), microphone=mic,
+                        recordings=Recordings(tmp_path))
+    results: list[ReplyResult] = []
+    listener.reply_ready.connect(results.append)
+    assert listener.start()
+    assert listener.press()
+    mic.play(first)
+    mic.play(second)  # after 0.8 s of silence, which ends a hands-free reply begun by speaking
+    assert results == []
+    listener.release()
+    assert len(results) == 1
+    assert results[0].text.split().count("waiting") == 2, results[0].text  # both sentences end "waiting"
+    with wave.open(str(results[0].wav_path)) as w, wave.open(str(second)) as s:
+        assert w.getnframes() / w.getframerate() > s.getnframes() / s.getframerate() + 1.0
+    # The next reply, not begun with the key, ends at a pause again.
+    assert listener.start()
+    mic.play(speak(REPLY, tmp_path / "again.wav"))
+    assert len(results) == 2
+
+
 @pytest.mark.parametrize(("complete", "silence"), [(True, 0.2), (False, 0.7)])
 def test_hands_free_ends_a_finished_sounding_reply_after_a_short_pause(qtbot, tmp_path, recognizer,
                                                                        monkeypatch, complete,

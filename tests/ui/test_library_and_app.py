@@ -218,3 +218,38 @@ def test_every_button_on_every_page_is_pressed_by_enter(qtbot, window):
     target.setFocus()
     qtbot.keyClick(target, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.calibration)
+
+
+def test_the_window_opens_as_it_was_when_the_app_last_closed(qtbot, make_context, private_data_dir):
+    from PySide6.QtCore import QRect
+
+    from simulator.settings import load_settings
+    from simulator.ui.main_window import MainWindow, place
+
+    room = QRect(0, 0, 1920, 1080)
+    first = MainWindow(make_context())
+    qtbot.addWidget(first)
+    place(first, first.ctx.settings, room)
+    assert not first.isMaximized()  # the usual size fits a 1920x1080 screen
+    first.showMaximized()  # the trainer maximised it for the projector
+    first.close()
+    saved = load_settings(private_data_dir / "settings.json")
+    assert saved.window_geometry
+
+    again = MainWindow(make_context(saved))
+    qtbot.addWidget(again)
+    place(again, saved, room)
+    assert again.isMaximized()
+
+
+def test_a_damaged_saved_place_opens_the_window_at_its_usual_size(qtbot, make_context):
+    from PySide6.QtCore import QRect
+
+    from simulator.settings import Settings
+    from simulator.ui.main_window import USUAL_SIZE, MainWindow, place
+
+    settings = Settings(first_run_done=True, trainee_name="Alex", voice_enabled=False, window_geometry="bm90IGEgcGxhY2U=")
+    win = MainWindow(make_context(settings))
+    qtbot.addWidget(win)
+    place(win, settings, QRect(0, 0, 1920, 1080))
+    assert win.isVisible() and (win.width(), win.height()) == USUAL_SIZE

@@ -563,9 +563,12 @@ class ConversationPage(Page):
         self.phase_label.setText(PHASE_TEXT.get(key, "").format(name=name))
         listening = phase == "listening"
         self.talk_button.setProperty("listening", "true" if listening else "false")
-        # Hands-free, a reply ends at a pause; there is nothing to release.
+        # Hands-free, a reply ends at a pause, unless it was begun with the key (Space or this
+        # button) for a long reply: then, as in push-to-talk, letting go sends it.
+        held = self._space_down or self.talk_button.isDown()
         self.talk_button.setText("Hold to talk  (Space)" if not listening else
-                                 "Listening…  a pause sends it" if hands_free else "Listening…  release to send")
+                                 "Listening…  a pause sends it" if hands_free and not held
+                                 else "Listening…  release to send")
         restyle(self.talk_button)
         accepting = phase in ("your_turn", "speaking", "listening")
         self.talk_button.setEnabled(self.can_talk and (accepting or listening))

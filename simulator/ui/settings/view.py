@@ -185,7 +185,9 @@ class SettingsPage(Page):
         self.mode_group.addButton(self.push_to_talk)
         self.mode_group.addButton(self.hands_free)
         form.addRow(noted(self.push_to_talk, "Hold the Space bar (or the button on screen) while you speak."))
-        form.addRow(noted(self.hands_free, "The simulator listens whenever it's your turn."))
+        form.addRow(noted(self.hands_free, "The simulator listens whenever it's your turn, and a pause of about a "
+                                           "third of a second ends your reply: for a reply of several "
+                                           "sentences, hold Space."))
         self.microphone = QComboBox()
         self.microphone.setAccessibleName("Microphone")
         form.addRow("Microphone", noted(self.microphone, "Check it and record your voice under Microphone check."))

@@ -349,3 +349,20 @@ def test_the_talk_button_says_how_a_reply_is_sent(qtbot, make_context, mode):
     assert page.presenter.phase == "listening"
     assert ("release" in page.talk_button.text()) == (mode == "push_to_talk")
     assert ("pause" in page.talk_button.text()) == (mode == "hands_free")
+
+
+def test_hands_free_space_held_keeps_a_long_reply_going_until_it_is_let_go(qtbot, make_context):
+    """Hands-free, a pause ends a reply; a reply begun by holding Space ends when Space is let go."""
+    listener = FakeListener()
+    devices = Devices(voice=FakeVoice(), microphone=FakeMicrophone(), listener=listener)
+    page = _begin(qtbot, make_context, devices, "hands_free")
+    devices.voice.finish()
+    assert page.presenter.phase == "listening" and "pause" in page.talk_button.text()
+    page.window().activateWindow()
+    qtbot.waitUntil(page.window().isActiveWindow, timeout=2000)
+    page.setFocus()
+    qtbot.keyPress(page, Qt.Key.Key_Space)
+    assert listener.presses == 1 and "release" in page.talk_button.text()
+    qtbot.keyRelease(page, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: listener.releases == 1, timeout=2000)
+    assert page.presenter.phase == "thinking"
