@@ -75,6 +75,42 @@ def test_the_shipped_model_uses_the_vectors():
     assert {h.name for h in model.heads} == {"name_emotion", "reflect", "open_question"}
 
 
+def test_the_shipped_model_reads_the_words_a_negation_reaches_apart():
+    from simulator.analysis.matching import Analysis
+    from simulator.analysis.wording import load_rubric
+
+    model = load_model()
+    assert model is not None and model.pooling == "negation"
+    assert model.dense is not None and model.dense.shape == (2 * embedding.DIM, 3)
+    negated = Analysis(load_rubric(), "I'm not going to tell you to calm down.")
+    assert negated.negation_parts(0, len(negated.tokens) - 1) == [
+        "I'm not going to tell you to calm down.", "going to tell you to calm down"]
+    said = Analysis(load_rubric(), "I'm going to tell you to calm down.")
+    found = negated._vectors(model)
+    plain = said._vectors(model)
+    assert found is not None and plain is not None
+    # One average of each reply's words is nearly the same; the negated words' half tells them apart.
+    assert float(found[0][:embedding.DIM] @ plain[0][:embedding.DIM]) > 0.95
+    assert np.linalg.norm(found[0][embedding.DIM:]) == pytest.approx(1.0, abs=1e-3)
+    assert not plain[0][embedding.DIM:].any()
+    # Each sentence is read the same way, for the sentence read on its own and the quote.
+    assert found[3].shape == (1, 2 * embedding.DIM)
+
+
+def test_a_model_file_says_how_its_vectors_are_pooled():
+    from simulator.analysis.model import WordingModel
+
+    model = load_model()
+    assert model is not None
+    data = model.to_dict()
+    assert WordingModel.from_dict(data).pooling == "negation"
+    # A file from before the pooling was written down averaged the whole reply.
+    older = {k: v for k, v in data.items() if k != "pooling"}
+    assert WordingModel.from_dict(older).pooling == "mean"
+    with pytest.raises(ValueError, match="unknown pooling 'max'"):
+        WordingModel.from_dict({**data, "pooling": "max"})
+
+
 def test_a_technique_found_by_meaning_quotes_the_sentence():
     # "frazzled" is on no list. (With "Honestly," before it, the head retrained on session 8's wider
     # corpus reads it at 0.72, under its 0.9 threshold: a miss, not a false find.)

@@ -142,6 +142,28 @@ def test_the_model_is_trained_without_the_lists_triggers():
     assert "t:apologise" in names and not any(n.startswith("g:") for n in names)
 
 
+def test_the_model_learns_from_replies_written_one_at_a_time_but_never_their_check_rows():
+    from bench import train_wording_model as training
+
+    rows = training.training_rows()
+    files = {r["file"] for r in rows}
+    assert {training.HANDWRITTEN_FILE.name, training.WRITTEN_FILE.name} <= files
+    assert not any(r["split"] == "check" for r in rows)
+    assert training.HANDWRITTEN_WEIGHT[training.HANDWRITTEN_FILE.name] > 1
+
+
+def test_row_weights_tilt_the_model_towards_the_rows_that_weigh_more():
+    from bench import train_wording_model as training
+
+    feats = [["w:sure"], ["w:sure"], ["w:fine"], ["w:fine"], ["w:ok"], ["w:ok"]]
+    labels = ["escalate", "deescalate", "neutral", "neutral", "escalate", "deescalate"]
+    even = training.train(feats, labels, min_count=1)
+    tilted = training.train(feats, labels, min_count=1, row_weight=[5, 1, 1, 1, 1, 1])
+    # "sure" said once kindly and once not: weighed equally it leans neither way; weighed 5 to 1, it inflames.
+    assert abs(even.weights["w:sure"][2] - even.weights["w:sure"][0]) < 0.05
+    assert tilted.weights["w:sure"][2] > tilted.weights["w:sure"][0] + 0.1
+
+
 @pytest.mark.parametrize(("text", "trigger"), [
     ("you'll be, you know, banned", "threat"),
     ("my hands are basically tied", "policy"),
