@@ -25,6 +25,7 @@ import re
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,11 @@ _MIN_WINDOW = 15.0
 # 0.06 below). Not the default until names survive it (a length penalty, or the prompt's names
 # rescored, are untried).
 BEAM_SIZE = 1
+# With a scenario's language model (speech/rescoring.py) a beam search of this many runs after the
+# greedy decode, on the same encoder output, and the model ranks the candidates of both: the
+# scenario's words win over near misses ("full refund", not "full-refined"). Figures in
+# speech/rescoring.py; the cost is on bench/asr_accuracy.py's CPU line.
+RESCORED_BEAM = 5
 # The decoder's context: the prompt, the start tokens and the transcript all count against it
 # (CTranslate2's max_length covers the prompt too), and a prompt takes at most `_MAX_PROMPT_TOKENS`.
 _CONTEXT = 448
@@ -317,12 +323,16 @@ class WhisperModel:
         return tuple(self._prompts.encode(" " + prompt.strip())[-_MAX_PROMPT_TOKENS:])
 
     def transcribe(self, samples: np.ndarray, words: bool = True, window: float | None = None,
-                   prompt: tuple[int, ...] = ()) -> WhisperResult:
+                   prompt: tuple[int, ...] = (),
+                   bonus: Callable[[str], float] | None = None) -> WhisperResult:
         """Decode one reply (float samples at 16 kHz, up to 30 s), greedily, with word timings
         and probabilities when `words`. `window` is the encoder's window in seconds (default: the
         reply's length plus `_WINDOW_PAD`, at least `_MIN_WINDOW`, at most 30). `prompt` (from
         `prompt_tokens`) is text Whisper reads as what came before: names and words it should
-        expect (the scenario's), which it then spells that way."""
+        expect (the scenario's), which it then spells that way. With `bonus` (a candidate's text
+        to what is added to its mean token log probability: the scenario's language model, see
+        speech/rescoring.py) a beam search of `RESCORED_BEAM` adds that many candidates to the greedy
+        one and the best after the bonus is the transcript."""
         length = len(samples) / SAMPLE_RATE
         if window is None:
             window = max(_MIN_WINDOW, length + _WINDOW_PAD)
@@ -331,16 +341,26 @@ class WhisperModel:
         storage = self._ctranslate2.StorageView.from_array(np.ascontiguousarray(features))
         with self._lock:
             encoded = self._model.encode(storage)
+            start = [[_SOT_PREV, *prompt, _SOT, _NO_TIMESTAMPS] if prompt else [_SOT, _NO_TIMESTAMPS]]
             result = self._model.generate(
-                encoded, [[_SOT_PREV, *prompt, _SOT, _NO_TIMESTAMPS] if prompt else [_SOT, _NO_TIMESTAMPS]],
-                beam_size=BEAM_SIZE, max_length=_CONTEXT,
+                encoded, start, beam_size=BEAM_SIZE, max_length=_CONTEXT,
                 return_scores=True, return_no_speech_prob=True)[0]
-            best = result.sequences_ids[0] if result.sequences_ids else []
-            tokens = [t for t in best if t < _FIRST_SPECIAL]
+            # The score is the cumulated log probability over the length (length penalty 1).
+            candidates = [([t for t in ids if t < _FIRST_SPECIAL], score)
+                          for ids, score in zip(result.sequences_ids, result.scores, strict=False)]
+            if bonus is not None and candidates:
+                # The greedy transcript stays a candidate: the beam's best often ends before the
+                # customer's name ("I hear you." for "I hear you, Dana."), where greedy keeps it.
+                beam = self._model.generate(
+                    encoded, start, beam_size=RESCORED_BEAM, num_hypotheses=RESCORED_BEAM,
+                    max_length=_CONTEXT, return_scores=True)[0]
+                candidates += [([t for t in ids if t < _FIRST_SPECIAL], score)
+                               for ids, score in zip(beam.sequences_ids, beam.scores, strict=False)]
+                candidates.sort(key=lambda c: c[1] + bonus(self._text(c[0]).strip()), reverse=True)
+            tokens, score = candidates[0] if candidates else ([], 0.0)
             text = self._text(tokens).strip()
-            # The score is the cumulated log probability over the length (length penalty 1);
             # Whisper's mean counts the end token too.
-            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
+            avg_logprob = score * len(tokens) / (len(tokens) + 1) if tokens else -10.0
             heard: tuple[WhisperWord, ...] = ()
             if words and tokens:
                 frames = min(int(length * _FRAMES_PER_SECOND), features.shape[-1])
