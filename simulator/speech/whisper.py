@@ -90,11 +90,16 @@ _MIN_WINDOW = 15.0
 # 0.06 below). Not the default until names survive it (a length penalty, or the prompt's names
 # rescored, are untried).
 BEAM_SIZE = 1
-# With a scenario's language model (speech/rescoring.py) a beam search of this many runs after the
-# greedy decode, on the same encoder output, and the model ranks the candidates of both: the
-# scenario's words win over near misses ("full refund", not "full-refined"). Figures in
-# speech/rescoring.py; the cost is on bench/asr_accuracy.py's CPU line.
+# With a scenario's language model (speech/rescoring.py), when the greedy transcript has a word
+# under `RESCORE_BELOW`, a beam search of `RESCORED_BEAM` runs on the same encoder output and the
+# model ranks its candidates and the greedy one: the scenario's words win over near misses ("your
+# order was misplaced", not "you're ordered when displaced"). Only on unsure replies, as the beam
+# adds about a third to a decode's CPU time (greedy 330-370 ms, with the beam 430-490 ms of CPU a
+# reply, on a loaded machine). Under 0.5 it ran on 38% of the in-scenario replies and 63% of the
+# read ones, for one more error in ~500 words on each tuned split than on every reply (figures in
+# speech/rescoring.py).
 RESCORED_BEAM = 5
+RESCORE_BELOW = 0.5
 # The decoder's context: the prompt, the start tokens and the transcript all count against it
 # (CTranslate2's max_length covers the prompt too), and a prompt takes at most `_MAX_PROMPT_TOKENS`.
 _CONTEXT = 448
@@ -331,8 +336,8 @@ class WhisperModel:
         `prompt_tokens`) is text Whisper reads as what came before: names and words it should
         expect (the scenario's), which it then spells that way. With `bonus` (a candidate's text
         to what is added to its mean token log probability: the scenario's language model, see
-        speech/rescoring.py) a beam search of `RESCORED_BEAM` adds that many candidates to the greedy
-        one and the best after the bonus is the transcript."""
+        speech/rescoring.py), a reply with a word under `RESCORE_BELOW` gets a beam search whose
+        candidates, with the greedy one, are ranked with the bonus added to their scores."""
         length = len(samples) / SAMPLE_RATE
         if window is None:
             window = max(_MIN_WINDOW, length + _WINDOW_PAD)
@@ -346,28 +351,38 @@ class WhisperModel:
                 encoded, start, beam_size=BEAM_SIZE, max_length=_CONTEXT,
                 return_scores=True, return_no_speech_prob=True)[0]
             # The score is the cumulated log probability over the length (length penalty 1).
-            candidates = [([t for t in ids if t < _FIRST_SPECIAL], score)
-                          for ids, score in zip(result.sequences_ids, result.scores, strict=False)]
-            if bonus is not None and candidates:
-                # The greedy transcript stays a candidate: the beam's best often ends before the
-                # customer's name ("I hear you." for "I hear you, Dana."), where greedy keeps it.
-                beam = self._model.generate(
-                    encoded, start, beam_size=RESCORED_BEAM, num_hypotheses=RESCORED_BEAM,
-                    max_length=_CONTEXT, return_scores=True)[0]
-                candidates += [([t for t in ids if t < _FIRST_SPECIAL], score)
-                               for ids, score in zip(beam.sequences_ids, beam.scores, strict=False)]
-                candidates.sort(key=lambda c: c[1] + bonus(self._text(c[0]).strip()), reverse=True)
-            tokens, score = candidates[0] if candidates else ([], 0.0)
+            ids = result.sequences_ids[0] if result.sequences_ids else []
+            tokens = [t for t in ids if t < _FIRST_SPECIAL]
+            score = result.scores[0] if result.scores else 0.0
+            frames = min(int(length * _FRAMES_PER_SECOND), features.shape[-1])
+            heard: tuple[WhisperWord, ...] = ()
+            if (words or bonus is not None) and tokens:
+                heard = self._words(tokens, self._model.align(encoded, [_SOT], [tokens], frames)[0])
+            if bonus is not None and tokens and min(
+                    (w.probability for w in heard), default=0.0) < RESCORE_BELOW:
+                rescored = self._rescored(encoded, start, (tokens, score), bonus)
+                if rescored[0] != tokens:
+                    tokens, score = rescored
+                    heard = self._words(tokens, self._model.align(encoded, [_SOT], [tokens], frames)[0])
             text = self._text(tokens).strip()
             # Whisper's mean counts the end token too.
             avg_logprob = score * len(tokens) / (len(tokens) + 1) if tokens else -10.0
-            heard: tuple[WhisperWord, ...] = ()
-            if words and tokens:
-                frames = min(int(length * _FRAMES_PER_SECOND), features.shape[-1])
-                alignment = self._model.align(encoded, [_SOT], [tokens], frames)[0]
-                heard = self._words(tokens, alignment)
+            if not words:
+                heard = ()
         compression = len(text.encode()) / max(1, len(zlib.compress(text.encode()))) if text else 0.0
         return WhisperResult(text, heard, float(result.no_speech_prob), float(avg_logprob), compression)
+
+    def _rescored(self, encoded: Any, start: list[list[int]], greedy: tuple[list[int], float],
+                  bonus: Callable[[str], float]) -> tuple[list[int], float]:
+        """The best of the greedy transcript and a beam search's candidates once `bonus` is added
+        to each one's score. The greedy one stays a candidate: the beam's best often ends before
+        the customer's name ("I hear you." for "I hear you, Dana."), where greedy keeps it."""
+        beam = self._model.generate(encoded, start, beam_size=RESCORED_BEAM,
+                                    num_hypotheses=RESCORED_BEAM, max_length=_CONTEXT,
+                                    return_scores=True)[0]
+        candidates = [greedy] + [([t for t in ids if t < _FIRST_SPECIAL], score)
+                                 for ids, score in zip(beam.sequences_ids, beam.scores, strict=False)]
+        return max(candidates, key=lambda c: c[1] + bonus(self._text(c[0]).strip()))
 
     def _words(self, tokens: list[int], alignment: Any) -> tuple[WhisperWord, ...]:
         """Words from the aligned tokens: a word starts at a token that begins with a space; its
