@@ -87,8 +87,8 @@ _MIN_WINDOW = 15.0
 # "Dana Whitfield.", espeak-ng en-gb saying "Dana, thank you for your patience." and "I hear you,
 # Dana." came back without "Dana" (greedy kept it in all 6 such sentences tried), and "Thank you
 # for your patience, Dana." lost it in one full test run (its hypothesis without the name scored
-# 0.06 below). Not the default until names survive it (a length penalty, or the prompt's names
-# rescored, are untried).
+# 0.06 below). So the greedy decode stays the first pass, and the beam only adds candidates to it
+# (below).
 BEAM_SIZE = 1
 # With a scenario's language model (speech/rescoring.py), when the greedy transcript has a word
 # under `RESCORE_BELOW`, a beam search of `RESCORED_BEAM` runs on the same encoder output and the
