@@ -215,6 +215,48 @@ def scenario_adaptation(replies: list[tuple[str, str, str]]):
     return built, time.perf_counter() - t0, adaptation_sentences(phrases, sorted(set(names)))
 
 
+def app_adaptations(replies: list[tuple[str, str, str]], shared):
+    """Per reply, the adaptation the app would give its recogniser: that of the shipped scenario
+    whose customer the reply addresses (by first name: the replies speak first names only), else
+    `shared`; and how many replies found no scenario."""
+    from simulator.engine.loader import load_scenario
+    from simulator.paths import SCENARIOS_DIR
+    from simulator.speech.adaptation import adaptation_for_scenario
+
+    by_first_name = {}
+    for path in sorted(SCENARIOS_DIR.glob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except Exception:  # noqa: BLE001 - said by scenario_adaptation already
+            continue
+        by_first_name[scenario.customer.name.split()[0].lower()] = scenario
+    chosen, missing = [], 0
+    for customer, _, _ in replies:
+        scenario = by_first_name.get(customer.split()[0].lower())
+        missing += scenario is None
+        chosen.append(adaptation_for_scenario(scenario) if scenario is not None else shared)
+    return chosen, missing
+
+
+class AsTheApp:
+    """A recogniser adapted, before each reply, to that reply's scenario (`adaptations`, in the
+    order the replies are decoded), as the app adapts its recogniser to the scenario played."""
+
+    def __init__(self, recognizer, adaptations) -> None:
+        self.recognizer = recognizer
+        self._next = iter(adaptations)
+
+    def start(self) -> None:
+        self.recognizer.set_adaptation(next(self._next))
+        self.recognizer.start()
+
+    def feed(self, pcm: bytes) -> None:
+        self.recognizer.feed(pcm)
+
+    def finish(self):
+        return self.recognizer.finish()
+
+
 def decode(recognizer, pcm: bytes) -> tuple[str, float, float, str]:
     """(text, processing seconds, seconds left after the last chunk, source)."""
     t0 = time.perf_counter()
@@ -718,6 +760,18 @@ def main(argv: list[str] | None = None) -> int:
         g = evaluate("General read speech (speech-asr)", general, recognizers, show=shown)
     scen = evaluate("In-scenario replies (synthetic voices, unseen by the adaptation)",
                     in_scenario, recognizers, by_family=True, show=shown) if in_scenario else {}
+    app_figures: dict = {}
+    if in_scenario and "whisper" in recognizers:
+        per_reply, unmatched = app_adaptations(replies, adaptation)
+        # render_replies speaks every reply once per family, the replies in order within each.
+        order = [per_reply[i % len(replies)] for i in range(len(in_scenario))]
+        print("\nAs the app: each reply decoded by Whisper adapted to the one scenario whose customer it "
+              "addresses (prompt: that scenario's names; its language model ranks the candidates)"
+              + (f"; {unmatched} replies address no shipped customer and keep the shared adaptation"
+                 if unmatched else ""))
+        app_figures = evaluate("In-scenario replies, as the app adapts", in_scenario,
+                               {"whisper": AsTheApp(recognizers["whisper"], order)}, by_family=True, show=shown)
+        recognizers["whisper"].set_adaptation(adaptation)
     tone_figures = evaluate("RAVDESS actors, angry and neutral (speech-tone; actors from "
                             f"{RAVDESS_BLIND_FROM} on are the blind split)", ravdess, recognizers,
                             by_family=True, blind=ravdess_blind, show=shown) if ravdess else {}
@@ -765,6 +819,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    in-scenario WER, natural-sounding voices ({', '.join(natural)}): "
                   f"{both(among(name, natural))}")
         print(f"    in-scenario WER, all voices: {both(scen[name])}\n      ({splits(scen, name)})")
+        if name in app_figures:
+            print(f"    in-scenario WER, as the app adapts (one scenario's names and model): "
+                  f"{both(app_figures[name])}\n      ({splits(app_figures, name)})")
     if scen and not natural:
         print("  no natural-sounding voice is installed, so the in-scenario goal cannot be read; "
               "install flite (see above)")

@@ -106,7 +106,7 @@ class _Assessor:
             self._transcribe = _transcriber()
         try:
             with _plain_wav(path, header) as readable:
-                text, confidence, words = self._transcribe(readable)
+                text, confidence, words = self._transcribe(readable, name)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - the recogniser's failure is reported, not thrown
@@ -198,16 +198,21 @@ def _plain_wav(path: Path, header: Any) -> Iterator[Path]:
 
 def _transcriber() -> Any:
     """The app's default recogniser (Whisper tiny.en, or PocketSphinx when it cannot load:
-    simulator.speech.engines.transcribe_file), else a direct pocketsphinx decode."""
+    simulator.speech.engines.transcribe_file), else a direct pocketsphinx decode.
+
+    Adapted as the app adapts it to a scenario, with what is known here: the shared corpus of
+    replies and the rubric's phrases, and the customer's name when given (no scenario, so none
+    of a scenario's texts). Built once per name (~1 s; the first ever takes longer)."""
     try:
+        from simulator.speech.adaptation import build_adaptation
         from simulator.speech.engines import transcribe_file
     except ModuleNotFoundError as exc:
         if exc.name not in ("simulator.speech.recognizer", "simulator.speech", "simulator.speech.engines"):
             raise
         return _pocketsphinx_shim()
 
-    def transcribe(path: Path) -> tuple[str, float | None, tuple[HeardWord, ...]]:
-        result = transcribe_file(path)
+    def transcribe(path: Path, name: str) -> tuple[str, float | None, tuple[HeardWord, ...]]:
+        result = transcribe_file(path, adaptation=build_adaptation([], [name] if name.strip() else []))
         return result.text, result.confidence, tuple(HeardWord(w.text, w.confidence) for w in result.words)
 
     return transcribe
@@ -221,7 +226,7 @@ def _pocketsphinx_shim() -> Any:
 
     decoder = Decoder()
 
-    def transcribe(path: Path) -> tuple[str, float | None, tuple[HeardWord, ...]]:
+    def transcribe(path: Path, name: str = "") -> tuple[str, float | None, tuple[HeardWord, ...]]:
         import numpy as np
 
         audio = load_wav(path, rate=16_000)

@@ -10,18 +10,20 @@ the trainer what to do. Models are only ever loaded from disk: the app runs offl
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from simulator.speech.adaptation import Adaptation
+from simulator.speech.adaptation import Adaptation, normalise
 from simulator.speech.recognizer import (
     MIN_SPEECH,
     SAMPLE_RATE,
@@ -31,6 +33,7 @@ from simulator.speech.recognizer import (
     read_audio_file,
     speech_seconds,
 )
+from simulator.speech.rescoring import language_model
 from simulator.speech.whisper import ModelUnavailable, load_model
 
 log = logging.getLogger(__name__)
@@ -186,6 +189,7 @@ class WhisperRecognizer:
         if not self._warmed:
             self._model.transcribe(np.zeros(SAMPLE_RATE // 2, np.float32))
             self._warmed = True
+        self._bonus()  # the scenario's language model read now, not on the first reply
 
     def warm_up(self, pcm16: bytes) -> None:
         """The live decoders' cepstral mean from the calibration reading (see StreamingRecognizer)."""
@@ -247,11 +251,25 @@ class WhisperRecognizer:
             self._prompt_cache = (text, self._model.prompt_tokens(text))
         return self._prompt_cache[1]
 
+    def _bonus(self) -> Callable[[str], float] | None:
+        """The scenario's language model, which ranks Whisper's candidate transcripts (see
+        speech/rescoring.py); None without a scenario, or when its file cannot be read."""
+        adaptation = self.adaptation
+        if adaptation is None:
+            return None
+        try:
+            model = language_model(adaptation.arpa_path)
+        except (OSError, ValueError, IndexError) as exc:  # the cache folder emptied under us
+            log.warning("the scenario's language model %s cannot be read (%s); Whisper decodes "
+                        "without it", adaptation.arpa_path, exc)
+            return None
+        return functools.partial(model.bonus, names=frozenset(normalise(adaptation.prompt)))
+
     def _decode(self, pcm16: bytes, speech: float, t0: float) -> Transcript:
         if speech < MIN_SPEECH:
             return Transcript("", 0.0, engine=self.engine, seconds=time.perf_counter() - t0)
         samples = np.frombuffer(pcm16[:len(pcm16) - len(pcm16) % 2], "<i2").astype(np.float32) / 32768.0
-        result = self._model.transcribe(samples, prompt=self._prompt())
+        result = self._model.transcribe(samples, prompt=self._prompt(), bonus=self._bonus())
         if not result.is_speech:
             return Transcript("", 0.0, engine=self.engine, seconds=time.perf_counter() - t0)
         words = tuple(Word(w.text, w.start, w.end, w.probability) for w in result.words)

@@ -163,6 +163,23 @@ def test_audio_with_baseline(tmp_path):
     assert out["tone"]["label"] in ("calm", "raised", "shouting", "flat")
 
 
+@needs_tts
+def test_recordings_are_recognised_as_the_app_would_with_the_replies_and_the_customers_name(tmp_path):
+    """The app ranks Whisper's candidates with a model of what trainees say (speech/rescoring.py);
+    assess does too, with the shared corpus and the row's customer name. Without it Whisper heard
+    "I'm sorry, I've been waiting so long, may not." and "I can see your frustrated and not want
+    to help." in espeak-ng's voice."""
+    speak(tmp_path, "I'm sorry you've been waiting so long, Dana", "a.wav")
+    speak(tmp_path, "I can see you're frustrated and I want to help", "b.wav")
+    tsv = tmp_path / "replies.tsv"
+    tsv.write_text("audio\tcustomer_name\na.wav\tDana Whitfield\nb.wav\t\n", encoding="utf-8")
+    done = simulator("--batch", str(tsv), "--json", timeout=300)
+    assert done.returncode == 0, done.stderr
+    heard = [json.loads(line)["transcript"].lower() for line in done.stdout.splitlines()]
+    assert "waiting so long, dana" in heard[0]
+    assert "i want to help" in heard[1]
+
+
 @pytest.mark.parametrize(("make", "expected"), [
     (lambda p: None, "no such file"),
     (lambda p: p.write_bytes(b""), "empty"),
@@ -199,7 +216,7 @@ def test_a_recording_whose_insult_rests_on_an_unsure_word_says_so(tmp_path, monk
 
     said = "that was a dick"
     words = tuple(HeardWord(w, 0.2 if w == "dick" else 0.9) for w in said.split())
-    monkeypatch.setattr(assess, "_transcriber", lambda: lambda path: (said, 0.8, words))
+    monkeypatch.setattr(assess, "_transcriber", lambda: lambda path, name: (said, 0.8, words))
     monkeypatch.setattr(assess, "_check_wav", lambda path, what: None)
     monkeypatch.setattr("simulator.analysis.judge._default_tone",
                         lambda: (lambda audio, baseline=None: ToneReading(label="calm"), lambda path: None))

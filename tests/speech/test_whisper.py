@@ -82,6 +82,37 @@ def test_the_customers_name_survives_the_decode(tmp_path, prompted, sentence):
     assert "dana" in prompted.transcribe_pcm(pcm).text.lower()
 
 
+@pytest.mark.parametrize(("scenario", "voice", "sentence", "words"), [
+    ("late-pickup.yaml", "en-us", "I'm sorry your order was misplaced", "your order was misplaced"),
+    ("late-pickup.yaml", "en-gb-x-rp", "Please calm down so I can help you", "calm down"),
+    ("door-no-id.yaml", "en-gb-x-rp", "I can't let you in without ID", "in without id"),
+])
+def test_the_scenarios_language_model_picks_its_words_over_near_misses(tmp_path, scenario, voice,
+                                                                       sentence, words):
+    """Greedy decoding heard "I'm sorry you're ordered when displaced", "Please come down",
+    "I can't let you win out I need"; the scenario's language model ranks the beam's candidates."""
+    from simulator.engine.loader import load_scenario
+    from simulator.paths import SCENARIOS_DIR
+    from simulator.speech.adaptation import adaptation_for_scenario
+
+    recognizer = WhisperRecognizer(adaptation=adaptation_for_scenario(load_scenario(SCENARIOS_DIR / scenario)))
+    result = recognizer.transcribe_pcm(pcm_of(speak(sentence, tmp_path / "reply.wav", voice=voice)))
+    assert words in " ".join(re.findall(r"[a-z']+", result.text.lower())), result.text
+    assert [w.text for w in result.words] == re.findall(r"[a-z']+", result.text.lower())
+
+
+def test_a_reply_whisper_is_sure_of_costs_no_beam_search(tmp_path, prompted, monkeypatch):
+    model = load_model()
+    searched: list[str] = []
+    rescored = model._rescored
+    monkeypatch.setattr(model, "_rescored", lambda *a: searched.append("beam") or rescored(*a))
+    result = prompted.transcribe_pcm(pcm_of(speak(REPLY, tmp_path / "reply.wav")))
+    assert min(w.confidence for w in result.words) >= 0.5 and searched == [], result.words
+    pcm = pcm_of(speak("I can't let you in without ID", tmp_path / "id.wav", voice="en-gb-x-rp"))
+    prompted.transcribe_pcm(pcm)  # "I can't let you win out I need": "I" at 0.19
+    assert searched == ["beam"]
+
+
 def test_a_prompt_as_long_as_whisper_allows_still_leaves_room_for_the_reply(tmp_path):
     """The prompt counts against the decoder's length limit: with a limit of 224 tokens a full
     prompt (223) left no room and the reply came back empty (or with nothing decoded at all)."""
