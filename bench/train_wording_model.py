@@ -68,8 +68,11 @@ VECTOR_SCALE = 3.0
 POOLING = "negation"
 HEAD_SCALE = 5.0
 
-# Chosen by cross-validation over voices and situations (bench/wording_accuracy.py --cv).
-L2 = 0.1
+# L2 chosen with the word-and-meaning model alone judging half the hand-written tune and written train
+# rows, trained with the other half: macro-F1 0.777 at 0.2, 0.798 at 0.1, 0.813 at 0.05, 0.821 at
+# 0.03, 0.829 at 0.02. Under 0.05 it broke judgements trainers agreed on (tests/analysis/test_wording.py:
+# a thank-you and a reason adding up, "I can't see it in the system.", "You'll need shoes, not trainers.").
+L2 = 0.05
 MIN_COUNT = 2
 STEPS = 400
 
