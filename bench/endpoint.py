@@ -39,6 +39,7 @@ from bench.asr_accuracy import (  # noqa: E402
     read_pcm,
     render_replies,
     scenario_adaptation,
+    shipped_scenarios,
 )
 
 CHUNK = 960  # 30 ms
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     replies = load_replies()
     if args.quick:
         general, replies = general[:10], replies[:10]
-    adaptation, _, _ = scenario_adaptation(replies)
+    adaptation, _, _ = scenario_adaptation(replies, shipped_scenarios())
     voices, _ = installed_voices()
     with tempfile.TemporaryDirectory(prefix="endpoint-replies-") as tmp:
         synthetic = [read_pcm(wav) for _, _, wav in render_replies(replies, voices, Path(tmp))]
