@@ -8,7 +8,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -68,6 +68,15 @@ class WordingResult:
     def trigger_findings(self) -> list[Finding]:
         return [h.finding() for h in self.triggers]
 
+
+
+class Meanings(NamedTuple):
+    """A reply's vectors (sentence embeddings, simulator.analysis.embedding)."""
+
+    reply: Any  # the whole reply as the intent model reads it (its "pooling")
+    heads: tuple[Any, list[tuple[int, int]]]  # each sentence's vector and the spans, for the technique heads
+    spans: list[tuple[int, int]]  # each sentence's first and last token
+    intents: Any  # each sentence as the intent model reads it, for the worst sentence and the quote
 
 class Analysis:
     """One reply being matched against the rubric."""
@@ -197,7 +206,7 @@ class Analysis:
                 (techniques if category.kind == "technique" else triggers).append(best)
         vectors = self._vectors(model)
         if model is not None and vectors is not None:
-            techniques.extend(self._head_hits(model, vectors[1], {h.name for h in techniques}, triggers))
+            techniques.extend(self._head_hits(model, vectors.heads, {h.name for h in techniques}, triggers))
         techniques.sort(key=lambda h: h.start)
         triggers.sort(key=lambda h: h.start)
         # A limit with a choice is not a bare order ("You can't sit here, but you can wait inside").
@@ -216,16 +225,16 @@ class Analysis:
         quoted: tuple[str, ...] = ()
         # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
         if model is not None and not triggers and decide_by_model:
-            reading = model.read(self.features(techniques), None if vectors is None else vectors[0])
+            reading = model.read(self.features(techniques), None if vectors is None else vectors.reply)
             chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate)
             if chosen != rule_intent:
                 intent = chosen
                 confidence = clamp(reading.probabilities[chosen])
                 quoted = self._quote(reading, chosen, model, vectors)
-            if intent != "escalate" and vectors is not None and len(vectors[2]) > 1:
-                worst = self._worst_sentence(model, (vectors[3], vectors[2]), techniques)
+            if intent != "escalate" and vectors is not None and len(vectors.spans) > 1:
+                worst = self._worst_sentence(model, (vectors.intents, vectors.spans), techniques)
                 if worst is not None and worst[0] >= r.sentence_escalate:
-                    reading = model.read(self.features(techniques), vectors[0])
+                    reading = model.read(self.features(techniques), vectors.reply)
                     intent, confidence, quoted = "escalate", clamp(worst[0]), (worst[1],)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
                              round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)
@@ -273,10 +282,10 @@ class Analysis:
             spans.append((first, len(self.tokens) - 1))
         return [(a, b) for a, b in spans if any(not self.tokens[k].is_break for k in range(a, b + 1))]
 
-    def _vectors(self, model: WordingModel | None) -> tuple[Any, Any, list[tuple[int, int]], Any] | None:
-        """The reply's meaning as the intent model reads it, its sentences' vectors and spans (for the
-        technique heads), the spans, and each sentence's meaning as the intent model reads it; None
-        without a model that uses vectors."""
+    def _vectors(self, model: WordingModel | None) -> Meanings | None:
+        """The reply's vectors (see `Meanings`); None without a model that uses vectors. Each
+        sentence is embedded once: with "negation" pooling its vector is also the first half of
+        its intent reading."""
         if model is None or not model.uses_vectors:
             return None
         enc = embedding.encoder()
@@ -285,22 +294,24 @@ class Analysis:
         spans = self.sentences()
         texts = [self._evidence(a, b)[0] for a, b in spans]
         if model.pooling == "negation":
-            for a, b in [(0, len(self.tokens) - 1), *spans]:
-                texts += self.negation_parts(a, b)
-            vecs = enc.embed_many(texts)
             n = len(spans)
-            pairs = vecs[n:].reshape(n + 1, 2 * embedding.DIM)
-            return pairs[0], (vecs[:n], spans), spans, pairs[1:]
+            vecs = enc.embed_many([*texts, *self.negation_parts(0, len(self.tokens) - 1),
+                                   *(self._negated_words(a, b) for a, b in spans)])
+            return Meanings(vecs[n:n + 2].reshape(-1), (vecs[:n], spans), spans,
+                            np.concatenate([vecs[:n], vecs[n + 2:]], axis=1))
         vecs = enc.embed_many([self.text, *texts])
-        return vecs[0], (vecs[1:], spans), spans, vecs[1:]
+        return Meanings(vecs[0], (vecs[1:], spans), spans, vecs[1:])
 
     def negation_parts(self, first: int, last: int) -> list[str]:
         """Tokens `first`..`last` as the reply spelled them, and the words among them a negation
         reaches (see `model_words`): the two halves of the "negation" pooling."""
-        negated = [self.text[t.start:t.end] for t, w in zip(self.tokens[first:last + 1],
-                                                             self.model_words(first, last), strict=True)
-                   if w.startswith("not_")]
-        return [self._evidence(first, last)[0], " ".join(negated)]
+        return [self._evidence(first, last)[0], self._negated_words(first, last)]
+
+    def _negated_words(self, first: int, last: int) -> str:
+        """The words among tokens `first`..`last` a negation reaches, as the reply spelled them."""
+        return " ".join(self.text[t.start:t.end] for t, w in zip(self.tokens[first:last + 1],
+                                                                 self.model_words(first, last), strict=True)
+                        if w.startswith("not_"))
 
     def meaning(self, pooling: str, enc: embedding.Encoder) -> np.ndarray:
         """The whole reply's vector as an intent model with this pooling reads it (for training)."""
@@ -367,15 +378,15 @@ class Analysis:
         return True
 
     def _quote(self, reading: Reading, intent: str, model: WordingModel | None = None,
-               vectors: tuple[Any, Any, list[tuple[int, int]], Any] | None = None) -> tuple[str, ...]:
+               vectors: Meanings | None = None) -> tuple[str, ...]:
         quoted: list[str] = []
         covered: list[tuple[int, int]] = []
-        if model is not None and vectors is not None and model.dense is not None and len(vectors[2]) > 1:
+        if model is not None and vectors is not None and model.dense is not None and len(vectors.spans) > 1:
             # The sentence whose meaning leans most to the intent comes first: "the clause that showed it".
-            scores = model.sentence_scores(vectors[3])
+            scores = model.sentence_scores(vectors.intents)
             c = CLASSES.index(intent)
             margin = scores[:, c] - np.delete(scores, c, axis=1).max(axis=1)
-            first, last = vectors[2][int(margin.argmax())]
+            first, last = vectors.spans[int(margin.argmax())]
             quoted.append(self._evidence(first, last)[0].strip(" ,.;:!?-"))
             covered.append((first, last))
         for f in reading.leaning.get(intent, ()):
