@@ -386,7 +386,9 @@ def whisper():
     return recognizer
 
 
-def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbot, tmp_path, whisper):
+def test_whisper_hears_a_push_to_talk_reply_and_streams_the_live_transcript(qtbot, tmp_path, whisper,
+                                                                           monkeypatch):
+    monkeypatch.setattr(listener_module, "_PARTIAL_INTERVAL", 0.0)  # audio is fed faster than real time
     wav = speak(REPLY, tmp_path / "reply.wav", pad=(0.2, 0.3))
     mic = FeedMicrophone()
     listener = Listener(whisper, mode="push_to_talk", worker=InlineWorker(), microphone=mic,
@@ -410,6 +412,9 @@ def test_whisper_is_finished_early_at_a_pause_and_hears_the_whole_reply_again(qt
     """Whisper's decode runs during the hangover; when the trainee goes on after a pause, it goes
     on with the same reply (`resume`), and the next pass decodes the reply from its start."""
     monkeypatch.setattr(listener_module, "_SPECULATE_AFTER", 0.12)
+    # The live transcript is sent at most every 0.25 s of wall time; the test feeds audio faster
+    # than real time, so whether one fell after the pause depended on the machine's speed.
+    monkeypatch.setattr(listener_module, "_PARTIAL_INTERVAL", 0.0)
     counting = CountingRecognizer(whisper)
     listener, mic, results, likely = hands_free(counting, tmp_path)
     partials: list[str] = []
