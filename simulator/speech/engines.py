@@ -209,7 +209,7 @@ class WhisperRecognizer:
 
     def resume(self) -> None:
         """Go on with the reply after a `finish` at a pause: the audio so far is kept, so the next
-        `finish` decodes the whole reply again (Whisper's encoder window is at least 15 s anyway,
+        `finish` decodes the whole reply again (Whisper's encoder window is at least 10 s anyway,
         so a longer reply costs little more, and a reply decoded in pieces lost words at the cuts), rather than a new
         utterance joined on as PocketSphinx does. The live transcript starts a new utterance."""
         self._speech_before += self._live.speech_seconds

@@ -70,12 +70,21 @@ _FULL_WINDOW = 30.0  # seconds: what Whisper was trained on
 # see bench/asr_accuracy.py), greedy, CPU seconds for all 20 on a loaded machine:
 #   30 s always:           WER 7.2%, 40 s      (beam 5: 6.6%, 44 s)
 #   at least 20 s:         6.9%, 26 s
-#   at least 15 s (now):   6.9%, 17 s          length + 10 s: 6.9%, 19 s
-#   at least 10 s:         28.9%, 14 s         (beam 5: 13.3%): with under ~4 s of silence after
+#   at least 15 s:         6.9%, 17 s          length + 10 s: 6.9%, 19 s
+#   10 s, no pad:          28.9%, 14 s         (beam 5: 13.3%): with under ~4 s of silence after
 #                                              the speech the decoder loops ("by a similar
 #                                              process, by a similar process") or stops early
+# With the pad (5 s of silence after every reply), session 10, bench/asr_accuracy.py, plain /
+# standard scoring, whole sets, the scenario's candidates ranked (RESCORED_BEAM):
+#   at least   in-scenario, as the app adapts   in-scenario, shared   read speech   RAVDESS angry
+#   15 s       7.9% / 6.0%                      7.3% / 5.8%           7.3% / 5.1%   1.7%
+#   10 s (now) 7.6% / 5.5%                      7.7% / 6.2%           7.3% / 5.3%   1.7%
+#   8 s        7.6% / 5.8%                      7.6% / 6.2%           7.7% / 5.7%   2.1%
+# and a decode of a 3-4 s espeak-ng reply (6 replies x 4, interleaved, load ~1.5) took a median
+# 307 ms wall at 15 s, 235 ms at 10 s, 205 ms at 8 s: 10 s keeps the word error rate within the
+# runs' noise and gives back ~70 ms, most of what the candidates' beam search costs.
 _WINDOW_PAD = 5.0
-_MIN_WINDOW = 15.0
+_MIN_WINDOW = 10.0
 
 # Greedy decoding. Beam search (5 beams, OpenAI's and faster-whisper's default) was measured on the
 # tuned splits of bench/asr_accuracy.py (session 8; plain / standard scoring, see bench/_scoring.py):
