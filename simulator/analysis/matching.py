@@ -473,7 +473,8 @@ _TELL_ME = {("tell", "me"), ("talk", "me"), ("walk", "me"), ("help", "me"), ("ex
 _SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"}
 _REPORTING = {"saying", "say", "said", "think", "thinking", "thought", "mean", "meant", "suggesting",
               "suggest", "believe", "telling", "tell", "claiming", "accusing", "calling", "implying",
-              "pretend", "pretending", "sure", "that", "suppose", "guess", "reckon", "feel", "know"}
+              "pretend", "pretending", "sure", "that", "suppose", "guess", "reckon", "feel", "know",
+              "thinks", "says", "believes", "reckons", "feels", "knows", "suggests"}
 _REFLECT_WINDOW = 7
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "missus", "sir", "madam", "mx"}
 _STOPWORDS = frozenset("""
