@@ -472,7 +472,7 @@ _FILLER_PAIRS = (
 )
 _HESITATIONS = frozenset({"um", "uh", "erm", "er", "hmm", "uhm", "umm", "mm", "ah", "eh", "uhh", "ehm"})
 # Words said twice on purpose ("no no no", "very very sorry", "." after ".").
-_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "."})
+_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "yeah", "yes", "."})
 # Words that turn a reply round: what follows is read as its own sentence.
 _TURNS = {"but", "though", "although", "however", "still"}
 _FILLERS = {"so", "okay", "right", "well", "um", "uh", "erm", "er", "and", "look", "like", "hmm", "then", "now", "just"}

@@ -369,6 +369,18 @@ def test_the_hostile_use_still_triggers(text, trigger):
     ("Cool your jets.", "calm_down"),
     ("Stop panicking.", "calm_down"),
     ("You started it.", "blame"),
+    ("Dude, you're such a tool.", "insult"),
+    ("What planet are you on?", "insult"),
+    ("I'm the boss here, not you.", "command"),
+    ("Come on, out the door, I won't say it twice.", "command"),
+    ("Still, buddy, get off the counter, now!", "command"),
+    ("Look, we don't make exceptions.", "policy"),
+    ("You'll have to put it in writing.", "policy"),
+    ("It's in aisle five. Ask them, not me.", "dismissal"),
+    ("I wouldn't know, would I.", "dismissal"),
+    ("Wow, real grown up.", "sarcasm"),
+    ("Shall I fetch you a medal?", "sarcasm"),
+    ("Nah, you've got that wrong.", "argue"),
 ])
 def test_hostile_phrasing_families_the_lists_missed(text, trigger):
     result = analyse(text)
@@ -413,3 +425,15 @@ def test_no_problem_is_never_inflaming(text):
     result = analyse(text)
     assert "empathy" in {h.name for h in result.techniques}
     assert result.intent != "escalate"
+
+
+@pytest.mark.parametrize("text", ["Yeah, yeah.", "Yes, yes, yes."])
+def test_a_word_said_twice_on_purpose_still_matches_the_listed_phrase(text):
+    # Words said twice in a false start are dropped before matching ("get get out"); "yeah, yeah"
+    # is said twice on purpose, so the listed "yeah yeah" and "yes yes" must still find it.
+    assert "sarcasm" in found(text)
+
+
+def test_you_absolute_star_is_praise():
+    assert "insult" not in found("You absolute star, thank you.")
+    assert "insult" in found("Well, you absolute muppet.")
