@@ -437,3 +437,24 @@ def test_a_word_said_twice_on_purpose_still_matches_the_listed_phrase(text):
 def test_you_absolute_star_is_praise():
     assert "insult" not in found("You absolute star, thank you.")
     assert "insult" in found("Well, you absolute muppet.")
+
+
+@pytest.mark.parametrize(("text", "absent", "hostile"), [
+    # Patterns whose optional first words left a single common word to match on.
+    ("It's not your job to know all the rules.", "policy", "It's the rules."),
+    ("We have a special offer on today, let me show you.", "sarcasm", "Oh, are you special?"),
+    ("What a dramatic day you've had.", "dismissal", "Stop being so dramatic."),
+    ("I'm not up for a fight either, let's just talk.", "policy", "It's not up for discussion."),
+    ("Let me pull up the returns policy.", "policy", "We can't do that, it's policy."),
+    ("Ugh, I hate when that happens, let me take a look.", "dismissal", "Ugh. Next."),
+])
+def test_a_pattern_matches_its_whole_phrase_not_only_its_last_word(text, absent, hostile):
+    assert absent not in found(text)
+    assert absent in found(hostile)
+
+
+@pytest.mark.parametrize("text", ["You're not in any trouble, I promise.", "There's no wrong answer here.",
+                                  "You weren't to know."])
+def test_more_reassurance_is_empathy(text):
+    assert "empathy" in found(text)
+    assert analyse(text).intent == "deescalate"
