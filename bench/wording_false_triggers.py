@@ -24,8 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import train_wording_model as training  # noqa: E402
-
+from bench import train_wording_model as training  # noqa: E402
 from simulator.analysis.matching import Analysis  # noqa: E402
 from simulator.analysis.wording import analyse, load_rubric  # noqa: E402
 
