@@ -458,3 +458,10 @@ def test_a_pattern_matches_its_whole_phrase_not_only_its_last_word(text, absent,
 def test_more_reassurance_is_empathy(text):
     assert "empathy" in found(text)
     assert analyse(text).intent == "deescalate"
+
+
+def test_the_reason_for_a_limit_followed_by_what_can_be_done_is_no_policy_hiding():
+    # The door-no-id scenario's model answer; said on its own, the same reason hides behind the rule.
+    assert "policy" not in found("If I did it for you I'd have to do it for everyone. What I can do is help "
+                                 "you get your ID here.")
+    assert "policy" in found("If I do it for you, I'd have to do it for everyone.")
