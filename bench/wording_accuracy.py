@@ -9,6 +9,8 @@
     python bench/wording_accuracy.py --file x.tsv    # any TSV with reply and intent columns
     python bench/wording_accuracy.py --speed         # `simulator assess --batch` on 1,000 replies, and one reply
     python bench/wording_accuracy.py --templates     # also the corpus judged by models that never saw its templates
+    python bench/wording_accuracy.py --halves        # only: the rows written one at a time that are trained on,
+                                                     # judged by models trained without their half
 
 The figures:
   corpus dev    wording_corpus_dev.tsv "dev" rows: the project's own corpus (bench/corpus/dev.py),
@@ -35,6 +37,11 @@ The figures:
   holdout       wording_dev.tsv "holdout" rows: same authors and situations, never trained on.
   blind         wording_fresh.tsv "blind" rows: new situations in fourteen voices, never looked at while
                 tuning; scored first with the rubric as it stood (macro-F1 0.718 before any change).
+  halves        (--halves) the "train" rows of wording_written.tsv and the "tune" rows of
+                wording_handwritten.tsv, dealt alternately into two halves, each judged by a model retrained
+                without its half, at several certainties the model needs to call a reply escalating with no
+                listed trigger (thresholds.model_escalate): what the whole judge does on such replies when
+                it has not learnt them, for choosing that threshold without the check rows.
   cv            the model retrained without each group in turn (a voice of the fresh set, a situation
                 of the dev set) and judged on that group: how it does on a voice it has never seen.
 """
@@ -210,6 +217,37 @@ def template_holdout(show_errors: bool = False) -> float:
                          "trained on", judged, show_errors, True, [w for w in results if w is not None])
 
 
+HALVES_ESCALATE = (0.6, 0.65, 0.7)
+
+
+def halves() -> None:
+    """The rows written one at a time that are trained on, each judged by a model trained without its half."""
+    rubric = load_rubric()
+    rows = training.training_rows()
+    own = [i for i, r in enumerate(rows) if r["file"] in {training.WRITTEN_FILE.name, training.HANDWRITTEN_FILE.name}]
+    half = {i: k % 2 for k, i in enumerate(own)}
+    models = [training.build([r for j, r in enumerate(rows) if half.get(j) != h]) for h in (0, 1)]
+    print(f"\n== {len(own)} rows written one at a time (written train, hand-written tune), each judged by a "
+          "model trained without its half")
+    saved = rubric.model_escalate
+    try:
+        for threshold in HALVES_ESCALATE:
+            rubric.model_escalate = threshold
+            judged = [(rows[i], analyse(rows[i]["reply"], rows[i].get("customer_line") or "", model=models[half[i]]))
+                      for i in own]
+            macro = macro_f1([(r["intent"], w.intent) for r, w in judged], "", verbose=False)
+
+            def share(kind: str, judged: list[tuple[dict[str, str], WordingResult]] = judged) -> str:
+                picked = [w for r, w in judged if r["kind"] == kind]
+                return f"{sum(w.intent == 'escalate' for w in picked) / len(picked):.1%}"
+
+            print(f"model_escalate {threshold}: macro-F1 {macro:.3f}; judged escalate: supportive "
+                  f"{share('supportive')}, insults {share('insult')}, \"never say\" {share('never_say')}, "
+                  f"bare orders {share('command')}")
+    finally:
+        rubric.model_escalate = saved
+
+
 def cross_validate(override: float | None = None, l2: float = training.L2, verbose: bool = True) -> float:
     """Macro-F1 of the blended judge on each group when the model was trained without that group."""
     rows = training.training_rows()
@@ -255,8 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true", help="time `simulator assess --batch` and one reply")
     parser.add_argument("--templates", action="store_true",
                         help="also judge the corpus with models retrained without its templates (a few minutes)")
+    parser.add_argument("--halves", action="store_true",
+                        help="only the rows written one at a time that are trained on, judged by models trained "
+                             "without their half (a minute)")
     args = parser.parse_args(argv)
     use_model = not args.rules_only
+    if args.halves:
+        halves()
+        return 0
     if args.speed:
         speed()
         return 0

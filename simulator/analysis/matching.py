@@ -341,7 +341,13 @@ class Analysis:
             # A sentence that holds a trigger is not also the kindness: "I hear you, but get out".
             if any(g.start < end and start < g.end for g in triggers):
                 continue
-            hits.append(Hit(head.name, evidence.strip(" ,.;:!?-"), category.weight, start, end,
+            # The quote leaves out the sentence's edge punctuation, and its span with it, so the
+            # evidence stays the reply's own text at its own place ("F," is quoted as "F").
+            start += len(evidence) - len(evidence.lstrip(_EDGE))
+            evidence = evidence.strip(_EDGE)
+            if not evidence:
+                continue
+            hits.append(Hit(head.name, evidence, category.weight, start, start + len(evidence),
                             f"(reads like {category.label.lower()}: {probs[best]:.2f})"))
         return hits
 
@@ -450,6 +456,8 @@ class Analysis:
 
 
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
+# Punctuation a quoted sentence is trimmed of.
+_EDGE = " ,.;:!?-"
 # Spoken fillers of two words: (the words, words before them that make them meant, words after them
 # that do). "you know" after "do", "if", "don't" asks or states; before "what", "where", "him" it is
 # the verb; "i mean" before "it", "that", "to" is meant.
@@ -464,7 +472,7 @@ _FILLER_PAIRS = (
 )
 _HESITATIONS = frozenset({"um", "uh", "erm", "er", "hmm", "uhm", "umm", "mm", "ah", "eh", "uhh", "ehm"})
 # Words said twice on purpose ("no no no", "very very sorry", "." after ".").
-_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "."})
+_REPEATABLE = frozenset({"no", "very", "so", "really", "much", "please", "sorry", "yeah", "yes", "."})
 # Words that turn a reply round: what follows is read as its own sentence.
 _TURNS = {"but", "though", "although", "however", "still"}
 _FILLERS = {"so", "okay", "right", "well", "um", "uh", "erm", "er", "and", "look", "like", "hmm", "then", "now", "just"}
@@ -473,7 +481,8 @@ _TELL_ME = {("tell", "me"), ("talk", "me"), ("walk", "me"), ("help", "me"), ("ex
 _SUBJECTS = {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"}
 _REPORTING = {"saying", "say", "said", "think", "thinking", "thought", "mean", "meant", "suggesting",
               "suggest", "believe", "telling", "tell", "claiming", "accusing", "calling", "implying",
-              "pretend", "pretending", "sure", "that", "suppose", "guess", "reckon", "feel", "know"}
+              "pretend", "pretending", "sure", "that", "suppose", "guess", "reckon", "feel", "know",
+              "thinks", "says", "believes", "reckons", "feels", "knows", "suggests"}
 _REFLECT_WINDOW = 7
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mister", "missus", "sir", "madam", "mx"}
 _STOPWORDS = frozenset("""

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator.analysis.wording import (
@@ -131,6 +131,8 @@ def test_evidence_is_the_matched_span_of_the_original_text():
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
+# A sentence the technique heads quote is trimmed of its punctuation, and its span with it.
+@example("F,")
 def test_any_text_is_judged_without_error_and_evidence_is_verbatim(text):
     result = analyse(text, customer_line="I have been waiting forever", customer_name="Sam Price")
     assert result.intent in ("deescalate", "neutral", "escalate")

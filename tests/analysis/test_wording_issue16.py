@@ -238,3 +238,230 @@ def test_reassurance_feelings_and_questions_in_everyday_words(text, technique):
     result = analyse(text)
     assert technique in {h.name for h in result.techniques}
     assert result.intent == "deescalate"
+
+
+# -- session 10: the lists narrowed where they fired on supportive replies, widened where a family was missing --
+# Each family: the supportive phrasing no longer triggers, and the hostile use of the same words still does.
+
+@pytest.mark.parametrize(("text", "absent"), [
+    # "No, ..." reassuring them, not contradicting them.
+    ("No, it's not your fault at all.", "argue"),
+    ("No, you haven't done anything wrong.", "argue"),
+    ("No, you're not being difficult, it's a fair question.", "argue"),
+    ("so um yeah no that's totally fair enough i'll sort that for you", "argue"),
+    # "That's not right" said in sympathy.
+    ("Oh, that's not right at all, let me fix it.", "argue"),
+    ("Sorry, nobody updated you. That's not right. I'll find out.", "argue"),
+    ("You were told the wrong thing, I'm sorry.", "argue"),
+    ("How many times have you had to call about this?", "argue"),
+    # "whatever", "deal with it", "next", "everyone else", "go home" as ordinary words.
+    ("Whatever you're feeling right now is valid.", "dismissal"),
+    ("We can take this at whatever pace feels right for you.", "dismissal"),
+    ("We'll deal with it together, I promise.", "dismissal"),
+    ("Leave it with me, I'll deal with it.", "dismissal"),
+    ("I'll make sure you're seen next.", "dismissal"),
+    ("It sounds like you've been putting everyone else first for a long time.", "dismissal"),
+    ("So if I've got it right, you just want your jacket and to go home.", "dismissal"),
+    ("You're not the only one who finds it confusing.", "dismissal"),
+    ("so what your saying is the guy pushed in front of you", "dismissal"),
+    ("So the sixty days is for online orders, that's how it's set up on the system.", "dismissal"),
+    ("I can't let the bag in without a check, but you can leave it in the cloakroom for free.", "dismissal"),
+    # Where they are or when they finish, and a choice that ends in "or you can leave it".
+    ("How come you're out here and not inside?", "threat"),
+    ("When you're done with the form, just give me a shout.", "threat"),
+    ("We can go to the side room or you can leave the bag with me.", "threat"),
+    # Sympathy and good wishes that borrow a sarcastic phrase.
+    ("Oh, you poor thing, that sounds horrible.", "sarcasm"),
+    ("Congratulations on the new baby, let's get this sorted.", "sarcasm"),
+    ("Here we go, I've found your booking.", "sarcasm"),
+    ("I'm sure someone will be able to help, let me find them.", "sarcasm"),
+    # Blame words in reassurance, a passive "should have been told", a request to sign.
+    ("None of this is on you.", "blame"),
+    ("no ones gonna blame you for it", "blame"),
+    ("You should have been told, and I'm sorry you weren't.", "blame"),
+    ("If you didn't get an email, that's on us.", "blame"),
+    ("Could you sign here?", "blame"),
+    ("so what happened was you dropped it and the screen cracked", "blame"),
+    # Insult words about themselves or a machine, "entitled to", a negated "liar", "sunshine" said fondly.
+    ("Technically you're entitled to a full refund.", "insult"),
+    ("I felt like an idiot when it happened to me too.", "insult"),
+    ("The card reader is a bit dodgy today, sorry.", "insult"),
+    ("Don't worry, nobody thinks you're lying.", "insult"),
+    ("I'm not calling you a liar.", "insult"),
+    ("Alright sunshine, let's get you sorted, what do you need?", "insult"),
+    ("Sunshine, you've been through so much this year.", "insult"),
+    # An invitation to rest or a breath taken together; "not going to tell you to calm down" as recognised.
+    ("You can relax now, it's all sorted.", "calm_down"),
+    ("Let's both take a deep breath and go through it.", "calm_down"),
+    ("i'm not going right too tell you too calm down you've every right to be annoyed", "calm_down"),
+    # Rules mentioned on the way to help.
+    ("I know the policy says thirty days, but let me see if we can make an exception.", "policy"),
+    ("I'm not allowed to give medical news, but I can get someone who can.", "policy"),
+    ("Hands up for me, thanks.", "command"),
+])
+def test_supportive_phrasing_no_longer_triggers(text, absent):
+    result = analyse(text)
+    assert absent not in {h.name for h in result.triggers}
+    assert result.intent != "escalate"
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("No, that's not what happened at all.", "argue"),
+    ("No, you don't understand.", "argue"),
+    ("no no no you're not listening", "argue"),
+    ("That's not right, sir.", "argue"),
+    ("How many times do I have to tell you?", "argue"),
+    ("Yeah, whatever.", "dismissal"),
+    ("whatever mate move on", "dismissal"),
+    ("Whatever you say.", "dismissal"),
+    ("Deal with it.", "dismissal"),
+    ("Apologies, but you'll just have to deal with it.", "dismissal"),
+    ("Okay, noted. Next.", "dismissal"),
+    ("Everyone else manages.", "dismissal"),
+    ("You'll have to wait like everyone else.", "dismissal"),
+    ("Sorry love, but you're not the only one waiting.", "dismissal"),
+    ("You're drunk, go home.", "dismissal"),
+    ("I'll check it, but it's usually the ticket, not the scanner.", "dismissal"),
+    ("Keep it up and you're out.", "threat"),
+    ("You're done here. Get moving.", "threat"),
+    ("Open the bag or you're not coming in.", "threat"),
+    ("Oh, an hour? You poor thing.", "sarcasm"),
+    ("Oh, here we go, another one complaining about the queue.", "sarcasm"),
+    ("Here we go again.", "sarcasm"),
+    ("That's on you, not us.", "blame"),
+    ("You signed for it, so that's kind of on you.", "blame"),
+    ("You should have kept the receipt.", "blame"),
+    ("You're an idiot.", "insult"),
+    ("You're lying.", "insult"),
+    ("Listen sunshine, nobody cares.", "insult"),
+    ("Calm down, mate.", "calm_down"),
+    ("Policy says no, sorry.", "policy"),
+    ("I'm afraid I'm not permitted to give out any information.", "policy"),
+])
+def test_the_hostile_use_still_triggers(text, trigger):
+    result = analyse(text)
+    assert trigger in {h.name for h in result.triggers}
+    assert result.intent == "escalate"
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Get away from the bar.", "command"),
+    ("Step out of the queue.", "command"),
+    ("Stand still.", "command"),
+    ("Off the escalator, now.", "command"),
+    ("You will leave when I tell you to leave.", "command"),
+    ("I'm sorry, but you're going to have to leave.", "command"),
+    ("I've explained it three times, are you slow?", "insult"),
+    ("Here's a tip: use your brain.", "insult"),
+    ("Listen, princess, the world doesn't revolve around you.", "insult"),
+    ("We can't make exceptions.", "policy"),
+    ("It's more than my job's worth.", "policy"),
+    ("The system doesn't allow it.", "policy"),
+    ("So?", "dismissal"),
+    ("who asked", "dismissal"),
+    ("Sorry to hear that, but it's not our problem.", "dismissal"),
+    ("Carry on like that and you'll be sleeping in a cell.", "threat"),
+    ("Say that again, I dare you.", "threat"),
+    ("Do you want a medal?", "sarcasm"),
+    ("Yeah, and pigs might fly.", "sarcasm"),
+    ("Prove it.", "argue"),
+    ("Says who?", "argue"),
+    ("Cool your jets.", "calm_down"),
+    ("Stop panicking.", "calm_down"),
+    ("You started it.", "blame"),
+    ("Dude, you're such a tool.", "insult"),
+    ("What planet are you on?", "insult"),
+    ("I'm the boss here, not you.", "command"),
+    ("Come on, out the door, I won't say it twice.", "command"),
+    ("Still, buddy, get off the counter, now!", "command"),
+    ("Look, we don't make exceptions.", "policy"),
+    ("You'll have to put it in writing.", "policy"),
+    ("It's in aisle five. Ask them, not me.", "dismissal"),
+    ("I wouldn't know, would I.", "dismissal"),
+    ("Wow, real grown up.", "sarcasm"),
+    ("Shall I fetch you a medal?", "sarcasm"),
+    ("Nah, you've got that wrong.", "argue"),
+])
+def test_hostile_phrasing_families_the_lists_missed(text, trigger):
+    result = analyse(text)
+    assert trigger in {h.name for h in result.triggers}
+    assert result.intent == "escalate"
+
+
+@pytest.mark.parametrize("text", [
+    "Get in the car, it's warmer, I'll drive you home.",
+    "I'm on the phone to the warehouse now for you.",
+    "Let's see what happens with the refund and go from there.",
+    "Do it again and it should work this time.",
+    "I'll have your card ready in a minute.",
+    "Let me hurry this up for you.",
+    "That's a different team, but I'll walk you over myself.",
+    "Let me finish this and I'll be right with you.",
+    "You can exit the building here, it's quicker.",
+    "Stay there, I'll come to you.",
+    "Take care now.",
+    "Put your bag on the table, please.",
+])
+def test_the_new_families_leave_the_kind_use_of_their_words_alone(text):
+    assert not analyse(text).triggers
+
+
+@pytest.mark.parametrize("text", [
+    "No no, you didn't do anything wrong.",
+    "None of this is your fault.",
+    "No, you don't need to apologise.",
+    "I'm not saying it's your fault at all.",
+    "You don't have to go through this on your own.",
+    "I won't be calling anyone, you're fine.",
+])
+def test_telling_them_they_did_nothing_wrong_is_empathy(text):
+    result = analyse(text)
+    assert "empathy" in {h.name for h in result.techniques}
+    assert result.intent == "deescalate"
+
+
+@pytest.mark.parametrize("text", ["Not a problem.", "Sure, no problem."])
+def test_no_problem_is_never_inflaming(text):
+    result = analyse(text)
+    assert "empathy" in {h.name for h in result.techniques}
+    assert result.intent != "escalate"
+
+
+@pytest.mark.parametrize("text", ["Yeah, yeah.", "Yes, yes, yes."])
+def test_a_word_said_twice_on_purpose_still_matches_the_listed_phrase(text):
+    # Words said twice in a false start are dropped before matching ("get get out"); "yeah, yeah"
+    # is said twice on purpose, so the listed "yeah yeah" and "yes yes" must still find it.
+    assert "sarcasm" in found(text)
+
+
+def test_you_absolute_star_is_praise():
+    assert "insult" not in found("You absolute star, thank you.")
+    assert "insult" in found("Well, you absolute muppet.")
+
+
+@pytest.mark.parametrize(("text", "absent", "hostile"), [
+    # Patterns whose optional first words left a single common word to match on.
+    ("It's not your job to know all the rules.", "policy", "It's the rules."),
+    ("We have a special offer on today, let me show you.", "sarcasm", "Oh, are you special?"),
+    ("What a dramatic day you've had.", "dismissal", "Stop being so dramatic."),
+    ("I'm not up for a fight either, let's just talk.", "policy", "It's not up for discussion."),
+    ("Let me pull up the returns policy.", "policy", "We can't do that, it's policy."),
+    ("Ugh, I hate when that happens, let me take a look.", "dismissal", "Ugh. Next."),
+])
+def test_a_pattern_matches_its_whole_phrase_not_only_its_last_word(text, absent, hostile):
+    assert absent not in found(text)
+    assert absent in found(hostile)
+
+
+@pytest.mark.parametrize("text", ["You're not in any trouble, I promise.", "There's no wrong answer here.",
+                                  "You weren't to know."])
+def test_more_reassurance_is_empathy(text):
+    assert "empathy" in found(text)
+    assert analyse(text).intent == "deescalate"
+
+
+def test_the_reason_for_a_limit_followed_by_what_can_be_done_is_no_policy_hiding():
+    # The door-no-id scenario's model answer; said on its own, the same reason hides behind the rule.
+    assert "policy" not in found("If I did it for you I'd have to do it for everyone. What I can do is help "
+                                 "you get your ID here.")
+    assert "policy" in found("If I do it for you, I'd have to do it for everyone.")
