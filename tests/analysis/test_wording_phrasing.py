@@ -465,3 +465,18 @@ def test_the_reason_for_a_limit_followed_by_what_can_be_done_is_no_policy_hiding
     assert "policy" not in found("If I did it for you I'd have to do it for everyone. What I can do is help "
                                  "you get your ID here.")
     assert "policy" in found("If I do it for you, I'd have to do it for everyone.")
+
+
+@pytest.mark.parametrize("text", [
+    "Get home safe.", "Take care now.", "Mind how you go.", "Stay safe out there.", "Stop by any time.",
+    "Look after yourself.", "Get some rest.", "Go easy on yourself.",
+])
+def test_a_kind_wish_as_they_leave_is_not_an_order(text):
+    """Short kind imperatives were judged escalating by the model (0.65-0.75 sure), with no trigger."""
+    result = analyse(text)
+    assert result.intent != "escalate" and "empathy" in found(text), (text, result.intent)
+
+
+@pytest.mark.parametrize("text", ["Take care of it yourself, I'm busy.", "Get out and stay out."])
+def test_a_brush_off_that_shares_their_words_is_not_kind(text):
+    assert "empathy" not in found(text) and analyse(text).intent == "escalate", text
