@@ -17,7 +17,7 @@ needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not i
 
 def _sox_tone(path: Path, *, rate: int, channels: int, bits: int, encoding: str = "signed-integer"):
     subprocess.run(
-        ["sox", "-n", "-r", str(rate), "-c", str(channels), "-b", str(bits), "-e", encoding,
+        ["sox", "-R", "-n", "-r", str(rate), "-c", str(channels), "-b", str(bits), "-e", encoding,
          str(path), "synth", "0.5", "sine", "440", "vol", "0.5"],
         check=True,
     )

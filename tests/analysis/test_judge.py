@@ -189,7 +189,7 @@ def test_real_tone_analysis_on_synthesised_speech(tmp_path):
     pytest.importorskip("simulator.analysis.tone")
     raw, wav = tmp_path / "raw.wav", tmp_path / "reply.wav"
     subprocess.run(["espeak-ng", "-w", str(raw), "I can see you are frustrated, let me help"], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
     j = RubricJudge().judge(Reply("I can see you are frustrated, let me help", audio_path=wav),
                             JudgeContext(baseline_audio=wav))
     assert j.tone is not None and j.tone.label in ("calm", "raised", "shouting", "flat")

@@ -29,12 +29,12 @@ def _speak(folder: Path, name: str, text: str, *args: str) -> Path:
     raw = folder / f"{name}-raw.wav"
     out = folder / f"{name}.wav"
     subprocess.run(["espeak-ng", "-w", str(raw), *args, text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
     return out
 
 
 def _sox(src: Path, out: Path, *effects: str) -> Path:
-    subprocess.run(["sox", str(src), str(out), *effects], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(["sox", "-R", str(src), str(out), *effects], check=True, stderr=subprocess.DEVNULL)
     return out
 
 
@@ -202,7 +202,7 @@ def test_calibration_without_speech_is_flagged(tmp_path):
 def test_noisy_calibration_is_flagged(voices, tmp_path):
     noise = _sox_synth(tmp_path / "noise.wav", "whitenoise", "vol", "0.1", length="6")
     noisy = tmp_path / "noisy.wav"
-    subprocess.run(["sox", "-m", str(voices["calibration"]), str(noise), str(noisy), "trim", "0", "5"], check=True)
+    subprocess.run(["sox", "-R", "-m", str(voices["calibration"]), str(noise), str(noisy), "trim", "0", "5"], check=True)
     assert "noisy" in _kinds(noisy)
 
 
@@ -213,7 +213,7 @@ def _samples(path: Path) -> tuple[np.ndarray, int]:
 
 def _sox_synth(out: Path, kind: str, *effects: str, length: str = "3") -> Path:
     subprocess.run(
-        ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(out), "synth", length, kind, *effects],
+        ["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(out), "synth", length, kind, *effects],
         check=True,
     )
     return out

@@ -28,7 +28,7 @@ def simulator(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[s
 def speak(tmp_path: Path, text: str, name: str = "reply.wav") -> Path:
     raw, wav = tmp_path / f"raw-{name}", tmp_path / name
     subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
     return wav
 
 

@@ -27,7 +27,7 @@ REPLY = "I'm sorry you've been kept waiting"
 def speak(text: str, out: Path, pad: tuple[float, float] = (0.5, 1.0)) -> Path:
     raw = out.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
                     "pad", str(pad[0]), str(pad[1])], check=True)
     return out
 
@@ -308,7 +308,7 @@ def test_a_microphone_failing_between_replies_saves_nothing(qtbot, tmp_path):
 def test_closing_during_a_pause_leaves_no_recording_behind(qtbot, tmp_path, recognizer):
     spoken = speak(REPLY, tmp_path / "spoken.wav", pad=(0.5, 0.0))
     first = tmp_path / "first.wav"  # without espeak-ng's own trailing silence
-    subprocess.run(["sox", str(spoken), str(first), "reverse", "silence", "1", "0.02", "1%", "reverse"], check=True)
+    subprocess.run(["sox", "-R", str(spoken), str(first), "reverse", "silence", "1", "0.02", "1%", "reverse"], check=True)
     listener, mic, ready, likely = hands_free(recognizer, tmp_path / "incoming")
     mic.play(first)
     mic.feed(b"\x00\x00" * int(16000 * 0.25))  # a pause past 0.15 s, short of the hangover

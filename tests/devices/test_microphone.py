@@ -16,7 +16,7 @@ pytestmark = pytest.mark.audio
 def speak(text: str, out: Path, voice: str = "en-us") -> Path:
     raw = out.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
                     "pad", "0.3", "0.8"], check=True)
     return out
 

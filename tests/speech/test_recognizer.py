@@ -27,7 +27,9 @@ IN_SCENARIO = [
 def speak(text: str, out: Path, voice: str = "en-us") -> Path:
     raw = out.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+    # -R: sox dithers a conversion with a random seed unless told to repeat itself; PocketSphinx
+    # read 2 or 5-7 of these 22 words wrong depending on that noise in the lowest bit.
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
                     "pad", "0.3", "0.3"], check=True)
     return out
 
@@ -134,7 +136,7 @@ def test_a_clear_reply_is_not_low_confidence(tmp_path, adapted):
 def test_transcribe_file_converts_other_rates_through_speech_recognition(tmp_path, adaptation):
     raw, padded = tmp_path / "raw.wav", tmp_path / "padded.wav"
     subprocess.run(["espeak-ng", "-w", str(raw), "let me check that for you"], check=True)
-    subprocess.run(["sox", str(raw), str(padded), "pad", "0.3", "0.3"], check=True)  # still 22 kHz
+    subprocess.run(["sox", "-R", str(raw), str(padded), "pad", "0.3", "0.3"], check=True)  # still 22 kHz
     result = transcribe_file(padded, adaptation)
     assert "check" in result.text.split()
     assert result.seconds > 0

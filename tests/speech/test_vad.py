@@ -15,7 +15,7 @@ from simulator.speech.vad import TurnDetector
 def speech_with_silence(tmp_path: Path, text: str, lead: float = 0.5, tail: float = 1.0) -> bytes:
     raw, wav = tmp_path / "raw.wav", tmp_path / "speech.wav"
     subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav),
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav),
                     "pad", str(lead), str(tail)], check=True)
     with wave.open(str(wav)) as w:
         return w.readframes(w.getnframes())

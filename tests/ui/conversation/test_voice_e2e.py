@@ -42,7 +42,7 @@ def espeak(text: str, out: Path, pad: tuple[float, float] = (0.3, 1.0)) -> Path:
         pytest.skip("espeak-ng and sox are needed to speak the trainee's replies")
     raw = out.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
                     "pad", str(pad[0]), str(pad[1])], check=True)
     return out
 
