@@ -78,12 +78,7 @@ def test_hands_free_a_reply_begun_with_the_talk_key_goes_on_past_a_pause(qtbot, 
     """A long reply in hands-free mode: holding the key keeps a pause between sentences from ending it."""
     first = speak(REPLY, tmp_path / "first.wav", pad=(0.2, 0.0))
     second = speak("Thank you for waiting", tmp_path / "second.wav", pad=(0.8, 0.3))
-    mic = FeedMicrophone()
-    listener = Listener(recognizer, mode="hands_free", worker=InlineWorker(), microphone=mic,
-                        recordings=Recordings(tmp_path))
-    results: list[ReplyResult] = []
-    listener.reply_ready.connect(results.append)
-    assert listener.start()
+    listener, mic, results, _ = hands_free(recognizer, tmp_path)
     assert listener.press()
     mic.play(first)
     mic.play(second)  # after 0.8 s of silence, which ends a hands-free reply begun by speaking
