@@ -55,20 +55,21 @@ def main(argv: list[str] | None = None) -> int:
     calm_rows = Counter[str]()
     for r in rows:
         analysis = Analysis(rubric, r["reply"])
-        fired = {(c.name, h.pattern) for c in triggers for h in analysis.category_hits(c)}
+        fired: dict[tuple[str, str], list[str]] = defaultdict(list)  # (trigger, pattern) -> evidence
+        for c in triggers:
+            for h in analysis.category_hits(c):
+                fired[(c.name, h.pattern)].append(h.evidence)
         escalating = r["intent"] == "escalate"
         if not escalating:
             calm_rows[r["file"]] += 1
             false_rows[r["file"]] += bool(fired)
-        for key in fired:
+        for key, evidence in fired.items():
             if escalating:
                 true_fires[key] += 1
                 hostile[key].append(f"[{r['file'][8:-4]} {r.get('kind') or '-'}] {r['reply']}")
             else:
                 false_fires[key] += 1
-                evidence = ", ".join(h.evidence for c in triggers if c.name == key[0]
-                                     for h in analysis.category_hits(c) if h.pattern == key[1])
-                examples[key].append(f"[{r['file'][8:-4]} {r['intent']}] {r['reply']}  <{evidence}>")
+                examples[key].append(f"[{r['file'][8:-4]} {r['intent']}] {r['reply']}  <{', '.join(evidence)}>")
     print("replies labelled calming or neutral on which a listed trigger fires (tuning rows only):")
     for name, n in calm_rows.items():
         print(f"  {name}: {false_rows[name]} of {n} ({false_rows[name] / n:.1%})")
