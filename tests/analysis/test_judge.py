@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from simulator.analysis.judge import RubricJudge, combine, wording_delta
 from simulator.analysis.wording import analyse
 from simulator.engine.judgement import Judge, JudgeContext, Judgement, Reply, ToneReading
+from tests.support.speech import espeak_wav
 
 
 def tone(label: str, **measurements: float) -> ToneReading:
@@ -187,9 +187,7 @@ def test_unsure_recognition_lowers_confidence():
 @pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")), reason="needs espeak-ng and sox")
 def test_real_tone_analysis_on_synthesised_speech(tmp_path):
     pytest.importorskip("simulator.analysis.tone")
-    raw, wav = tmp_path / "raw.wav", tmp_path / "reply.wav"
-    subprocess.run(["espeak-ng", "-w", str(raw), "I can see you are frustrated, let me help"], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+    wav = espeak_wav("I can see you are frustrated, let me help", tmp_path / "reply.wav")
     j = RubricJudge().judge(Reply("I can see you are frustrated, let me help", audio_path=wav),
                             JudgeContext(baseline_audio=wav))
     assert j.tone is not None and j.tone.label in ("calm", "raised", "shouting", "flat")

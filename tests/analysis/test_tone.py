@@ -15,6 +15,7 @@ from simulator.analysis.audio import Audio, AudioError, load_wav
 from simulator.analysis.calibration import check_calibration
 from simulator.analysis.tone import Baseline, analyse, analyse_wav, measure
 from simulator.engine.vocabulary import TONE_LABELS
+from tests.support.speech import espeak_wav
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None,
@@ -26,11 +27,7 @@ REPLY = "Let me have a look at your receipt and we can sort this out together."
 
 
 def _speak(folder: Path, name: str, text: str, *args: str) -> Path:
-    raw = folder / f"{name}-raw.wav"
-    out = folder / f"{name}.wav"
-    subprocess.run(["espeak-ng", "-w", str(raw), *args, text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out
+    return espeak_wav(text, folder / f"{name}.wav", espeak_args=args)
 
 
 def _sox(src: Path, out: Path, *effects: str) -> Path:

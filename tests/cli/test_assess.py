@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from tests.support.speech import espeak_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"intent", "confidence", "techniques", "triggers", "tone", "agitation_delta"}
@@ -26,9 +27,7 @@ def simulator(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[s
 
 
 def speak(tmp_path: Path, text: str, name: str = "reply.wav") -> Path:
-    raw, wav = tmp_path / f"raw-{name}", tmp_path / name
-    subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav)], check=True)
+    wav = espeak_wav(text, tmp_path / name)
     return wav
 
 

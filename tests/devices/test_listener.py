@@ -20,16 +20,13 @@ from simulator.records.recordings import Recordings
 from simulator.speech.adaptation import build_adaptation
 from simulator.speech.recognizer import StreamingRecognizer
 from tests.support.listening import CountingRecognizer, FeedMicrophone
+from tests.support.speech import espeak_wav
 
 REPLY = "I'm sorry you've been kept waiting"
 
 
 def speak(text: str, out: Path, pad: tuple[float, float] = (0.5, 1.0)) -> Path:
-    raw = out.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
-                    "pad", str(pad[0]), str(pad[1])], check=True)
-    return out
+    return espeak_wav(text, out, "en-us", pad)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from simulator.speech.recognizer import (
     transcribe_file,
     word_error_rate,
 )
+from tests.support.speech import espeak_wav
 
 IN_SCENARIO = [
     "I'm really sorry you've been kept waiting",
@@ -25,13 +26,7 @@ IN_SCENARIO = [
 
 
 def speak(text: str, out: Path, voice: str = "en-us") -> Path:
-    raw = out.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
-    # -R: sox dithers a conversion with a random seed unless told to repeat itself; PocketSphinx
-    # read 2 or 5-7 of these 22 words wrong depending on that noise in the lowest bit.
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
-                    "pad", "0.3", "0.3"], check=True)
-    return out
+    return espeak_wav(text, out, voice, pad=(0.3, 0.3))
 
 
 def pcm_of(path: Path) -> bytes:

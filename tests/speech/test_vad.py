@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import wave
 from pathlib import Path
 
@@ -10,13 +9,11 @@ import numpy as np
 import pytest
 
 from simulator.speech.vad import TurnDetector
+from tests.support.speech import espeak_wav
 
 
 def speech_with_silence(tmp_path: Path, text: str, lead: float = 0.5, tail: float = 1.0) -> bytes:
-    raw, wav = tmp_path / "raw.wav", tmp_path / "speech.wav"
-    subprocess.run(["espeak-ng", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav),
-                    "pad", str(lead), str(tail)], check=True)
+    wav = espeak_wav(text, tmp_path / "speech.wav", pad=(lead, tail))
     with wave.open(str(wav)) as w:
         return w.readframes(w.getnframes())
 

@@ -10,7 +10,6 @@ the judge hears its tone against an espeak-ng calibration baseline, and the scen
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import wave
 from pathlib import Path
@@ -23,6 +22,7 @@ from simulator.records.store import SessionStore
 from simulator.settings import Settings
 from simulator.speech.recognizer import word_error_rate
 from simulator.ui.conversation.presenter import SAY_AGAIN
+from tests.support.speech import espeak_wav
 
 pytestmark = [pytest.mark.audio, pytest.mark.gui]
 
@@ -40,11 +40,7 @@ def espeak(text: str, out: Path, pad: tuple[float, float] = (0.3, 1.0)) -> Path:
     """
     if not shutil.which("espeak-ng") or not shutil.which("sox"):
         pytest.skip("espeak-ng and sox are needed to speak the trainee's replies")
-    raw = out.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out),
-                    "pad", str(pad[0]), str(pad[1])], check=True)
-    return out
+    return espeak_wav(text, out, "en-us", pad)
 
 
 def seconds_of_sound(path: Path, threshold: float = 0.01) -> float:
