@@ -33,6 +33,15 @@ The figures:
                 service talk. Its "train" rows (three quarters) are trained on, so their figure
                 shows only what the model learnt; its "check" rows (every 4th row as written, a rule
                 fixed before writing) are never trained on or read for errors, only scored.
+  social, support, service
+                wording_social.tsv, wording_support.tsv, wording_service.tsv (session 11), split like
+                wording_written.tsv: online-style put-downs and the same casual register used kindly;
+                supportive talk as a peer listener gives it (advice, feelings, paraphrase, questions);
+                staff replies from service dialogues, "never say" lines, bare orders, mixed replies.
+  all check rows
+                every "check" row of the files written one at a time, together.
+  blind2        wording_blind2.tsv (session 11): all of those styles, written by a writer who saw
+                none of the other files; never trained or tuned on, errors never listed.
   dev           wording_dev.tsv "dev" rows: the rubric was tuned on them and the model trained on them.
   holdout       wording_dev.tsv "holdout" rows: same authors and situations, never trained on.
   blind         wording_fresh.tsv "blind" rows: new situations in fourteen voices, never looked at while
@@ -50,6 +59,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -109,6 +119,18 @@ def report(name: str, rows: list[dict[str, str]], show_errors: bool, use_model: 
                 by = f" model:{w.model_evidence}" if w.decided_by_model else ""
                 print(f"  [{r['intent']} -> {w.intent}] {r['reply']}   <{found}>{by}")
     return macro
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", text.lower()).strip()
+
+
+def unseen(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows whose words (case and punctuation aside) no training row holds: short stock lines such
+    as "Calm down, sir." were written by several writers, and a model that learnt one copy is not
+    generalising when it judges the other."""
+    trained = {_plain(r["reply"]) for r in training.training_rows()}
+    return [r for r in rows if _plain(r["reply"]) not in trained]
 
 
 TECHNIQUE_NAMES = {"name_emotion": "reflecting feelings", "reflect": "paraphrase", "open_question": "open questions"}
@@ -224,7 +246,8 @@ def halves() -> None:
     """The rows written one at a time that are trained on, each judged by a model trained without its half."""
     rubric = load_rubric()
     rows = training.training_rows()
-    own = [i for i, r in enumerate(rows) if r["file"] in {training.WRITTEN_FILE.name, training.HANDWRITTEN_FILE.name}]
+    own = [i for i, r in enumerate(rows)
+           if r["file"] in {training.HANDWRITTEN_FILE.name, *(f.name for f in training.WRITTEN_FILES)}]
     half = {i: k % 2 for k, i in enumerate(own)}
     models = [training.build([r for j, r in enumerate(rows) if half.get(j) != h]) for h in (0, 1)]
     print(f"\n== {len(own)} rows written one at a time (written train, hand-written tune), each judged by a "
@@ -324,6 +347,19 @@ def main(argv: list[str] | None = None) -> int:
         # Like the hand-written check rows, its errors are never listed.
         "written check": corpus_report("wording_written.tsv (check)",
                                        [r for r in written if r["split"] == "check"], False, use_model),
+    }
+    checks = [r for r in handwritten + written if r["split"] == "check"]
+    for path in training.WRITTEN_FILES[1:]:
+        rows = training.read_rows(path)
+        label = path.stem.removeprefix("wording_")
+        figures[f"{label} train"] = corpus_report(f"{path.name} (train)", [r for r in rows if r["split"] == "train"],
+                                                  args.errors, use_model)
+        figures[f"{label} check"] = corpus_report(f"{path.name} (check)", [r for r in rows if r["split"] == "check"],
+                                                  False, use_model)
+        checks += [r for r in rows if r["split"] == "check"]
+    figures["all check rows"] = corpus_report("every check row written one at a time (never trained on)",
+                                              unseen(checks), False, use_model)
+    figures |= {
         "dev": report("wording_dev.tsv (dev)", [r for r in dev if r["split"] == "dev"], args.errors, use_model),
         "holdout": report("wording_dev.tsv (holdout)", [r for r in dev if r["split"] == "holdout"], args.errors,
                           use_model),
@@ -334,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         # Its errors are never listed: reading them would make it one more set to tune on.
         figures["corpus blind"] = corpus_report("wording_corpus_blind.tsv (blind)",
                                                 training.read_rows(training.BLIND_FILE), False, use_model)
+        blind2 = training.read_rows(training.BLIND2_FILE)
+        figures["blind2 all"] = corpus_report("wording_blind2.tsv (blind, written apart), every row", blind2,
+                                              False, use_model)
+        figures["blind2"] = corpus_report("wording_blind2.tsv (blind, written apart), without the replies a "
+                                          "training file also holds", unseen(blind2), False, use_model)
     if use_model and args.templates:
         figures["corpus unseen templates"] = template_holdout(args.errors)
     if use_model and not args.no_cv:

@@ -28,8 +28,8 @@ from bench import train_wording_model as training  # noqa: E402
 from simulator.analysis.matching import Analysis  # noqa: E402
 from simulator.analysis.wording import analyse, load_rubric  # noqa: E402
 
-TUNING = ((training.WRITTEN_FILE, "train"), (training.HANDWRITTEN_FILE, "tune"), (training.CORPUS_FILE, "dev"),
-          (training.DEV_FILE, "dev"), (training.FRESH_FILE, "tune"))
+TUNING = (*((f, "train") for f in training.WRITTEN_FILES), (training.HANDWRITTEN_FILE, "tune"),
+          (training.CORPUS_FILE, "dev"), (training.DEV_FILE, "dev"), (training.FRESH_FILE, "tune"))
 
 
 def tuning_rows() -> list[dict[str, str]]:
