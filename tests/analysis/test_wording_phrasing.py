@@ -115,10 +115,10 @@ def test_mixed_and_negated_replies_are_judged_as_a_trainer_would(text, intent):
 
 def test_a_technique_in_words_no_list_holds_is_found_and_quoted():
     # "crushed" is not on the emotion list; the sentence's meaning shows the technique.
-    result = analyse("You seem pretty crushed by it. The lift is on the left.")
+    result = analyse("That must have left you feeling crushed. The lift is on the left.")
     hits = {h.name: h for h in result.techniques}
     assert "name_emotion" in hits
-    assert hits["name_emotion"].evidence == "You seem pretty crushed by it"
+    assert hits["name_emotion"].evidence == "That must have left you feeling crushed"
     assert hits["name_emotion"].pattern.startswith("(reads like")
     assert result.intent == "deescalate"
 
@@ -147,8 +147,9 @@ def test_the_model_learns_from_replies_written_one_at_a_time_but_never_their_che
 
     rows = training.training_rows()
     files = {r["file"] for r in rows}
-    assert {training.HANDWRITTEN_FILE.name, training.WRITTEN_FILE.name} <= files
+    assert {training.HANDWRITTEN_FILE.name, *(f.name for f in training.WRITTEN_FILES)} <= files
     assert not any(r["split"] == "check" for r in rows)
+    assert training.BLIND2_FILE.name not in files
     assert training.HANDWRITTEN_WEIGHT[training.HANDWRITTEN_FILE.name] > 1
 
 
@@ -480,3 +481,84 @@ def test_a_kind_wish_as_they_leave_is_not_an_order(text):
 @pytest.mark.parametrize("text", ["Take care of it yourself, I'm busy.", "Get out and stay out."])
 def test_a_brush_off_that_shares_their_words_is_not_kind(text):
     assert "empathy" not in found(text) and analyse(text).intent == "escalate", text
+
+
+@pytest.mark.parametrize(("text", "evidence"), [
+    ("Nobody asked.", "Nobody asked"),
+    ("Imagine thinking anyone cares about your little complaint.", "Imagine thinking"),
+    ("You must be fun at parties.", "fun at parties"),
+    ("Sounds like a skill issue honestly.", "skill issue"),
+    ("Stay mad.", "Stay mad"),
+    ("Okay sweetie, whatever you say.", "Okay sweetie"),
+    ("Honestly, who raised you?", "who raised you"),
+    ("Do us all a favour and leave.", "Do us all a favour and leave"),
+    ("Get over yourself.", "Get over yourself"),
+    ("You sound unhinged.", "You sound unhinged"),
+])
+def test_online_put_downs_are_insults(text, evidence):
+    result = analyse(text)
+    assert found(text)["insult"] == evidence
+    assert result.intent == "escalate"
+
+
+@pytest.mark.parametrize(("text", "hostile"), [
+    ("Nobody asked you to pay for it, it's on us.", "Nobody asked for your opinion."),
+    ("Imagine being stuck in that queue for an hour, no wonder you're fed up.", "Imagine being this slow."),
+    ("Do you need help with that bag?", "You clearly need help."),
+    ("They're not worth your energy.", "You're not worth my time."),
+])
+def test_the_kind_use_of_those_words_is_no_insult(text, hostile):
+    assert "insult" not in found(text)
+    assert "insult" in found(hostile)
+
+
+@pytest.mark.parametrize("text", [
+    "Don't give up, you've got this.",
+    "You're stronger than you think.",
+    "Don't be so hard on yourself.",
+    "Well done for speaking up.",
+    "Forget about them, they're not worth your energy.",
+    "I'm really proud of you for coming in today.",
+])
+def test_encouragement_is_empathy(text):
+    result = analyse(text)
+    assert "empathy" in {h.name for h in result.techniques}
+    assert result.intent != "escalate"
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("lol no you're not being dramatic at all, that would freak anyone out", "insult"),
+    ("lol no you're not being dramatic at all.", "argue"),
+    ("Honestly, no need to be embarrassed, we get card declines every day.", "calm_down"),
+    ("The trolley was fine when you picked it up and the wheel came off.", "blame"),
+    ("Which branch did you open the account at?", "blame"),
+    ("That's enough to rattle anyone.", "calm_down"),
+    ("They've charged you for a bag you didn't check in.", "blame"),
+    ("What a rotten thing to be on the end of.", "policy"),
+    ("You can pay the difference, or I'll put you on the list for the gate.", "threat"),
+    ("ugh that's so annoying, you've been waiting ages haven't you", "dismissal"),
+    ("How was the rest of your shift?", "command"),
+    ("It must be so hard watching your mum go through that.", "sarcasm"),
+    ("I'm so sorry, we really let you down today.", "sarcasm"),
+    ("I know that's a nuisance, let me sort it.", "insult"),
+    ("Give it time, there's no right way to grieve.", "command"),
+    ("The card reader's been dodgy all day.", "insult"),
+])
+def test_supportive_replies_the_lists_misread(text, absent):
+    assert absent not in found(text)
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Shift.", "command"),
+    ("It must be so hard.", "sarcasm"),
+    ("So sorry our queue inconvenienced you.", "sarcasm"),
+    ("You're such a nuisance.", "insult"),
+    ("No. End of.", "policy"),
+    ("Give it here.", "command"),
+    ("shut the hell up and show me your ticket", "insult"),
+    ("Don't let the door hit you on the way out.", "insult"),
+    ("Thoughts and prayers for your late parcel.", "sarcasm"),
+    ("and this is my problem how?", "dismissal"),
+])
+def test_the_hostile_forms_of_those_words_still_count(text, trigger):
+    assert trigger in found(text)
