@@ -519,6 +519,12 @@ def test_the_kind_use_of_those_words_is_no_insult(text, hostile):
     "Well done for speaking up.",
     "Forget about them, they're not worth your energy.",
     "I'm really proud of you for coming in today.",
+    "You're a good dad, one missed parents' evening doesn't change that.",
+    "You're allowed to cry. Here, have a tissue.",
+    "You're not weird for missing your old job.",
+    "It's not a silly question at all.",
+    "Don't let him make you doubt yourself.",
+    "You did brilliantly to stay calm with him.",
 ])
 def test_encouragement_is_empathy(text):
     result = analyse(text)
@@ -562,3 +568,34 @@ def test_supportive_replies_the_lists_misread(text, absent):
 ])
 def test_the_hostile_forms_of_those_words_still_count(text, trigger):
     assert trigger in found(text)
+
+
+@pytest.mark.parametrize("text", ["You're a good liar.", "You did it wrong.", "You're not allowed in, and that's that."])
+def test_praise_patterns_leave_the_hostile_forms_alone(text):
+    assert "empathy" not in found(text)
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("We get this all the time.", "dismissal"),
+    ("You're the first person to ever have a problem with this.", "dismissal"),
+    ("You'll need to speak to your bank about that, not us.", "dismissal"),
+    ("We're not responsible for items left in the cloakroom.", "dismissal"),
+    ("That's just the way we do things here.", "policy"),
+    ("Look, the system won't let me.", "policy"),
+    ("As I've said a few times now, the booking's non-transferable.", "argue"),
+    ("Did you not see the signs? They're everywhere.", "argue"),
+    ("I'm not going to keep repeating myself.", "argue"),
+    ("okay well there's no need to be rude", "calm_down"),
+])
+def test_service_brush_offs_and_corrections(text, trigger):
+    assert trigger in found(text)
+    assert analyse(text).intent == "escalate"
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("no worries we get that fixed for you", "dismissal"),
+    ("honestly don't stress, we've all hit the wrong button at some point", "dismissal"),
+    ("try the other card maybe, sometimes the chip's a bit dodgy", "insult"),
+])
+def test_the_brush_off_words_in_kind_replies(text, absent):
+    assert absent not in found(text)
