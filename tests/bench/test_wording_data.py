@@ -1,5 +1,5 @@
-"""The replies written for training the wording judge (bench/data/wording_written.tsv) are well formed:
-known labels, the fixed split rule, and no reply shared with the sets that measure the judge."""
+"""The replies written one at a time for the wording judge (bench/data/wording_written.tsv and session 11's
+files) are well formed: known labels, the split rule, and no reply shared with any other labelled set."""
 
 from __future__ import annotations
 
@@ -61,3 +61,37 @@ def test_no_reply_twice_nor_in_any_other_labelled_set(written):
     others = {_key(r["reply"]) for path in DATA.glob("*.tsv") if path != WRITTEN for r in _rows(path)
               if r.get("reply")}
     assert not set(keys) & others
+
+
+# Session 11's files: written one at a time by other writers; every 4th row as written was a check row
+# (a few rows that repeated another file's reply were removed afterwards, so the rule holds only roughly).
+SESSION_11 = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv", "wording_blind2.tsv")
+
+
+@pytest.mark.parametrize("name", SESSION_11)
+def test_the_session_11_files_have_known_labels_and_their_splits(name):
+    rows = _rows(DATA / name)
+    kinds = {r["kind"] for r in _rows(DATA / "wording_handwritten.tsv")}
+    assert len(rows) >= 500
+    for n, r in enumerate(rows, start=2):
+        assert list(r) == ["reply", "intent", "techniques", "triggers", "kind", "split"], f"{name}:{n}"
+        assert r["reply"].strip() and r["intent"] in INTENTS, f"{name}:{n}: {r}"
+        assert set(filter(None, r["techniques"].split(","))) <= TECHNIQUES.keys(), f"{name}:{n}: {r}"
+        assert set(filter(None, r["triggers"].split(","))) <= TRIGGERS.keys(), f"{name}:{n}: {r}"
+        assert r["kind"] in kinds, f"{name}:{n}: {r}"
+    splits = [r["split"] for r in rows]
+    if name == "wording_blind2.tsv":
+        assert set(splits) == {"blind"}
+    else:
+        assert set(splits) == {"train", "check"}
+        assert 0.2 <= splits.count("check") / len(splits) <= 0.3
+
+
+@pytest.mark.parametrize("name", SESSION_11)
+def test_the_session_11_files_share_no_reply_with_any_other_labelled_set(name):
+    keys = [_key(r["reply"]) for r in _rows(DATA / name)]
+    assert len(keys) == len(set(keys))
+    others = {_key(r["reply"]) for path in DATA.glob("*.tsv") if path.name != name for r in _rows(path)
+              if r.get("reply")}
+    clash = sorted(set(keys) & others)
+    assert not clash, f"{name} repeats replies of other files: {clash[:5]}"
