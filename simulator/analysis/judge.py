@@ -137,7 +137,7 @@ def _explain(wording: WordingResult, intent: Intent, tone: ToneReading | None, t
     if triggers and wording.techniques and wording.intent == "escalate":
         out.append("The trigger outweighs the good parts: people remember the worst thing you said.")
     elif triggers and wording.intent == "neutral":
-        out.append("What you offered softened it, but the warning still raises the stakes.")
+        out.append(f"What you offered softened it, but '{triggers[0].evidence}' still raises the stakes.")
     if tone is not None:
         out.extend(_tone_sentences(tone))
     out.extend(tone_notes)

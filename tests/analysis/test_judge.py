@@ -110,6 +110,13 @@ def test_explanation_quotes_the_evidence_and_says_what_would_work_better():
     assert any("naming the feeling" in s for s in plain.explanation)
 
 
+def test_a_trigger_that_kind_words_outweighed_is_still_named():
+    # Swearing about the situation beside an apology and an offer: neutral, and the debrief says which words.
+    j = combine(analyse("Aw mate, that's properly crap, I'm so sorry. Let me see what I can do."), None)
+    assert j.intent == "neutral"
+    assert "What you offered softened it, but 'crap' still raises the stakes." in j.explanation
+
+
 # -- the judge ---------------------------------------------------------------------------------------------
 
 def test_rubric_judge_is_a_judge_and_judges_text():
