@@ -58,6 +58,7 @@ The figures:
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import re
 import sys
@@ -125,13 +126,17 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", text.lower()).strip()
 
 
+@functools.cache
+def _trained() -> frozenset[str]:
+    return frozenset(_plain(r["reply"]) for r in training.training_rows())
+
+
 def unseen(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """The rows whose words (case and punctuation aside) no training row holds: short stock lines such
     as "Calm down, sir." come easily to several writers, and a model that learnt one copy is not
     generalising when it judges the other. (The files are kept disjoint, tests/bench/test_wording_data.py,
     so this only guards against a copy added later.)"""
-    trained = {_plain(r["reply"]) for r in training.training_rows()}
-    return [r for r in rows if _plain(r["reply"]) not in trained]
+    return [r for r in rows if _plain(r["reply"]) not in _trained()]
 
 
 TECHNIQUE_NAMES = {"name_emotion": "reflecting feelings", "reflect": "paraphrase", "open_question": "open questions"}
@@ -247,11 +252,10 @@ def halves() -> None:
     """The rows written one at a time that are trained on, each judged by a model trained without its half."""
     rubric = load_rubric()
     rows = training.training_rows()
-    own = [i for i, r in enumerate(rows)
-           if r["file"] in {training.HANDWRITTEN_FILE.name, *(f.name for f in training.WRITTEN_FILES)}]
+    own = [i for i, r in enumerate(rows) if r["file"] in {f.name for f in training.ONE_AT_A_TIME}]
     half = {i: k % 2 for k, i in enumerate(own)}
     models = [training.build([r for j, r in enumerate(rows) if half.get(j) != h]) for h in (0, 1)]
-    print(f"\n== {len(own)} rows written one at a time (written train, hand-written tune), each judged by a "
+    print(f"\n== {len(own)} rows written one at a time (their train and tune rows), each judged by a "
           "model trained without its half")
     saved = rubric.model_escalate
     try:
@@ -335,7 +339,6 @@ def main(argv: list[str] | None = None) -> int:
     fresh = training.read_rows(training.FRESH_FILE)
     corpus = training.read_rows(training.CORPUS_FILE)
     handwritten = training.read_rows(training.HANDWRITTEN_FILE)
-    written = training.read_rows(training.WRITTEN_FILE)
     figures = {
         "corpus dev": corpus_report("wording_corpus_dev.tsv (dev)", [r for r in corpus if r["split"] == "dev"],
                                     args.errors, use_model),
@@ -343,14 +346,10 @@ def main(argv: list[str] | None = None) -> int:
                                            [r for r in handwritten if r["split"] == "tune"], args.errors, use_model),
         "hand-written check": corpus_report("wording_handwritten.tsv (check)",
                                             [r for r in handwritten if r["split"] == "check"], False, use_model),
-        "written train": corpus_report("wording_written.tsv (train)",
-                                       [r for r in written if r["split"] == "train"], args.errors, use_model),
-        # Like the hand-written check rows, its errors are never listed.
-        "written check": corpus_report("wording_written.tsv (check)",
-                                       [r for r in written if r["split"] == "check"], False, use_model),
     }
-    checks = [r for r in handwritten + written if r["split"] == "check"]
-    for path in training.WRITTEN_FILES[1:]:
+    checks = [r for r in handwritten if r["split"] == "check"]
+    # Like the hand-written check rows, their check rows' errors are never listed.
+    for path in training.WRITTEN_FILES:
         rows = training.read_rows(path)
         label = path.stem.removeprefix("wording_")
         figures[f"{label} train"] = corpus_report(f"{path.name} (train)", [r for r in rows if r["split"] == "train"],

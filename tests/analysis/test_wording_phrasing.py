@@ -382,6 +382,16 @@ def test_the_hostile_use_still_triggers(text, trigger):
     ("Wow, real grown up.", "sarcasm"),
     ("Shall I fetch you a medal?", "sarcasm"),
     ("Nah, you've got that wrong.", "argue"),
+    ("We get this all the time.", "dismissal"),
+    ("You're the first person to ever have a problem with this.", "dismissal"),
+    ("You'll need to speak to your bank about that, not us.", "dismissal"),
+    ("We're not responsible for items left in the cloakroom.", "dismissal"),
+    ("That's just the way we do things here.", "policy"),
+    ("Look, the system won't let me.", "policy"),
+    ("As I've said a few times now, the booking's non-transferable.", "argue"),
+    ("Did you not see the signs? They're everywhere.", "argue"),
+    ("I'm not going to keep repeating myself.", "argue"),
+    ("okay well there's no need to be rude", "calm_down"),
 ])
 def test_hostile_phrasing_families_the_lists_missed(text, trigger):
     result = analyse(text)
@@ -549,6 +559,9 @@ def test_encouragement_is_empathy(text):
     ("I know that's a nuisance, let me sort it.", "insult"),
     ("Give it time, there's no right way to grieve.", "command"),
     ("The card reader's been dodgy all day.", "insult"),
+    ("no worries we get that fixed for you", "dismissal"),
+    ("honestly don't stress, we've all hit the wrong button at some point", "dismissal"),
+    ("try the other card maybe, sometimes the chip's a bit dodgy", "insult"),
 ])
 def test_supportive_replies_the_lists_misread(text, absent):
     assert absent not in found(text)
@@ -573,29 +586,3 @@ def test_the_hostile_forms_of_those_words_still_count(text, trigger):
 @pytest.mark.parametrize("text", ["You're a good liar.", "You did it wrong.", "You're not allowed in, and that's that."])
 def test_praise_patterns_leave_the_hostile_forms_alone(text):
     assert "empathy" not in found(text)
-
-
-@pytest.mark.parametrize(("text", "trigger"), [
-    ("We get this all the time.", "dismissal"),
-    ("You're the first person to ever have a problem with this.", "dismissal"),
-    ("You'll need to speak to your bank about that, not us.", "dismissal"),
-    ("We're not responsible for items left in the cloakroom.", "dismissal"),
-    ("That's just the way we do things here.", "policy"),
-    ("Look, the system won't let me.", "policy"),
-    ("As I've said a few times now, the booking's non-transferable.", "argue"),
-    ("Did you not see the signs? They're everywhere.", "argue"),
-    ("I'm not going to keep repeating myself.", "argue"),
-    ("okay well there's no need to be rude", "calm_down"),
-])
-def test_service_brush_offs_and_corrections(text, trigger):
-    assert trigger in found(text)
-    assert analyse(text).intent == "escalate"
-
-
-@pytest.mark.parametrize(("text", "absent"), [
-    ("no worries we get that fixed for you", "dismissal"),
-    ("honestly don't stress, we've all hit the wrong button at some point", "dismissal"),
-    ("try the other card maybe, sometimes the chip's a bit dodgy", "insult"),
-])
-def test_the_brush_off_words_in_kind_replies(text, absent):
-    assert absent not in found(text)

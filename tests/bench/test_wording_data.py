@@ -29,19 +29,25 @@ def written() -> list[dict[str, str]]:
     return _rows(WRITTEN)
 
 
-def test_every_row_has_the_columns_and_known_labels(written):
-    assert len(written) >= 1500
+def _assert_known_labels(name: str, rows: list[dict[str, str]]) -> None:
+    """Every row has the columns, and its intent, techniques, triggers and kind are known labels."""
     # The kinds wording_accuracy.py counts (supportive, insult, never_say, command) are spelled as elsewhere.
     kinds = {r["kind"] for r in _rows(DATA / "wording_handwritten.tsv")}
+    for n, r in enumerate(rows, start=2):
+        assert list(r) == ["reply", "intent", "techniques", "triggers", "kind", "split"], f"{name}:{n}"
+        assert r["reply"].strip() and r["intent"] in INTENTS, f"{name}:{n}: {r}"
+        assert set(filter(None, r["techniques"].split(","))) <= TECHNIQUES.keys(), f"{name}:{n}: {r}"
+        assert set(filter(None, r["triggers"].split(","))) <= TRIGGERS.keys(), f"{name}:{n}: {r}"
+        assert r["kind"] in kinds, f"{name}:{n}: {r}"
+
+
+def test_every_row_has_the_columns_and_known_labels(written):
+    assert len(written) >= 1500
+    _assert_known_labels(WRITTEN.name, written)
     for n, r in enumerate(written, start=2):
-        assert list(r) == ["reply", "intent", "techniques", "triggers", "kind", "split"], f"line {n}"
-        assert r["reply"].strip() and r["intent"] in INTENTS, f"line {n}: {r}"
-        assert set(filter(None, r["techniques"].split(","))) <= TECHNIQUES.keys(), f"line {n}: {r}"
-        triggers = set(filter(None, r["triggers"].split(",")))
-        assert triggers <= TRIGGERS.keys(), f"line {n}: {r}"
         # As in the hand-written set: a reply escalates exactly when it holds a trigger.
+        triggers = set(filter(None, r["triggers"].split(",")))
         assert bool(triggers) == (r["intent"] == "escalate"), f"line {n}: {r}"
-        assert r["kind"] in kinds, f"line {n}: {r}"
 
 
 def test_every_fourth_row_as_written_is_a_check_row(written):
@@ -55,14 +61,6 @@ def test_each_class_and_the_measured_kinds_are_well_represented(written):
         assert sum(r["kind"] == kind for r in written) >= 90, kind
 
 
-def test_no_reply_twice_nor_in_any_other_labelled_set(written):
-    keys = [_key(r["reply"]) for r in written]
-    assert len(keys) == len(set(keys))
-    others = {_key(r["reply"]) for path in DATA.glob("*.tsv") if path != WRITTEN for r in _rows(path)
-              if r.get("reply")}
-    assert not set(keys) & others
-
-
 # Session 11's files: written one at a time by other writers; every 4th row as written was a check row
 # (a few rows that repeated another file's reply were removed afterwards, so the rule holds only roughly).
 SESSION_11 = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv", "wording_blind2.tsv")
@@ -71,14 +69,8 @@ SESSION_11 = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv"
 @pytest.mark.parametrize("name", SESSION_11)
 def test_the_session_11_files_have_known_labels_and_their_splits(name):
     rows = _rows(DATA / name)
-    kinds = {r["kind"] for r in _rows(DATA / "wording_handwritten.tsv")}
     assert len(rows) >= 500
-    for n, r in enumerate(rows, start=2):
-        assert list(r) == ["reply", "intent", "techniques", "triggers", "kind", "split"], f"{name}:{n}"
-        assert r["reply"].strip() and r["intent"] in INTENTS, f"{name}:{n}: {r}"
-        assert set(filter(None, r["techniques"].split(","))) <= TECHNIQUES.keys(), f"{name}:{n}: {r}"
-        assert set(filter(None, r["triggers"].split(","))) <= TRIGGERS.keys(), f"{name}:{n}: {r}"
-        assert r["kind"] in kinds, f"{name}:{n}: {r}"
+    _assert_known_labels(name, rows)
     splits = [r["split"] for r in rows]
     if name == "wording_blind2.tsv":
         assert set(splits) == {"blind"}
@@ -87,8 +79,8 @@ def test_the_session_11_files_have_known_labels_and_their_splits(name):
         assert 0.2 <= splits.count("check") / len(splits) <= 0.3
 
 
-@pytest.mark.parametrize("name", SESSION_11)
-def test_the_session_11_files_share_no_reply_with_any_other_labelled_set(name):
+@pytest.mark.parametrize("name", [WRITTEN.name, *SESSION_11])
+def test_no_reply_twice_nor_in_any_other_labelled_set(name):
     keys = [_key(r["reply"]) for r in _rows(DATA / name)]
     assert len(keys) == len(set(keys))
     others = {_key(r["reply"]) for path in DATA.glob("*.tsv") if path.name != name for r in _rows(path)
