@@ -24,17 +24,25 @@ def decide(r: Rubric, t: float, g: float, strongest: float, n_tokens: int) -> tu
 
 
 def blend(rule_intent: str, probabilities: dict[str, float], override: float,
-          escalate_override: float | None = None) -> Intent:
+          escalate_override: float | None = None, unkind: tuple[float, float] | None = None,
+          quoted: bool = False) -> Intent:
     """The intent when the rules found no trigger: theirs, unless the model is `override` sure of another.
 
     Calling a reply escalating without a listed trigger takes `escalate_override` (when given): a
-    false "escalate" on kind words costs a trainee more than a missed one. Techniques the rules
-    found are quoted evidence; overruling them takes the model being surer still, halfway to certain.
+    false "escalate" on kind words costs a trainee more than a missed one. `unkind` is a lower
+    certainty and a ceiling, (sure, kindness): the model this sure of "escalate" is enough when it
+    gives "deescalate" less than the ceiling, because it reads nothing kind in the reply (a put-down
+    it half knows, "bless you for trying"; kind words it half knows as hostile keep some kindness).
+    Techniques the rules found (`quoted`, or a de-escalating rule intent) are quoted evidence;
+    overruling them takes the model being surer still, halfway to certain: "Not a problem." is
+    not "not my problem", whatever the averaged word vectors say.
     """
     best = max(probabilities, key=probabilities.__getitem__)
     needed = escalate_override if best == "escalate" and escalate_override is not None else override
-    if rule_intent == "deescalate":
+    if rule_intent == "deescalate" or (quoted and best != "deescalate"):
         needed += (1.0 - needed) / 2
+    elif best == "escalate" and unkind is not None and probabilities["deescalate"] < unkind[1]:
+        needed = min(needed, unkind[0])
     if best != rule_intent and probabilities[best] >= needed:
         return best  # type: ignore[return-value]
     return rule_intent  # type: ignore[return-value]

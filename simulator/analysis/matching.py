@@ -226,7 +226,8 @@ class Analysis:
         # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
         if model is not None and not triggers and decide_by_model:
             reading = model.read(self.features(techniques), None if vectors is None else vectors.reply)
-            chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate)
+            chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate, r.model_unkind,
+                           quoted=bool(techniques))
             if chosen != rule_intent:
                 intent = chosen
                 confidence = clamp(reading.probabilities[chosen])

@@ -84,6 +84,12 @@ class Rubric:
         # escalate on it ("I'm sorry you waited. Still, back off."): people remember the worst thing said.
         self.sentence_escalate = self._number(thresholds, "sentence_escalate", 0.7, "thresholds")
         self.model_escalate = self._number(thresholds, "model_escalate", self.model_override, "thresholds")
+        # A lower certainty that is enough when the model reads almost nothing kind in the reply
+        # (it gives "deescalate" under unkind_below); unkind_below 0 (the default) turns it off.
+        unkind_below = self._number(thresholds, "unkind_below", 0.0, "thresholds")
+        self.model_unkind: tuple[float, float] | None = (
+            (self._number(thresholds, "model_escalate_unkind", self.model_escalate, "thresholds"), unkind_below)
+            if unkind_below > 0 else None)
         negation = self._mapping(data, "negation")
         self.negation_window = int(self._number(negation, "window", 3, "negation"))
         self.respell_rules = self._respell_rules(data.get("respell") or [])

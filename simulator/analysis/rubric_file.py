@@ -29,6 +29,8 @@ class Thresholds(_Strict):
     outweigh: StrictFloat | StrictInt = 2.0
     model_override: StrictFloat | StrictInt = 0.6
     model_escalate: StrictFloat | StrictInt | None = None
+    model_escalate_unkind: StrictFloat | StrictInt | None = None
+    unkind_below: StrictFloat | StrictInt = 0.0
     sentence_escalate: StrictFloat | StrictInt = 0.7
 
 
