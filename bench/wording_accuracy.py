@@ -40,17 +40,25 @@ The figures:
                 staff replies from service dialogues, "never say" lines, bare orders, mixed replies.
   all check rows
                 every "check" row of the files written one at a time, together.
+  trainee, hostile, listener, agent, door, helpline, comments
+                session 12's files, split the same way: what trainees say in role-play (mostly spoken,
+                with recogniser slips); put-downs, "never say" lines and bare orders beside look-alike
+                kind contrasts; a supportive listener's feelings, paraphrases and questions; service
+                agents in chat, email and on the phone; door staff and stewards; a helpline supporter;
+                replies in comment threads, hostile and not.
   blind2        wording_blind2.tsv (session 11): all of those styles, written by a writer who saw
                 none of the other files; never trained or tuned on, errors never listed.
+  blind3        wording_blind3.tsv (session 12): the same, by another writer.
   dev           wording_dev.tsv "dev" rows: the rubric was tuned on them and the model trained on them.
   holdout       wording_dev.tsv "holdout" rows: same authors and situations, never trained on.
   blind         wording_fresh.tsv "blind" rows: new situations in fourteen voices, never looked at while
                 tuning; scored first with the rubric as it stood (macro-F1 0.718 before any change).
-  halves        (--halves) the "train" rows of wording_written.tsv and the "tune" rows of
-                wording_handwritten.tsv, dealt alternately into two halves, each judged by a model retrained
+  halves        (--halves) the training rows of every file written one at a time (ONE_AT_A_TIME in
+                train_wording_model.py), dealt alternately into two halves, each judged by a model retrained
                 without its half, at several certainties the model needs to call a reply escalating with no
-                listed trigger (thresholds.model_escalate): what the whole judge does on such replies when
-                it has not learnt them, for choosing that threshold without the check rows.
+                listed trigger (thresholds.model_escalate, and the lower one for a reply it reads nothing
+                kind in, model_escalate_unkind under unkind_below): what the whole judge does on such
+                replies when it has not learnt them, for choosing those thresholds without the check rows.
   cv            the model retrained without each group in turn (a voice of the fresh set, a situation
                 of the dev set) and judged on that group: how it does on a voice it has never seen.
 """
@@ -245,7 +253,9 @@ def template_holdout(show_errors: bool = False) -> float:
                          "trained on", judged, show_errors, True, [w for w in results if w is not None])
 
 
-HALVES_ESCALATE = (0.6, 0.65, 0.7)
+# (model_escalate, model_escalate_unkind and unkind_below or None): the settings --halves compares.
+HALVES_SETTINGS: tuple[tuple[float, tuple[float, float] | None], ...] = (
+    (0.65, None), (0.7, None), (0.75, None), (0.7, (0.55, 0.15)), (0.7, (0.6, 0.1)))
 
 
 def halves() -> None:
@@ -257,10 +267,10 @@ def halves() -> None:
     models = [training.build([r for j, r in enumerate(rows) if half.get(j) != h]) for h in (0, 1)]
     print(f"\n== {len(own)} rows written one at a time (their train and tune rows), each judged by a "
           "model trained without its half")
-    saved = rubric.model_escalate
+    saved = rubric.model_escalate, rubric.model_unkind
     try:
-        for threshold in HALVES_ESCALATE:
-            rubric.model_escalate = threshold
+        for threshold, unkind in HALVES_SETTINGS:
+            rubric.model_escalate, rubric.model_unkind = threshold, unkind
             judged = [(rows[i], analyse(rows[i]["reply"], rows[i].get("customer_line") or "", model=models[half[i]]))
                       for i in own]
             macro = macro_f1([(r["intent"], w.intent) for r, w in judged], "", verbose=False)
@@ -269,11 +279,12 @@ def halves() -> None:
                 picked = [w for r, w in judged if r["kind"] == kind]
                 return f"{sum(w.intent == 'escalate' for w in picked) / len(picked):.1%}"
 
-            print(f"model_escalate {threshold}: macro-F1 {macro:.3f}; judged escalate: supportive "
+            lower = f", {unkind[0]} with deescalate under {unkind[1]}" if unkind else ""
+            print(f"model_escalate {threshold}{lower}: macro-F1 {macro:.3f}; judged escalate: supportive "
                   f"{share('supportive')}, insults {share('insult')}, \"never say\" {share('never_say')}, "
                   f"bare orders {share('command')}")
     finally:
-        rubric.model_escalate = saved
+        rubric.model_escalate, rubric.model_unkind = saved
 
 
 def cross_validate(override: float | None = None, l2: float = training.L2, verbose: bool = True) -> float:
@@ -372,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
                                                 training.read_rows(training.BLIND_FILE), False, use_model)
         figures["blind2"] = corpus_report("wording_blind2.tsv (blind, written apart)",
                                           unseen(training.read_rows(training.BLIND2_FILE)), False, use_model)
+        figures["blind3"] = corpus_report("wording_blind3.tsv (blind, written apart)",
+                                          unseen(training.read_rows(training.BLIND3_FILE)), False, use_model)
     if use_model and args.templates:
         figures["corpus unseen templates"] = template_holdout(args.errors)
     if use_model and not args.no_cv:

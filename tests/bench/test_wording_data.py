@@ -1,5 +1,5 @@
 """The replies written one at a time for the wording judge (bench/data/wording_written.tsv and session 11's
-files) are well formed: known labels, the split rule, and no reply shared with any other labelled set."""
+and 12's files) are well formed: known labels, the split rule, and no reply shared with any other labelled set."""
 
 from __future__ import annotations
 
@@ -61,25 +61,28 @@ def test_each_class_and_the_measured_kinds_are_well_represented(written):
         assert sum(r["kind"] == kind for r in written) >= 90, kind
 
 
-# Session 11's files: written one at a time by other writers; every 4th row as written was a check row
-# (a few rows that repeated another file's reply were removed afterwards, so the rule holds only roughly).
-SESSION_11 = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv", "wording_blind2.tsv")
+# Sessions 11 and 12's files: written one at a time by other writers; every 4th row as written was a
+# check row (rows that repeated another file's reply were removed afterwards, so the rule holds only roughly).
+LATER = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv", "wording_blind2.tsv",
+         "wording_trainee.tsv", "wording_hostile.tsv", "wording_listener.tsv", "wording_agent.tsv",
+         "wording_door.tsv", "wording_helpline.tsv", "wording_comments.tsv", "wording_blind3.tsv")
+BLIND = ("wording_blind2.tsv", "wording_blind3.tsv")
 
 
-@pytest.mark.parametrize("name", SESSION_11)
-def test_the_session_11_files_have_known_labels_and_their_splits(name):
+@pytest.mark.parametrize("name", LATER)
+def test_the_later_files_have_known_labels_and_their_splits(name):
     rows = _rows(DATA / name)
     assert len(rows) >= 500
     _assert_known_labels(name, rows)
     splits = [r["split"] for r in rows]
-    if name == "wording_blind2.tsv":
+    if name in BLIND:
         assert set(splits) == {"blind"}
     else:
         assert set(splits) == {"train", "check"}
         assert 0.2 <= splits.count("check") / len(splits) <= 0.3
 
 
-@pytest.mark.parametrize("name", [WRITTEN.name, *SESSION_11])
+@pytest.mark.parametrize("name", [WRITTEN.name, *LATER])
 def test_no_reply_twice_nor_in_any_other_labelled_set(name):
     keys = [_key(r["reply"]) for r in _rows(DATA / name)]
     assert len(keys) == len(set(keys))
