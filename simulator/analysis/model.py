@@ -68,10 +68,9 @@ def features(words: Sequence[str], question: bool, techniques: Sequence[str], tr
         out.append(Feature("t:" + name))
     for name in triggers:
         out.append(Feature("g:" + name))
-    if not techniques and not triggers:
-        out.append(Feature("r:none"))
-    n = sum(1 for w in words if w not in {",", "."})
-    out.append(Feature("n:" + ("short" if n <= 5 else "medium" if n <= 14 else "long")))
+    # No feature says "nothing was found" or "short": with them the model learnt that a short reply
+    # no list knows is probably a put-down (so many written put-downs are short), and judged "Got it."
+    # and "Have a good night." by that prior instead of by their words.
     return out
 
 

@@ -488,7 +488,8 @@ def test_a_kind_wish_as_they_leave_is_not_an_order(text):
     assert result.intent != "escalate" and "empathy" in found(text), (text, result.intent)
 
 
-@pytest.mark.parametrize("text", ["Take care of it yourself, I'm busy.", "Get out and stay out."])
+@pytest.mark.parametrize("text", ["Take care of it yourself, I'm busy.", "Get out and stay out.",
+                                  "Leave and don't come back."])
 def test_a_brush_off_that_shares_their_words_is_not_kind(text):
     assert "empathy" not in found(text) and analyse(text).intent == "escalate", text
 
@@ -586,3 +587,11 @@ def test_the_hostile_forms_of_those_words_still_count(text, trigger):
 @pytest.mark.parametrize("text", ["You're a good liar.", "You did it wrong.", "You're not allowed in, and that's that."])
 def test_praise_patterns_leave_the_hostile_forms_alone(text):
     assert "empathy" not in found(text)
+
+
+@pytest.mark.parametrize("text", ["Got it.", "Have a good night.", "ok", "Right, okay.", "Mind the step.",
+                                  "Bear with me.", "Sir, your change."])
+def test_a_short_plain_line_no_list_knows_is_not_inflaming(text):
+    """The model once had a feature for "short, nothing found" and learnt from the many short put-downs
+    it was trained on that such a line is probably one: "Got it." was judged escalating."""
+    assert analyse(text).intent == "neutral", text
