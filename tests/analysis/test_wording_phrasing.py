@@ -595,3 +595,37 @@ def test_a_short_plain_line_no_list_knows_is_not_inflaming(text):
     """The model once had a feature for "short, nothing found" and learnt from the many short put-downs
     it was trained on that such a line is probably one: "Got it." was judged escalating."""
     assert analyse(text).intent == "neutral", text
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("we've always done it this way", "policy"),
+    ("It's in the small print, you agreed to it.", "policy"),
+    ("you shoulda read the fine print, man", "policy"),
+    ("I'm just following the script, mate", "policy"),
+    ("I can only do what the screen lets me do", "policy"),
+    ("As stated on our website, we reserve the right to refuse entry.", "policy"),
+    ("We don't do refunds. It says so on the wall.", "policy"),
+    ("Please note that we will not respond to further correspondence on this matter.", "dismissal"),
+    ("Our investigation found no error on our part, so we consider the matter closed.", "dismissal"),
+    ("I can't discuss it further.", "dismissal"),
+    ("We've followed the correct procedure, so there's nothing to discuss.", "dismissal"),
+    ("I can't talk about other customers' bookings, that's final.", "dismissal"),
+    ("I'll pass it on, but don't expect anything", "dismissal"),
+    ("The manager will say no, so I wouldn't bother.", "dismissal"),
+    ("sorry pal, out of my control", "dismissal"),
+])
+def test_service_lines_that_close_the_matter_inflame(text, trigger):
+    """Session 12's service writers: the fine print, the script, "we consider the matter closed"."""
+    result = analyse(text)
+    assert trigger in {h.name for h in result.triggers} and result.intent == "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "The small print is confusing, I get it, let me explain it.",
+    "Honestly, I'd read the fine print with you if you like.",
+    "I know it's out of my control but I'm so sorry.",
+    "I wouldn't bother queuing, I'll bring it over to you.",
+    "You agreed to meet your friend here? Let's find her.",
+])
+def test_the_same_words_said_to_help_do_not(text):
+    assert analyse(text).intent != "escalate", text
