@@ -629,3 +629,41 @@ def test_service_lines_that_close_the_matter_inflame(text, trigger):
 ])
 def test_the_same_words_said_to_help_do_not(text):
     assert analyse(text).intent != "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "touch some grass and come back when youre normal",
+    "um hate to break it to you but the world doesn't revolve around you",
+    "there's a reason you're single, isn't there",
+    "this is why nobody takes you seriously",
+    "nobody likes a snitch",
+    "youre literally the worst kind of customer",
+    "youve got the memory of a goldfish",
+    "go crawl back into your hole",
+    "reading comprehension isnt your strong suit huh",
+    "honestly you're doing my head in",
+    "which part of no don't you understand?",
+    "Some customers are just never happy.",
+    "right, and who exactly made you the expert",
+    "Oh wow, ninety whole minutes on hold, however did you survive.",
+    "I'm sure you're very important where you come from",
+    "wow you must be so smart",
+])
+def test_put_downs_in_other_words_inflame(text):
+    """Session 12's hostile writers: the same families of put-down in words the lists lacked."""
+    assert analyse(text).intent == "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "You must be so tired, let me get you a chair.",
+    "That must be doing your head in, I'm so sorry.",
+    "how did you manage to get here so fast, thank you",
+    "I know the world doesn't revolve around this shop, but I'll be quick.",
+    "Nobody takes you seriously at work? That sounds really isolating.",
+    "you're the worst for apologising, you've done nothing wrong",
+    "honestly the reading comprehension on that form is hard, it's badly written",
+    "I'm sure you're important to the team, they'll want you back.",
+    "which part of the form don't you understand? I can go through it.",
+])
+def test_the_same_words_in_kindness_do_not_inflame(text):
+    assert analyse(text).intent != "escalate", text
