@@ -667,3 +667,45 @@ def test_put_downs_in_other_words_inflame(text):
 ])
 def test_the_same_words_in_kindness_do_not_inflame(text):
     assert analyse(text).intent != "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "yeah well life's not fair is it", "lol your loss", "it's not that deep, honestly", "mate, that's a you issue",
+    "suck it up", "i don't need to explain myself to you", "this conversation's over",
+    "cheer up, it might never happen", "goodness me, what a fuss over nothing",
+    "i'm sure it's not as bad as you're making out", "stop wasting everyones time",
+    "we are under no obligation to respond to you", "We've had no other complaints about it.",
+    "Honestly there's not a lot of point complaining, they won't change it.",
+    "you're gonna have to pay the fine whether you like it or not", "nothing to see here, move along",
+])
+def test_brush_offs_in_other_words_inflame(text):
+    assert analyse(text).intent == "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm so sorry for your loss.",
+    "I know, life's not fair sometimes, and I'm sorry it landed on you.",
+    "You don't need to explain yourself to me, it's fine.",
+    "Please don't think it's a fuss over nothing, it matters.",
+    "You're under no obligation to buy anything today.",
+    "Is it a you thing or a them thing? Let's work it out together.",
+    "Nothing to see here now, the alarm was a false one, you're all fine to carry on.",
+])
+def test_the_same_words_as_a_brush_off_said_kindly_do_not_inflame(text):
+    assert analyse(text).intent != "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "Face down.", "Mouth shut, eyes front.", "hood down", "I'm not telling you again, phone down",
+    "phone away. I won't ask twice.", "Nobody leaves till I say so.", "Stand there and don't move till I tell you.",
+])
+def test_clipped_orders_and_repeats_are_bare_orders(text):
+    assert "command" in {h.name for h in analyse(text).triggers}, text
+
+
+@pytest.mark.parametrize("text", [
+    "Hands down the best coffee in town, honestly, enjoy.", "Phones away during the film please, thanks so much.",
+    "Eyes front for the photo, lovely, thank you.", "Nobody leaves until everyone is safe, so let's wait together.",
+])
+def test_the_same_words_as_a_polite_instruction_are_not(text):
+    assert analyse(text).intent != "escalate", text
