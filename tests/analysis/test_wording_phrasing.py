@@ -709,3 +709,18 @@ def test_clipped_orders_and_repeats_are_bare_orders(text):
 ])
 def test_the_same_words_as_a_polite_instruction_are_not(text):
     assert analyse(text).intent != "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "Honestly, I think you've handled this better than most people would.",
+    "so you're the one who found him. that must have been so traumatic",
+    "so the scammers had your details and the bank's saying it's your fault for clicking the link",
+    "hey sweetheart, you dropped your glove",
+    "let's just take a breath together for a sec ok",
+    "take a breath, there's no rush, i'm listening",
+    "oh you poor thing, you must be frozen and fed up",
+    "you seem frightened about what he'll do next",
+])
+def test_supportive_lines_a_trigger_fired_on_do_not_inflame(text):
+    """Session 12's calm training rows on which a listed trigger fired (bench/wording_false_triggers.py)."""
+    assert analyse(text).intent != "escalate", text
