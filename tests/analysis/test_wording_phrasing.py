@@ -724,3 +724,15 @@ def test_the_same_words_as_a_polite_instruction_are_not(text):
 def test_supportive_lines_a_trigger_fired_on_do_not_inflame(text):
     """Session 12's calm training rows on which a listed trigger fired (bench/wording_false_triggers.py)."""
     assert analyse(text).intent != "escalate", text
+
+
+@pytest.mark.parametrize("text", [
+    "I think you're doing brilliantly honestly, most people would have crumbled",
+    "what would happen if you didn't this time?",
+    "how do you think he'd react if you didn't answer till 9?",
+    "where would you ideally want to live next?",
+    "what would you like us to do next? i'm happy to go either way",
+    "right whatever's gone on we'll figure it out",
+])
+def test_a_listeners_questions_and_praise_are_not_brush_offs(text):
+    assert analyse(text).intent != "escalate", text
