@@ -621,17 +621,6 @@ def test_service_lines_that_close_the_matter_inflame(text, trigger):
 
 
 @pytest.mark.parametrize("text", [
-    "The small print is confusing, I get it, let me explain it.",
-    "Honestly, I'd read the fine print with you if you like.",
-    "I know it's out of my control but I'm so sorry.",
-    "I wouldn't bother queuing, I'll bring it over to you.",
-    "You agreed to meet your friend here? Let's find her.",
-])
-def test_the_same_words_said_to_help_do_not(text):
-    assert analyse(text).intent != "escalate", text
-
-
-@pytest.mark.parametrize("text", [
     "touch some grass and come back when youre normal",
     "um hate to break it to you but the world doesn't revolve around you",
     "there's a reason you're single, isn't there",
@@ -648,13 +637,34 @@ def test_the_same_words_said_to_help_do_not(text):
     "Oh wow, ninety whole minutes on hold, however did you survive.",
     "I'm sure you're very important where you come from",
     "wow you must be so smart",
+    "yeah well life's not fair is it",
+    "lol your loss",
+    "it's not that deep, honestly",
+    "mate, that's a you issue",
+    "suck it up",
+    "i don't need to explain myself to you",
+    "this conversation's over",
+    "cheer up, it might never happen",
+    "goodness me, what a fuss over nothing",
+    "i'm sure it's not as bad as you're making out",
+    "stop wasting everyones time",
+    "we are under no obligation to respond to you",
+    "We've had no other complaints about it.",
+    "Honestly there's not a lot of point complaining, they won't change it.",
+    "you're gonna have to pay the fine whether you like it or not",
+    "nothing to see here, move along",
 ])
-def test_put_downs_in_other_words_inflame(text):
-    """Session 12's hostile writers: the same families of put-down in words the lists lacked."""
+def test_put_downs_and_brush_offs_in_other_words_inflame(text):
+    """Session 12's hostile writers: the same families of put-down and brush-off in words the lists lacked."""
     assert analyse(text).intent == "escalate", text
 
 
 @pytest.mark.parametrize("text", [
+    "The small print is confusing, I get it, let me explain it.",
+    "Honestly, I'd read the fine print with you if you like.",
+    "I know it's out of my control but I'm so sorry.",
+    "I wouldn't bother queuing, I'll bring it over to you.",
+    "You agreed to meet your friend here? Let's find her.",
     "You must be so tired, let me get you a chair.",
     "That must be doing your head in, I'm so sorry.",
     "how did you manage to get here so fast, thank you",
@@ -664,25 +674,6 @@ def test_put_downs_in_other_words_inflame(text):
     "honestly the reading comprehension on that form is hard, it's badly written",
     "I'm sure you're important to the team, they'll want you back.",
     "which part of the form don't you understand? I can go through it.",
-])
-def test_the_same_words_in_kindness_do_not_inflame(text):
-    assert analyse(text).intent != "escalate", text
-
-
-@pytest.mark.parametrize("text", [
-    "yeah well life's not fair is it", "lol your loss", "it's not that deep, honestly", "mate, that's a you issue",
-    "suck it up", "i don't need to explain myself to you", "this conversation's over",
-    "cheer up, it might never happen", "goodness me, what a fuss over nothing",
-    "i'm sure it's not as bad as you're making out", "stop wasting everyones time",
-    "we are under no obligation to respond to you", "We've had no other complaints about it.",
-    "Honestly there's not a lot of point complaining, they won't change it.",
-    "you're gonna have to pay the fine whether you like it or not", "nothing to see here, move along",
-])
-def test_brush_offs_in_other_words_inflame(text):
-    assert analyse(text).intent == "escalate", text
-
-
-@pytest.mark.parametrize("text", [
     "I'm so sorry for your loss.",
     "I know, life's not fair sometimes, and I'm sorry it landed on you.",
     "You don't need to explain yourself to me, it's fine.",
@@ -690,8 +681,28 @@ def test_brush_offs_in_other_words_inflame(text):
     "You're under no obligation to buy anything today.",
     "Is it a you thing or a them thing? Let's work it out together.",
     "Nothing to see here now, the alarm was a false one, you're all fine to carry on.",
+    "Hands down the best coffee in town, honestly, enjoy.",
+    "Phones away during the film please, thanks so much.",
+    "Eyes front for the photo, lovely, thank you.",
+    "Nobody leaves until everyone is safe, so let's wait together.",
+    "Honestly, I think you've handled this better than most people would.",
+    "so you're the one who found him. that must have been so traumatic",
+    "so the scammers had your details and the bank's saying it's your fault for clicking the link",
+    "hey sweetheart, you dropped your glove",
+    "let's just take a breath together for a sec ok",
+    "take a breath, there's no rush, i'm listening",
+    "oh you poor thing, you must be frozen and fed up",
+    "you seem frightened about what he'll do next",
+    "I think you're doing brilliantly honestly, most people would have crumbled",
+    "what would happen if you didn't this time?",
+    "how do you think he'd react if you didn't answer till 9?",
+    "where would you ideally want to live next?",
+    "what would you like us to do next? i'm happy to go either way",
+    "right whatever's gone on we'll figure it out",
 ])
-def test_the_same_words_as_a_brush_off_said_kindly_do_not_inflame(text):
+def test_the_same_words_said_to_help_do_not_inflame(text):
+    """The kind look-alikes of session 12's additions (service lines, put-downs, brush-offs, orders), and
+    its calm training rows on which a listed trigger fired (bench/wording_false_triggers.py)."""
     assert analyse(text).intent != "escalate", text
 
 
@@ -701,38 +712,3 @@ def test_the_same_words_as_a_brush_off_said_kindly_do_not_inflame(text):
 ])
 def test_clipped_orders_and_repeats_are_bare_orders(text):
     assert "command" in {h.name for h in analyse(text).triggers}, text
-
-
-@pytest.mark.parametrize("text", [
-    "Hands down the best coffee in town, honestly, enjoy.", "Phones away during the film please, thanks so much.",
-    "Eyes front for the photo, lovely, thank you.", "Nobody leaves until everyone is safe, so let's wait together.",
-])
-def test_the_same_words_as_a_polite_instruction_are_not(text):
-    assert analyse(text).intent != "escalate", text
-
-
-@pytest.mark.parametrize("text", [
-    "Honestly, I think you've handled this better than most people would.",
-    "so you're the one who found him. that must have been so traumatic",
-    "so the scammers had your details and the bank's saying it's your fault for clicking the link",
-    "hey sweetheart, you dropped your glove",
-    "let's just take a breath together for a sec ok",
-    "take a breath, there's no rush, i'm listening",
-    "oh you poor thing, you must be frozen and fed up",
-    "you seem frightened about what he'll do next",
-])
-def test_supportive_lines_a_trigger_fired_on_do_not_inflame(text):
-    """Session 12's calm training rows on which a listed trigger fired (bench/wording_false_triggers.py)."""
-    assert analyse(text).intent != "escalate", text
-
-
-@pytest.mark.parametrize("text", [
-    "I think you're doing brilliantly honestly, most people would have crumbled",
-    "what would happen if you didn't this time?",
-    "how do you think he'd react if you didn't answer till 9?",
-    "where would you ideally want to live next?",
-    "what would you like us to do next? i'm happy to go either way",
-    "right whatever's gone on we'll figure it out",
-])
-def test_a_listeners_questions_and_praise_are_not_brush_offs(text):
-    assert analyse(text).intent != "escalate", text
