@@ -68,7 +68,6 @@ from __future__ import annotations
 import argparse
 import functools
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -130,13 +129,9 @@ def report(name: str, rows: list[dict[str, str]], show_errors: bool, use_model: 
     return macro
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", text.lower()).strip()
-
-
 @functools.cache
 def _trained() -> frozenset[str]:
-    return frozenset(_plain(r["reply"]) for r in training.training_rows())
+    return frozenset(training.plain(r["reply"]) for r in training.training_rows())
 
 
 def unseen(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -144,7 +139,7 @@ def unseen(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     as "Calm down, sir." come easily to several writers, and a model that learnt one copy is not
     generalising when it judges the other. (The files are kept disjoint, tests/bench/test_wording_data.py,
     so this only guards against a copy added later.)"""
-    return [r for r in rows if _plain(r["reply"]) not in _trained()]
+    return [r for r in rows if training.plain(r["reply"]) not in _trained()]
 
 
 TECHNIQUE_NAMES = {"name_emotion": "reflecting feelings", "reflect": "paraphrase", "open_question": "open questions"}
@@ -381,10 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         # Its errors are never listed: reading them would make it one more set to tune on.
         figures["corpus blind"] = corpus_report("wording_corpus_blind.tsv (blind)",
                                                 training.read_rows(training.BLIND_FILE), False, use_model)
-        figures["blind2"] = corpus_report("wording_blind2.tsv (blind, written apart)",
-                                          unseen(training.read_rows(training.BLIND2_FILE)), False, use_model)
-        figures["blind3"] = corpus_report("wording_blind3.tsv (blind, written apart)",
-                                          unseen(training.read_rows(training.BLIND3_FILE)), False, use_model)
+        for path in training.WRITTEN_APART:
+            figures[path.stem.removeprefix("wording_")] = corpus_report(
+                f"{path.name} (blind, written apart)", unseen(training.read_rows(path)), False, use_model)
     if use_model and args.templates:
         figures["corpus unseen templates"] = template_holdout(args.errors)
     if use_model and not args.no_cv:

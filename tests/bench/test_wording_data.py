@@ -4,24 +4,20 @@ and 12's files) are well formed: known labels, the split rule, and no reply shar
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import pytest
 
+from bench import train_wording_model as training
 from simulator.engine.vocabulary import INTENTS, TECHNIQUES, TRIGGERS
 
-DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-WRITTEN = DATA / "wording_written.tsv"
+DATA = training.DATA
+WRITTEN = training.WRITTEN_FILE
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _key(reply: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", reply.lower()).strip()
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +59,8 @@ def test_each_class_and_the_measured_kinds_are_well_represented(written):
 
 # Sessions 11 and 12's files: written one at a time by other writers; every 4th row as written was a
 # check row (rows that repeated another file's reply were removed afterwards, so the rule holds only roughly).
-LATER = ("wording_social.tsv", "wording_support.tsv", "wording_service.tsv", "wording_blind2.tsv",
-         "wording_trainee.tsv", "wording_hostile.tsv", "wording_listener.tsv", "wording_agent.tsv",
-         "wording_door.tsv", "wording_helpline.tsv", "wording_comments.tsv", "wording_blind3.tsv")
-BLIND = ("wording_blind2.tsv", "wording_blind3.tsv")
+LATER = tuple(f.name for f in (*training.WRITTEN_FILES, *training.WRITTEN_APART) if f != WRITTEN)
+BLIND = tuple(f.name for f in training.WRITTEN_APART)
 
 
 @pytest.mark.parametrize("name", LATER)
@@ -84,9 +78,9 @@ def test_the_later_files_have_known_labels_and_their_splits(name):
 
 @pytest.mark.parametrize("name", [WRITTEN.name, *LATER])
 def test_no_reply_twice_nor_in_any_other_labelled_set(name):
-    keys = [_key(r["reply"]) for r in _rows(DATA / name)]
+    keys = [training.plain(r["reply"]) for r in _rows(DATA / name)]
     assert len(keys) == len(set(keys))
-    others = {_key(r["reply"]) for path in DATA.glob("*.tsv") if path.name != name for r in _rows(path)
+    others = {training.plain(r["reply"]) for path in DATA.glob("*.tsv") if path.name != name for r in _rows(path)
               if r.get("reply")}
     clash = sorted(set(keys) & others)
     assert not clash, f"{name} repeats replies of other files: {clash[:5]}"

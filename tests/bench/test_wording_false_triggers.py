@@ -12,7 +12,7 @@ def test_it_reads_the_tuning_rows_and_never_the_measuring_ones():
     assert {r["file"] for r in rows} == {*(f.name for f in training.WRITTEN_FILES), training.HANDWRITTEN_FILE.name,
                                          training.CORPUS_FILE.name, training.DEV_FILE.name, training.FRESH_FILE.name}
     assert {r["split"] for r in rows} <= {"train", "tune", "dev"}
-    assert not any(r["file"] in {training.BLIND_FILE.name, training.BLIND2_FILE.name} for r in rows)
+    assert not any(r["file"] in {f.name for f in (training.BLIND_FILE, *training.WRITTEN_APART)} for r in rows)
 
 
 def test_it_lists_a_pattern_that_fires_on_calm_rows(capsys):
