@@ -9,10 +9,10 @@ import wave
 import numpy as np
 import pytest
 
-from simulator.speech import engines
-from simulator.speech import whisper as whisper_module
 from simulator.engine.loader import load_scenario
 from simulator.paths import SCENARIOS_DIR
+from simulator.speech import engines
+from simulator.speech import whisper as whisper_module
 from simulator.speech.adaptation import adaptation_for_scenario, build_adaptation
 from simulator.speech.engines import WhisperRecognizer
 from simulator.speech.recognizer import is_low_confidence
