@@ -34,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis import embedding  # noqa: E402
+from simulator.analysis import embedding, sentence_encoder  # noqa: E402
 from simulator.analysis.matching import Analysis  # noqa: E402
 from simulator.analysis.model import CLASSES, MODEL_PATH, Head, WordingModel  # noqa: E402
 from simulator.analysis.wording import load_rubric  # noqa: E402
@@ -101,7 +101,7 @@ VECTOR_SCALE = 3.0
 # Tried and not kept: the words no negation reaches in place of the whole reply (0.862 / 0.772),
 # a max-pooled vector beside the mean (0.821 / 0.782; with the negated words 0.861 / 0.775), a
 # hidden layer of 64 over the vectors (0.741 / 0.700), word pairs one word apart (0.807 / 0.790).
-POOLING = "negation"
+POOLING = "negation+context"
 HEAD_SCALE = 5.0
 
 # L2 chosen with the word-and-meaning model alone judging half the hand-written tune and written train
@@ -160,7 +160,13 @@ def vectors(rows: Sequence[dict[str, str]], pooling: str = POOLING) -> np.ndarra
     if pooling == "mean":
         return enc.embed_many([r["reply"] for r in rows])
     rubric = load_rubric()
-    return np.stack([Analysis(rubric, r["reply"]).meaning(pooling, enc) for r in rows])
+    averaged = np.stack([Analysis(rubric, r["reply"]).meaning(pooling, enc) for r in rows])
+    if not pooling.endswith("+context"):
+        return averaged
+    context = sentence_encoder.encoder()
+    if context is None:
+        return None
+    return np.hstack([averaged, context.embed_many([r["reply"] for r in rows])])
 
 
 def _adam(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray, l2: float, steps: int, softmax: bool,
@@ -221,8 +227,14 @@ def train(feature_lists: Sequence[Sequence[str]], labels: Sequence[str], l2: flo
     dense_w = w[len(vocab):] * VECTOR_SCALE if dense is not None else None
     return WordingModel(weights, [round(float(v), 4) for v in b],
                         {"rows": len(labels), "features": len(weights), "l2": l2, "min_count": min_count,
-                         "steps": steps, "vectors": f"{embedding.PACKAGE} {embedding.VERSION}" if dense is not None
-                         else "none"}, dense_w, heads, pooling)
+                         "steps": steps, "vectors": _vectors_meta(pooling) if dense is not None else "none"}, dense_w, heads, pooling)
+
+
+def _vectors_meta(pooling: str) -> str:
+    named = f"{embedding.PACKAGE} {embedding.VERSION}"
+    if pooling.endswith("+context"):
+        named += f", {sentence_encoder.DISTRIBUTION} {sentence_encoder.VERSION}"
+    return named
 
 
 def _labels(row: dict[str, str]) -> set[str]:
@@ -278,8 +290,9 @@ def build(rows: Sequence[dict[str, str]], l2: float = L2,
 
 
 def main() -> int:
-    if embedding.encoder() is None:
-        print(f"sentence vectors unavailable ({embedding.status()}); training on words alone")
+    if embedding.encoder() is None or sentence_encoder.encoder() is None:
+        print(f"sentence vectors unavailable ({embedding.status()}; {sentence_encoder.status()}); "
+              "training on words alone")
     rows = training_rows()
     model = build(rows)
     save(model)

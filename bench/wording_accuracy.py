@@ -250,7 +250,7 @@ def template_holdout(show_errors: bool = False) -> float:
 
 # (model_escalate, model_escalate_unkind and unkind_below or None): the settings --halves compares.
 HALVES_SETTINGS: tuple[tuple[float, tuple[float, float] | None], ...] = (
-    (0.65, None), (0.7, None), (0.75, None), (0.7, (0.55, 0.15)), (0.7, (0.6, 0.1)))
+    (0.65, None), (0.7, None), (0.75, None), (0.8, None), (0.85, None))
 
 
 def halves() -> None:

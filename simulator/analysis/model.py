@@ -15,6 +15,8 @@ The intent model's meaning ("pooling" in the file): "mean" is one averaged vecto
 reply; "negation" is two, that one and the average of the words a negation reaches ("I'm not
 going to tell you to calm down": "going to tell you to calm down"), so the model can learn that
 "calm down" said to reassure does not weigh like the order. One average cannot tell them apart.
+"negation+context" adds the reply read in context (simulator.analysis.sentence_encoder, a small
+transformer: word order and negation are in its vector), 384 numbers after the two averages.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import numpy as np
 MODEL_PATH = Path(__file__).with_name("wording_model.json")
 CLASSES: tuple[str, ...] = ("deescalate", "neutral", "escalate")
 # How the intent model's vector is made, and how many sentence vectors long it is.
-POOLINGS = {"mean": 1, "negation": 2}
+POOLINGS = {"mean": 1, "negation": 2, "negation+context": 2}
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,16 @@ class WordingModel:
         self.weights = weights
         self.bias = bias
         self.meta = meta
-        # (DIM * POOLINGS[pooling], len(CLASSES)): how the reply's meaning moves each intent's score.
+        # (DIM * POOLINGS[pooling] (+ the context encoder's DIM), len(CLASSES)): how the reply's
+        # meaning moves each intent's score.
         self.dense = dense
         self.heads = tuple(heads)
         self.pooling = pooling
+
+    @property
+    def uses_context(self) -> bool:
+        """Whether the intent model reads the reply in context too (sentence_encoder's vectors)."""
+        return self.pooling.endswith("+context")
 
     @property
     def uses_vectors(self) -> bool:

@@ -13,9 +13,10 @@ finding keeps the span of the original text that showed it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
-from simulator.analysis import embedding, matching
+from simulator.analysis import embedding, matching, sentence_encoder
 from simulator.analysis.decision import blend
 from simulator.analysis.matching import Hit, WordingResult
 from simulator.analysis.model import WordingModel, load_model
@@ -53,10 +54,33 @@ def normalise_text(text: str) -> str:
     return " ".join(t.word for t in load_rubric().normalise(text))
 
 
+_PREFETCH_SLICE = 128
+
+
+def prefetch(replies: Sequence[str]) -> None:
+    """Read many replies in context at once, in batches (a file of replies: `simulator assess
+    --batch`), so judging each one finds its vectors ready: the replies the lists find a trigger
+    in are not (the model is not asked about them), and each reply's matching, done here to tell,
+    is kept for judging it. Nothing without the context encoder."""
+    model = load_model()
+    encoder = sentence_encoder.encoder() if model is not None and model.uses_context else None
+    if encoder is None:
+        return
+    rubric = load_rubric()
+    replies = list(replies)
+    # The encoder (CTranslate2, which lets go of the GIL) reads one slice while the next is matched.
+    with ThreadPoolExecutor(1, thread_name_prefix="prefetch") as reader:
+        for start in range(0, len(replies), _PREFETCH_SLICE):
+            analyses = matching.prepare(rubric, replies[start:start + _PREFETCH_SLICE], fresh=start == 0)
+            reader.submit(encoder.prefetch, [a.text for a in analyses if a.needs_context()])
+
+
 def warm() -> None:
     """Load what the first reply would otherwise wait for: the shipped rubric, the statistical model
-    and its sentence vectors (0.3-0.6 s together). Safe to call from any thread, more than once."""
+    and its sentence vectors (0.3-0.6 s together, and the context encoder 0.3 s, 0.8 s the first time it is converted). Safe to call from any thread, more than once."""
     load_rubric()
     model = load_model()
     if model is not None and model.uses_vectors:
         embedding.encoder()
+    if model is not None and model.uses_context:
+        sentence_encoder.encoder()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.analysis import embedding
+from simulator.analysis import embedding, sentence_encoder
 from simulator.analysis.model import load_model
 from simulator.analysis.wording import analyse
 
@@ -80,8 +80,9 @@ def test_the_shipped_model_reads_the_words_a_negation_reaches_apart():
     from simulator.analysis.wording import load_rubric
 
     model = load_model()
-    assert model is not None and model.pooling == "negation"
-    assert model.dense is not None and model.dense.shape == (2 * embedding.DIM, 3)
+    assert model is not None and model.pooling == "negation+context"
+    width = 2 * embedding.DIM + sentence_encoder.DIM  # the two averages, then the reply in context
+    assert model.dense is not None and model.dense.shape == (width, 3)
     negated = Analysis(load_rubric(), "I'm not going to tell you to calm down.")
     assert negated.negation_parts(0, len(negated.tokens) - 1) == [
         "I'm not going to tell you to calm down.", "going to tell you to calm down"]
@@ -91,10 +92,10 @@ def test_the_shipped_model_reads_the_words_a_negation_reaches_apart():
     assert found is not None and plain is not None
     # One average of each reply's words is nearly the same; the negated words' half tells them apart.
     assert float(found[0][:embedding.DIM] @ plain[0][:embedding.DIM]) > 0.95
-    assert np.linalg.norm(found[0][embedding.DIM:]) == pytest.approx(1.0, abs=1e-3)
-    assert not plain[0][embedding.DIM:].any()
+    assert np.linalg.norm(found[0][embedding.DIM:2 * embedding.DIM]) == pytest.approx(1.0, abs=1e-3)
+    assert not plain[0][embedding.DIM:2 * embedding.DIM].any()
     # Each sentence is read the same way, for the sentence read on its own and the quote.
-    assert found[3].shape == (1, 2 * embedding.DIM)
+    assert found[3].shape == (1, width)
 
 
 def test_a_model_file_says_how_its_vectors_are_pooled():
@@ -103,7 +104,7 @@ def test_a_model_file_says_how_its_vectors_are_pooled():
     model = load_model()
     assert model is not None
     data = model.to_dict()
-    assert WordingModel.from_dict(data).pooling == "negation"
+    assert WordingModel.from_dict(data).pooling == "negation+context"
     # A file from before the pooling was written down averaged the whole reply.
     older = {k: v for k, v in data.items() if k != "pooling"}
     assert WordingModel.from_dict(older).pooling == "mean"

@@ -53,12 +53,17 @@ TECHNIQUE_EXAMPLES = [
 def test_each_technique_is_found(name, text):
     result = analyse(text)
     assert name in {h.name for h in result.techniques}
-    # A reason or a thank-you on its own is polite rather than calming (see phrases.yaml weights).
-    assert result.intent == ("neutral" if name in ("explain_why", "thank") else "deescalate")
+    # A reason or a thank-you on its own is polite rather than calming in the rules (see
+    # phrases.yaml weights); the model, from writers who mostly marked sincere thanks as calming,
+    # may credit a thank-you, never count it against the trainee.
+    if name == "thank":
+        assert result.rule_intent == "neutral" and result.intent != "escalate"
+    else:
+        assert result.intent == ("neutral" if name == "explain_why" else "deescalate")
 
 
 def test_weaker_techniques_add_up():
-    assert analyse("Thank you for your patience.").intent == "neutral"
+    assert analyse("Thank you for your patience.").rule_intent == "neutral"
     assert analyse("We check ID because the licence requires it.").intent == "neutral"
     # In the rules. The model, trained on replies from many writers, hears a reason after a thank-you
     # as matter-of-fact and may judge the whole neutral; the rules' sum is what a trainer edits.

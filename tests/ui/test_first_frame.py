@@ -80,7 +80,7 @@ def test_the_window_loads_without_the_judge_or_the_migration_tool():
 KEPT_OFF_THE_FIRST_FRAME = (
     "numpy", "sqlalchemy", "sqlalchemy.dialects.postgresql", "alembic", "psycopg",
     "simulator.engine.model", "simulator.engine.loader", "simulator.records.store",
-    "simulator.analysis.wording", "wordllama", "ctranslate2", "faster_whisper", "onnxruntime", "pocketsphinx",
+    "simulator.analysis.wording", "simulator.analysis.sentence_encoder", "wordllama", "ctranslate2", "faster_whisper", "onnxruntime", "pocketsphinx",
     "PySide6.QtMultimedia", "simulator.devices.voice_out", "simulator.devices.microphone",
     "simulator.ui.conversation.view", "simulator.ui.debrief.view", "simulator.ui.settings.view",
     "simulator.ui.calibration.view", "simulator.ui.authoring.view", "simulator.ui.history.view",
