@@ -10,7 +10,6 @@ its phrase lists and word model alone and says so once (see `status`).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import logging
 import struct
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.fileio import ModelFileError, verified_bytes
+from simulator.analysis.bundled import Bundle, BundleUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,29 +31,17 @@ TOKENIZER = ("tokenizers/l2_supercat_tokenizer_config.json",
 DIM = 256
 
 
-class EmbeddingUnavailable(RuntimeError):
-    """The bundled vectors are missing or not the ones this simulator was trained with."""
+BUNDLE = Bundle(PACKAGE, PACKAGE, VERSION, "the sentence vectors",
+                "the wording judge uses its phrase lists and word model only")
+EmbeddingUnavailable = BundleUnavailable
 
 
 def _package_dir() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise EmbeddingUnavailable(
-            f"the '{PACKAGE}' package is not installed, so the wording judge uses its phrase lists and "
-            f"word model only; install it with: pip install {PACKAGE}=={VERSION}")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return BUNDLE.folder()
 
 
 def _checked(root: Path, relative: str, sha256: str) -> bytes:
-    try:
-        return verified_bytes(root / relative, sha256)
-    except ModelFileError as exc:
-        if exc.reason == "differs":
-            raise EmbeddingUnavailable(f"{exc.path}: not the file the wording model was trained with (SHA-256 "
-                                       f"differs); install the pinned version: pip install {PACKAGE}=={VERSION}"
-                                       ) from None
-        raise EmbeddingUnavailable(f"{exc.path}: cannot read the sentence vectors ({exc.detail}); reinstall "
-                                   f"with: pip install --force-reinstall {PACKAGE}=={VERSION}") from None
+    return BUNDLE.read(root, relative, sha256)
 
 
 def _read_safetensors(data: bytes, path: str) -> np.ndarray:
@@ -110,7 +97,7 @@ def _load() -> Encoder | str:
             from tokenizers import Tokenizer  # a compiled library, loaded only when the vectors are
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' package is missing; reinstall with: "
-                                       f"pip install {PACKAGE}=={VERSION}") from None
+                                       f"{BUNDLE.install(force=True)}") from None
         tokenizer = Tokenizer.from_str(tok_json.decode("utf-8"))
         tokenizer.no_padding()
         tokenizer.no_truncation()

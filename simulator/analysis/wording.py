@@ -14,7 +14,6 @@ finding keeps the span of the original text that showed it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from simulator.analysis import embedding, matching, sentence_encoder
 from simulator.analysis.decision import blend
@@ -54,9 +53,6 @@ def normalise_text(text: str) -> str:
     return " ".join(t.word for t in load_rubric().normalise(text))
 
 
-_PREFETCH_SLICE = 128
-
-
 def prefetch(replies: Sequence[str]) -> None:
     """Read many replies in context at once, in batches (a file of replies: `simulator assess
     --batch`), so judging each one finds its vectors ready: the replies the lists find a trigger
@@ -66,13 +62,8 @@ def prefetch(replies: Sequence[str]) -> None:
     encoder = sentence_encoder.encoder() if model is not None and model.uses_context else None
     if encoder is None:
         return
-    rubric = load_rubric()
-    replies = list(replies)
-    # The encoder (CTranslate2, which lets go of the GIL) reads one slice while the next is matched.
-    with ThreadPoolExecutor(1, thread_name_prefix="prefetch") as reader:
-        for start in range(0, len(replies), _PREFETCH_SLICE):
-            analyses = matching.prepare(rubric, replies[start:start + _PREFETCH_SLICE], fresh=start == 0)
-            reader.submit(encoder.prefetch, [a.text for a in analyses if a.needs_context()])
+    analyses = matching.prepare(load_rubric(), replies)
+    encoder.prefetch([a.text for a in analyses if a.needs_context()])
 
 
 def warm() -> None:

