@@ -16,14 +16,17 @@ Two parts, both logistic regressions trained here with numpy (Adam, L2), see sim
   template holds, which is what the judge has to generalise to.
 The "holdout" and "blind" splits of the older files, the corpus "dev" rows, the "check" rows of
 wording_handwritten.tsv and of the WRITTEN_FILES, the whole blind corpus (wording_corpus_blind.tsv)
-and the blind sets written apart (wording_blind2.tsv, wording_blind3.tsv) are never trained on, so
-they still measure unseen replies.
+and the sets written apart (WRITTEN_APART: wording_blind2.tsv, wording_blind3.tsv, wording_blind4.tsv,
+wording_counter.tsv) are never trained on, so they still measure unseen replies.
+
+The model also keeps its neighbours (simulator/analysis/model.py): each intent's training replies,
+read in context, gathered into centres by k-means (see NEIGHBOUR_CENTRES), saved beside the model
+as wording_model.npz.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 import sys
 from collections import Counter
@@ -36,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.analysis import embedding, sentence_encoder  # noqa: E402
 from simulator.analysis.matching import Analysis  # noqa: E402
-from simulator.analysis.model import CLASSES, MODEL_PATH, Head, WordingModel  # noqa: E402
+from simulator.analysis.model import CLASSES, MODEL_PATH, Head, Neighbours, WordingModel, save_model  # noqa: E402
 from simulator.analysis.wording import load_rubric  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -72,7 +75,16 @@ BLIND2_FILE = DATA / "wording_blind2.tsv"
 # Written in session 12 the same way by yet another writer: never trained or tuned on.
 BLIND3_FILE = DATA / "wording_blind3.tsv"
 # The blind sets written apart, each reported on its own by bench/wording_accuracy.py.
-WRITTEN_APART = (BLIND2_FILE, BLIND3_FILE)
+# Written in session 14 the same way by yet another writer, before the session's retraining: never
+# trained or tuned on.
+BLIND4_FILE = DATA / "wording_blind4.tsv"
+# Written in session 14 by another writer who saw none of the other files, told only where the judge
+# was weakest: put-downs without a stock insult word, "never say" lines in many wordings, bare
+# orders and power moves, brush-offs, "sorry, but you...", beside kind replies in the same words.
+# Never trained or tuned on (it was written for training, but the model it trained read a plain
+# offer of options as neutral, against tests/analysis/test_wording.py, so it measures instead).
+COUNTER_FILE = DATA / "wording_counter.tsv"
+WRITTEN_APART = (BLIND2_FILE, BLIND3_FILE, BLIND4_FILE, COUNTER_FILE)
 TRAINING_SPLITS = {DEV_FILE.name: {"dev"}, FRESH_FILE.name: {"tune"}, CORPUS_FILE.name: {"train"},
                    HANDWRITTEN_FILE.name: {"tune"}, **{f.name: {"train"} for f in WRITTEN_FILES}}
 # How much a reply written one at a time weighs against a template row in the intent model's loss.
@@ -114,6 +126,29 @@ HEAD_SCALE = 5.0
 # L2 0.05 at 0.6: 3.9% of supportive replies, 63.8% of insults (macro-F1 0.722); 0.02 at 0.7 with
 # 0.55 under 0.15: 3.6%, 68.2% (0.747); 0.01 at 0.8, the same: 4.1%, 69.8% (0.758).
 L2 = 0.02
+# The neighbours (simulator/analysis/model.py): the context-read training replies of each intent
+# gathered into this many centres; a reply's K nearest centres hold this share of its escalate
+# reading. Session 14, first judged by models trained without their half of the rows written one at
+# a time, on the replies with no listed trigger, at the escalate reading that lets 2% of supportive
+# replies escalate: the linear model alone caught 41% of insults, 21% of "never say" lines and 48%
+# of bare orders; half its reading and half the 10 nearest training replies, 53%, 36%, 78%; the
+# same with 1,000 centres an intent and the 5 nearest, 55%, 39%, 73% (500 centres: 52%, 34%, 69%;
+# 4,000 replies drawn at random: 45%, 34%, 71%); the neighbours alone 49%, 39%, 76%. The whole
+# judge, on the same rows (`bench/wording_accuracy.py --halves`, 10,979 rows) at model_escalate
+# 0.75: macro-F1 0.764 -> 0.786, supportive replies escalating 2.0% -> 1.9%, insults 66.4% ->
+# 70.2%, "never say" 70.9% -> 73.6%, bare orders 72.6% -> 77.9%, neutral replies 1.6% -> 1.9%.
+# Replies shorter than NEIGHBOUR_MIN_WORDS are read by the linear model alone. On those rows with a
+# file written for training added (since made a check set, see COUNTER_FILE; 11,514 rows), at 0.75:
+# the neighbours for every reply gave macro-F1 0.785, supportive 1.8%, insults 67.2%, bare orders
+# 83.1%; from 4 words 0.783, 1.8%, 66.7%, 80.2%; from 5 words 0.781, 1.8%, 66.2%, 77.9%; from 6
+# words 0.778, 1.8%, 66.4%, 74.9%. From 5 words: the neighbours took "Go easy on yourself." (four
+# words, a kind wish trainers agreed is no order, tests/analysis/test_wording_phrasing.py) from
+# 0.76 to 0.88 sure it inflames, past the halfway-surer bar its listed technique sets.
+NEIGHBOUR_CENTRES = 1000
+NEIGHBOUR_K = 5
+NEIGHBOUR_WEIGHT = 0.5
+NEIGHBOUR_MIN_WORDS = 5
+KMEANS_ROUNDS = 15
 MIN_COUNT = 2
 STEPS = 400
 
@@ -273,7 +308,31 @@ def train_heads(rows: Sequence[dict[str, str]], tune: Sequence[dict[str, str]]) 
 
 
 def save(model: WordingModel, path: Path = MODEL_PATH) -> None:
-    path.write_text(json.dumps(model.to_dict(), separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+    save_model(model, path)
+
+
+def neighbours(context: np.ndarray, labels: Sequence[str], per_class: int = NEIGHBOUR_CENTRES) -> Neighbours:
+    """The training replies of each intent, read in context, gathered into `per_class` groups
+    (k-means on unit vectors, cosine similarity, a fixed seed): the centres and their intent."""
+    rng = np.random.default_rng(0)
+    centres, owners = [], []
+    for c, name in enumerate(CLASSES):
+        points = context[np.asarray(labels) == name]
+        n = min(per_class, len(points) // 4)
+        if n == 0:
+            continue
+        found = points[rng.choice(len(points), n, replace=False)].copy()
+        for _ in range(KMEANS_ROUNDS):
+            nearest = np.argmax(points @ found.T, axis=1)
+            for g in range(n):
+                members = points[nearest == g]
+                if len(members):
+                    v = members.mean(axis=0)
+                    found[g] = v / max(float(np.linalg.norm(v)), 1e-9)
+        centres.append(found)
+        owners.append(np.tile(np.eye(len(CLASSES), dtype=np.float32)[c], (n, 1)))
+    return Neighbours(np.vstack(centres).astype(np.float32), np.vstack(owners), NEIGHBOUR_K, NEIGHBOUR_WEIGHT,
+                      NEIGHBOUR_MIN_WORDS)
 
 
 def build(rows: Sequence[dict[str, str]], l2: float = L2,
@@ -285,8 +344,15 @@ def build(rows: Sequence[dict[str, str]], l2: float = L2,
         tune = [r for r in read_rows(CORPUS_FILE) if r["split"] == "dev"]
     heads = train_heads(head_rows, tune) if head_rows else []
     probe = WordingModel({}, [0.0] * len(CLASSES), {}, None, heads) if heads else None
-    return train([row_features(r, probe) for r in rows], [r["intent"] for r in rows], l2=l2,
-                 dense=vectors(rows), heads=heads, row_weight=[HANDWRITTEN_WEIGHT.get(r["file"], 1.0) for r in rows])
+    dense = vectors(rows)
+    labels = [r["intent"] for r in rows]
+    model = train([row_features(r, probe) for r in rows], labels, l2=l2, dense=dense, heads=heads,
+                  row_weight=[HANDWRITTEN_WEIGHT.get(r["file"], 1.0) for r in rows])
+    if dense is not None and model.uses_context and NEIGHBOUR_CENTRES:
+        model.neighbours = neighbours(dense[:, -sentence_encoder.DIM:], labels)
+        model.meta["neighbours"] = (f"{len(model.neighbours.centres)} centres, k {NEIGHBOUR_K}, weight {NEIGHBOUR_WEIGHT}, "
+                                    f"from {NEIGHBOUR_MIN_WORDS} words")
+    return model
 
 
 def main() -> int:

@@ -49,6 +49,11 @@ The figures:
   blind2        wording_blind2.tsv (session 11): all of those styles, written by a writer who saw
                 none of the other files; never trained or tuned on, errors never listed.
   blind3        wording_blind3.tsv (session 12): the same, by another writer.
+  blind4        wording_blind4.tsv (session 14): the same, by another writer.
+  counter       wording_counter.tsv (session 14): by another writer who saw none of the other files,
+                told only where the judge was weakest (put-downs without a stock insult word, "never
+                say" lines, bare orders, brush-offs, "sorry, but you...") and to write kind replies in
+                the same words beside them; never trained or tuned on.
   dev           wording_dev.tsv "dev" rows: the rubric was tuned on them and the model trained on them.
   holdout       wording_dev.tsv "holdout" rows: same authors and situations, never trained on.
   blind         wording_fresh.tsv "blind" rows: new situations in fourteen voices, never looked at while

@@ -22,8 +22,12 @@ transformer: word order and negation are in its vector), 384 numbers after the t
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import json
+import logging
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,7 @@ from typing import Any
 import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("wording_model.json")
+log = logging.getLogger(__name__)
 CLASSES: tuple[str, ...] = ("deescalate", "neutral", "escalate")
 # How the intent model's vector is made, and how many sentence vectors long it is.
 POOLINGS = {"mean": 1, "negation": 2, "negation+context": 2}
@@ -114,11 +119,53 @@ class Head:
         return 1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias)))
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Replies the model was trained on, summed up as points of meaning: each is the centre of a
+    group of training replies of one intent, read in context (sentence_encoder), with the share of
+    each intent among the replies nearest it. A reply's neighbours are the `k` centres nearest its
+    own reading; what they held is a second opinion beside the linear model's, which one straight
+    line through the space of meaning cannot give: put-downs sit in many small places of it.
+    """
+
+    centres: np.ndarray  # (n, DIM) unit vectors
+    labels: np.ndarray  # (n, len(CLASSES)): the share of each intent among a centre's replies
+    k: int = 5
+    weight: float = 0.5  # how much of the escalate reading is theirs
+    # Shorter replies are read without them: "Got it." and "Sir, your change." sit among the short
+    # orders ("Out.", "Move it.") there, since a few words say little of their meaning in context.
+    min_words: int = 0
+
+    def escalate_share(self, vector: np.ndarray) -> float:
+        """The share of escalating replies near `vector`, nearer centres weighing more."""
+        similarity = self.centres @ vector
+        k = min(self.k, len(similarity))
+        nearest = np.argpartition(-similarity, k - 1)[:k]
+        closeness = np.maximum(similarity[nearest], 0.0) ** 3
+        total = float(closeness.sum())
+        if total <= 0:
+            return 0.0
+        return float(closeness @ self.labels[nearest, CLASSES.index("escalate")]) / total
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        np.savez_compressed(out, centres=self.centres.astype(np.float16), labels=self.labels.astype(np.float16),
+                            k=np.int32(self.k), weight=np.float32(self.weight), min_words=np.int32(self.min_words))
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Neighbours:
+        with np.load(io.BytesIO(data), allow_pickle=False) as f:
+            return cls(f["centres"].astype(np.float32), f["labels"].astype(np.float32), int(f["k"]), float(f["weight"]),
+                       int(f["min_words"]))
+
+
 class WordingModel:
     """Weights per feature and intent, read from wording_model.json; optionally sentence-vector weights and heads."""
 
     def __init__(self, weights: dict[str, list[float]], bias: list[float], meta: dict[str, object],
-                 dense: np.ndarray | None = None, heads: Sequence[Head] = (), pooling: str = "mean") -> None:
+                 dense: np.ndarray | None = None, heads: Sequence[Head] = (), pooling: str = "mean",
+                 neighbours: Neighbours | None = None) -> None:
         if pooling not in POOLINGS:
             raise ValueError(f"unknown pooling {pooling!r}, expected one of {sorted(POOLINGS)}")
         self.weights = weights
@@ -129,6 +176,8 @@ class WordingModel:
         self.dense = dense
         self.heads = tuple(heads)
         self.pooling = pooling
+        # Read with the reply in context (pooling "+context"): the last DIM numbers of its vector.
+        self.neighbours = neighbours
 
     @property
     def uses_context(self) -> bool:
@@ -169,7 +218,11 @@ class WordingModel:
             return np.zeros((len(vectors), len(CLASSES)), np.float32)
         return vectors @ self.dense
 
-    def read(self, feats: Sequence[Feature], vector: np.ndarray | None = None, explain: bool = True) -> Reading:
+    def read(self, feats: Sequence[Feature], vector: np.ndarray | None = None, explain: bool = True,
+             neighbours: int = 0) -> Reading:
+        """The model's reading of a reply's features and vector; with `neighbours`, the number of
+        words of a whole reply read in context, its escalate probability is shared with what its
+        `Neighbours` held (when it has at least their `min_words`)."""
         scores = list(self.bias)
         if vector is not None and self.dense is not None:
             for c, v in enumerate(vector @ self.dense):
@@ -192,7 +245,42 @@ class WordingModel:
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         probs = {c: e / total for c, e in zip(CLASSES, exps, strict=True)}
+        near = self.neighbours
+        if near is not None and neighbours and neighbours >= near.min_words and vector is not None \
+                and self.uses_context:
+            before = probs["escalate"]
+            after = (1 - near.weight) * before + near.weight * near.escalate_share(vector[-near.centres.shape[1]:])
+            rest = (1 - after) / (1 - before) if before < 1 else 0.0
+            probs = {c: after if c == "escalate" else p * rest for c, p in probs.items()}
         return Reading(probs, tuple((f, tuple(w)) for f, w in contributions))
+
+
+def neighbours_file(path: Path) -> Path:
+    """Where the model at `path` keeps its `Neighbours` (beside it: wording_model.npz)."""
+    return path.with_suffix(".npz")
+
+
+def save_model(model: WordingModel, path: Path = MODEL_PATH) -> None:
+    """Write the model as JSON, and its neighbours beside it with their SHA-256 in the JSON."""
+    data = model.to_dict()
+    if model.neighbours is not None:
+        blob = model.neighbours.to_bytes()
+        neighbours_file(path).write_bytes(blob)
+        data["neighbours"] = {"file": neighbours_file(path).name, "sha256": hashlib.sha256(blob).hexdigest()}
+    path.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _neighbours(path: Path, entry: dict[str, Any]) -> Neighbours | None:
+    where = path.with_name(str(entry.get("file", "")))
+    try:
+        blob = where.read_bytes()
+        if hashlib.sha256(blob).hexdigest() != entry.get("sha256"):
+            raise ValueError("its SHA-256 is not the one the model was saved with")
+        return Neighbours.from_bytes(blob)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("%s: the wording model's neighbours are unusable (%s); it judges without them. "
+                    "Reinstall the simulator to mend it.", where, getattr(exc, "strerror", None) or exc)
+        return None
 
 
 @functools.cache
@@ -202,4 +290,7 @@ def load_model(path: Path = MODEL_PATH) -> WordingModel | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    return WordingModel.from_dict(data)
+    model = WordingModel.from_dict(data)
+    if data.get("neighbours"):
+        model.neighbours = _neighbours(path, data["neighbours"])
+    return model
