@@ -11,8 +11,11 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from simulator.fileio import ModelFileError, verified_bytes
+
+T = TypeVar("T")
 
 
 class BundleUnavailable(RuntimeError):
@@ -51,3 +54,24 @@ class Bundle:
                                         f"differs); install the pinned version: {self.install()}") from None
             raise BundleUnavailable(f"{exc.path}: cannot read {self.what} ({exc.detail or exc.reason}); "
                                     f"reinstall with: {self.install(force=True)}") from None
+
+
+def plain_tokenizer(tokenizer_json: bytes) -> Any:
+    """A `tokenizers` tokenizer read from its JSON, one text at a time: no padding, no truncation.
+    The caller has imported `tokenizers` (and says what to do when it is missing)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(tokenizer_json.decode("utf-8"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def ready(loaded: object, kind: type[T]) -> T | None:
+    """What a cached loader made, or None when it gave the reason it could not (a str)."""
+    return loaded if isinstance(loaded, kind) else None
+
+
+def status(loaded: object) -> str:
+    """'ok', or the reason a cached loader gave."""
+    return loaded if isinstance(loaded, str) else "ok"

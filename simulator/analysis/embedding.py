@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.analysis import bundled
 from simulator.analysis.bundled import Bundle, BundleUnavailable
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,10 @@ def _load() -> Encoder | str:
         weights = _read_safetensors(_checked(root, *WEIGHTS), WEIGHTS[0])
         tok_json = _checked(root, *TOKENIZER)
         try:
-            from tokenizers import Tokenizer  # a compiled library, loaded only when the vectors are
+            tokenizer = bundled.plain_tokenizer(tok_json)  # tokenizers: loaded only when the vectors are
         except ImportError:
             raise EmbeddingUnavailable("the 'tokenizers' package is missing; reinstall with: "
                                        f"{BUNDLE.install(force=True)}") from None
-        tokenizer = Tokenizer.from_str(tok_json.decode("utf-8"))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
         return Encoder(weights, tokenizer)
     except EmbeddingUnavailable as exc:
         log.warning("Sentence vectors unavailable: %s", exc)
@@ -109,11 +107,9 @@ def _load() -> Encoder | str:
 
 def encoder() -> Encoder | None:
     """The shared encoder, loaded once; None when the vectors are unavailable (see `status`)."""
-    loaded = _load()
-    return loaded if isinstance(loaded, Encoder) else None
+    return bundled.ready(_load(), Encoder)
 
 
 def status() -> str:
     """'ok', or why the judge runs without sentence vectors (for `simulator doctor`-style reports)."""
-    loaded = _load()
-    return "ok" if isinstance(loaded, Encoder) else loaded
+    return bundled.status(_load())

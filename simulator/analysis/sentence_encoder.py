@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from simulator import paths
+from simulator.analysis import bundled
 from simulator.analysis.bundled import Bundle, BundleUnavailable
 from simulator.fileio import sha256_of
 
@@ -218,7 +219,7 @@ def _load() -> Encoder | str:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import ctranslate2
-            from tokenizers import Tokenizer
+            tokenizer = bundled.plain_tokenizer(tokenizer_json)
         except ImportError as exc:
             raise EncoderUnavailable(f"the '{exc.name}' package is missing; run scripts/setup") from None
         folder = _converted(root, paths.cache_dir())
@@ -228,9 +229,6 @@ def _load() -> Encoder | str:
         except (RuntimeError, ValueError) as exc:
             raise EncoderUnavailable(f"{folder}: the converted sentence encoder did not load ({exc}); "
                                      "delete that folder and start again") from None
-        tokenizer = Tokenizer.from_str(tokenizer_json.decode("utf-8"))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
         return Encoder(model, tokenizer)
     except EncoderUnavailable as exc:
         log.warning("Sentence encoder unavailable: %s", exc)
@@ -239,12 +237,10 @@ def _load() -> Encoder | str:
 
 def encoder() -> Encoder | None:
     """The shared encoder, loaded once; None when it is unavailable (see `status`)."""
-    loaded = _load()
-    return loaded if isinstance(loaded, Encoder) else None
+    return bundled.ready(_load(), Encoder)
 
 
 def status() -> str:
     """'ok', or why the judge reads replies without sentence vectors."""
-    loaded = _load()
-    return "ok" if isinstance(loaded, Encoder) else loaded
+    return bundled.status(_load())
 
