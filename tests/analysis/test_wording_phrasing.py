@@ -712,3 +712,14 @@ def test_the_same_words_said_to_help_do_not_inflame(text):
 ])
 def test_clipped_orders_and_repeats_are_bare_orders(text):
     assert "command" in {h.name for h in analyse(text).triggers}, text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Do you need me to explain it slower for you?", "Sorry, I was rushing. Let me explain it more slowly."),
+    ("do you need me to say it again more slowly", "Would it help if I went through it again more slowly?"),
+])
+def test_asking_if_they_need_it_said_slower_is_a_put_down(text, kind):
+    """Found trying the judge as a user (session 14): the reason it gives ("to explain") had made
+    the put-down de-escalating; offering to go slower stays kind."""
+    assert "insult" in found(text) and analyse(text).intent == "escalate", text
+    assert "insult" not in found(kind) and analyse(kind).intent != "escalate", kind
