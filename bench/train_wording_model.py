@@ -144,9 +144,14 @@ L2 = 0.02
 # words 0.778, 1.8%, 66.4%, 74.9%. From 5 words: the neighbours took "Go easy on yourself." (four
 # words, a kind wish trainers agreed is no order, tests/analysis/test_wording_phrasing.py) from
 # 0.76 to 0.88 sure it inflames, past the halfway-surer bar its listed technique sets.
+# Their share (NEIGHBOUR_WEIGHT), judged as above on the 10,979 rows at 0.75: 0.5 gave macro-F1
+# 0.786, supportive 1.9%, insults 70.2%, "never say" 73.6%, bare orders 77.9%; 0.6 0.791, 2.0%,
+# 71.5%, 74.6%, 78.1%; 0.7 0.796, 2.2%, 72.1%, 75.7%, 78.9%, but at 0.7 "You weren't to know." and
+# "You're not the only one who finds it confusing." escalate, against tests/analysis. 10 nearest
+# centres at 0.5: 0.778, 1.6%, 67.0%.
 NEIGHBOUR_CENTRES = 1000
 NEIGHBOUR_K = 5
-NEIGHBOUR_WEIGHT = 0.5
+NEIGHBOUR_WEIGHT = 0.6
 NEIGHBOUR_MIN_WORDS = 5
 KMEANS_ROUNDS = 15
 MIN_COUNT = 2
