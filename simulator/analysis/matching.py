@@ -228,6 +228,9 @@ class Analysis:
         # "I don't care what your name is" does not reflect "what's your name?".
         techniques = [h for h in techniques if not (h.pattern == "(their own words)" and
                                                    any(self._same_sentence(h, g) for g in triggers))]
+        # Words inside a trigger's own words are part of it: "Do you need me to explain it slower"
+        # gives no reason, whatever "to explain" says elsewhere.
+        techniques = [h for h in techniques if not any(g.start <= h.start and h.end <= g.end for g in triggers)]
         t_score = sum(h.weight for h in techniques)
         g_score = sum(h.weight for h in triggers)
         strongest = max((h.weight for h in triggers), default=0.0)

@@ -723,3 +723,5 @@ def test_asking_if_they_need_it_said_slower_is_a_put_down(text, kind):
     the put-down de-escalating; offering to go slower stays kind."""
     assert "insult" in found(text) and analyse(text).intent == "escalate", text
     assert "insult" not in found(kind) and analyse(kind).intent != "escalate", kind
+    # Nor is it credited as explaining why: "to explain" lies inside the put-down's own words.
+    assert "explain_why" not in {h.name for h in analyse(text).techniques}
