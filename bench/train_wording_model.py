@@ -312,10 +312,6 @@ def train_heads(rows: Sequence[dict[str, str]], tune: Sequence[dict[str, str]]) 
     return out
 
 
-def save(model: WordingModel, path: Path = MODEL_PATH) -> None:
-    save_model(model, path)
-
-
 def neighbours(context: np.ndarray, labels: Sequence[str], per_class: int = NEIGHBOUR_CENTRES) -> Neighbours:
     """The training replies of each intent, read in context, gathered into `per_class` groups
     (k-means on unit vectors, cosine similarity, a fixed seed): the centres and their intent."""
@@ -366,7 +362,7 @@ def main() -> int:
               "training on words alone")
     rows = training_rows()
     model = build(rows)
-    save(model)
+    save_model(model)
     thresholds = ", ".join(f"{h.name} {h.threshold}" for h in model.heads)
     print(f"trained on {len(rows)} replies: {len(model.weights)} features, heads: {thresholds or 'none'}; "
           f"{MODEL_PATH.stat().st_size / 1024:.0f} KB -> {MODEL_PATH}")

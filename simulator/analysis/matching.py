@@ -241,7 +241,7 @@ class Analysis:
         # A trigger a rule found always stands; otherwise the model may overrule the rules when sure.
         if model is not None and not triggers and decide_by_model:
             reading = model.read(self.features(techniques), None if vectors is None else vectors.reply,
-                                 neighbours=self.word_count())
+                                 words=self.word_count())
             chosen = blend(rule_intent, reading.probabilities, r.model_override, r.model_escalate, r.model_unkind,
                            quoted=bool(techniques))
             if chosen != rule_intent:
@@ -251,7 +251,6 @@ class Analysis:
             if intent != "escalate" and vectors is not None and len(vectors.spans) > 1:
                 worst = self._worst_sentence(model, (vectors.intents, vectors.spans), techniques)
                 if worst is not None and worst[0] >= r.sentence_escalate:
-                    reading = model.read(self.features(techniques), vectors.reply, neighbours=self.word_count())
                     intent, confidence, quoted = "escalate", clamp(worst[0]), (worst[1],)
         return WordingResult(self.text, intent, confidence, tuple(techniques), tuple(triggers),
                              round(t_score, 3), round(g_score, 3), strongest, r, rule_intent, reading, quoted)

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from simulator.fileio import ModelFileError, verified_bytes
+
 MODEL_PATH = Path(__file__).with_name("wording_model.json")
 log = logging.getLogger(__name__)
 CLASSES: tuple[str, ...] = ("deescalate", "neutral", "escalate")
@@ -219,10 +221,10 @@ class WordingModel:
         return vectors @ self.dense
 
     def read(self, feats: Sequence[Feature], vector: np.ndarray | None = None, explain: bool = True,
-             neighbours: int = 0) -> Reading:
-        """The model's reading of a reply's features and vector; with `neighbours`, the number of
-        words of a whole reply read in context, its escalate probability is shared with what its
-        `Neighbours` held (when it has at least their `min_words`)."""
+             words: int = 0) -> Reading:
+        """The model's reading of a reply's features and vector. `words`: how many words a whole
+        reply read in context has (0 for a sentence or a reply read without context); from their
+        `min_words`, its escalate probability is shared with what its `Neighbours` held."""
         scores = list(self.bias)
         if vector is not None and self.dense is not None:
             for c, v in enumerate(vector @ self.dense):
@@ -246,8 +248,7 @@ class WordingModel:
         total = sum(exps)
         probs = {c: e / total for c, e in zip(CLASSES, exps, strict=True)}
         near = self.neighbours
-        if near is not None and neighbours and neighbours >= near.min_words and vector is not None \
-                and self.uses_context:
+        if near is not None and words and words >= near.min_words and vector is not None and self.uses_context:
             before = probs["escalate"]
             after = (1 - near.weight) * before + near.weight * near.escalate_share(vector[-near.centres.shape[1]:])
             rest = (1 - after) / (1 - before) if before < 1 else 0.0
@@ -273,14 +274,15 @@ def save_model(model: WordingModel, path: Path = MODEL_PATH) -> None:
 def _neighbours(path: Path, entry: dict[str, Any]) -> Neighbours | None:
     where = path.with_name(str(entry.get("file", "")))
     try:
-        blob = where.read_bytes()
-        if hashlib.sha256(blob).hexdigest() != entry.get("sha256"):
-            raise ValueError("its SHA-256 is not the one the model was saved with")
-        return Neighbours.from_bytes(blob)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        log.warning("%s: the wording model's neighbours are unusable (%s); it judges without them. "
-                    "Reinstall the simulator to mend it.", where, getattr(exc, "strerror", None) or exc)
-        return None
+        return Neighbours.from_bytes(verified_bytes(where, str(entry.get("sha256"))))
+    except ModelFileError as exc:
+        why = "its SHA-256 is not the one the model was saved with" if exc.reason == "differs" else \
+            exc.detail or exc.reason
+    except (ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        why = str(exc)
+    log.warning("%s: the wording model's neighbours are unusable (%s); it judges without them. "
+                "Reinstall the simulator to mend it.", where, why)
+    return None
 
 
 @functools.cache

@@ -43,12 +43,12 @@ def test_the_whole_reply_shares_its_escalate_reading_with_its_neighbours():
     model = _model(_neighbours())
     vector = _unit(1, 0, 0)
     alone = model.read([], vector).probabilities
-    shared = model.read([], vector, neighbours=True).probabilities
+    shared = model.read([], vector, words=8).probabilities
     assert alone["escalate"] == pytest.approx(1 / 3)
     assert shared["escalate"] == pytest.approx(0.5 * (1 / 3) + 0.5 * 1.0)
     assert sum(shared.values()) == pytest.approx(1.0)
     assert shared["deescalate"] == pytest.approx(shared["neutral"])  # the rest keeps its proportions
-    assert _model(None).read([], vector, neighbours=True).probabilities == alone
+    assert _model(None).read([], vector, words=8).probabilities == alone
 
 
 def test_neighbours_are_saved_beside_the_model_and_checked(tmp_path, caplog):
